@@ -1,0 +1,88 @@
+//! Signed checkpoints of the chain head.
+
+use crate::Hash;
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+
+/// A node's public key.
+pub type PublicKey = VerifyingKey;
+
+/// A signed statement that entry `seq` of the log had hash `head`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checkpoint {
+    /// The entry covered.
+    pub seq: i64,
+    /// Its hash.
+    pub head: Hash,
+    /// When the checkpoint was made (RFC 3339 UTC).
+    pub at: String,
+    /// ed25519 signature over [`Checkpoint::message`].
+    pub signature: [u8; 64],
+}
+
+impl Checkpoint {
+    /// The signed bytes.
+    pub fn message(seq: i64, head: &Hash, at: &str) -> Vec<u8> {
+        let mut m = b"concord-audit-checkpoint-v1".to_vec();
+        m.extend_from_slice(&seq.to_be_bytes());
+        m.extend_from_slice(head);
+        m.extend_from_slice(at.as_bytes());
+        m
+    }
+
+    /// Whether `key` signed this checkpoint.
+    pub fn verify(&self, key: &PublicKey) -> bool {
+        key.verify(&Self::message(self.seq, &self.head, &self.at), &Signature::from_bytes(&self.signature))
+            .is_ok()
+    }
+}
+
+/// The node's signing key.
+#[derive(Clone)]
+pub struct NodeKey(SigningKey);
+
+impl std::fmt::Debug for NodeKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "NodeKey({})", hex::encode(self.public().as_bytes()))
+    }
+}
+
+/// A key file could not be read.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid node key: {0}")]
+pub struct KeyError(String);
+
+impl NodeKey {
+    /// A fresh random key.
+    pub fn generate() -> Result<Self, getrandom::Error> {
+        let mut secret = [0u8; 32];
+        getrandom::getrandom(&mut secret)?;
+        Ok(NodeKey(SigningKey::from_bytes(&secret)))
+    }
+
+    /// The key from its hex-encoded secret, as written by [`NodeKey::to_hex`].
+    pub fn from_hex(text: &str) -> Result<Self, KeyError> {
+        let bytes = hex::decode(text.trim()).map_err(|e| KeyError(e.to_string()))?;
+        let secret: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| KeyError("expected 32 bytes".into()))?;
+        Ok(NodeKey(SigningKey::from_bytes(&secret)))
+    }
+
+    /// The secret, hex-encoded.
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0.to_bytes())
+    }
+
+    /// The public half.
+    pub fn public(&self) -> PublicKey {
+        self.0.verifying_key()
+    }
+
+    /// Signs a checkpoint of entry `seq` with hash `head`.
+    pub fn checkpoint(&self, seq: i64, head: Hash, at: String) -> Checkpoint {
+        let signature = self.0.sign(&Checkpoint::message(seq, &head, &at)).to_bytes();
+        Checkpoint { seq, head, at, signature }
+    }
+}
+
+pub use KeyError as NodeKeyError;
