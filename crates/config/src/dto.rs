@@ -1,0 +1,118 @@
+//! The files' shapes, as written. Values that validation reports on keep
+//! their position in the file.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+pub type S = Spanned<String>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamesDto {
+    pub en: String,
+    pub ru: Option<String>,
+    pub zh: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrganizationFile {
+    pub organization: OrganizationDto,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrganizationDto {
+    pub name: NamesDto,
+    pub review_grace_days: Option<Spanned<i64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatesFile {
+    #[serde(default)]
+    pub state: Vec<StateDto>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateDto {
+    pub code: S,
+    pub name: NamesDto,
+    pub membership: Spanned<Vec<MembershipDto>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MembershipDto {
+    pub since: S,
+    pub status: S,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthoritiesFile {
+    #[serde(default)]
+    pub authority: Vec<AuthorityDto>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorityDto {
+    pub id: S,
+    pub state: Option<S>,
+    pub kind: S,
+    pub name: NamesDto,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BodiesFile {
+    #[serde(default)]
+    pub body: Vec<BodyDto>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BodyDto {
+    pub id: S,
+    pub kind: S,
+    pub name: NamesDto,
+    pub parent: Option<S>,
+    pub level: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstrumentsFile {
+    #[serde(default)]
+    pub instrument: Vec<InstrumentDto>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstrumentDto {
+    pub id: S,
+    pub kind: S,
+    pub title: NamesDto,
+    pub adopted: S,
+    #[serde(default)]
+    pub articles: Vec<ArticleDto>,
+    #[serde(default)]
+    pub parties: Vec<PartyDto>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleDto {
+    pub number: S,
+    pub title: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartyDto {
+    pub state: S,
+    pub signed: S,
+    pub ratified: Option<S>,
+}

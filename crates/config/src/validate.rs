@@ -1,0 +1,291 @@
+//! From parsed files to a registry, collecting every error on the way.
+
+use crate::dto::*;
+use crate::{Config, ConfigError, ConfigErrors};
+use concord_domain::registry::{Article, Names};
+use concord_domain::{
+    Authority, AuthorityId, AuthorityKind, Body, BodyKind, Instrument, InstrumentKind,
+    MembershipEvent, MembershipStatus, ParseError, Party, Policy, Registry, State, StateCode,
+};
+use std::collections::{BTreeMap, HashMap};
+use std::str::FromStr;
+use time::Date;
+use time::macros::format_description;
+
+/// Errors found so far, and the file being read.
+struct Ctx<'a> {
+    sources: HashMap<&'a str, &'a str>,
+    file: &'a str,
+    errors: Vec<ConfigError>,
+}
+
+impl<'a> Ctx<'a> {
+    fn text(&self) -> &'a str {
+        self.sources.get(self.file).copied().unwrap_or("")
+    }
+
+    fn err(&mut self, offset: usize, field: impl Into<String>, message: impl Into<String>) {
+        let e = ConfigError::at(self.file, self.text(), offset, field.into(), message.into());
+        self.errors.push(e);
+    }
+
+    fn line_of(&self, offset: usize) -> usize {
+        ConfigError::at(self.file, self.text(), offset, String::new(), String::new()).line
+    }
+
+    /// Parses the current file, or records why it cannot be.
+    fn parse<T: serde::de::DeserializeOwned>(&mut self, file: &'a str) -> Option<T> {
+        self.file = file;
+        let Some(text) = self.sources.get(file).copied() else {
+            self.errors.push(ConfigError::whole_file(file, "file is missing".into()));
+            return None;
+        };
+        match toml::from_str::<T>(text) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let offset = e.span().map_or(0, |s| s.start);
+                let field = key_on_line(text, offset);
+                let message = e.message().trim().to_owned();
+                self.err(offset, field, message);
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, value: &S, field: &str) -> Option<Date> {
+        let fmt = format_description!("[year]-[month]-[day]");
+        match Date::parse(value.get_ref(), &fmt) {
+            Ok(d) => Some(d),
+            Err(_) => {
+                self.err(
+                    value.span().start,
+                    field,
+                    format!("invalid date {:?}: expected YYYY-MM-DD, a real calendar date", value.get_ref()),
+                );
+                None
+            }
+        }
+    }
+
+    fn choice<T: FromStr<Err = ParseError>>(&mut self, value: &S, field: &str) -> Option<T> {
+        match value.get_ref().parse::<T>() {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.err(value.span().start, field, e.to_string());
+                None
+            }
+        }
+    }
+
+    /// Records `id` as defined; reports a duplicate with the first definition's line.
+    fn unique(&mut self, seen: &mut HashMap<String, usize>, id: &S, field: &str, what: &str) -> bool {
+        let line = self.line_of(id.span().start);
+        if let Some(first) = seen.get(id.get_ref()) {
+            let first = *first;
+            self.err(id.span().start, field, format!("duplicate {what} {:?}: first defined at line {first}", id.get_ref()));
+            return false;
+        }
+        if id.get_ref().trim().is_empty() {
+            self.err(id.span().start, field, format!("{what} must not be empty"));
+            return false;
+        }
+        seen.insert(id.get_ref().clone(), line);
+        true
+    }
+}
+
+/// The key written before `=` on the line holding `offset`, for errors that
+/// the TOML parser reports by position only.
+fn key_on_line(text: &str, offset: usize) -> String {
+    let offset = offset.min(text.len());
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[start..].lines().next().unwrap_or("");
+    match line.split_once('=') {
+        Some((key, _)) => key.trim().trim_start_matches('[').trim_end_matches(']').to_owned(),
+        None => line.trim().trim_start_matches('[').trim_end_matches(']').to_owned(),
+    }
+}
+
+fn names(n: NamesDto) -> Names {
+    Names { en: n.en, ru: n.ru, zh: n.zh }
+}
+
+pub fn validate(sources: Vec<(&str, &str)>) -> Result<Config, ConfigErrors> {
+    let mut ctx = Ctx { sources: sources.into_iter().collect(), file: "", errors: Vec::new() };
+    let mut registry = Registry::default();
+    let mut policy = Policy::default();
+
+    if let Some(org) = ctx.parse::<OrganizationFile>("organization.toml") {
+        registry.organization = names(org.organization.name);
+        if let Some(days) = org.organization.review_grace_days {
+            if !(0..=3650).contains(days.get_ref()) {
+                ctx.err(days.span().start, "organization.review_grace_days", "must be between 0 and 3650 days");
+            }
+            policy.review_grace_days = *days.get_ref();
+        }
+    }
+    if let Some(file) = ctx.parse::<StatesFile>("states.toml") {
+        registry.states = states(&mut ctx, file);
+    }
+    if let Some(file) = ctx.parse::<AuthoritiesFile>("authorities.toml") {
+        registry.authorities = authorities(&mut ctx, file, &registry.states);
+    }
+    if let Some(file) = ctx.parse::<BodiesFile>("bodies.toml") {
+        registry.bodies = bodies(&mut ctx, file);
+    }
+    if let Some(file) = ctx.parse::<InstrumentsFile>("instruments.toml") {
+        registry.instruments = instruments(&mut ctx, file, &registry.states);
+    }
+    if ctx.errors.is_empty() { Ok(Config { registry, policy }) } else { Err(ConfigErrors(ctx.errors)) }
+}
+
+fn states(ctx: &mut Ctx, file: StatesFile) -> BTreeMap<StateCode, State> {
+    let mut seen = HashMap::new();
+    let mut out = BTreeMap::new();
+    for (i, s) in file.state.into_iter().enumerate() {
+        let field = format!("state[{i}]");
+        let code_ok = ctx.unique(&mut seen, &s.code, &format!("{field}.code"), "state code");
+        let code = s.code.get_ref();
+        if code_ok && !(code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())) {
+            ctx.err(s.code.span().start, format!("{field}.code"), format!("state code {code:?} must be two capital letters (ISO 3166-1 alpha-2)"));
+        }
+        if s.membership.get_ref().is_empty() {
+            ctx.err(s.membership.span().start, format!("{field}.membership"), "a state needs at least one membership status");
+        }
+        let mut events: Vec<MembershipEvent> = Vec::new();
+        for (j, m) in s.membership.get_ref().iter().enumerate() {
+            let mf = format!("{field}.membership[{j}]");
+            let since = ctx.date(&m.since, &format!("{mf}.since"));
+            let status = ctx.choice::<MembershipStatus>(&m.status, &format!("{mf}.status"));
+            if let (Some(since), Some(status)) = (since, status) {
+                if let Some(prev) = events.last() {
+                    if since <= prev.since {
+                        ctx.err(m.since.span().start, format!("{mf}.since"), format!("membership changes must be in date order: {since} is not after {}", prev.since));
+                    }
+                }
+                events.push(MembershipEvent { since, status });
+            }
+        }
+        if code_ok {
+            let code = StateCode::new(code.clone());
+            out.insert(code.clone(), State { code, name: names(s.name), membership: events });
+        }
+    }
+    out
+}
+
+fn known_state(ctx: &mut Ctx, states: &BTreeMap<StateCode, State>, value: &S, field: &str) -> Option<StateCode> {
+    let code = StateCode::new(value.get_ref().clone());
+    if states.contains_key(&code) {
+        Some(code)
+    } else {
+        ctx.err(value.span().start, field, format!("unknown state {:?}: not defined in states.toml", value.get_ref()));
+        None
+    }
+}
+
+fn authorities(ctx: &mut Ctx, file: AuthoritiesFile, states: &BTreeMap<StateCode, State>) -> BTreeMap<AuthorityId, Authority> {
+    let mut seen = HashMap::new();
+    let mut out = BTreeMap::new();
+    let mut structures = 0;
+    for (i, a) in file.authority.into_iter().enumerate() {
+        let field = format!("authority[{i}]");
+        let id_ok = ctx.unique(&mut seen, &a.id, &format!("{field}.id"), "authority id");
+        let kind = ctx.choice::<AuthorityKind>(&a.kind, &format!("{field}.kind"));
+        let state = match (&a.state, kind) {
+            (Some(s), Some(AuthorityKind::RegionalStructure)) => {
+                ctx.err(s.span().start, format!("{field}.state"), "the regional structure belongs to no state");
+                None
+            }
+            (None, Some(AuthorityKind::RegionalStructure)) => {
+                structures += 1;
+                None
+            }
+            (Some(s), _) => known_state(ctx, states, s, &format!("{field}.state")),
+            (None, _) => {
+                ctx.err(a.id.span().start, format!("{field}.state"), "missing field `state`: every authority but the regional structure belongs to a state");
+                None
+            }
+        };
+        if let (true, Some(kind)) = (id_ok, kind) {
+            let id = AuthorityId::new(a.id.get_ref().clone());
+            out.insert(id.clone(), Authority { id, state, kind, name: names(a.name) });
+        }
+    }
+    if structures != 1 && ctx.errors.is_empty() {
+        ctx.err(0, "authority", format!("exactly one authority of kind \"regional-structure\" is required, found {structures}"));
+    }
+    out
+}
+
+fn bodies(ctx: &mut Ctx, file: BodiesFile) -> BTreeMap<String, Body> {
+    let mut seen = HashMap::new();
+    let mut out = BTreeMap::new();
+    let ids: Vec<String> = file.body.iter().map(|b| b.id.get_ref().clone()).collect();
+    for (i, b) in file.body.into_iter().enumerate() {
+        let field = format!("body[{i}]");
+        let id_ok = ctx.unique(&mut seen, &b.id, &format!("{field}.id"), "body id");
+        let kind = ctx.choice::<BodyKind>(&b.kind, &format!("{field}.kind"));
+        if let Some(p) = &b.parent {
+            if !ids.contains(p.get_ref()) || p.get_ref() == b.id.get_ref() {
+                ctx.err(p.span().start, format!("{field}.parent"), format!("unknown parent body {:?}", p.get_ref()));
+            }
+        }
+        if let (true, Some(kind)) = (id_ok, kind) {
+            out.insert(
+                b.id.get_ref().clone(),
+                Body { id: b.id.into_inner(), kind, name: names(b.name), parent: b.parent.map(|p| p.into_inner()), level: b.level },
+            );
+        }
+    }
+    out
+}
+
+fn instruments(ctx: &mut Ctx, file: InstrumentsFile, states: &BTreeMap<StateCode, State>) -> BTreeMap<String, Instrument> {
+    let mut seen = HashMap::new();
+    let mut out = BTreeMap::new();
+    for (i, ins) in file.instrument.into_iter().enumerate() {
+        let field = format!("instrument[{i}]");
+        let id_ok = ctx.unique(&mut seen, &ins.id, &format!("{field}.id"), "instrument id");
+        let kind = ctx.choice::<InstrumentKind>(&ins.kind, &format!("{field}.kind"));
+        let adopted = ctx.date(&ins.adopted, &format!("{field}.adopted"));
+        let mut numbers = HashMap::new();
+        let mut articles = Vec::new();
+        for (j, a) in ins.articles.into_iter().enumerate() {
+            if ctx.unique(&mut numbers, &a.number, &format!("{field}.articles[{j}].number"), "article number") {
+                articles.push(Article { number: a.number.into_inner(), title: a.title });
+            }
+        }
+        let mut party_seen = HashMap::new();
+        let mut parties = Vec::new();
+        for (j, p) in ins.parties.iter().enumerate() {
+            let pf = format!("{field}.parties[{j}]");
+            let state = known_state(ctx, states, &p.state, &format!("{pf}.state"));
+            if state.is_some() {
+                ctx.unique(&mut party_seen, &p.state, &format!("{pf}.state"), "party");
+            }
+            let signed = ctx.date(&p.signed, &format!("{pf}.signed"));
+            let ratified = p.ratified.as_ref().and_then(|r| ctx.date(r, &format!("{pf}.ratified")));
+            if let (Some(signed), Some(adopted)) = (signed, adopted) {
+                if signed < adopted {
+                    ctx.err(p.signed.span().start, format!("{pf}.signed"), format!("signed on {signed}, before the instrument was adopted on {adopted}"));
+                }
+            }
+            if let (Some(signed), Some(ratified), Some(r)) = (signed, ratified, &p.ratified) {
+                if ratified < signed {
+                    ctx.err(r.span().start, format!("{pf}.ratified"), format!("ratified on {ratified}, before it was signed on {signed}"));
+                }
+            }
+            if let (Some(state), Some(signed)) = (state, signed) {
+                parties.push(Party { state, signed, ratified });
+            }
+        }
+        if let (true, Some(kind), Some(adopted)) = (id_ok, kind, adopted) {
+            out.insert(
+                ins.id.get_ref().clone(),
+                Instrument { id: ins.id.into_inner(), kind, title: names(ins.title), adopted, articles, parties },
+            );
+        }
+    }
+    out
+}
