@@ -1,0 +1,132 @@
+//! The harness for story tests: every story runs once per available backend,
+//! each time in a new, empty database.
+//!
+//! SQLite always runs, in a temporary file. PostgreSQL runs when
+//! `CONCORD_TEST_POSTGRES_URL` names a server and a database to connect to
+//! for administration; each run creates its own uniquely named database and
+//! drops it afterwards. Without the variable the PostgreSQL run is skipped
+//! with a message, unless `CI` is set: then the test fails.
+
+use concord_audit::NodeKey;
+use concord_domain::{AuthorityId, Classification, FixedClock, Roles, StateCode, UserId, Viewer};
+use concord_store::{Actor, Backend, Ctx, Options, Store};
+use sqlx::Connection;
+use std::sync::Arc;
+use time::macros::datetime;
+
+/// The date the stories start on.
+pub const START: time::OffsetDateTime = datetime!(2026-11-22 09:00 UTC);
+
+/// A database to run one story in.
+pub struct TestDb {
+    /// Its connection URL.
+    pub url: String,
+    /// Which backend.
+    pub backend: Backend,
+    admin: Option<(String, String)>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// The databases this run covers.
+pub async fn backends() -> Vec<TestDb> {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let url = format!("sqlite:{}", dir.path().join("concord.db").display());
+    let mut dbs = vec![TestDb { url, backend: Backend::Sqlite, admin: None, _dir: Some(dir) }];
+    match std::env::var("CONCORD_TEST_POSTGRES_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => dbs.push(create_pg(&admin_url).await),
+        _ if std::env::var_os("CI").is_some() => {
+            panic!("CI is set but CONCORD_TEST_POSTGRES_URL is not: the PostgreSQL run cannot be skipped")
+        }
+        _ => eprintln!("skipped PostgreSQL: set CONCORD_TEST_POSTGRES_URL to run this story on it too"),
+    }
+    dbs
+}
+
+async fn create_pg(admin_url: &str) -> TestDb {
+    let mut bytes = [0u8; 6];
+    getrandom::getrandom(&mut bytes).expect("randomness");
+    let name = format!("concord_test_{}", hex::encode(bytes));
+    let mut conn = sqlx::PgConnection::connect(admin_url).await.expect("connect to CONCORD_TEST_POSTGRES_URL");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await
+        .expect("create test database");
+    conn.close().await.ok();
+    let (base, query) = admin_url.split_once('?').map_or((admin_url, None), |(b, q)| (b, Some(q)));
+    let root = base.rsplit_once('/').map_or(base, |(r, _)| r);
+    let url = match query {
+        Some(q) => format!("{root}/{name}?{q}"),
+        None => format!("{root}/{name}"),
+    };
+    TestDb { url, backend: Backend::Postgres, admin: Some((admin_url.to_owned(), name)), _dir: None }
+}
+
+impl TestDb {
+    /// Opens a store on this database with the SCO configuration loaded, a
+    /// clock stopped at [`START`] and a fresh node key.
+    pub async fn open(&self) -> Fixture {
+        let clock = Arc::new(FixedClock::new(START));
+        let key = NodeKey::generate().expect("randomness");
+        let mut options = Options::new(clock.clone(), Some(key.clone()));
+        options.checkpoint_every = 16;
+        let store = Store::open(&self.url, options).await.expect("open store");
+        let config = concord_config::sco().expect("SCO configuration");
+        store.apply_config(&config, &Actor::system("test set-up")).await.expect("load configuration");
+        Fixture { store, clock, key, url: self.url.clone(), backend: self.backend }
+    }
+
+    /// Drops the PostgreSQL database; the SQLite file goes with its directory.
+    pub async fn finish(self) {
+        if let Some((admin_url, name)) = &self.admin {
+            if let Ok(mut conn) = sqlx::PgConnection::connect(admin_url).await {
+                let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await.ok();
+            }
+        }
+    }
+}
+
+/// An open store with its clock and key.
+pub struct Fixture {
+    pub store: Store,
+    pub clock: Arc<FixedClock>,
+    pub key: NodeKey,
+    /// The database URL, for tests that reach around the store.
+    pub url: String,
+    /// Which backend.
+    pub backend: Backend,
+}
+
+/// A context for a viewer of `authority` (its state looked up in the
+/// registry), without a stored user.
+pub fn ctx(store: &Store, user: &str, authority: &str, roles: Roles, clearance: Classification) -> Ctx {
+    let snap = store.snapshot();
+    let state: Option<StateCode> = snap
+        .registry
+        .authority(&AuthorityId::from(authority))
+        .unwrap_or_else(|| panic!("no authority {authority}"))
+        .state
+        .clone();
+    Ctx {
+        viewer: Viewer { user: UserId::from(user), authority: authority.into(), state, roles, clearance },
+        purpose: "story test".into(),
+    }
+}
+
+/// Runs a story body once per backend, with a fresh fixture bound to `$f`.
+#[macro_export]
+macro_rules! story {
+    ($(#[$meta:meta])* $name:ident, |$f:ident| $body:block) => {
+        $(#[$meta])*
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $name() {
+            for db in $crate::backends().await {
+                eprintln!("story {} on {:?}", stringify!($name), db.backend);
+                let $f = db.open().await;
+                $body
+                $f.store.close().await;
+                db.finish().await;
+            }
+        }
+    };
+}

@@ -84,5 +84,3 @@ impl NodeKey {
         Checkpoint { seq, head, at, signature }
     }
 }
-
-pub use KeyError as NodeKeyError;

@@ -8,7 +8,7 @@ mod checkpoint;
 mod chain;
 
 pub use chain::{Entry, EntryDraft, GENESIS, Hash, link};
-pub use checkpoint::{Checkpoint, NodeKey, PublicKey};
+pub use checkpoint::{Checkpoint, KeyError, NodeKey, PublicKey};
 
 /// Evidence that the log was altered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -1,0 +1,294 @@
+//! Concord's storage: one interface, [`Store`], over the embedded SQLite file
+//! and PostgreSQL.
+//!
+//! Both backends run the same SQL through sqlx's `Any` driver: the schema is
+//! written once per backend (`migrations/sqlite`, `migrations/postgres`) with
+//! the same tables and column types, and [`Backend`] holds the few places
+//! where they differ (connection set-up, write serialization). Every query is
+//! unchecked (`sqlx::query` with binds) so the project builds without a
+//! database.
+//!
+//! Architecture invariants:
+//! - every method that returns records filters them through
+//!   [`concord_domain::decide`]; SQL may narrow the candidates only by
+//!   conditions `decide` also enforces (clearance against classification);
+//! - every read and write of personal data appends to the audit chain in the
+//!   same transaction as the data it concerns, so neither exists without the
+//!   other.
+
+mod audit;
+mod migrate;
+mod records;
+mod registry;
+mod users;
+
+use concord_audit::{EntryDraft, NodeKey};
+use concord_domain::{Clock, Policy, Registry, Viewer};
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{Any, AnyPool, Transaction};
+use std::sync::{Arc, Once, RwLock};
+use time::format_description::well_known::Rfc3339;
+
+pub use audit::AuditPage;
+pub use records::{NewRecord, Record, RecordQuery};
+pub use users::{NewUser, Session, UserUpdate};
+
+/// Which database a [`Store`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// One embedded file; writes are serialized in-process.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+impl Backend {
+    /// The backend a connection URL names.
+    pub fn of_url(url: &str) -> Result<Backend, StoreError> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(StoreError::Invalid {
+                field: "database".into(),
+                message: format!("unsupported database URL {url:?}: expected sqlite:PATH or postgres://..."),
+            })
+        }
+    }
+}
+
+/// What can go wrong in storage.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Nothing there, or nothing the caller may see: the two are not told apart.
+    #[error("{0} not found")]
+    NotFound(String),
+    /// Input that breaks a rule; names the field.
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+    /// A uniqueness or version conflict.
+    #[error("{0}")]
+    Conflict(String),
+    /// The caller sees the item but may not do this to it.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The audit log fails verification.
+    #[error("audit log tampered with: {0}")]
+    Tampered(#[from] concord_audit::Tamper),
+    /// Stored data that cannot be read back.
+    #[error("corrupt data in {table}: {message}")]
+    Corrupt { table: &'static str, message: String },
+    /// The database failed.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    pub(crate) fn invalid(field: &str, message: impl Into<String>) -> Self {
+        StoreError::Invalid { field: field.into(), message: message.into() }
+    }
+    pub(crate) fn corrupt(table: &'static str, message: impl std::fmt::Display) -> Self {
+        StoreError::Corrupt { table, message: message.to_string() }
+    }
+}
+
+/// Result alias.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Who is acting, and why: every audited call carries one.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    /// The acting user, as the access model sees them.
+    pub viewer: Viewer,
+    /// The stated purpose, recorded in the audit log.
+    pub purpose: String,
+}
+
+/// The actor of an audit entry: a user, or the node itself.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    /// User id or `system`.
+    pub id: String,
+    /// Authority id, empty for the system.
+    pub authority: String,
+    /// The stated purpose.
+    pub purpose: String,
+}
+
+impl Actor {
+    /// The node itself (configuration loads, command-line administration).
+    pub fn system(purpose: impl Into<String>) -> Self {
+        Actor { id: "system".into(), authority: String::new(), purpose: purpose.into() }
+    }
+}
+
+impl From<&Ctx> for Actor {
+    fn from(ctx: &Ctx) -> Self {
+        Actor {
+            id: ctx.viewer.user.to_string(),
+            authority: ctx.viewer.authority.to_string(),
+            purpose: ctx.purpose.clone(),
+        }
+    }
+}
+
+/// How to open a store.
+pub struct Options {
+    /// Where time comes from.
+    pub clock: Arc<dyn Clock>,
+    /// The node key that signs audit checkpoints; without one, none are made.
+    pub node_key: Option<NodeKey>,
+    /// A checkpoint is signed every this many audit entries.
+    pub checkpoint_every: i64,
+    /// Connection pool size.
+    pub max_connections: u32,
+}
+
+impl Options {
+    /// Defaults with the given clock and key.
+    pub fn new(clock: Arc<dyn Clock>, node_key: Option<NodeKey>) -> Self {
+        Options { clock, node_key, checkpoint_every: 256, max_connections: 8 }
+    }
+}
+
+/// The registry and policy as last loaded, shared by readers.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    /// States, authorities, bodies, instruments.
+    pub registry: Registry,
+    /// Access-model settings.
+    pub policy: Policy,
+}
+
+/// The storage interface. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    pool: AnyPool,
+    backend: Backend,
+    clock: Arc<dyn Clock>,
+    key: Option<NodeKey>,
+    checkpoint_every: i64,
+    snapshot: RwLock<Arc<Snapshot>>,
+    /// SQLite has one writer; taking turns here avoids busy errors on
+    /// transactions that read before they write.
+    write_turn: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// A write transaction, holding the backend's write turn.
+pub(crate) struct WriteTx {
+    pub tx: Transaction<'static, Any>,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl Store {
+    /// Connects, creating the SQLite file if needed, and migrates the schema.
+    pub async fn open(url: &str, options: Options) -> Result<Store> {
+        static DRIVERS: Once = Once::new();
+        DRIVERS.call_once(install_default_drivers);
+        let backend = Backend::of_url(url)?;
+        let url = match backend {
+            Backend::Sqlite if !url.contains("mode=") => {
+                format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
+            }
+            _ => url.to_owned(),
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(options.max_connections)
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        sqlx::raw_sql(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                        )
+                        .execute(conn)
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await?;
+        migrate::run(&pool, backend).await?;
+        let store = Store {
+            inner: Arc::new(Inner {
+                pool,
+                backend,
+                clock: options.clock,
+                key: options.node_key,
+                checkpoint_every: options.checkpoint_every.max(1),
+                snapshot: RwLock::new(Arc::new(Snapshot::default())),
+                write_turn: Arc::new(tokio::sync::Mutex::new(())),
+            }),
+        };
+        store.reload_registry().await?;
+        Ok(store)
+    }
+
+    /// The backend in use.
+    pub fn backend(&self) -> Backend {
+        self.inner.backend
+    }
+
+    /// The registry and policy as last loaded.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.inner.snapshot.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The clock the store stamps with.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.inner.clock
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.inner.pool).await?;
+        Ok(())
+    }
+
+    /// Closes the pool.
+    pub async fn close(&self) {
+        self.inner.pool.close().await;
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.inner.pool
+    }
+
+    pub(crate) async fn write(&self) -> Result<WriteTx> {
+        let turn = match self.inner.backend {
+            Backend::Sqlite => Some(self.inner.write_turn.clone().lock_owned().await),
+            Backend::Postgres => None,
+        };
+        let tx = self.inner.pool.begin().await?;
+        Ok(WriteTx { tx, _turn: turn })
+    }
+
+    pub(crate) fn now_text(&self) -> String {
+        self.inner.clock.now().format(&Rfc3339).unwrap_or_else(|_| String::from("1970-01-01T00:00:00Z"))
+    }
+
+    pub(crate) fn draft(&self, actor: &Actor, action: &str, target: impl Into<String>) -> EntryDraft {
+        EntryDraft {
+            at: self.now_text(),
+            actor: actor.id.clone(),
+            authority: actor.authority.clone(),
+            action: action.into(),
+            target: target.into(),
+            purpose: actor.purpose.clone(),
+        }
+    }
+}
+
+/// A random identifier with a prefix: `rec-3f9a...`.
+pub(crate) fn new_id(prefix: &str) -> Result<String> {
+    let mut bytes = [0u8; 12];
+    getrandom::getrandom(&mut bytes)
+        .map_err(|e| StoreError::corrupt("random", format!("no randomness: {e}")))?;
+    Ok(format!("{prefix}-{}", hex::encode(bytes)))
+}

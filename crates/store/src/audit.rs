@@ -1,0 +1,173 @@
+//! The audit chain in the database: appended inside the caller's
+//! transaction, read back in order for verification.
+
+use crate::{Actor, Result, Store, StoreError};
+use concord_audit::{Checkpoint, Entry, EntryDraft, Hash, PublicKey, Verified, Verifier, link};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+/// A page of audit entries.
+#[derive(Debug, Clone)]
+pub struct AuditPage {
+    /// Entries in sequence order.
+    pub entries: Vec<Entry>,
+    /// The sequence number to ask for next, if there are more.
+    pub next_after: Option<i64>,
+}
+
+fn decode_hash(table: &'static str, text: &str) -> Result<Hash> {
+    hex::decode(text)
+        .ok()
+        .and_then(|b| Hash::try_from(b).ok())
+        .ok_or_else(|| StoreError::corrupt(table, format!("bad hash {text:?}")))
+}
+
+fn entry(row: &AnyRow) -> Result<Entry> {
+    Ok(Entry {
+        seq: row.try_get("seq")?,
+        draft: EntryDraft {
+            at: row.try_get("at")?,
+            actor: row.try_get("actor")?,
+            authority: row.try_get("authority")?,
+            action: row.try_get("action")?,
+            target: row.try_get("target")?,
+            purpose: row.try_get("purpose")?,
+        },
+        prev_hash: decode_hash("audit_log", &row.try_get::<String, _>("prev_hash")?)?,
+        hash: decode_hash("audit_log", &row.try_get::<String, _>("hash")?)?,
+    })
+}
+
+impl Store {
+    /// Appends an entry inside `tx`. The head row is updated first, which
+    /// takes the row (PostgreSQL) or database (SQLite) write lock and so
+    /// serializes concurrent appenders.
+    pub(crate) async fn append_in(&self, tx: &mut Transaction<'static, Any>, draft: EntryDraft) -> Result<i64> {
+        let row = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+            .fetch_one(&mut **tx)
+            .await?;
+        let seq: i64 = row.try_get("seq")?;
+        let prev = decode_hash("audit_head", &row.try_get::<String, _>("hash")?)?;
+        let hash = link(&prev, seq, &draft);
+        let hash_hex = hex::encode(hash);
+        sqlx::query(
+            "INSERT INTO audit_log (seq, at, actor, authority, action, target, purpose, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(seq)
+        .bind(&draft.at)
+        .bind(&draft.actor)
+        .bind(&draft.authority)
+        .bind(&draft.action)
+        .bind(&draft.target)
+        .bind(&draft.purpose)
+        .bind(hex::encode(prev))
+        .bind(&hash_hex)
+        .execute(&mut **tx)
+        .await?;
+        sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&hash_hex).execute(&mut **tx).await?;
+        if seq % self.inner.checkpoint_every == 0 {
+            self.checkpoint_in(tx, seq, hash).await?;
+        }
+        Ok(seq)
+    }
+
+    async fn checkpoint_in(&self, tx: &mut Transaction<'static, Any>, seq: i64, head: Hash) -> Result<Option<Checkpoint>> {
+        let Some(key) = &self.inner.key else { return Ok(None) };
+        let cp = key.checkpoint(seq, head, self.now_text());
+        sqlx::query(
+            "INSERT INTO audit_checkpoints (seq, head, at, signature, public_key) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (seq) DO NOTHING",
+        )
+        .bind(seq)
+        .bind(hex::encode(cp.head))
+        .bind(&cp.at)
+        .bind(hex::encode(cp.signature))
+        .bind(hex::encode(key.public().as_bytes()))
+        .execute(&mut **tx)
+        .await?;
+        Ok(Some(cp))
+    }
+
+    /// Appends one entry in a transaction of its own (logins, screenings,
+    /// events that write nothing else).
+    pub async fn audit(&self, actor: &Actor, action: &str, target: impl Into<String>) -> Result<i64> {
+        let mut w = self.write().await?;
+        let seq = self.append_in(&mut w.tx, self.draft(actor, action, target)).await?;
+        w.tx.commit().await?;
+        Ok(seq)
+    }
+
+    /// Signs a checkpoint of the current head, if the store has a node key
+    /// and the log is not empty.
+    pub async fn checkpoint(&self) -> Result<Option<Checkpoint>> {
+        let mut w = self.write().await?;
+        let (seq, head) = self.head_in(&mut w.tx).await?;
+        if seq == 0 {
+            return Ok(None);
+        }
+        let cp = self.checkpoint_in(&mut w.tx, seq, head).await?;
+        w.tx.commit().await?;
+        Ok(cp)
+    }
+
+    async fn head_in(&self, tx: &mut Transaction<'static, Any>) -> Result<(i64, Hash)> {
+        let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut **tx).await?;
+        Ok((row.try_get("seq")?, decode_hash("audit_head", &row.try_get::<String, _>("hash")?)?))
+    }
+
+    /// Entries after `after` (0 for the start), at most `limit`.
+    pub async fn audit_entries(&self, after: i64, limit: i64) -> Result<AuditPage> {
+        let limit = limit.clamp(1, 1000);
+        let rows = sqlx::query("SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2")
+            .bind(after)
+            .bind(limit + 1)
+            .fetch_all(self.pool())
+            .await?;
+        let mut entries = rows.iter().map(entry).collect::<Result<Vec<_>>>()?;
+        let more = entries.len() as i64 > limit;
+        entries.truncate(limit as usize);
+        let next_after = if more { entries.last().map(|e| e.seq) } else { None };
+        Ok(AuditPage { entries, next_after })
+    }
+
+    /// The latest checkpoint, if any.
+    pub async fn latest_checkpoint(&self) -> Result<Option<Checkpoint>> {
+        let row = sqlx::query("SELECT * FROM audit_checkpoints ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(self.pool())
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let sig = hex::decode(row.try_get::<String, _>("signature")?)
+            .ok()
+            .and_then(|b| <[u8; 64]>::try_from(b).ok())
+            .ok_or_else(|| StoreError::corrupt("audit_checkpoints", "bad signature"))?;
+        Ok(Some(Checkpoint {
+            seq: row.try_get("seq")?,
+            head: decode_hash("audit_checkpoints", &row.try_get::<String, _>("head")?)?,
+            at: row.try_get("at")?,
+            signature: sig,
+        }))
+    }
+
+    /// Verifies the whole chain against the latest checkpoint and `key`.
+    pub async fn verify_audit(&self, key: &PublicKey) -> Result<Verified> {
+        let checkpoint = self.latest_checkpoint().await?;
+        let mut verifier = Verifier::new(checkpoint.as_ref(), key)?;
+        let mut after = 0;
+        loop {
+            let rows = sqlx::query("SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 5000")
+                .bind(after)
+                .fetch_all(self.pool())
+                .await?;
+            let Some(last) = rows.last() else { break };
+            after = last.try_get("seq")?;
+            for row in &rows {
+                verifier.push(&entry(row)?)?;
+            }
+        }
+        let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(self.pool()).await?;
+        let head = (row.try_get("seq")?, decode_hash("audit_head", &row.try_get::<String, _>("hash")?)?);
+        Ok(verifier.finish(Some(head))?)
+    }
+}
+
