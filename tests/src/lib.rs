@@ -31,13 +31,22 @@ pub struct TestDb {
 pub async fn backends() -> Vec<TestDb> {
     let dir = tempfile::tempdir().expect("temporary directory");
     let url = format!("sqlite:{}", dir.path().join("concord.db").display());
-    let mut dbs = vec![TestDb { url, backend: Backend::Sqlite, admin: None, _dir: Some(dir) }];
+    let mut dbs = vec![TestDb {
+        url,
+        backend: Backend::Sqlite,
+        admin: None,
+        _dir: Some(dir),
+    }];
     match std::env::var("CONCORD_TEST_POSTGRES_URL") {
         Ok(admin_url) if !admin_url.is_empty() => dbs.push(create_pg(&admin_url).await),
         _ if std::env::var_os("CI").is_some() => {
-            panic!("CI is set but CONCORD_TEST_POSTGRES_URL is not: the PostgreSQL run cannot be skipped")
+            panic!(
+                "CI is set but CONCORD_TEST_POSTGRES_URL is not: the PostgreSQL run cannot be skipped"
+            )
         }
-        _ => eprintln!("skipped PostgreSQL: set CONCORD_TEST_POSTGRES_URL to run this story on it too"),
+        _ => eprintln!(
+            "skipped PostgreSQL: set CONCORD_TEST_POSTGRES_URL to run this story on it too"
+        ),
     }
     dbs
 }
@@ -46,19 +55,28 @@ async fn create_pg(admin_url: &str) -> TestDb {
     let mut bytes = [0u8; 6];
     getrandom::getrandom(&mut bytes).expect("randomness");
     let name = format!("concord_test_{}", hex::encode(bytes));
-    let mut conn = sqlx::PgConnection::connect(admin_url).await.expect("connect to CONCORD_TEST_POSTGRES_URL");
+    let mut conn = sqlx::PgConnection::connect(admin_url)
+        .await
+        .expect("connect to CONCORD_TEST_POSTGRES_URL");
     sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .execute(&mut conn)
         .await
         .expect("create test database");
     conn.close().await.ok();
-    let (base, query) = admin_url.split_once('?').map_or((admin_url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = admin_url
+        .split_once('?')
+        .map_or((admin_url, None), |(b, q)| (b, Some(q)));
     let root = base.rsplit_once('/').map_or(base, |(r, _)| r);
     let url = match query {
         Some(q) => format!("{root}/{name}?{q}"),
         None => format!("{root}/{name}"),
     };
-    TestDb { url, backend: Backend::Postgres, admin: Some((admin_url.to_owned(), name)), _dir: None }
+    TestDb {
+        url,
+        backend: Backend::Postgres,
+        admin: Some((admin_url.to_owned(), name)),
+        _dir: None,
+    }
 }
 
 impl TestDb {
@@ -71,8 +89,17 @@ impl TestDb {
         options.checkpoint_every = 16;
         let store = Store::open(&self.url, options).await.expect("open store");
         let config = concord_config::sco().expect("SCO configuration");
-        store.apply_config(&config, &Actor::system("test set-up")).await.expect("load configuration");
-        Fixture { store, clock, key, url: self.url.clone(), backend: self.backend }
+        store
+            .apply_config(&config, &Actor::system("test set-up"))
+            .await
+            .expect("load configuration");
+        Fixture {
+            store,
+            clock,
+            key,
+            url: self.url.clone(),
+            backend: self.backend,
+        }
     }
 
     /// Drops the PostgreSQL database; the SQLite file goes with its directory.
@@ -80,7 +107,10 @@ impl TestDb {
         if let Some((admin_url, name)) = &self.admin {
             if let Ok(mut conn) = sqlx::PgConnection::connect(admin_url).await {
                 let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await.ok();
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                    .execute(&mut conn)
+                    .await
+                    .ok();
             }
         }
     }
@@ -99,7 +129,13 @@ pub struct Fixture {
 
 /// A context for a viewer of `authority` (its state looked up in the
 /// registry), without a stored user.
-pub fn ctx(store: &Store, user: &str, authority: &str, roles: Roles, clearance: Classification) -> Ctx {
+pub fn ctx(
+    store: &Store,
+    user: &str,
+    authority: &str,
+    roles: Roles,
+    clearance: Classification,
+) -> Ctx {
     let snap = store.snapshot();
     let state: Option<StateCode> = snap
         .registry
@@ -108,7 +144,13 @@ pub fn ctx(store: &Store, user: &str, authority: &str, roles: Roles, clearance: 
         .state
         .clone();
     Ctx {
-        viewer: Viewer { user: UserId::from(user), authority: authority.into(), state, roles, clearance },
+        viewer: Viewer {
+            user: UserId::from(user),
+            authority: authority.into(),
+            state,
+            roles,
+            clearance,
+        },
         purpose: "story test".into(),
     }
 }

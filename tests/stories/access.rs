@@ -4,11 +4,11 @@
 
 use concord_domain::registry::{Authority, MembershipEvent, Names, State};
 use concord_domain::{
-    Action, AuthorityKind, Classification, Dissemination, Distribution, HandlingCode, MembershipStatus, Protected,
-    Role, Roles, Use, decide,
+    Action, AuthorityKind, Classification, Dissemination, Distribution, HandlingCode,
+    MembershipStatus, Protected, Role, Roles, Use, decide,
 };
-use concord_stories::{Fixture, ctx, story};
 use concord_store::{Actor, NewRecord, RecordQuery, StoreError};
+use concord_stories::{Fixture, ctx, story};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use std::collections::BTreeSet;
@@ -19,12 +19,25 @@ use time::{Date, Duration};
 /// an observer, a dialogue partner, a suspended and a withdrawn state, and
 /// the regional structure.
 const AUTHORITIES: &[&str] = &[
-    "cn-security-service", "cn-police", "kz-police", "in-police", "by-border-service",
-    "mn-police", "tr-police", "xs-police", "xw-police", "structure",
+    "cn-security-service",
+    "cn-police",
+    "kz-police",
+    "in-police",
+    "by-border-service",
+    "mn-police",
+    "tr-police",
+    "xs-police",
+    "xw-police",
+    "structure",
 ];
 const NAMED: &[&str] = &["CN", "KZ", "IN", "BY", "MN", "TR", "XS", "XW"];
 const WORDS: &[&str] = &["amber", "basalt", "cobalt"];
-const DAYS: &[Date] = &[date!(2016 - 03 - 01), date!(2020 - 06 - 01), date!(2024 - 01 - 15), date!(2026 - 11 - 22)];
+const DAYS: &[Date] = &[
+    date!(2016 - 03 - 01),
+    date!(2020 - 06 - 01),
+    date!(2024 - 01 - 15),
+    date!(2026 - 11 - 22),
+];
 
 #[derive(Debug, Clone)]
 struct RecordSpec {
@@ -71,12 +84,14 @@ fn handling() -> impl Strategy<Value = HandlingCode> {
         prop::sample::select(Use::ALL.to_vec()),
         classification(),
     )
-        .prop_map(|(distribution, dissemination, use_, classification)| HandlingCode {
-            distribution,
-            dissemination,
-            use_,
-            classification,
-        })
+        .prop_map(
+            |(distribution, dissemination, use_, classification)| HandlingCode {
+                distribution,
+                dissemination,
+                use_,
+                classification,
+            },
+        )
 }
 
 fn world() -> impl Strategy<Value = World> {
@@ -88,31 +103,59 @@ fn world() -> impl Strategy<Value = World> {
         prop::option::of(0..AUTHORITIES.len()),
         0..WORDS.len(),
     )
-        .prop_map(|(creator, handling, approve, review_offset_days, consent_to, word)| RecordSpec {
-            creator,
-            handling,
-            approve,
-            review_offset_days,
-            consent_to,
-            word,
+        .prop_map(
+            |(creator, handling, approve, review_offset_days, consent_to, word)| RecordSpec {
+                creator,
+                handling,
+                approve,
+                review_offset_days,
+                consent_to,
+                word,
+            },
+        );
+    let viewer = (
+        0..AUTHORITIES.len(),
+        prop::sample::subsequence(Role::ALL.to_vec(), 0..3),
+        classification(),
+    )
+        .prop_map(|(authority, roles, clearance)| ViewerSpec {
+            authority,
+            roles,
+            clearance,
         });
-    let viewer = (0..AUTHORITIES.len(), prop::sample::subsequence(Role::ALL.to_vec(), 0..3), classification())
-        .prop_map(|(authority, roles, clearance)| ViewerSpec { authority, roles, clearance });
-    (0..DAYS.len(), prop::collection::vec(record, 1..6), prop::collection::vec(viewer, 1..5))
-        .prop_map(|(day, records, viewers)| World { day, records, viewers })
+    (
+        0..DAYS.len(),
+        prop::collection::vec(record, 1..6),
+        prop::collection::vec(viewer, 1..5),
+    )
+        .prop_map(|(day, records, viewers)| World {
+            day,
+            records,
+            viewers,
+        })
 }
 
 /// Adds a suspended member and a withdrawn one, with a police authority each.
 async fn add_troubled_states(f: &Fixture) {
     let mut config = concord_config::sco().expect("valid");
-    for (code, status, since) in [("XS", MembershipStatus::Suspended, date!(2022 - 01 - 01)), ("XW", MembershipStatus::Withdrawn, date!(2019 - 01 - 01))] {
+    for (code, status, since) in [
+        ("XS", MembershipStatus::Suspended, date!(2022 - 01 - 01)),
+        ("XW", MembershipStatus::Withdrawn, date!(2019 - 01 - 01)),
+    ] {
         config.registry.states.insert(
             code.into(),
             State {
                 code: code.into(),
-                name: Names { en: code.into(), ru: None, zh: None },
+                name: Names {
+                    en: code.into(),
+                    ru: None,
+                    zh: None,
+                },
                 membership: vec![
-                    MembershipEvent { since: date!(2001 - 06 - 15), status: MembershipStatus::Member },
+                    MembershipEvent {
+                        since: date!(2001 - 06 - 15),
+                        status: MembershipStatus::Member,
+                    },
                     MembershipEvent { since, status },
                 ],
             },
@@ -120,7 +163,16 @@ async fn add_troubled_states(f: &Fixture) {
         let id = format!("{}-police", code.to_lowercase());
         config.registry.authorities.insert(
             id.as_str().into(),
-            Authority { id: id.as_str().into(), state: Some(code.into()), kind: AuthorityKind::Police, name: Names { en: id.clone(), ru: None, zh: None } },
+            Authority {
+                id: id.as_str().into(),
+                state: Some(code.into()),
+                kind: AuthorityKind::Police,
+                name: Names {
+                    en: id.clone(),
+                    ru: None,
+                    zh: None,
+                },
+            },
         );
     }
     // Observers and dialogue partners have authorities too.
@@ -128,10 +180,22 @@ async fn add_troubled_states(f: &Fixture) {
         let id = format!("{}-police", code.to_lowercase());
         config.registry.authorities.insert(
             id.as_str().into(),
-            Authority { id: id.as_str().into(), state: Some(code.into()), kind: AuthorityKind::Police, name: Names { en: id.clone(), ru: None, zh: None } },
+            Authority {
+                id: id.as_str().into(),
+                state: Some(code.into()),
+                kind: AuthorityKind::Police,
+                name: Names {
+                    en: id.clone(),
+                    ru: None,
+                    zh: None,
+                },
+            },
         );
     }
-    f.store.apply_config(&config, &Actor::system("test")).await.expect("config");
+    f.store
+        .apply_config(&config, &Actor::system("test"))
+        .await
+        .expect("config");
 }
 
 /// What the test knows of each record it created, independently of the store.
@@ -141,62 +205,163 @@ struct Known {
     protected: Protected,
 }
 
-async fn play(f: &Fixture, w: World, known: &mut Vec<Known>, serial: &mut usize) -> Result<(), TestCaseError> {
+async fn play(
+    f: &Fixture,
+    w: World,
+    known: &mut Vec<Known>,
+    serial: &mut usize,
+) -> Result<(), TestCaseError> {
     let today = DAYS[w.day];
-    f.clock.set(today.with_hms(10, 0, 0).expect("time").assume_utc());
+    f.clock
+        .set(today.with_hms(10, 0, 0).expect("time").assume_utc());
     let first_new = known.len();
     for spec in &w.records {
         *serial += 1;
-        let creator = ctx(&f.store, "creator", AUTHORITIES[spec.creator], Roles::of([Role::Officer, Role::Supervisor]), Classification::Secret);
+        let creator = ctx(
+            &f.store,
+            "creator",
+            AUTHORITIES[spec.creator],
+            Roles::of([Role::Officer, Role::Supervisor]),
+            Classification::Secret,
+        );
         let title = format!("Record {serial} {}", WORDS[spec.word]);
         let review = today + Duration::days(spec.review_offset_days);
-        let new = NewRecord { kind: "organization".into(), title: title.clone(), handling: spec.handling.clone(), review_date: Some(review), body: "{}".into() };
+        let new = NewRecord {
+            kind: "organization".into(),
+            title: title.clone(),
+            handling: spec.handling.clone(),
+            review_date: Some(review),
+            body: "{}".into(),
+        };
         let mut r = f.store.create_record(&creator, new).await.expect("create");
         if spec.approve {
-            r = f.store.decide_compliance(&creator, &r.id, true, "describes a criminal act under article 1.1.3", r.version).await.expect("approve");
+            r = f
+                .store
+                .decide_compliance(
+                    &creator,
+                    &r.id,
+                    true,
+                    "describes a criminal act under article 1.1.3",
+                    r.version,
+                )
+                .await
+                .expect("approve");
         }
         if let Some(to) = spec.consent_to {
-            r = f.store.grant_consent(&creator, &r.id, &AUTHORITIES[to].into()).await.expect("consent");
+            r = f
+                .store
+                .grant_consent(&creator, &r.id, &AUTHORITIES[to].into())
+                .await
+                .expect("consent");
         }
         let mut expected = Protected {
             originator: AUTHORITIES[spec.creator].into(),
             originator_state: creator.viewer.state.clone(),
             handling: spec.handling.clone(),
-            compliance: if spec.approve { concord_domain::Compliance::Approved } else { concord_domain::Compliance::Pending },
+            compliance: if spec.approve {
+                concord_domain::Compliance::Approved
+            } else {
+                concord_domain::Compliance::Pending
+            },
             review_date: Some(review),
             consented: BTreeSet::new(),
         };
         if let Some(to) = spec.consent_to {
             expected.consented.insert(AUTHORITIES[to].into());
         }
-        prop_assert_eq!(&r.protected, &expected, "the store keeps the handling code as given");
-        known.push(Known { id: r.id, title, protected: expected });
+        prop_assert_eq!(
+            &r.protected,
+            &expected,
+            "the store keeps the handling code as given"
+        );
+        known.push(Known {
+            id: r.id,
+            title,
+            protected: expected,
+        });
     }
 
     let snap = f.store.snapshot();
     for v in &w.viewers {
-        let c = ctx(&f.store, "viewer", AUTHORITIES[v.authority], Roles::of(v.roles.iter().copied()), v.clearance);
-        let may = |k: &Known, action| decide(&c.viewer, &k.protected, action, &snap.registry, &snap.policy, today).allowed;
-        let expect = |action, text: Option<&str>| -> BTreeSet<String> {
-            known.iter().filter(|k| may(k, action) && text.is_none_or(|t| k.title.contains(t))).map(|k| k.id.clone()).collect()
+        let c = ctx(
+            &f.store,
+            "viewer",
+            AUTHORITIES[v.authority],
+            Roles::of(v.roles.iter().copied()),
+            v.clearance,
+        );
+        let may = |k: &Known, action| {
+            decide(
+                &c.viewer,
+                &k.protected,
+                action,
+                &snap.registry,
+                &snap.policy,
+                today,
+            )
+            .allowed
         };
-        let ids = |rs: Vec<concord_store::Record>| rs.into_iter().map(|r| r.id).collect::<BTreeSet<_>>();
+        let expect = |action, text: Option<&str>| -> BTreeSet<String> {
+            known
+                .iter()
+                .filter(|k| may(k, action) && text.is_none_or(|t| k.title.contains(t)))
+                .map(|k| k.id.clone())
+                .collect()
+        };
+        let ids =
+            |rs: Vec<concord_store::Record>| rs.into_iter().map(|r| r.id).collect::<BTreeSet<_>>();
 
         // get: the new records and a few old ones.
         for k in known[first_new..].iter().chain(known.iter().step_by(7)) {
             let got = f.store.get_record(&c, &k.id).await;
             match (&got, may(k, Action::Read)) {
                 (Ok(_), true) | (Err(StoreError::NotFound(_)), false) => {}
-                _ => prop_assert!(false, "get {} for {:?}: {:?}", k.id, c.viewer, got.map(|r| r.id)),
+                _ => prop_assert!(
+                    false,
+                    "get {} for {:?}: {:?}",
+                    k.id,
+                    c.viewer,
+                    got.map(|r| r.id)
+                ),
             }
         }
-        let all = ids(f.store.list_records(&c, &RecordQuery { text: None, offset: 0, limit: 500 }).await.expect("list"));
+        let all = ids(f
+            .store
+            .list_records(
+                &c,
+                &RecordQuery {
+                    text: None,
+                    offset: 0,
+                    limit: 500,
+                },
+            )
+            .await
+            .expect("list"));
         prop_assert_eq!(&all, &expect(Action::Read, None), "list");
         let word = WORDS[v.authority % WORDS.len()];
-        let hits = ids(f.store.list_records(&c, &RecordQuery { text: Some(word.to_uppercase()), offset: 0, limit: 500 }).await.expect("search"));
+        let hits = ids(f
+            .store
+            .list_records(
+                &c,
+                &RecordQuery {
+                    text: Some(word.to_uppercase()),
+                    offset: 0,
+                    limit: 500,
+                },
+            )
+            .await
+            .expect("search"));
         prop_assert_eq!(&hits, &expect(Action::Read, Some(word)), "search");
-        prop_assert_eq!(f.store.count_records(&c, None).await.expect("count"), all.len() as i64, "count");
-        prop_assert_eq!(f.store.count_records(&c, Some(word)).await.expect("count"), hits.len() as i64, "search count");
+        prop_assert_eq!(
+            f.store.count_records(&c, None).await.expect("count"),
+            all.len() as i64,
+            "count"
+        );
+        prop_assert_eq!(
+            f.store.count_records(&c, Some(word)).await.expect("count"),
+            hits.len() as i64,
+            "search count"
+        );
         let exported = ids(f.store.export_records(&c).await.expect("export"));
         prop_assert_eq!(&exported, &expect(Action::Disseminate, None), "export");
     }
@@ -205,8 +370,15 @@ async fn play(f: &Fixture, w: World, known: &mut Vec<Known>, serial: &mut usize)
 
 story!(no_path_returns_what_the_access_decision_denies, |f| {
     add_troubled_states(&f).await;
-    let cases = std::env::var("CONCORD_ACCESS_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(24);
-    let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
+    let cases = std::env::var("CONCORD_ACCESS_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(24);
+    let mut runner = TestRunner::new(Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    });
     let known = std::sync::Mutex::new(Vec::new());
     let serial = std::sync::Mutex::new(0usize);
     let handle = tokio::runtime::Handle::current();
@@ -220,28 +392,103 @@ story!(no_path_returns_what_the_access_decision_denies, |f| {
     if let Err(e) = result {
         panic!("{e}");
     }
-    assert!(known.lock().map(|k| k.len()).unwrap_or(0) >= 24, "the property ran on records");
+    assert!(
+        known.lock().map(|k| k.len()).unwrap_or(0) >= 24,
+        "the property ran on records"
+    );
     let _ = datetime!(2026-11-22 0:00 UTC);
 });
 
 story!(paging_and_limits_are_checked, |f| {
-    let c = ctx(&f.store, "u", "kz-police", Roles::of([Role::Officer, Role::Supervisor]), Classification::Secret);
+    let c = ctx(
+        &f.store,
+        "u",
+        "kz-police",
+        Roles::of([Role::Officer, Role::Supervisor]),
+        Classification::Secret,
+    );
     for i in 0..5 {
-        let new = NewRecord { kind: "person".into(), title: format!("Person {i}"), handling: HandlingCode::open(), review_date: None, body: "{}".into() };
+        let new = NewRecord {
+            kind: "person".into(),
+            title: format!("Person {i}"),
+            handling: HandlingCode::open(),
+            review_date: None,
+            body: "{}".into(),
+        };
         f.store.create_record(&c, new).await.expect("create");
     }
-    let page = f.store.list_records(&c, &RecordQuery { text: None, offset: 3, limit: 10 }).await.expect("page");
+    let page = f
+        .store
+        .list_records(
+            &c,
+            &RecordQuery {
+                text: None,
+                offset: 3,
+                limit: 10,
+            },
+        )
+        .await
+        .expect("page");
     assert_eq!(page.len(), 2);
     for (offset, limit, field) in [(0, 0, "limit"), (0, 501, "limit"), (-1, 10, "offset")] {
-        let r = f.store.list_records(&c, &RecordQuery { text: None, offset, limit }).await;
-        assert!(matches!(&r, Err(StoreError::Invalid { field: fl, .. }) if fl == field), "{r:?}");
+        let r = f
+            .store
+            .list_records(
+                &c,
+                &RecordQuery {
+                    text: None,
+                    offset,
+                    limit,
+                },
+            )
+            .await;
+        assert!(
+            matches!(&r, Err(StoreError::Invalid { field: fl, .. }) if fl == field),
+            "{r:?}"
+        );
     }
-    let above = NewRecord { kind: "person".into(), title: "Too secret".into(), handling: HandlingCode { classification: Classification::Secret, ..HandlingCode::open() }, review_date: None, body: "{}".into() };
-    let low = ctx(&f.store, "u2", "kz-police", Roles::of([Role::Officer]), Classification::Restricted);
-    assert!(matches!(f.store.create_record(&low, above).await, Err(StoreError::Invalid { .. })));
+    let above = NewRecord {
+        kind: "person".into(),
+        title: "Too secret".into(),
+        handling: HandlingCode {
+            classification: Classification::Secret,
+            ..HandlingCode::open()
+        },
+        review_date: None,
+        body: "{}".into(),
+    };
+    let low = ctx(
+        &f.store,
+        "u2",
+        "kz-police",
+        Roles::of([Role::Officer]),
+        Classification::Restricted,
+    );
+    assert!(matches!(
+        f.store.create_record(&low, above).await,
+        Err(StoreError::Invalid { .. })
+    ));
     // A stale version is refused.
-    let r = f.store.list_records(&c, &RecordQuery { text: None, offset: 0, limit: 1 }).await.expect("one").remove(0);
-    f.store.decide_compliance(&c, &r.id, true, "criminal act", r.version).await.expect("approve");
-    let stale = f.store.decide_compliance(&c, &r.id, false, "second thoughts", r.version).await;
+    let r = f
+        .store
+        .list_records(
+            &c,
+            &RecordQuery {
+                text: None,
+                offset: 0,
+                limit: 1,
+            },
+        )
+        .await
+        .expect("one")
+        .remove(0);
+    f.store
+        .decide_compliance(&c, &r.id, true, "criminal act", r.version)
+        .await
+        .expect("approve");
+    let stale = f
+        .store
+        .decide_compliance(&c, &r.id, false, "second thoughts", r.version)
+        .await;
     assert!(matches!(stale, Err(StoreError::Conflict(_))), "{stale:?}");
 });

@@ -31,8 +31,11 @@ impl Checkpoint {
 
     /// Whether `key` signed this checkpoint.
     pub fn verify(&self, key: &PublicKey) -> bool {
-        key.verify(&Self::message(self.seq, &self.head, &self.at), &Signature::from_bytes(&self.signature))
-            .is_ok()
+        key.verify(
+            &Self::message(self.seq, &self.head, &self.at),
+            &Signature::from_bytes(&self.signature),
+        )
+        .is_ok()
     }
 }
 
@@ -80,7 +83,15 @@ impl NodeKey {
 
     /// Signs a checkpoint of entry `seq` with hash `head`.
     pub fn checkpoint(&self, seq: i64, head: Hash, at: String) -> Checkpoint {
-        let signature = self.0.sign(&Checkpoint::message(seq, &head, &at)).to_bytes();
-        Checkpoint { seq, head, at, signature }
+        let signature = self
+            .0
+            .sign(&Checkpoint::message(seq, &head, &at))
+            .to_bytes();
+        Checkpoint {
+            seq,
+            head,
+            at,
+            signature,
+        }
     }
 }

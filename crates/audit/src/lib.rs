@@ -4,8 +4,8 @@
 //! Architecture invariant: no I/O. Storage appends entries with [`link`] and
 //! hands them back, in sequence order, to [`Verifier`].
 
-mod checkpoint;
 mod chain;
+mod checkpoint;
 
 pub use chain::{Entry, EntryDraft, GENESIS, Hash, link};
 pub use checkpoint::{Checkpoint, KeyError, NodeKey, PublicKey};
@@ -14,7 +14,9 @@ pub use checkpoint::{Checkpoint, KeyError, NodeKey, PublicKey};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Tamper {
     /// A sequence number is missing or out of place (deleted or reordered entries).
-    #[error("entry {found} stands where entry {expected} should be: entries were deleted or reordered")]
+    #[error(
+        "entry {found} stands where entry {expected} should be: entries were deleted or reordered"
+    )]
     SequenceGap { expected: i64, found: i64 },
     /// An entry does not point at the hash of the entry before it.
     #[error("entry {seq} does not follow from entry {}: the chain is broken", seq - 1)]
@@ -23,7 +25,9 @@ pub enum Tamper {
     #[error("entry {seq} was edited: its content does not match its hash")]
     Edited { seq: i64 },
     /// The log ends before the latest checkpoint.
-    #[error("the log ends at entry {last} but checkpoint covers entry {checkpoint}: entries were truncated")]
+    #[error(
+        "the log ends at entry {last} but checkpoint covers entry {checkpoint}: entries were truncated"
+    )]
     Truncated { last: i64, checkpoint: i64 },
     /// The entry under the checkpoint is not the one that was signed.
     #[error("entry {seq} differs from the signed checkpoint")]
@@ -65,13 +69,22 @@ impl<'a> Verifier<'a> {
                 return Err(Tamper::BadSignature { seq: cp.seq });
             }
         }
-        Ok(Verifier { checkpoint, key, next_seq: 1, last: GENESIS, checkpoint_seen: false })
+        Ok(Verifier {
+            checkpoint,
+            key,
+            next_seq: 1,
+            last: GENESIS,
+            checkpoint_seen: false,
+        })
     }
 
     /// Checks the next entry.
     pub fn push(&mut self, entry: &Entry) -> Result<(), Tamper> {
         if entry.seq != self.next_seq {
-            return Err(Tamper::SequenceGap { expected: self.next_seq, found: entry.seq });
+            return Err(Tamper::SequenceGap {
+                expected: self.next_seq,
+                found: entry.seq,
+            });
         }
         if entry.prev_hash != self.last {
             return Err(Tamper::BrokenLink { seq: entry.seq });
@@ -98,19 +111,29 @@ impl<'a> Verifier<'a> {
         let last = self.next_seq - 1;
         if let Some(cp) = self.checkpoint {
             if !self.checkpoint_seen {
-                return Err(Tamper::Truncated { last, checkpoint: cp.seq });
+                return Err(Tamper::Truncated {
+                    last,
+                    checkpoint: cp.seq,
+                });
             }
         }
         if let Some((head_seq, head_hash)) = head {
             if head_seq != last {
-                return Err(Tamper::HeadMismatch { head: head_seq, last });
+                return Err(Tamper::HeadMismatch {
+                    head: head_seq,
+                    last,
+                });
             }
             if head_hash != self.last {
                 return Err(Tamper::Edited { seq: last });
             }
         }
         let _ = self.key;
-        Ok(Verified { entries: last, checkpoint: self.checkpoint.map(|c| c.seq), head: self.last })
+        Ok(Verified {
+            entries: last,
+            checkpoint: self.checkpoint.map(|c| c.seq),
+            head: self.last,
+        })
     }
 }
 

@@ -17,7 +17,12 @@ fn chain(n: i64) -> Vec<Entry> {
         .map(|seq| {
             let d = draft(seq);
             let hash = link(&prev, seq, &d);
-            let e = Entry { seq, draft: d, prev_hash: prev, hash };
+            let e = Entry {
+                seq,
+                draft: d,
+                prev_hash: prev,
+                hash,
+            };
             prev = hash;
             e
         })
@@ -52,34 +57,56 @@ fn every_kind_of_tampering_is_detected() {
 
     let mut edited = entries.clone();
     edited[4].draft.purpose = "curiosity".into();
-    assert_eq!(verify(&edited, Some(&cp), &pk), Err(Tamper::Edited { seq: 5 }));
+    assert_eq!(
+        verify(&edited, Some(&cp), &pk),
+        Err(Tamper::Edited { seq: 5 })
+    );
 
     let mut deleted = entries.clone();
     deleted.remove(3);
-    assert_eq!(verify(&deleted, Some(&cp), &pk), Err(Tamper::SequenceGap { expected: 4, found: 5 }));
+    assert_eq!(
+        verify(&deleted, Some(&cp), &pk),
+        Err(Tamper::SequenceGap {
+            expected: 4,
+            found: 5
+        })
+    );
 
     // Reordered, and renumbered to hide it: the links break.
     let mut reordered = entries.clone();
     reordered.swap(2, 3);
     reordered[2].seq = 3;
     reordered[3].seq = 4;
-    assert_eq!(verify(&reordered, Some(&cp), &pk), Err(Tamper::BrokenLink { seq: 3 }));
+    assert_eq!(
+        verify(&reordered, Some(&cp), &pk),
+        Err(Tamper::BrokenLink { seq: 3 })
+    );
 
     let truncated = &entries[..7];
     assert_eq!(
         verify(truncated, Some(&cp), &pk),
-        Err(Tamper::Truncated { last: 7, checkpoint: 10 })
+        Err(Tamper::Truncated {
+            last: 7,
+            checkpoint: 10
+        })
     );
 
     // Rewriting the whole chain from entry 5 on keeps the links but not the checkpoint.
     let mut rewritten = entries.clone();
     rewritten[4].draft.actor = "someone-else".into();
     for i in 4..rewritten.len() {
-        let prev = if i == 0 { GENESIS } else { rewritten[i - 1].hash };
+        let prev = if i == 0 {
+            GENESIS
+        } else {
+            rewritten[i - 1].hash
+        };
         rewritten[i].prev_hash = prev;
         rewritten[i].hash = link(&prev, rewritten[i].seq, &rewritten[i].draft);
     }
-    assert_eq!(verify(&rewritten, Some(&cp), &pk), Err(Tamper::CheckpointMismatch { seq: 10 }));
+    assert_eq!(
+        verify(&rewritten, Some(&cp), &pk),
+        Err(Tamper::CheckpointMismatch { seq: 10 })
+    );
 }
 
 #[test]
@@ -88,7 +115,10 @@ fn a_checkpoint_signed_by_another_key_is_refused() {
     let forger = NodeKey::generate().expect("random");
     let entries = chain(3);
     let forged = forger.checkpoint(3, entries[2].hash, "t".into());
-    assert_eq!(verify(&entries, Some(&forged), &key.public()), Err(Tamper::BadSignature { seq: 3 }));
+    assert_eq!(
+        verify(&entries, Some(&forged), &key.public()),
+        Err(Tamper::BadSignature { seq: 3 })
+    );
 }
 
 #[test]

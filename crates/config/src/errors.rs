@@ -17,14 +17,32 @@ pub struct ConfigError {
 
 impl ConfigError {
     pub(crate) fn whole_file(file: &str, message: String) -> Self {
-        ConfigError { file: file.to_owned(), line: 0, column: 0, field: String::new(), message }
+        ConfigError {
+            file: file.to_owned(),
+            line: 0,
+            column: 0,
+            field: String::new(),
+            message,
+        }
     }
 
-    pub(crate) fn at(file: &str, text: &str, offset: usize, field: String, message: String) -> Self {
+    pub(crate) fn at(
+        file: &str,
+        text: &str,
+        offset: usize,
+        field: String,
+        message: String,
+    ) -> Self {
         let before = &text[..offset.min(text.len())];
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        ConfigError { file: file.to_owned(), line, column, field, message }
+        ConfigError {
+            file: file.to_owned(),
+            line,
+            column,
+            field,
+            message,
+        }
     }
 }
 
@@ -33,9 +51,17 @@ impl fmt::Display for ConfigError {
         if self.line == 0 {
             write!(f, "{}: {}", self.file, self.message)
         } else if self.field.is_empty() {
-            write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file, self.line, self.column, self.message
+            )
         } else {
-            write!(f, "{}:{}:{}: field `{}`: {}", self.file, self.line, self.column, self.field, self.message)
+            write!(
+                f,
+                "{}:{}:{}: field `{}`: {}",
+                self.file, self.line, self.column, self.field, self.message
+            )
         }
     }
 }

@@ -34,11 +34,26 @@ pub const FILES: [&str; 5] = [
 
 /// The shipped default: the Shanghai Cooperation Organization.
 pub const SCO: [(&str, &str); 5] = [
-    ("organization.toml", include_str!("../../../config/sco/organization.toml")),
-    ("states.toml", include_str!("../../../config/sco/states.toml")),
-    ("authorities.toml", include_str!("../../../config/sco/authorities.toml")),
-    ("bodies.toml", include_str!("../../../config/sco/bodies.toml")),
-    ("instruments.toml", include_str!("../../../config/sco/instruments.toml")),
+    (
+        "organization.toml",
+        include_str!("../../../config/sco/organization.toml"),
+    ),
+    (
+        "states.toml",
+        include_str!("../../../config/sco/states.toml"),
+    ),
+    (
+        "authorities.toml",
+        include_str!("../../../config/sco/authorities.toml"),
+    ),
+    (
+        "bodies.toml",
+        include_str!("../../../config/sco/bodies.toml"),
+    ),
+    (
+        "instruments.toml",
+        include_str!("../../../config/sco/instruments.toml"),
+    ),
 ];
 
 /// Reads and validates the configuration folder `dir`.
@@ -51,7 +66,10 @@ pub fn load_dir(dir: &Path) -> Result<Config, ConfigErrors> {
                 Ok(text) => sources.push((name.to_owned(), text)),
                 Err(e) => errors.push(ConfigError::whole_file(
                     name,
-                    format!("not UTF-8: invalid byte at offset {}", e.utf8_error().valid_up_to()),
+                    format!(
+                        "not UTF-8: invalid byte at offset {}",
+                        e.utf8_error().valid_up_to()
+                    ),
                 )),
             },
             Err(e) => errors.push(ConfigError::whole_file(name, format!("cannot read: {e}"))),

@@ -4,19 +4,37 @@ use time::macros::date;
 
 /// The SCO sources with `file` replaced by `text`.
 fn with(file: &str, text: &str) -> Result<Config, ConfigErrors> {
-    load_sources(SCO.iter().map(|(n, t)| (*n, if *n == file { text } else { *t })))
+    load_sources(
+        SCO.iter()
+            .map(|(n, t)| (*n, if *n == file { text } else { *t })),
+    )
 }
 
 /// Asserts exactly one error, at `file:line`, about `field`, whose message contains `needle`.
-fn check_one(result: Result<Config, ConfigErrors>, file: &str, line: usize, field: &str, needle: &str) {
+fn check_one(
+    result: Result<Config, ConfigErrors>,
+    file: &str,
+    line: usize,
+    field: &str,
+    needle: &str,
+) {
     let errors = result.expect_err("the configuration must be refused").0;
     assert_eq!(errors.len(), 1, "one error expected, got: {errors:#?}");
     let e = &errors[0];
-    assert_eq!((e.file.as_str(), e.line, e.field.as_str()), (file, line, field), "{e}");
-    assert!(e.message.contains(needle), "message {:?} lacks {needle:?}", e.message);
+    assert_eq!(
+        (e.file.as_str(), e.line, e.field.as_str()),
+        (file, line, field),
+        "{e}"
+    );
+    assert!(
+        e.message.contains(needle),
+        "message {:?} lacks {needle:?}",
+        e.message
+    );
 }
 
-const AUTH_HEAD: &str = "[[authority]]\nid = \"structure\"\nkind = \"regional-structure\"\nname = { en = \"S\" }\n";
+const AUTH_HEAD: &str =
+    "[[authority]]\nid = \"structure\"\nkind = \"regional-structure\"\nname = { en = \"S\" }\n";
 
 #[test]
 fn the_shipped_sco_configuration_is_valid() {
@@ -27,12 +45,27 @@ fn the_shipped_sco_configuration_is_valid() {
     assert_eq!(r.members_on(date!(2002 - 01 - 01)).len(), 6);
     assert_eq!(r.members_on(date!(2018 - 01 - 01)).len(), 8);
     assert_eq!(r.members_on(date!(2023 - 12 - 31)).len(), 9);
-    assert_eq!(r.status_on(&StateCode::from("BY"), date!(2020 - 01 - 01)), Some(MembershipStatus::Observer));
-    assert_eq!(r.status_on(&StateCode::from("MN"), date!(2026 - 01 - 01)), Some(MembershipStatus::Observer));
+    assert_eq!(
+        r.status_on(&StateCode::from("BY"), date!(2020 - 01 - 01)),
+        Some(MembershipStatus::Observer)
+    );
+    assert_eq!(
+        r.status_on(&StateCode::from("MN"), date!(2026 - 01 - 01)),
+        Some(MembershipStatus::Observer)
+    );
     assert!(r.instruments.contains_key("shanghai-convention-2001"));
     assert!(r.instruments.contains_key("extremism-convention-2017"));
-    assert_eq!(r.bodies.values().filter(|b| b.parent.as_deref() == Some("anti-drug-expert-working-group")).count(), 4);
-    assert_eq!(r.authorities.values().filter(|a| a.state.is_none()).count(), 1);
+    assert_eq!(
+        r.bodies
+            .values()
+            .filter(|b| b.parent.as_deref() == Some("anti-drug-expert-working-group"))
+            .count(),
+        4
+    );
+    assert_eq!(
+        r.authorities.values().filter(|a| a.state.is_none()).count(),
+        1
+    );
     assert_eq!(c.policy.review_grace_days, 30);
 }
 
@@ -44,45 +77,97 @@ fn the_folder_on_disk_matches_the_embedded_copy() {
 
 #[test]
 fn an_unknown_state_is_named_with_its_line() {
-    let text = format!("{AUTH_HEAD}\n[[authority]]\nid = \"xx-police\"\nstate = \"XX\"\nkind = \"police\"\nname = {{ en = \"X\" }}\n");
-    check_one(with("authorities.toml", &text), "authorities.toml", 8, "authority[1].state", "unknown state \"XX\"");
+    let text = format!(
+        "{AUTH_HEAD}\n[[authority]]\nid = \"xx-police\"\nstate = \"XX\"\nkind = \"police\"\nname = {{ en = \"X\" }}\n"
+    );
+    check_one(
+        with("authorities.toml", &text),
+        "authorities.toml",
+        8,
+        "authority[1].state",
+        "unknown state \"XX\"",
+    );
 }
 
 #[test]
 fn a_duplicate_id_names_both_lines() {
-    let text = format!("{AUTH_HEAD}\n[[authority]]\nid = \"cn-police\"\nstate = \"CN\"\nkind = \"police\"\nname = {{ en = \"A\" }}\n\n[[authority]]\nid = \"cn-police\"\nstate = \"CN\"\nkind = \"police\"\nname = {{ en = \"B\" }}\n");
-    check_one(with("authorities.toml", &text), "authorities.toml", 13, "authority[2].id", "first defined at line 7");
+    let text = format!(
+        "{AUTH_HEAD}\n[[authority]]\nid = \"cn-police\"\nstate = \"CN\"\nkind = \"police\"\nname = {{ en = \"A\" }}\n\n[[authority]]\nid = \"cn-police\"\nstate = \"CN\"\nkind = \"police\"\nname = {{ en = \"B\" }}\n"
+    );
+    check_one(
+        with("authorities.toml", &text),
+        "authorities.toml",
+        13,
+        "authority[2].id",
+        "first defined at line 7",
+    );
 }
 
 #[test]
 fn a_date_in_the_wrong_format_is_refused() {
     let text = "[[state]]\ncode = \"CN\"\nname = { en = \"China\" }\nmembership = [\n  { since = \"15.06.2001\", status = \"member\" },\n]\n";
     let errors = with("states.toml", text).expect_err("refused").0;
-    let e = errors.iter().find(|e| e.file == "states.toml").expect("an error in states.toml");
-    assert_eq!((e.line, e.field.as_str()), (5, "state[0].membership[0].since"), "{e}");
+    let e = errors
+        .iter()
+        .find(|e| e.file == "states.toml")
+        .expect("an error in states.toml");
+    assert_eq!(
+        (e.line, e.field.as_str()),
+        (5, "state[0].membership[0].since"),
+        "{e}"
+    );
     assert!(e.message.contains("YYYY-MM-DD"));
 }
 
 #[test]
 fn ratification_before_signature_is_refused() {
     let text = "[[instrument]]\nid = \"x\"\nkind = \"agreement\"\ntitle = { en = \"X\" }\nadopted = \"2010-01-01\"\nparties = [\n  { state = \"CN\", signed = \"2010-02-01\", ratified = \"2010-01-15\" },\n]\n";
-    check_one(with("instruments.toml", text), "instruments.toml", 7, "instrument[0].parties[0].ratified", "before it was signed");
+    check_one(
+        with("instruments.toml", text),
+        "instruments.toml",
+        7,
+        "instrument[0].parties[0].ratified",
+        "before it was signed",
+    );
 }
 
 #[test]
 fn unknown_fields_and_wrong_types_are_named() {
     let text = "[organization]\nname = { en = \"O\" }\ncolour = \"blue\"\n";
-    check_one(with("organization.toml", text), "organization.toml", 3, "colour", "unknown field `colour`");
+    check_one(
+        with("organization.toml", text),
+        "organization.toml",
+        3,
+        "colour",
+        "unknown field `colour`",
+    );
     let text = "[organization]\nname = { en = \"O\" }\nreview_grace_days = \"thirty\"\n";
-    check_one(with("organization.toml", text), "organization.toml", 3, "review_grace_days", "invalid type");
+    check_one(
+        with("organization.toml", text),
+        "organization.toml",
+        3,
+        "review_grace_days",
+        "invalid type",
+    );
 }
 
 #[test]
 fn every_error_is_reported_not_just_the_first() {
     let text = "[[state]]\ncode = \"cn\"\nname = { en = \"China\" }\nmembership = [\n  { since = \"2001-02-30\", status = \"founder\" },\n]\n";
     let errors = with("states.toml", text).expect_err("refused").0;
-    let fields: Vec<&str> = errors.iter().filter(|e| e.file == "states.toml").map(|e| e.field.as_str()).collect();
-    assert_eq!(fields, ["state[0].code", "state[0].membership[0].since", "state[0].membership[0].status"]);
+    let fields: Vec<&str> = errors
+        .iter()
+        .filter(|e| e.file == "states.toml")
+        .map(|e| e.field.as_str())
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "state[0].code",
+            "state[0].membership[0].since",
+            "state[0].membership[0].status"
+        ]
+    );
 }
 
 #[test]

@@ -37,7 +37,8 @@ impl<'a> Ctx<'a> {
     fn parse<T: serde::de::DeserializeOwned>(&mut self, file: &'a str) -> Option<T> {
         self.file = file;
         let Some(text) = self.sources.get(file).copied() else {
-            self.errors.push(ConfigError::whole_file(file, "file is missing".into()));
+            self.errors
+                .push(ConfigError::whole_file(file, "file is missing".into()));
             return None;
         };
         match toml::from_str::<T>(text) {
@@ -60,7 +61,10 @@ impl<'a> Ctx<'a> {
                 self.err(
                     value.span().start,
                     field,
-                    format!("invalid date {:?}: expected YYYY-MM-DD, a real calendar date", value.get_ref()),
+                    format!(
+                        "invalid date {:?}: expected YYYY-MM-DD, a real calendar date",
+                        value.get_ref()
+                    ),
                 );
                 None
             }
@@ -78,11 +82,24 @@ impl<'a> Ctx<'a> {
     }
 
     /// Records `id` as defined; reports a duplicate with the first definition's line.
-    fn unique(&mut self, seen: &mut HashMap<String, usize>, id: &S, field: &str, what: &str) -> bool {
+    fn unique(
+        &mut self,
+        seen: &mut HashMap<String, usize>,
+        id: &S,
+        field: &str,
+        what: &str,
+    ) -> bool {
         let line = self.line_of(id.span().start);
         if let Some(first) = seen.get(id.get_ref()) {
             let first = *first;
-            self.err(id.span().start, field, format!("duplicate {what} {:?}: first defined at line {first}", id.get_ref()));
+            self.err(
+                id.span().start,
+                field,
+                format!(
+                    "duplicate {what} {:?}: first defined at line {first}",
+                    id.get_ref()
+                ),
+            );
             return false;
         }
         if id.get_ref().trim().is_empty() {
@@ -101,17 +118,33 @@ fn key_on_line(text: &str, offset: usize) -> String {
     let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let line = text[start..].lines().next().unwrap_or("");
     match line.split_once('=') {
-        Some((key, _)) => key.trim().trim_start_matches('[').trim_end_matches(']').to_owned(),
-        None => line.trim().trim_start_matches('[').trim_end_matches(']').to_owned(),
+        Some((key, _)) => key
+            .trim()
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_owned(),
+        None => line
+            .trim()
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_owned(),
     }
 }
 
 fn names(n: NamesDto) -> Names {
-    Names { en: n.en, ru: n.ru, zh: n.zh }
+    Names {
+        en: n.en,
+        ru: n.ru,
+        zh: n.zh,
+    }
 }
 
 pub fn validate(sources: Vec<(&str, &str)>) -> Result<Config, ConfigErrors> {
-    let mut ctx = Ctx { sources: sources.into_iter().collect(), file: "", errors: Vec::new() };
+    let mut ctx = Ctx {
+        sources: sources.into_iter().collect(),
+        file: "",
+        errors: Vec::new(),
+    };
     let mut registry = Registry::default();
     let mut policy = Policy::default();
 
@@ -119,7 +152,11 @@ pub fn validate(sources: Vec<(&str, &str)>) -> Result<Config, ConfigErrors> {
         registry.organization = names(org.organization.name);
         if let Some(days) = org.organization.review_grace_days {
             if !(0..=3650).contains(days.get_ref()) {
-                ctx.err(days.span().start, "organization.review_grace_days", "must be between 0 and 3650 days");
+                ctx.err(
+                    days.span().start,
+                    "organization.review_grace_days",
+                    "must be between 0 and 3650 days",
+                );
             }
             policy.review_grace_days = *days.get_ref();
         }
@@ -136,7 +173,11 @@ pub fn validate(sources: Vec<(&str, &str)>) -> Result<Config, ConfigErrors> {
     if let Some(file) = ctx.parse::<InstrumentsFile>("instruments.toml") {
         registry.instruments = instruments(&mut ctx, file, &registry.states);
     }
-    if ctx.errors.is_empty() { Ok(Config { registry, policy }) } else { Err(ConfigErrors(ctx.errors)) }
+    if ctx.errors.is_empty() {
+        Ok(Config { registry, policy })
+    } else {
+        Err(ConfigErrors(ctx.errors))
+    }
 }
 
 fn states(ctx: &mut Ctx, file: StatesFile) -> BTreeMap<StateCode, State> {
@@ -147,10 +188,18 @@ fn states(ctx: &mut Ctx, file: StatesFile) -> BTreeMap<StateCode, State> {
         let code_ok = ctx.unique(&mut seen, &s.code, &format!("{field}.code"), "state code");
         let code = s.code.get_ref();
         if code_ok && !(code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())) {
-            ctx.err(s.code.span().start, format!("{field}.code"), format!("state code {code:?} must be two capital letters (ISO 3166-1 alpha-2)"));
+            ctx.err(
+                s.code.span().start,
+                format!("{field}.code"),
+                format!("state code {code:?} must be two capital letters (ISO 3166-1 alpha-2)"),
+            );
         }
         if s.membership.get_ref().is_empty() {
-            ctx.err(s.membership.span().start, format!("{field}.membership"), "a state needs at least one membership status");
+            ctx.err(
+                s.membership.span().start,
+                format!("{field}.membership"),
+                "a state needs at least one membership status",
+            );
         }
         let mut events: Vec<MembershipEvent> = Vec::new();
         for (j, m) in s.membership.get_ref().iter().enumerate() {
@@ -160,7 +209,14 @@ fn states(ctx: &mut Ctx, file: StatesFile) -> BTreeMap<StateCode, State> {
             if let (Some(since), Some(status)) = (since, status) {
                 if let Some(prev) = events.last() {
                     if since <= prev.since {
-                        ctx.err(m.since.span().start, format!("{mf}.since"), format!("membership changes must be in date order: {since} is not after {}", prev.since));
+                        ctx.err(
+                            m.since.span().start,
+                            format!("{mf}.since"),
+                            format!(
+                                "membership changes must be in date order: {since} is not after {}",
+                                prev.since
+                            ),
+                        );
                     }
                 }
                 events.push(MembershipEvent { since, status });
@@ -168,23 +224,46 @@ fn states(ctx: &mut Ctx, file: StatesFile) -> BTreeMap<StateCode, State> {
         }
         if code_ok {
             let code = StateCode::new(code.clone());
-            out.insert(code.clone(), State { code, name: names(s.name), membership: events });
+            out.insert(
+                code.clone(),
+                State {
+                    code,
+                    name: names(s.name),
+                    membership: events,
+                },
+            );
         }
     }
     out
 }
 
-fn known_state(ctx: &mut Ctx, states: &BTreeMap<StateCode, State>, value: &S, field: &str) -> Option<StateCode> {
+fn known_state(
+    ctx: &mut Ctx,
+    states: &BTreeMap<StateCode, State>,
+    value: &S,
+    field: &str,
+) -> Option<StateCode> {
     let code = StateCode::new(value.get_ref().clone());
     if states.contains_key(&code) {
         Some(code)
     } else {
-        ctx.err(value.span().start, field, format!("unknown state {:?}: not defined in states.toml", value.get_ref()));
+        ctx.err(
+            value.span().start,
+            field,
+            format!(
+                "unknown state {:?}: not defined in states.toml",
+                value.get_ref()
+            ),
+        );
         None
     }
 }
 
-fn authorities(ctx: &mut Ctx, file: AuthoritiesFile, states: &BTreeMap<StateCode, State>) -> BTreeMap<AuthorityId, Authority> {
+fn authorities(
+    ctx: &mut Ctx,
+    file: AuthoritiesFile,
+    states: &BTreeMap<StateCode, State>,
+) -> BTreeMap<AuthorityId, Authority> {
     let mut seen = HashMap::new();
     let mut out = BTreeMap::new();
     let mut structures = 0;
@@ -194,7 +273,11 @@ fn authorities(ctx: &mut Ctx, file: AuthoritiesFile, states: &BTreeMap<StateCode
         let kind = ctx.choice::<AuthorityKind>(&a.kind, &format!("{field}.kind"));
         let state = match (&a.state, kind) {
             (Some(s), Some(AuthorityKind::RegionalStructure)) => {
-                ctx.err(s.span().start, format!("{field}.state"), "the regional structure belongs to no state");
+                ctx.err(
+                    s.span().start,
+                    format!("{field}.state"),
+                    "the regional structure belongs to no state",
+                );
                 None
             }
             (None, Some(AuthorityKind::RegionalStructure)) => {
@@ -209,7 +292,15 @@ fn authorities(ctx: &mut Ctx, file: AuthoritiesFile, states: &BTreeMap<StateCode
         };
         if let (true, Some(kind)) = (id_ok, kind) {
             let id = AuthorityId::new(a.id.get_ref().clone());
-            out.insert(id.clone(), Authority { id, state, kind, name: names(a.name) });
+            out.insert(
+                id.clone(),
+                Authority {
+                    id,
+                    state,
+                    kind,
+                    name: names(a.name),
+                },
+            );
         }
     }
     if structures != 1 && ctx.errors.is_empty() {
@@ -228,20 +319,34 @@ fn bodies(ctx: &mut Ctx, file: BodiesFile) -> BTreeMap<String, Body> {
         let kind = ctx.choice::<BodyKind>(&b.kind, &format!("{field}.kind"));
         if let Some(p) = &b.parent {
             if !ids.contains(p.get_ref()) || p.get_ref() == b.id.get_ref() {
-                ctx.err(p.span().start, format!("{field}.parent"), format!("unknown parent body {:?}", p.get_ref()));
+                ctx.err(
+                    p.span().start,
+                    format!("{field}.parent"),
+                    format!("unknown parent body {:?}", p.get_ref()),
+                );
             }
         }
         if let (true, Some(kind)) = (id_ok, kind) {
             out.insert(
                 b.id.get_ref().clone(),
-                Body { id: b.id.into_inner(), kind, name: names(b.name), parent: b.parent.map(|p| p.into_inner()), level: b.level },
+                Body {
+                    id: b.id.into_inner(),
+                    kind,
+                    name: names(b.name),
+                    parent: b.parent.map(|p| p.into_inner()),
+                    level: b.level,
+                },
             );
         }
     }
     out
 }
 
-fn instruments(ctx: &mut Ctx, file: InstrumentsFile, states: &BTreeMap<StateCode, State>) -> BTreeMap<String, Instrument> {
+fn instruments(
+    ctx: &mut Ctx,
+    file: InstrumentsFile,
+    states: &BTreeMap<StateCode, State>,
+) -> BTreeMap<String, Instrument> {
     let mut seen = HashMap::new();
     let mut out = BTreeMap::new();
     for (i, ins) in file.instrument.into_iter().enumerate() {
@@ -252,8 +357,16 @@ fn instruments(ctx: &mut Ctx, file: InstrumentsFile, states: &BTreeMap<StateCode
         let mut numbers = HashMap::new();
         let mut articles = Vec::new();
         for (j, a) in ins.articles.into_iter().enumerate() {
-            if ctx.unique(&mut numbers, &a.number, &format!("{field}.articles[{j}].number"), "article number") {
-                articles.push(Article { number: a.number.into_inner(), title: a.title });
+            if ctx.unique(
+                &mut numbers,
+                &a.number,
+                &format!("{field}.articles[{j}].number"),
+                "article number",
+            ) {
+                articles.push(Article {
+                    number: a.number.into_inner(),
+                    title: a.title,
+                });
             }
         }
         let mut party_seen = HashMap::new();
@@ -265,25 +378,49 @@ fn instruments(ctx: &mut Ctx, file: InstrumentsFile, states: &BTreeMap<StateCode
                 ctx.unique(&mut party_seen, &p.state, &format!("{pf}.state"), "party");
             }
             let signed = ctx.date(&p.signed, &format!("{pf}.signed"));
-            let ratified = p.ratified.as_ref().and_then(|r| ctx.date(r, &format!("{pf}.ratified")));
+            let ratified = p
+                .ratified
+                .as_ref()
+                .and_then(|r| ctx.date(r, &format!("{pf}.ratified")));
             if let (Some(signed), Some(adopted)) = (signed, adopted) {
                 if signed < adopted {
-                    ctx.err(p.signed.span().start, format!("{pf}.signed"), format!("signed on {signed}, before the instrument was adopted on {adopted}"));
+                    ctx.err(
+                        p.signed.span().start,
+                        format!("{pf}.signed"),
+                        format!(
+                            "signed on {signed}, before the instrument was adopted on {adopted}"
+                        ),
+                    );
                 }
             }
             if let (Some(signed), Some(ratified), Some(r)) = (signed, ratified, &p.ratified) {
                 if ratified < signed {
-                    ctx.err(r.span().start, format!("{pf}.ratified"), format!("ratified on {ratified}, before it was signed on {signed}"));
+                    ctx.err(
+                        r.span().start,
+                        format!("{pf}.ratified"),
+                        format!("ratified on {ratified}, before it was signed on {signed}"),
+                    );
                 }
             }
             if let (Some(state), Some(signed)) = (state, signed) {
-                parties.push(Party { state, signed, ratified });
+                parties.push(Party {
+                    state,
+                    signed,
+                    ratified,
+                });
             }
         }
         if let (true, Some(kind), Some(adopted)) = (id_ok, kind, adopted) {
             out.insert(
                 ins.id.get_ref().clone(),
-                Instrument { id: ins.id.into_inner(), kind, title: names(ins.title), adopted, articles, parties },
+                Instrument {
+                    id: ins.id.into_inner(),
+                    kind,
+                    title: names(ins.title),
+                    adopted,
+                    articles,
+                    parties,
+                },
             );
         }
     }

@@ -52,7 +52,9 @@ pub struct Policy {
 
 impl Default for Policy {
     fn default() -> Self {
-        Policy { review_grace_days: 30 }
+        Policy {
+            review_grace_days: 30,
+        }
     }
 }
 
@@ -123,17 +125,25 @@ impl fmt::Display for Reason {
         use Reason::*;
         match self {
             OriginatingAuthority => f.write_str("the viewer belongs to the originating authority"),
-            MemberOnDayOfAccess => f.write_str("distributed to all members and the viewer's state is a member today"),
+            MemberOnDayOfAccess => {
+                f.write_str("distributed to all members and the viewer's state is a member today")
+            }
             NamedState => f.write_str("distributed to the viewer's state by name"),
             RegionalStructure => f.write_str("distributed to the regional structure"),
             FreeDissemination => f.write_str("dissemination is free"),
             UsableAsEvidence => f.write_str("the use code allows evidence"),
             OriginatorConsented => f.write_str("the originator has consented"),
-            SupervisorOfOriginator => f.write_str("a supervisor of the originating authority decides"),
-            ClearanceBelowClassification => f.write_str("the viewer's clearance is below the classification"),
+            SupervisorOfOriginator => {
+                f.write_str("a supervisor of the originating authority decides")
+            }
+            ClearanceBelowClassification => {
+                f.write_str("the viewer's clearance is below the classification")
+            }
             RoleNotAllowed => f.write_str("none of the viewer's roles allows this"),
             AwaitingCompliance => f.write_str("not yet approved by the compliance review"),
-            ReviewOverdue => f.write_str("past its review date and grace period: originating state only"),
+            ReviewOverdue => {
+                f.write_str("past its review date and grace period: originating state only")
+            }
             StateUnknown => f.write_str("the viewer's state has no status on the day of access"),
             StateNotReceiving(s) => write!(f, "the viewer's state is {s} on the day of access"),
             NotAMember(s) => write!(f, "distributed to members and the viewer's state is {s}"),
@@ -141,7 +151,9 @@ impl fmt::Display for Reason {
             StructureOnly => f.write_str("distributed to the regional structure only"),
             OriginatorOnly => f.write_str("kept by the originating authority"),
             ConsentRequired => f.write_str("passing it on needs the originator's consent"),
-            IntelligenceOnly => f.write_str("intelligence only: evidence needs the originator's consent"),
+            IntelligenceOnly => {
+                f.write_str("intelligence only: evidence needs the originator's consent")
+            }
             NotOriginatingAuthority => f.write_str("only the originating authority decides this"),
         }
     }
@@ -158,15 +170,26 @@ pub struct Decision {
 
 impl Decision {
     fn allow(reason: Reason) -> Self {
-        Decision { allowed: true, reason }
+        Decision {
+            allowed: true,
+            reason,
+        }
     }
     fn deny(reason: Reason) -> Self {
-        Decision { allowed: false, reason }
+        Decision {
+            allowed: false,
+            reason,
+        }
     }
 }
 
 /// Roles that may read shared items (administrators only within rules 1 to 4).
-const READERS: &[Role] = &[Role::Analyst, Role::Officer, Role::Supervisor, Role::Administrator];
+const READERS: &[Role] = &[
+    Role::Analyst,
+    Role::Officer,
+    Role::Supervisor,
+    Role::Administrator,
+];
 /// Roles that may pass items on or use them as evidence.
 const WORKERS: &[Role] = &[Role::Analyst, Role::Officer, Role::Supervisor];
 
@@ -197,7 +220,8 @@ pub fn decide(
 
     // The data-protection officer reads its own authority's items, to answer
     // data subjects; nothing else.
-    let role_reads = viewer.roles.any(READERS) || (own && viewer.roles.has(Role::DataProtectionOfficer));
+    let role_reads =
+        viewer.roles.any(READERS) || (own && viewer.roles.has(Role::DataProtectionOfficer));
     let role_works = viewer.roles.any(WORKERS);
     if !role_reads || (action != Action::Read && !role_works) {
         return Decision::deny(Reason::RoleNotAllowed);

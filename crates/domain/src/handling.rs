@@ -147,7 +147,12 @@ mod tests {
 
     #[test]
     fn distribution_round_trips_through_text() {
-        for text in ["all-members", "structure-only", "originator-only", "states:CN,KZ"] {
+        for text in [
+            "all-members",
+            "structure-only",
+            "originator-only",
+            "states:CN,KZ",
+        ] {
             let d: Distribution = text.parse().expect("valid");
             assert_eq!(d.to_string(), text);
         }

@@ -24,7 +24,10 @@ text_enum! {
 impl MembershipStatus {
     /// Whether a state in this status may receive shared data at all.
     pub fn may_receive(self) -> bool {
-        !matches!(self, MembershipStatus::Suspended | MembershipStatus::Withdrawn)
+        !matches!(
+            self,
+            MembershipStatus::Suspended | MembershipStatus::Withdrawn
+        )
     }
 }
 
@@ -235,13 +238,28 @@ mod tests {
             code: "BY".into(),
             name: Names::default(),
             membership: vec![
-                MembershipEvent { since: date!(2015 - 07 - 10), status: MembershipStatus::Observer },
-                MembershipEvent { since: date!(2024 - 07 - 04), status: MembershipStatus::Member },
+                MembershipEvent {
+                    since: date!(2015 - 07 - 10),
+                    status: MembershipStatus::Observer,
+                },
+                MembershipEvent {
+                    since: date!(2024 - 07 - 04),
+                    status: MembershipStatus::Member,
+                },
             ],
         };
         assert_eq!(s.status_on(date!(2015 - 07 - 09)), None);
-        assert_eq!(s.status_on(date!(2015 - 07 - 10)), Some(MembershipStatus::Observer));
-        assert_eq!(s.status_on(date!(2024 - 07 - 03)), Some(MembershipStatus::Observer));
-        assert_eq!(s.status_on(date!(2024 - 07 - 04)), Some(MembershipStatus::Member));
+        assert_eq!(
+            s.status_on(date!(2015 - 07 - 10)),
+            Some(MembershipStatus::Observer)
+        );
+        assert_eq!(
+            s.status_on(date!(2024 - 07 - 03)),
+            Some(MembershipStatus::Observer)
+        );
+        assert_eq!(
+            s.status_on(date!(2024 - 07 - 04)),
+            Some(MembershipStatus::Member)
+        );
     }
 }

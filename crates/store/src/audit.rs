@@ -42,10 +42,15 @@ impl Store {
     /// Appends an entry inside `tx`. The head row is updated first, which
     /// takes the row (PostgreSQL) or database (SQLite) write lock and so
     /// serializes concurrent appenders.
-    pub(crate) async fn append_in(&self, tx: &mut Transaction<'static, Any>, draft: EntryDraft) -> Result<i64> {
-        let row = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
-            .fetch_one(&mut **tx)
-            .await?;
+    pub(crate) async fn append_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        draft: EntryDraft,
+    ) -> Result<i64> {
+        let row =
+            sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+                .fetch_one(&mut **tx)
+                .await?;
         let seq: i64 = row.try_get("seq")?;
         let prev = decode_hash("audit_head", &row.try_get::<String, _>("hash")?)?;
         let hash = link(&prev, seq, &draft);
@@ -65,15 +70,25 @@ impl Store {
         .bind(&hash_hex)
         .execute(&mut **tx)
         .await?;
-        sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&hash_hex).execute(&mut **tx).await?;
+        sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+            .bind(&hash_hex)
+            .execute(&mut **tx)
+            .await?;
         if seq % self.inner.checkpoint_every == 0 {
             self.checkpoint_in(tx, seq, hash).await?;
         }
         Ok(seq)
     }
 
-    async fn checkpoint_in(&self, tx: &mut Transaction<'static, Any>, seq: i64, head: Hash) -> Result<Option<Checkpoint>> {
-        let Some(key) = &self.inner.key else { return Ok(None) };
+    async fn checkpoint_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        seq: i64,
+        head: Hash,
+    ) -> Result<Option<Checkpoint>> {
+        let Some(key) = &self.inner.key else {
+            return Ok(None);
+        };
         let cp = key.checkpoint(seq, head, self.now_text());
         sqlx::query(
             "INSERT INTO audit_checkpoints (seq, head, at, signature, public_key) VALUES ($1, $2, $3, $4, $5) \
@@ -91,9 +106,16 @@ impl Store {
 
     /// Appends one entry in a transaction of its own (logins, screenings,
     /// events that write nothing else).
-    pub async fn audit(&self, actor: &Actor, action: &str, target: impl Into<String>) -> Result<i64> {
+    pub async fn audit(
+        &self,
+        actor: &Actor,
+        action: &str,
+        target: impl Into<String>,
+    ) -> Result<i64> {
         let mut w = self.write().await?;
-        let seq = self.append_in(&mut w.tx, self.draft(actor, action, target)).await?;
+        let seq = self
+            .append_in(&mut w.tx, self.draft(actor, action, target))
+            .await?;
         w.tx.commit().await?;
         Ok(seq)
     }
@@ -112,8 +134,13 @@ impl Store {
     }
 
     async fn head_in(&self, tx: &mut Transaction<'static, Any>) -> Result<(i64, Hash)> {
-        let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut **tx).await?;
-        Ok((row.try_get("seq")?, decode_hash("audit_head", &row.try_get::<String, _>("hash")?)?))
+        let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(&mut **tx)
+            .await?;
+        Ok((
+            row.try_get("seq")?,
+            decode_hash("audit_head", &row.try_get::<String, _>("hash")?)?,
+        ))
     }
 
     /// Entries after `after` (0 for the start), at most `limit`.
@@ -127,8 +154,15 @@ impl Store {
         let mut entries = rows.iter().map(entry).collect::<Result<Vec<_>>>()?;
         let more = entries.len() as i64 > limit;
         entries.truncate(limit as usize);
-        let next_after = if more { entries.last().map(|e| e.seq) } else { None };
-        Ok(AuditPage { entries, next_after })
+        let next_after = if more {
+            entries.last().map(|e| e.seq)
+        } else {
+            None
+        };
+        Ok(AuditPage {
+            entries,
+            next_after,
+        })
     }
 
     /// The latest checkpoint, if any.
@@ -155,19 +189,24 @@ impl Store {
         let mut verifier = Verifier::new(checkpoint.as_ref(), key)?;
         let mut after = 0;
         loop {
-            let rows = sqlx::query("SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 5000")
-                .bind(after)
-                .fetch_all(self.pool())
-                .await?;
+            let rows =
+                sqlx::query("SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 5000")
+                    .bind(after)
+                    .fetch_all(self.pool())
+                    .await?;
             let Some(last) = rows.last() else { break };
             after = last.try_get("seq")?;
             for row in &rows {
                 verifier.push(&entry(row)?)?;
             }
         }
-        let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(self.pool()).await?;
-        let head = (row.try_get("seq")?, decode_hash("audit_head", &row.try_get::<String, _>("hash")?)?);
+        let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(self.pool())
+            .await?;
+        let head = (
+            row.try_get("seq")?,
+            decode_hash("audit_head", &row.try_get::<String, _>("hash")?)?,
+        );
         Ok(verifier.finish(Some(head))?)
     }
 }
-

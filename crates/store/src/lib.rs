@@ -52,7 +52,9 @@ impl Backend {
         } else {
             Err(StoreError::Invalid {
                 field: "database".into(),
-                message: format!("unsupported database URL {url:?}: expected sqlite:PATH or postgres://..."),
+                message: format!(
+                    "unsupported database URL {url:?}: expected sqlite:PATH or postgres://..."
+                ),
             })
         }
     }
@@ -78,7 +80,10 @@ pub enum StoreError {
     Tampered(#[from] concord_audit::Tamper),
     /// Stored data that cannot be read back.
     #[error("corrupt data in {table}: {message}")]
-    Corrupt { table: &'static str, message: String },
+    Corrupt {
+        table: &'static str,
+        message: String,
+    },
     /// The database failed.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -86,10 +91,16 @@ pub enum StoreError {
 
 impl StoreError {
     pub(crate) fn invalid(field: &str, message: impl Into<String>) -> Self {
-        StoreError::Invalid { field: field.into(), message: message.into() }
+        StoreError::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
     }
     pub(crate) fn corrupt(table: &'static str, message: impl std::fmt::Display) -> Self {
-        StoreError::Corrupt { table, message: message.to_string() }
+        StoreError::Corrupt {
+            table,
+            message: message.to_string(),
+        }
     }
 }
 
@@ -119,7 +130,11 @@ pub struct Actor {
 impl Actor {
     /// The node itself (configuration loads, command-line administration).
     pub fn system(purpose: impl Into<String>) -> Self {
-        Actor { id: "system".into(), authority: String::new(), purpose: purpose.into() }
+        Actor {
+            id: "system".into(),
+            authority: String::new(),
+            purpose: purpose.into(),
+        }
     }
 }
 
@@ -148,7 +163,12 @@ pub struct Options {
 impl Options {
     /// Defaults with the given clock and key.
     pub fn new(clock: Arc<dyn Clock>, node_key: Option<NodeKey>) -> Self {
-        Options { clock, node_key, checkpoint_every: 256, max_connections: 8 }
+        Options {
+            clock,
+            node_key,
+            checkpoint_every: 256,
+            max_connections: 8,
+        }
     }
 }
 
@@ -237,7 +257,11 @@ impl Store {
 
     /// The registry and policy as last loaded.
     pub fn snapshot(&self) -> Arc<Snapshot> {
-        self.inner.snapshot.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.inner
+            .snapshot
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// The clock the store stamps with.
@@ -270,10 +294,19 @@ impl Store {
     }
 
     pub(crate) fn now_text(&self) -> String {
-        self.inner.clock.now().format(&Rfc3339).unwrap_or_else(|_| String::from("1970-01-01T00:00:00Z"))
+        self.inner
+            .clock
+            .now()
+            .format(&Rfc3339)
+            .unwrap_or_else(|_| String::from("1970-01-01T00:00:00Z"))
     }
 
-    pub(crate) fn draft(&self, actor: &Actor, action: &str, target: impl Into<String>) -> EntryDraft {
+    pub(crate) fn draft(
+        &self,
+        actor: &Actor,
+        action: &str,
+        target: impl Into<String>,
+    ) -> EntryDraft {
         EntryDraft {
             at: self.now_text(),
             actor: actor.id.clone(),

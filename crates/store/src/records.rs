@@ -5,7 +5,8 @@
 use crate::registry::{parse, parse_date};
 use crate::{Actor, Ctx, Result, Store, StoreError, new_id};
 use concord_domain::{
-    Action, AuthorityId, Classification, Compliance, Decision, HandlingCode, Protected, Role, StateCode, decide,
+    Action, AuthorityId, Classification, Compliance, Decision, HandlingCode, Protected, Role,
+    StateCode, decide,
 };
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -79,7 +80,11 @@ fn record(row: &AnyRow) -> Result<Record> {
             },
             compliance: parse("records", &row.try_get::<String, _>("compliance")?)?,
             review_date: review.map(|d| parse_date("records", &d)).transpose()?,
-            consented: consented.split(',').filter(|s| !s.is_empty()).map(AuthorityId::from).collect(),
+            consented: consented
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(AuthorityId::from)
+                .collect(),
         },
         compliance_note: row.try_get("compliance_note")?,
         body: row.try_get("body")?,
@@ -107,14 +112,25 @@ fn like_pattern(text: &str) -> String {
 
 /// Ids for an audit entry: all of them, since each one is a read of personal data.
 fn id_list(records: &[Record]) -> String {
-    records.iter().map(|r| r.id.as_str()).collect::<Vec<_>>().join(",")
+    records
+        .iter()
+        .map(|r| r.id.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 impl Store {
     /// The access decision on `record` for `ctx`'s viewer, today.
     pub fn decide_on(&self, ctx: &Ctx, protected: &Protected, action: Action) -> Decision {
         let snap = self.snapshot();
-        decide(&ctx.viewer, protected, action, &snap.registry, &snap.policy, self.clock().today())
+        decide(
+            &ctx.viewer,
+            protected,
+            action,
+            &snap.registry,
+            &snap.policy,
+            self.clock().today(),
+        )
     }
 
     /// Candidates the viewer's clearance admits: a pre-filter that `decide` also enforces.
@@ -150,11 +166,19 @@ impl Store {
     /// pending its compliance review.
     pub async fn create_record(&self, ctx: &Ctx, new: NewRecord) -> Result<Record> {
         let v = &ctx.viewer;
-        if !v.roles.any(&[Role::Analyst, Role::Officer, Role::Supervisor]) {
-            return Err(StoreError::Forbidden("contributing records needs the analyst, officer or supervisor role".into()));
+        if !v
+            .roles
+            .any(&[Role::Analyst, Role::Officer, Role::Supervisor])
+        {
+            return Err(StoreError::Forbidden(
+                "contributing records needs the analyst, officer or supervisor role".into(),
+            ));
         }
         if new.handling.classification > v.clearance {
-            return Err(StoreError::invalid("classification", format!("above your clearance ({})", v.clearance)));
+            return Err(StoreError::invalid(
+                "classification",
+                format!("above your clearance ({})", v.clearance),
+            ));
         }
         if new.title.trim().is_empty() || new.title.chars().count() > 500 {
             return Err(StoreError::invalid("title", "must be 1 to 500 characters"));
@@ -186,14 +210,24 @@ impl Store {
         .bind(&now)
         .execute(&mut *w.tx)
         .await?;
-        self.append_in(&mut w.tx, self.draft(&ctx.into(), "record.create", id.clone())).await?;
+        self.append_in(
+            &mut w.tx,
+            self.draft(&ctx.into(), "record.create", id.clone()),
+        )
+        .await?;
         w.tx.commit().await?;
         self.fetch(&id).await
     }
 
     async fn fetch(&self, id: &str) -> Result<Record> {
-        let row = sqlx::query("SELECT * FROM records WHERE id = $1").bind(id).fetch_optional(self.pool()).await?;
-        row.as_ref().map(record).transpose()?.ok_or_else(|| StoreError::NotFound(format!("record {id}")))
+        let row = sqlx::query("SELECT * FROM records WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref()
+            .map(record)
+            .transpose()?
+            .ok_or_else(|| StoreError::NotFound(format!("record {id}")))
     }
 
     /// One record, if the viewer may read it; otherwise the same "not found"
@@ -220,7 +254,10 @@ impl Store {
     /// A page of the records the viewer may read, optionally matching text.
     pub async fn list_records(&self, ctx: &Ctx, q: &RecordQuery) -> Result<Vec<Record>> {
         if !(1..=MAX_PAGE).contains(&q.limit) {
-            return Err(StoreError::invalid("limit", format!("must be between 1 and {MAX_PAGE}")));
+            return Err(StoreError::invalid(
+                "limit",
+                format!("must be between 1 and {MAX_PAGE}"),
+            ));
         }
         if q.offset < 0 {
             return Err(StoreError::invalid("offset", "must not be negative"));
@@ -232,8 +269,16 @@ impl Store {
             .skip(q.offset as usize)
             .take(q.limit as usize)
             .collect();
-        let action = if q.text.is_some() { "record.search" } else { "record.list" };
-        let target = format!("q={:?} -> {}", q.text.as_deref().unwrap_or(""), id_list(&page));
+        let action = if q.text.is_some() {
+            "record.search"
+        } else {
+            "record.list"
+        };
+        let target = format!(
+            "q={:?} -> {}",
+            q.text.as_deref().unwrap_or(""),
+            id_list(&page)
+        );
         self.audit(&ctx.into(), action, target).await?;
         Ok(page)
     }
@@ -242,22 +287,38 @@ impl Store {
     /// count of exactly what [`Store::list_records`] would page through.
     pub async fn count_records(&self, ctx: &Ctx, text: Option<&str>) -> Result<i64> {
         let n = self.visible(ctx, text, Action::Read).await?.len() as i64;
-        self.audit(&ctx.into(), "record.count", format!("q={:?} -> {n}", text.unwrap_or(""))).await?;
+        self.audit(
+            &ctx.into(),
+            "record.count",
+            format!("q={:?} -> {n}", text.unwrap_or("")),
+        )
+        .await?;
         Ok(n)
     }
 
     /// The records the viewer may pass on (read, and dissemination allows).
     pub async fn export_records(&self, ctx: &Ctx) -> Result<Vec<Record>> {
         let out = self.visible(ctx, None, Action::Disseminate).await?;
-        self.audit(&ctx.into(), "record.export", id_list(&out)).await?;
+        self.audit(&ctx.into(), "record.export", id_list(&out))
+            .await?;
         Ok(out)
     }
 
     /// A supervisor of the originating authority approves the record, or
     /// returns it with reasons. `expected_version` guards against a decision
     /// on a record that changed meanwhile.
-    pub async fn decide_compliance(&self, ctx: &Ctx, id: &str, approve: bool, note: &str, expected_version: i64) -> Result<Record> {
-        let r = self.fetch(id).await.map_err(|_| StoreError::NotFound(format!("record {id}")))?;
+    pub async fn decide_compliance(
+        &self,
+        ctx: &Ctx,
+        id: &str,
+        approve: bool,
+        note: &str,
+        expected_version: i64,
+    ) -> Result<Record> {
+        let r = self
+            .fetch(id)
+            .await
+            .map_err(|_| StoreError::NotFound(format!("record {id}")))?;
         if !self.decide_on(ctx, &r.protected, Action::Read).allowed {
             return Err(StoreError::NotFound(format!("record {id}")));
         }
@@ -266,9 +327,16 @@ impl Store {
             return Err(StoreError::Forbidden(d.reason.to_string()));
         }
         if note.trim().is_empty() {
-            return Err(StoreError::invalid("note", "a compliance decision states its reasons"));
+            return Err(StoreError::invalid(
+                "note",
+                "a compliance decision states its reasons",
+            ));
         }
-        let status = if approve { Compliance::Approved } else { Compliance::Returned };
+        let status = if approve {
+            Compliance::Approved
+        } else {
+            Compliance::Returned
+        };
         let mut w = self.write().await?;
         let done = sqlx::query(
             "UPDATE records SET compliance = $1, compliance_note = $2, version = version + 1, updated_at = $3 WHERE id = $4 AND version = $5",
@@ -281,9 +349,15 @@ impl Store {
         .execute(&mut *w.tx)
         .await?;
         if done.rows_affected() != 1 {
-            return Err(StoreError::Conflict(format!("record {id} is no longer at version {expected_version}")));
+            return Err(StoreError::Conflict(format!(
+                "record {id} is no longer at version {expected_version}"
+            )));
         }
-        self.append_in(&mut w.tx, self.draft(&ctx.into(), &format!("record.compliance.{status}"), id)).await?;
+        self.append_in(
+            &mut w.tx,
+            self.draft(&ctx.into(), &format!("record.compliance.{status}"), id),
+        )
+        .await?;
         w.tx.commit().await?;
         self.fetch(id).await
     }
@@ -291,15 +365,23 @@ impl Store {
     /// The originating authority lets `to` pass the record on or use it as evidence.
     pub async fn grant_consent(&self, ctx: &Ctx, id: &str, to: &AuthorityId) -> Result<Record> {
         let r = self.fetch(id).await?;
-        if ctx.viewer.authority != r.protected.originator || !self.decide_on(ctx, &r.protected, Action::Read).allowed {
+        if ctx.viewer.authority != r.protected.originator
+            || !self.decide_on(ctx, &r.protected, Action::Read).allowed
+        {
             return Err(StoreError::NotFound(format!("record {id}")));
         }
         if !ctx.viewer.roles.any(&[Role::Officer, Role::Supervisor]) {
-            return Err(StoreError::Forbidden("consent is given by an officer or supervisor of the originating authority".into()));
+            return Err(StoreError::Forbidden(
+                "consent is given by an officer or supervisor of the originating authority".into(),
+            ));
         }
         let mut consented: BTreeSet<AuthorityId> = r.protected.consented.clone();
         consented.insert(to.clone());
-        let text = consented.iter().map(AuthorityId::as_str).collect::<Vec<_>>().join(",");
+        let text = consented
+            .iter()
+            .map(AuthorityId::as_str)
+            .collect::<Vec<_>>()
+            .join(",");
         let mut w = self.write().await?;
         sqlx::query("UPDATE records SET consented = $1, version = version + 1, updated_at = $2 WHERE id = $3")
             .bind(text)
@@ -307,7 +389,11 @@ impl Store {
             .bind(id)
             .execute(&mut *w.tx)
             .await?;
-        self.append_in(&mut w.tx, self.draft(&ctx.into(), "record.consent", format!("{id} -> {to}"))).await?;
+        self.append_in(
+            &mut w.tx,
+            self.draft(&ctx.into(), "record.consent", format!("{id} -> {to}")),
+        )
+        .await?;
         w.tx.commit().await?;
         self.fetch(id).await
     }

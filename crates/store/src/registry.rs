@@ -5,7 +5,8 @@ use crate::{Actor, Result, Snapshot, Store, StoreError};
 use concord_config::Config;
 use concord_domain::registry::{Article, Names};
 use concord_domain::{
-    Authority, AuthorityId, Body, Instrument, MembershipEvent, Party, Policy, Registry, State, StateCode,
+    Authority, AuthorityId, Body, Instrument, MembershipEvent, Party, Policy, Registry, State,
+    StateCode,
 };
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
@@ -15,7 +16,8 @@ use time::Date;
 use time::macros::format_description;
 
 pub(crate) fn parse_date(table: &'static str, text: &str) -> Result<Date> {
-    Date::parse(text, format_description!("[year]-[month]-[day]")).map_err(|e| StoreError::corrupt(table, format!("date {text:?}: {e}")))
+    Date::parse(text, format_description!("[year]-[month]-[day]"))
+        .map_err(|e| StoreError::corrupt(table, format!("date {text:?}: {e}")))
 }
 
 pub(crate) fn parse<T: FromStr>(table: &'static str, text: &str) -> Result<T>
@@ -35,7 +37,9 @@ fn names(row: &AnyRow, prefix: &str) -> Result<Names> {
 
 async fn exec(tx: &mut Transaction<'static, Any>, sql: String) -> Result<()> {
     // Only ever called with table names from a constant list.
-    sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut **tx).await?;
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
@@ -47,7 +51,16 @@ impl Store {
         let r = &config.registry;
         let mut w = self.write().await?;
         let tx = &mut w.tx;
-        for table in ["instrument_parties", "instrument_articles", "instruments", "bodies", "authorities", "membership_events", "states", "organization"] {
+        for table in [
+            "instrument_parties",
+            "instrument_articles",
+            "instruments",
+            "bodies",
+            "authorities",
+            "membership_events",
+            "states",
+            "organization",
+        ] {
             exec(tx, format!("DELETE FROM {table}")).await?;
         }
         sqlx::query("INSERT INTO organization (id, name_en, name_ru, name_zh, review_grace_days) VALUES (1, $1, $2, $3, $4)")
@@ -58,20 +71,24 @@ impl Store {
             .execute(&mut **tx)
             .await?;
         for s in r.states.values() {
-            sqlx::query("INSERT INTO states (code, name_en, name_ru, name_zh) VALUES ($1, $2, $3, $4)")
+            sqlx::query(
+                "INSERT INTO states (code, name_en, name_ru, name_zh) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(s.code.as_str())
+            .bind(&s.name.en)
+            .bind(&s.name.ru)
+            .bind(&s.name.zh)
+            .execute(&mut **tx)
+            .await?;
+            for e in &s.membership {
+                sqlx::query(
+                    "INSERT INTO membership_events (state_code, since, status) VALUES ($1, $2, $3)",
+                )
                 .bind(s.code.as_str())
-                .bind(&s.name.en)
-                .bind(&s.name.ru)
-                .bind(&s.name.zh)
+                .bind(e.since.to_string())
+                .bind(e.status.as_str())
                 .execute(&mut **tx)
                 .await?;
-            for e in &s.membership {
-                sqlx::query("INSERT INTO membership_events (state_code, since, status) VALUES ($1, $2, $3)")
-                    .bind(s.code.as_str())
-                    .bind(e.since.to_string())
-                    .bind(e.status.as_str())
-                    .execute(&mut **tx)
-                    .await?;
             }
         }
         for a in r.authorities.values() {
@@ -131,14 +148,24 @@ impl Store {
             .fetch_all(&mut **tx)
             .await?;
         if !orphans.is_empty() {
-            let ids: Vec<String> = orphans.iter().map(|r| r.try_get::<String, _>(0)).collect::<Result<_, _>>()?;
+            let ids: Vec<String> = orphans
+                .iter()
+                .map(|r| r.try_get::<String, _>(0))
+                .collect::<Result<_, _>>()?;
             return Err(StoreError::Conflict(format!(
                 "the configuration drops authorities that users belong to: {}",
                 ids.join(", ")
             )));
         }
-        let target = format!("{} states, {} authorities, {} bodies, {} instruments", r.states.len(), r.authorities.len(), r.bodies.len(), r.instruments.len());
-        self.append_in(tx, self.draft(actor, "registry.load", target)).await?;
+        let target = format!(
+            "{} states, {} authorities, {} bodies, {} instruments",
+            r.states.len(),
+            r.authorities.len(),
+            r.bodies.len(),
+            r.instruments.len()
+        );
+        self.append_in(tx, self.draft(actor, "registry.load", target))
+            .await?;
         w.tx.commit().await?;
         self.reload_registry().await
     }
@@ -148,15 +175,28 @@ impl Store {
         let pool = self.pool();
         let mut registry = Registry::default();
         let mut policy = Policy::default();
-        if let Some(row) = sqlx::query("SELECT * FROM organization WHERE id = 1").fetch_optional(pool).await? {
+        if let Some(row) = sqlx::query("SELECT * FROM organization WHERE id = 1")
+            .fetch_optional(pool)
+            .await?
+        {
             registry.organization = names(&row, "name")?;
             policy.review_grace_days = row.try_get("review_grace_days")?;
         }
         for row in sqlx::query("SELECT * FROM states").fetch_all(pool).await? {
             let code = StateCode::new(row.try_get::<String, _>("code")?);
-            registry.states.insert(code.clone(), State { code, name: names(&row, "name")?, membership: Vec::new() });
+            registry.states.insert(
+                code.clone(),
+                State {
+                    code,
+                    name: names(&row, "name")?,
+                    membership: Vec::new(),
+                },
+            );
         }
-        for row in sqlx::query("SELECT * FROM membership_events ORDER BY state_code, since").fetch_all(pool).await? {
+        for row in sqlx::query("SELECT * FROM membership_events ORDER BY state_code, since")
+            .fetch_all(pool)
+            .await?
+        {
             let code = StateCode::new(row.try_get::<String, _>("state_code")?);
             let event = MembershipEvent {
                 since: parse_date("membership_events", &row.try_get::<String, _>("since")?)?,
@@ -166,22 +206,39 @@ impl Store {
                 s.membership.push(event);
             }
         }
-        for row in sqlx::query("SELECT * FROM authorities").fetch_all(pool).await? {
+        for row in sqlx::query("SELECT * FROM authorities")
+            .fetch_all(pool)
+            .await?
+        {
             let id = AuthorityId::new(row.try_get::<String, _>("id")?);
             let state: Option<String> = row.try_get("state_code")?;
             registry.authorities.insert(
                 id.clone(),
-                Authority { id, state: state.map(StateCode::new), kind: parse("authorities", &row.try_get::<String, _>("kind")?)?, name: names(&row, "name")? },
+                Authority {
+                    id,
+                    state: state.map(StateCode::new),
+                    kind: parse("authorities", &row.try_get::<String, _>("kind")?)?,
+                    name: names(&row, "name")?,
+                },
             );
         }
         for row in sqlx::query("SELECT * FROM bodies").fetch_all(pool).await? {
             let id: String = row.try_get("id")?;
             registry.bodies.insert(
                 id.clone(),
-                Body { id, kind: parse("bodies", &row.try_get::<String, _>("kind")?)?, name: names(&row, "name")?, parent: row.try_get("parent")?, level: row.try_get("level")? },
+                Body {
+                    id,
+                    kind: parse("bodies", &row.try_get::<String, _>("kind")?)?,
+                    name: names(&row, "name")?,
+                    parent: row.try_get("parent")?,
+                    level: row.try_get("level")?,
+                },
             );
         }
-        for row in sqlx::query("SELECT * FROM instruments").fetch_all(pool).await? {
+        for row in sqlx::query("SELECT * FROM instruments")
+            .fetch_all(pool)
+            .await?
+        {
             let id: String = row.try_get("id")?;
             registry.instruments.insert(
                 id.clone(),
@@ -195,25 +252,40 @@ impl Store {
                 },
             );
         }
-        for row in sqlx::query("SELECT * FROM instrument_articles ORDER BY instrument_id, position").fetch_all(pool).await? {
+        for row in sqlx::query("SELECT * FROM instrument_articles ORDER BY instrument_id, position")
+            .fetch_all(pool)
+            .await?
+        {
             let id: String = row.try_get("instrument_id")?;
             if let Some(i) = registry.instruments.get_mut(&id) {
-                i.articles.push(Article { number: row.try_get("number")?, title: row.try_get("title")? });
+                i.articles.push(Article {
+                    number: row.try_get("number")?,
+                    title: row.try_get("title")?,
+                });
             }
         }
-        for row in sqlx::query("SELECT * FROM instrument_parties ORDER BY instrument_id, position").fetch_all(pool).await? {
+        for row in sqlx::query("SELECT * FROM instrument_parties ORDER BY instrument_id, position")
+            .fetch_all(pool)
+            .await?
+        {
             let id: String = row.try_get("instrument_id")?;
             let ratified: Option<String> = row.try_get("ratified")?;
             let party = Party {
                 state: StateCode::new(row.try_get::<String, _>("state_code")?),
                 signed: parse_date("instrument_parties", &row.try_get::<String, _>("signed")?)?,
-                ratified: ratified.map(|d| parse_date("instrument_parties", &d)).transpose()?,
+                ratified: ratified
+                    .map(|d| parse_date("instrument_parties", &d))
+                    .transpose()?,
             };
             if let Some(i) = registry.instruments.get_mut(&id) {
                 i.parties.push(party);
             }
         }
-        *self.inner.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(Snapshot { registry, policy });
+        *self
+            .inner
+            .snapshot
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = Arc::new(Snapshot { registry, policy });
         Ok(())
     }
 }

@@ -59,17 +59,21 @@ fn user(row: &AnyRow) -> Result<User> {
 /// Checks a login name.
 pub fn valid_username(name: &str) -> bool {
     (3..=64).contains(&name.len())
-        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
 }
 
 impl Store {
     /// The access model's view of `user`.
     pub fn viewer(&self, user: &User) -> Result<Viewer> {
         let snap = self.snapshot();
-        let authority = snap
-            .registry
-            .authority(&user.authority)
-            .ok_or_else(|| StoreError::invalid("authority", format!("unknown authority {:?}", user.authority.as_str())))?;
+        let authority = snap.registry.authority(&user.authority).ok_or_else(|| {
+            StoreError::invalid(
+                "authority",
+                format!("unknown authority {:?}", user.authority.as_str()),
+            )
+        })?;
         Ok(Viewer {
             user: user.id.clone(),
             authority: user.authority.clone(),
@@ -82,22 +86,40 @@ impl Store {
     /// Creates a user.
     pub async fn create_user(&self, new: NewUser, actor: &Actor) -> Result<User> {
         if !valid_username(&new.username) {
-            return Err(StoreError::invalid("username", "3 to 64 characters of a-z, 0-9, '.', '_' and '-'"));
+            return Err(StoreError::invalid(
+                "username",
+                "3 to 64 characters of a-z, 0-9, '.', '_' and '-'",
+            ));
         }
         if new.display_name.trim().is_empty() || new.display_name.chars().count() > 200 {
-            return Err(StoreError::invalid("display_name", "must be 1 to 200 characters"));
+            return Err(StoreError::invalid(
+                "display_name",
+                "must be 1 to 200 characters",
+            ));
         }
         if self.snapshot().registry.authority(&new.authority).is_none() {
-            return Err(StoreError::invalid("authority", format!("unknown authority {:?}", new.authority.as_str())));
+            return Err(StoreError::invalid(
+                "authority",
+                format!("unknown authority {:?}", new.authority.as_str()),
+            ));
         }
         if new.roles.is_empty() {
-            return Err(StoreError::invalid("roles", "at least one role is required"));
+            return Err(StoreError::invalid(
+                "roles",
+                "at least one role is required",
+            ));
         }
         let id = new_id("usr")?;
         let mut w = self.write().await?;
-        let exists = sqlx::query("SELECT 1 FROM users WHERE username = $1").bind(&new.username).fetch_optional(&mut *w.tx).await?;
+        let exists = sqlx::query("SELECT 1 FROM users WHERE username = $1")
+            .bind(&new.username)
+            .fetch_optional(&mut *w.tx)
+            .await?;
         if exists.is_some() {
-            return Err(StoreError::Conflict(format!("username {:?} is taken", new.username)));
+            return Err(StoreError::Conflict(format!(
+                "username {:?} is taken",
+                new.username
+            )));
         }
         sqlx::query(
             "INSERT INTO users (id, username, display_name, authority_id, roles, clearance, password_hash, disabled, created_at) \
@@ -113,21 +135,34 @@ impl Store {
         .bind(self.now_text())
         .execute(&mut *w.tx)
         .await?;
-        let target = format!("{} ({}, {}, {})", new.username, new.authority, new.roles, new.clearance);
-        self.append_in(&mut w.tx, self.draft(actor, "user.create", target)).await?;
+        let target = format!(
+            "{} ({}, {}, {})",
+            new.username, new.authority, new.roles, new.clearance
+        );
+        self.append_in(&mut w.tx, self.draft(actor, "user.create", target))
+            .await?;
         w.tx.commit().await?;
         self.user(&UserId::new(id)).await
     }
 
     /// A user by id.
     pub async fn user(&self, id: &UserId) -> Result<User> {
-        let row = sqlx::query("SELECT * FROM users WHERE id = $1").bind(id.as_str()).fetch_optional(self.pool()).await?;
-        row.as_ref().map(user).transpose()?.ok_or_else(|| StoreError::NotFound(format!("user {id}")))
+        let row = sqlx::query("SELECT * FROM users WHERE id = $1")
+            .bind(id.as_str())
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref()
+            .map(user)
+            .transpose()?
+            .ok_or_else(|| StoreError::NotFound(format!("user {id}")))
     }
 
     /// A user and their password hash, by login name (for logging in).
     pub async fn user_for_login(&self, username: &str) -> Result<Option<(User, String)>> {
-        let row = sqlx::query("SELECT * FROM users WHERE username = $1").bind(username).fetch_optional(self.pool()).await?;
+        let row = sqlx::query("SELECT * FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_optional(self.pool())
+            .await?;
         match row {
             Some(row) => Ok(Some((user(&row)?, row.try_get("password_hash")?))),
             None => Ok(None),
@@ -144,27 +179,46 @@ impl Store {
 
     /// All users, by login name.
     pub async fn users(&self) -> Result<Vec<User>> {
-        sqlx::query("SELECT * FROM users ORDER BY username").fetch_all(self.pool()).await?.iter().map(user).collect()
+        sqlx::query("SELECT * FROM users ORDER BY username")
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(user)
+            .collect()
     }
 
     /// Changes a user. Disabling, or changing roles, clearance or password,
     /// ends the user's sessions.
-    pub async fn update_user(&self, id: &UserId, update: UserUpdate, actor: &Actor) -> Result<User> {
+    pub async fn update_user(
+        &self,
+        id: &UserId,
+        update: UserUpdate,
+        actor: &Actor,
+    ) -> Result<User> {
         let current = self.user(id).await?;
         if let Some(name) = &update.display_name {
             if name.trim().is_empty() || name.chars().count() > 200 {
-                return Err(StoreError::invalid("display_name", "must be 1 to 200 characters"));
+                return Err(StoreError::invalid(
+                    "display_name",
+                    "must be 1 to 200 characters",
+                ));
             }
         }
         if update.roles.as_ref().is_some_and(Roles::is_empty) {
-            return Err(StoreError::invalid("roles", "at least one role is required"));
+            return Err(StoreError::invalid(
+                "roles",
+                "at least one role is required",
+            ));
         }
         let mut changed = Vec::new();
         let mut w = self.write().await?;
         let roles = update.roles.clone().unwrap_or(current.roles.clone());
         let clearance = update.clearance.unwrap_or(current.clearance);
         let disabled = update.disabled.unwrap_or(current.disabled);
-        let display = update.display_name.clone().unwrap_or(current.display_name.clone());
+        let display = update
+            .display_name
+            .clone()
+            .unwrap_or(current.display_name.clone());
         sqlx::query("UPDATE users SET display_name = $1, roles = $2, clearance = $3, disabled = $4 WHERE id = $5")
             .bind(&display)
             .bind(roles.to_string())
@@ -174,7 +228,11 @@ impl Store {
             .execute(&mut *w.tx)
             .await?;
         if let Some(hash) = &update.password_hash {
-            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(hash).bind(id.as_str()).execute(&mut *w.tx).await?;
+            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                .bind(hash)
+                .bind(id.as_str())
+                .execute(&mut *w.tx)
+                .await?;
             changed.push("password".to_owned());
         }
         if roles != current.roles {
@@ -190,16 +248,26 @@ impl Store {
             changed.push("display_name".to_owned());
         }
         if !changed.is_empty() && (changed.iter().any(|c| c != "display_name")) {
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id.as_str()).execute(&mut *w.tx).await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(id.as_str())
+                .execute(&mut *w.tx)
+                .await?;
         }
         let target = format!("{}: {}", current.username, changed.join(", "));
-        self.append_in(&mut w.tx, self.draft(actor, "user.update", target)).await?;
+        self.append_in(&mut w.tx, self.draft(actor, "user.update", target))
+            .await?;
         w.tx.commit().await?;
         self.user(id).await
     }
 
     /// Stores a session under the hash of its token.
-    pub async fn create_session(&self, user: &UserId, token_hash: &str, kind: &str, ttl_seconds: i64) -> Result<Session> {
+    pub async fn create_session(
+        &self,
+        user: &UserId,
+        token_hash: &str,
+        kind: &str,
+        ttl_seconds: i64,
+    ) -> Result<Session> {
         let expires_at = self.clock().now().unix_timestamp() + ttl_seconds;
         let mut w = self.write().await?;
         sqlx::query("INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
@@ -211,7 +279,10 @@ impl Store {
             .execute(&mut *w.tx)
             .await?;
         w.tx.commit().await?;
-        Ok(Session { kind: kind.to_owned(), expires_at })
+        Ok(Session {
+            kind: kind.to_owned(),
+            expires_at,
+        })
     }
 
     /// The live session under `token_hash` and its user, unless expired or disabled.
@@ -229,13 +300,22 @@ impl Store {
         if u.disabled {
             return Ok(None);
         }
-        Ok(Some((u, Session { kind: row.try_get("session_kind")?, expires_at: row.try_get("expires_at")? })))
+        Ok(Some((
+            u,
+            Session {
+                kind: row.try_get("session_kind")?,
+                expires_at: row.try_get("expires_at")?,
+            },
+        )))
     }
 
     /// Ends a session.
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
         let mut w = self.write().await?;
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&mut *w.tx).await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&mut *w.tx)
+            .await?;
         w.tx.commit().await?;
         Ok(())
     }

@@ -1,0 +1,422 @@
+//! `concord`: the command line. Parses flags, then calls the library crates;
+//! the only place that uses `anyhow`.
+
+mod bench;
+mod demo;
+mod node;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use concord_domain::{AuthorityId, Classification, Roles};
+use concord_store::{Actor, NewUser, UserUpdate};
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Concord: security cooperation between member states — shared records
+/// under handling codes, a registry of states and authorities, and a
+/// tamper-evident audit log.
+#[derive(Parser)]
+#[command(name = "concord", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the node keeps its data.
+#[derive(clap::Args, Clone)]
+pub struct NodeArgs {
+    /// Folder for the SQLite file and the node key.
+    #[arg(long, env = "CONCORD_DATA_DIR", default_value = "concord-data")]
+    pub data_dir: PathBuf,
+    /// Database URL: `sqlite:PATH` or `postgres://USER@HOST/DB`. Default: `sqlite:DATA_DIR/concord.db`.
+    #[arg(long, env = "CONCORD_DATABASE_URL")]
+    pub database: Option<String>,
+    /// The ed25519 key that signs audit checkpoints. Default: `DATA_DIR/node.key`, created if missing.
+    #[arg(long, env = "CONCORD_NODE_KEY")]
+    pub key: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (API at /api/v1, OpenAPI at /openapi.json).
+    ///
+    /// On first start with an empty database the shipped SCO configuration is
+    /// loaded; `--config DIR` loads (and replaces the registry with) a folder.
+    Serve {
+        #[command(flatten)]
+        node: NodeArgs,
+        /// Configuration folder to load before serving.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Address to listen on.
+        #[arg(long, env = "CONCORD_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Log format.
+        #[arg(long, value_enum, default_value = "text")]
+        log_format: LogFormat,
+        /// Mark session cookies Secure (when served behind TLS).
+        #[arg(long)]
+        secure_cookies: bool,
+    },
+    /// Start a demonstration node: a SQLite file in DIR (created or reused),
+    /// the SCO configuration, demo users of several states and roles, a few
+    /// synthetic records; prints the URL and the logins, then serves.
+    Demo {
+        /// Folder for the demo's database and key.
+        #[arg(long, default_value = "concord-demo")]
+        dir: PathBuf,
+        /// Address to listen on; if the port is taken, a free one is used.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Set up and print, then exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Configuration folders.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// User accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Measurements whose figures go into BENCHMARKS.md.
+    Bench {
+        #[command(subcommand)]
+        command: bench::BenchCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Validate a configuration folder; every error is printed with file, line and field.
+    Check {
+        /// The folder (organization.toml, states.toml, authorities.toml, bodies.toml, instruments.toml).
+        dir: PathBuf,
+    },
+    /// Write the shipped SCO configuration into a folder, to start your own from.
+    Export {
+        /// The folder to write (created if missing).
+        dir: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user.
+    Add {
+        #[command(flatten)]
+        node: NodeArgs,
+        /// Login name (a-z, 0-9, '.', '_', '-').
+        username: String,
+        /// The user's authority id (see `GET /api/v1/registry/authorities`).
+        #[arg(long)]
+        authority: String,
+        /// Comma-separated: analyst, officer, supervisor, data-protection-officer, administrator.
+        #[arg(long)]
+        roles: String,
+        /// unclassified, restricted, confidential or secret.
+        #[arg(long, default_value = "restricted")]
+        clearance: String,
+        /// Display name (default: the login name).
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+        /// The password (visible in the process list: prefer --password-stdin).
+        #[arg(long, conflicts_with = "password_stdin")]
+        password: Option<String>,
+    },
+    /// List users.
+    List {
+        #[command(flatten)]
+        node: NodeArgs,
+    },
+    /// Set a user's password (read from standard input's first line).
+    Passwd {
+        #[command(flatten)]
+        node: NodeArgs,
+        username: String,
+    },
+    /// Disable a user and end their sessions.
+    Disable {
+        #[command(flatten)]
+        node: NodeArgs,
+        username: String,
+    },
+    /// Enable a disabled user.
+    Enable {
+        #[command(flatten)]
+        node: NodeArgs,
+        username: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the whole chain against the latest signed checkpoint; exits 1 on tampering.
+    Verify {
+        #[command(flatten)]
+        node: NodeArgs,
+    },
+    /// Sign a checkpoint of the current chain head.
+    Checkpoint {
+        #[command(flatten)]
+        node: NodeArgs,
+    },
+}
+
+fn init_logs(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+fn read_password() -> Result<String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("reading the password from standard input")?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<std::process::ExitCode> {
+    use std::process::ExitCode;
+    match cli.command {
+        Command::Serve {
+            node,
+            config,
+            listen,
+            log_format,
+            secure_cookies,
+        } => {
+            init_logs(log_format);
+            let n = node::Node::open(&node).await?;
+            n.load_config(config.as_deref()).await?;
+            let settings = concord_server::Settings {
+                secure_cookies,
+                ..Default::default()
+            };
+            let listener = tokio::net::TcpListener::bind(listen)
+                .await
+                .with_context(|| format!("cannot listen on {listen}"))?;
+            println!("Concord listening on http://{}", listener.local_addr()?);
+            n.serve(listener, settings).await?;
+        }
+        Command::Demo {
+            dir,
+            listen,
+            no_serve,
+        } => {
+            if !no_serve {
+                init_logs(LogFormat::Text);
+            }
+            demo::run(&dir, listen, no_serve).await?;
+        }
+        Command::Config {
+            command: ConfigCommand::Check { dir },
+        } => match concord_config::load_dir(&dir) {
+            Ok(c) => {
+                let r = &c.registry;
+                println!(
+                    "{}: valid: {} states, {} authorities, {} bodies, {} instruments",
+                    dir.display(),
+                    r.states.len(),
+                    r.authorities.len(),
+                    r.bodies.len(),
+                    r.instruments.len()
+                );
+            }
+            Err(errors) => {
+                for e in &errors.0 {
+                    eprintln!("{}", node::with_dir(&dir, e));
+                }
+                eprintln!("{} error(s); nothing was loaded", errors.0.len());
+                return Ok(ExitCode::from(1));
+            }
+        },
+        Command::Config {
+            command: ConfigCommand::Export { dir },
+        } => {
+            std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+            for (name, text) in concord_config::SCO {
+                std::fs::write(dir.join(name), text).with_context(|| format!("writing {name}"))?;
+            }
+            println!("wrote the SCO configuration to {}", dir.display());
+        }
+        Command::User { command } => user(command).await?,
+        Command::Audit {
+            command: AuditCommand::Verify { node },
+        } => {
+            let n = node::Node::open(&node).await?;
+            match n.store.verify_audit(&n.key.public()).await {
+                Ok(v) => println!(
+                    "audit log intact: {} entries, latest checkpoint at entry {}",
+                    v.entries,
+                    v.checkpoint.map_or("none".into(), |c| c.to_string())
+                ),
+                Err(concord_store::StoreError::Tampered(t)) => {
+                    eprintln!("AUDIT LOG TAMPERED: {t}");
+                    return Ok(ExitCode::from(1));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Command::Audit {
+            command: AuditCommand::Checkpoint { node },
+        } => {
+            let n = node::Node::open(&node).await?;
+            match n.store.checkpoint().await? {
+                Some(cp) => println!("checkpoint signed at entry {}", cp.seq),
+                None => println!("the log is empty: nothing to sign"),
+            }
+        }
+        Command::Bench { command } => bench::run(command).await?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn user(command: UserCommand) -> Result<()> {
+    let system = Actor::system("command line");
+    match command {
+        UserCommand::Add {
+            node,
+            username,
+            authority,
+            roles,
+            clearance,
+            name,
+            password_stdin,
+            password,
+        } => {
+            let roles: Roles = roles.parse().context("--roles")?;
+            let clearance: Classification = clearance.parse().context("--clearance")?;
+            let password = match (password, password_stdin) {
+                (Some(p), _) => p,
+                (None, true) => read_password()?,
+                (None, false) => bail!("give the password with --password-stdin (or --password)"),
+            };
+            if let Err(e) = concord_server::auth::check_password("password", &password) {
+                bail!("{e}");
+            }
+            let n = node::Node::open(&node).await?;
+            n.load_config(None).await?;
+            let hash =
+                concord_server::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let new = NewUser {
+                display_name: name.unwrap_or_else(|| username.clone()),
+                username,
+                authority: AuthorityId::new(authority),
+                roles,
+                clearance,
+                password_hash: hash,
+            };
+            let u = n.store.create_user(new, &system).await?;
+            println!(
+                "created {} ({}, {}, {})",
+                u.username, u.authority, u.roles, u.clearance
+            );
+        }
+        UserCommand::List { node } => {
+            let n = node::Node::open(&node).await?;
+            for u in n.store.users().await? {
+                let status = if u.disabled { " [disabled]" } else { "" };
+                println!(
+                    "{:<24} {:<28} {:<40} {}{}",
+                    u.username,
+                    u.authority,
+                    u.roles.to_string(),
+                    u.clearance,
+                    status
+                );
+            }
+        }
+        UserCommand::Passwd { node, username } => {
+            let password = read_password()?;
+            if let Err(e) = concord_server::auth::check_password("password", &password) {
+                bail!("{e}");
+            }
+            let n = node::Node::open(&node).await?;
+            let u = n.store.user_by_name(&username).await?;
+            let hash =
+                concord_server::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+            n.store
+                .update_user(
+                    &u.id,
+                    UserUpdate {
+                        password_hash: Some(hash),
+                        ..Default::default()
+                    },
+                    &system,
+                )
+                .await?;
+            println!("password changed for {username}; their sessions have ended");
+        }
+        UserCommand::Disable { node, username } => {
+            set_disabled(&node, &username, true, &system).await?
+        }
+        UserCommand::Enable { node, username } => {
+            set_disabled(&node, &username, false, &system).await?
+        }
+    }
+    Ok(())
+}
+
+async fn set_disabled(
+    node: &NodeArgs,
+    username: &str,
+    disabled: bool,
+    actor: &Actor,
+) -> Result<()> {
+    let n = node::Node::open(node).await?;
+    let u = n.store.user_by_name(username).await?;
+    n.store
+        .update_user(
+            &u.id,
+            UserUpdate {
+                disabled: Some(disabled),
+                ..Default::default()
+            },
+            actor,
+        )
+        .await?;
+    println!(
+        "{username} is now {}",
+        if disabled { "disabled" } else { "enabled" }
+    );
+    Ok(())
+}

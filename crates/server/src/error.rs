@@ -1,0 +1,149 @@
+//! API errors: one table from error code to HTTP status, one JSON shape
+//! `{code, type, message, field, link}`.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use concord_store::StoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Every error code the API returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    MalformedJson,
+    InvalidField,
+    UnsupportedMediaType,
+    PayloadTooLarge,
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    Conflict,
+    Internal,
+}
+
+impl Code {
+    /// `(status, code, type)`: the table.
+    fn entry(self) -> (StatusCode, &'static str, &'static str) {
+        use Code::*;
+        match self {
+            MalformedJson => (StatusCode::BAD_REQUEST, "malformed_json", "invalid_request"),
+            InvalidField => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_field",
+                "invalid_request",
+            ),
+            UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "invalid_request",
+            ),
+            PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "invalid_request",
+            ),
+            Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated", "auth"),
+            Forbidden => (StatusCode::FORBIDDEN, "forbidden", "auth"),
+            NotFound => (StatusCode::NOT_FOUND, "not_found", "invalid_request"),
+            Conflict => (StatusCode::CONFLICT, "conflict", "invalid_request"),
+            Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal"),
+        }
+    }
+}
+
+/// An error as the API returns it.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{message}")]
+pub struct ApiError {
+    /// Which entry of the table.
+    pub code: Code,
+    /// What went wrong, for a person.
+    pub message: String,
+    /// The request field at fault, as a path (`handling.classification`).
+    pub field: Option<String>,
+}
+
+/// The JSON body of every error response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// Stable machine-readable code.
+    pub code: &'static str,
+    /// `invalid_request`, `auth` or `internal`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// What went wrong.
+    pub message: String,
+    /// The field at fault, if one is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// Where the code is documented.
+    pub link: String,
+}
+
+impl ApiError {
+    /// An error with no field.
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        ApiError {
+            code,
+            message: message.into(),
+            field: None,
+        }
+    }
+    /// A field that breaks a rule.
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let field = field.into();
+        let message = message.into();
+        ApiError {
+            code: Code::InvalidField,
+            message: format!("{field}: {message}"),
+            field: Some(field),
+        }
+    }
+    /// Not logged in, or the session ended.
+    pub fn unauthenticated() -> Self {
+        ApiError::new(
+            Code::Unauthenticated,
+            "log in first: send a bearer token or the session cookie",
+        )
+    }
+    /// A role is missing.
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        ApiError::new(Code::Forbidden, message)
+    }
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.code.entry().0
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, kind) = self.code.entry();
+        if status.is_server_error() {
+            tracing::error!(error = %self.message, "request failed");
+        }
+        let body = ErrorBody {
+            code,
+            kind,
+            message: self.message,
+            field: self.field,
+            link: format!("/docs/errors#{code}"),
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(what) => {
+                ApiError::new(Code::NotFound, format!("{what} not found"))
+            }
+            StoreError::Invalid { field, message } => ApiError::field(field, message),
+            StoreError::Conflict(m) => ApiError::new(Code::Conflict, m),
+            StoreError::Forbidden(m) => ApiError::new(Code::Forbidden, m),
+            other => ApiError::new(Code::Internal, other.to_string()),
+        }
+    }
+}

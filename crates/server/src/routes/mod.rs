@@ -1,0 +1,84 @@
+//! Handlers, one module per area. Each handler carries its OpenAPI path.
+
+mod audit;
+mod auth;
+mod records;
+mod registry;
+mod users;
+
+use crate::AppState;
+use crate::error::{ApiError, Code};
+use crate::views::HealthView;
+use axum::extract::State;
+use axum::response::{Html, IntoResponse};
+use axum::routing::get;
+use axum::{Json, Router};
+use std::sync::Arc;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The documented API.
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::me))
+        .routes(routes!(registry::states))
+        .routes(routes!(registry::authorities))
+        .routes(routes!(registry::bodies))
+        .routes(routes!(registry::instruments))
+        .routes(routes!(users::list, users::create))
+        .routes(routes!(users::update))
+        .routes(routes!(records::list, records::create))
+        .routes(routes!(records::count))
+        .routes(routes!(records::export))
+        .routes(routes!(records::get_one))
+        .routes(routes!(records::compliance))
+        .routes(routes!(audit::entries))
+        .routes(routes!(audit::verify))
+        .routes(routes!(health))
+        .routes(routes!(ready))
+}
+
+/// The OpenAPI document, the landing page and the JSON 404.
+pub fn meta(doc: Arc<utoipa::openapi::OpenApi>) -> Router<AppState> {
+    Router::new()
+        .route(
+            "/openapi.json",
+            get(move || async move { Json(doc.as_ref().clone()) }),
+        )
+        .route("/", get(landing))
+        .fallback(|| async { ApiError::new(Code::NotFound, "no such endpoint").into_response() })
+}
+
+/// The process is up.
+#[utoipa::path(get, path = "/health", tag = "meta", responses((status = 200, body = HealthView)))]
+async fn health() -> Json<HealthView> {
+    Json(HealthView { status: "ok" })
+}
+
+/// The database answers.
+#[utoipa::path(get, path = "/ready", tag = "meta", responses((status = 200, body = HealthView), (status = 500, body = crate::error::ErrorBody)))]
+async fn ready(State(s): State<AppState>) -> Result<Json<HealthView>, ApiError> {
+    s.store.ping().await?;
+    Ok(Json(HealthView { status: "ready" }))
+}
+
+async fn landing(State(s): State<AppState>) -> Html<String> {
+    let snap = s.store.snapshot();
+    let org = escape(&snap.registry.organization.en);
+    Html(format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Concord</title></head>\
+         <body><h1>Concord</h1><p>{org}: {} states, {} authorities.</p>\
+         <p>API: <a href=\"/openapi.json\">/openapi.json</a>. Log in with <code>POST /api/v1/auth/login</code>.</p></body></html>",
+        snap.registry.states.len(),
+        snap.registry.authorities.len()
+    ))
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
