@@ -2,5 +2,6 @@
 
 mod access;
 mod audit;
+mod http;
 mod registry;
 mod users;

@@ -1,0 +1,603 @@
+//! The HTTP API, driven in-process: authentication, scopes, bad input.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use concord_domain::{AuthorityId, Classification, Roles};
+use concord_server::{AppState, Settings, hash_password, router};
+use concord_store::{Actor, NewUser};
+use concord_stories::{Fixture, story};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use std::sync::{Arc, OnceLock};
+use tower::ServiceExt;
+
+const PASSWORD: &str = "correct horse battery";
+
+/// One argon2 hash for every test user: hashing is deliberately slow.
+fn password_hash() -> String {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| hash_password(PASSWORD).expect("hash"))
+        .clone()
+}
+
+async fn app(f: &Fixture) -> Router {
+    let users: &[(&str, &str, &str, Classification)] = &[
+        (
+            "cn.officer",
+            "cn-security-service",
+            "officer,supervisor",
+            Classification::Secret,
+        ),
+        (
+            "ru.analyst",
+            "ru-police",
+            "analyst",
+            Classification::Confidential,
+        ),
+        (
+            "ru.admin",
+            "ru-police",
+            "administrator",
+            Classification::Confidential,
+        ),
+        (
+            "ru.dpo",
+            "ru-police",
+            "data-protection-officer",
+            Classification::Confidential,
+        ),
+        (
+            "structure.admin",
+            "structure",
+            "administrator",
+            Classification::Secret,
+        ),
+    ];
+    for (name, authority, roles, clearance) in users {
+        let new = NewUser {
+            username: (*name).into(),
+            display_name: (*name).into(),
+            authority: AuthorityId::from(*authority),
+            roles: roles.parse::<Roles>().expect("roles"),
+            clearance: *clearance,
+            password_hash: password_hash(),
+        };
+        f.store
+            .create_user(new, &Actor::system("test"))
+            .await
+            .expect("user");
+    }
+    router(AppState {
+        store: f.store.clone(),
+        node_public_key: Some(f.key.public()),
+        settings: Arc::new(Settings::default()),
+    })
+}
+
+async fn call(
+    app: &Router,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut req = Request::builder().method(method).uri(path);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let body = match body {
+        Some(b) => {
+            req = req.header("content-type", "application/json");
+            Body::from(b.to_string())
+        }
+        None => Body::empty(),
+    };
+    raw(app, req.body(body).expect("request")).await
+}
+
+async fn raw(app: &Router, req: Request<Body>) -> (StatusCode, Value) {
+    let res = app.clone().oneshot(req).await.expect("response");
+    let status = res.status();
+    let bytes = res.into_body().collect().await.expect("body").to_bytes();
+    let value = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+    (status, value)
+}
+
+async fn login(app: &Router, user: &str) -> String {
+    let (status, body) = call(
+        app,
+        "POST",
+        "/api/v1/auth/login",
+        None,
+        Some(json!({"username": user, "password": PASSWORD})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["token"].as_str().expect("token").to_owned()
+}
+
+story!(login_gives_a_token_and_a_cookie_and_logout_ends_it, |f| {
+    let app = app(&f).await;
+    let (status, body) = call(
+        &app,
+        "POST",
+        "/api/v1/auth/login",
+        None,
+        Some(json!({"username": "ru.analyst", "password": "wrong password!"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["code"], "unauthenticated");
+    let (status, _) = call(
+        &app,
+        "POST",
+        "/api/v1/auth/login",
+        None,
+        Some(json!({"username": "nobody", "password": PASSWORD})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let req = Request::post("/api/v1/auth/login")
+        .header("content-type", "application/json")
+        .body(Body::from(
+            json!({"username": "ru.analyst", "password": PASSWORD}).to_string(),
+        ))
+        .expect("req");
+    let res = app.clone().oneshot(req).await.expect("response");
+    let cookie = res
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .expect("cookie")
+        .to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let pair = cookie.split(';').next().expect("pair").to_owned();
+    let (status, me) = raw(
+        &app,
+        Request::get("/api/v1/me")
+            .header("cookie", pair)
+            .body(Body::empty())
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        (me["state"].as_str(), me["clearance"].as_str()),
+        (Some("RU"), Some("confidential"))
+    );
+
+    let token = login(&app, "ru.analyst").await;
+    assert_eq!(
+        call(&app, "GET", "/api/v1/me", Some(&token), None).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        call(&app, "POST", "/api/v1/auth/logout", Some(&token), None)
+            .await
+            .0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        call(&app, "GET", "/api/v1/me", Some(&token), None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        call(&app, "GET", "/api/v1/registry/states", None, None)
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Logins, failed and successful, are in the audit log.
+    let page = f.store.audit_entries(0, 1000).await.expect("audit");
+    let actions: Vec<&str> = page
+        .entries
+        .iter()
+        .map(|e| e.draft.action.as_str())
+        .collect();
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| **a == "auth.login.failed")
+            .count(),
+        2
+    );
+    assert!(actions.contains(&"auth.login") && actions.contains(&"auth.logout"));
+});
+
+story!(bad_bodies_get_a_4xx_naming_the_field, |f| {
+    let app = app(&f).await;
+    let t = login(&app, "cn.officer").await;
+    let good = json!({"kind": "organization", "title": "Test Group", "handling": {"distribution": "all-members", "dissemination": "free", "use": "evidence", "classification": "restricted"}, "review_date": "2027-06-01", "body": {}});
+    let (status, created) = call(
+        &app,
+        "POST",
+        "/api/v1/records",
+        Some(&t),
+        Some(good.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+
+    let cases = [
+        (json!({"extra": 1}), "extra"),
+        (
+            json!({"handling": {"distribution": "everyone"}}),
+            "handling.distribution",
+        ),
+        (
+            json!({"handling": {"distribution": "states:CN,XX"}}),
+            "handling.distribution",
+        ),
+        (
+            json!({"handling": {"classification": "top-secret"}}),
+            "handling.classification",
+        ),
+        (json!({"handling": {"colour": "red"}}), "handling.colour"),
+        (json!({"title": 42}), "title"),
+        (json!({"review_date": "01.06.2027"}), "review_date"),
+        (json!({"body": [1, 2]}), "body"),
+        (json!({"title": ""}), "title"),
+    ];
+    for (patch, field) in cases {
+        let mut body = good.clone();
+        merge(&mut body, &patch);
+        let (status, err) = call(&app, "POST", "/api/v1/records", Some(&t), Some(body)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{patch}: {err}");
+        assert_eq!(err["field"], field, "{patch}: {err}");
+        assert_eq!(err["code"], "invalid_field");
+    }
+    let too_big = "x".repeat(concord_server::BODY_LIMIT + 1);
+    let req = Request::post("/api/v1/records")
+        .header("authorization", format!("Bearer {t}"))
+        .header("content-type", "application/json")
+        .body(Body::from(too_big))
+        .expect("req");
+    let (status, err) = raw(&app, req).await;
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (StatusCode::PAYLOAD_TOO_LARGE, Some("payload_too_large"))
+    );
+    let req = Request::post("/api/v1/records")
+        .header("authorization", format!("Bearer {t}"))
+        .header("content-type", "text/plain")
+        .body(Body::from("{}"))
+        .expect("req");
+    assert_eq!(raw(&app, req).await.0, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let req = Request::post("/api/v1/records")
+        .header("authorization", format!("Bearer {t}"))
+        .header("content-type", "application/json")
+        .body(Body::from(vec![b'{', 0xff, b'}']))
+        .expect("req");
+    assert_eq!(raw(&app, req).await.0, StatusCode::BAD_REQUEST);
+    let (status, err) = call(&app, "GET", "/api/v1/records?limit=many", Some(&t), None).await;
+    assert_eq!(
+        (status, err["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("limit"))
+    );
+    let (status, err) = call(&app, "GET", "/api/v1/records?limit=0", Some(&t), None).await;
+    assert_eq!(
+        (status, err["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("limit"))
+    );
+    // Nothing half-written: one record only.
+    assert_eq!(
+        call(&app, "GET", "/api/v1/records/count", Some(&t), None)
+            .await
+            .1["count"],
+        1
+    );
+    // A stale version gets 409.
+    let id = created["id"].as_str().expect("id");
+    let path = format!("/api/v1/records/{id}/compliance");
+    let (status, _) = call(
+        &app,
+        "POST",
+        &path,
+        Some(&t),
+        Some(json!({"approve": true, "note": "criminal act", "version": 1})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, err) = call(
+        &app,
+        "POST",
+        &path,
+        Some(&t),
+        Some(json!({"approve": false, "note": "again", "version": 1})),
+    )
+    .await;
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (StatusCode::CONFLICT, Some("conflict"))
+    );
+});
+
+fn merge(target: &mut Value, patch: &Value) {
+    match (target, patch) {
+        (Value::Object(t), Value::Object(p)) => {
+            for (k, v) in p {
+                match t.get_mut(k) {
+                    Some(existing) if existing.is_object() && v.is_object() => merge(existing, v),
+                    _ => {
+                        t.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        (t, p) => *t = p.clone(),
+    }
+}
+
+story!(
+    hidden_records_are_indistinguishable_from_missing_ones,
+    |f| {
+        let app = app(&f).await;
+        let cn = login(&app, "cn.officer").await;
+        let ru = login(&app, "ru.analyst").await;
+        let secret = json!({"kind": "person", "title": "Hidden Person", "handling": {"distribution": "all-members", "dissemination": "free", "use": "evidence", "classification": "secret"}});
+        let (_, rec) = call(&app, "POST", "/api/v1/records", Some(&cn), Some(secret)).await;
+        let id = rec["id"].as_str().expect("id");
+        call(
+            &app,
+            "POST",
+            &format!("/api/v1/records/{id}/compliance"),
+            Some(&cn),
+            Some(json!({"approve": true, "note": "criminal act", "version": 1})),
+        )
+        .await;
+        let (hidden_status, hidden) = call(
+            &app,
+            "GET",
+            &format!("/api/v1/records/{id}"),
+            Some(&ru),
+            None,
+        )
+        .await;
+        let (missing_status, missing) = call(
+            &app,
+            "GET",
+            "/api/v1/records/rec-000000000000000000000000",
+            Some(&ru),
+            None,
+        )
+        .await;
+        assert_eq!(
+            (hidden_status, missing_status),
+            (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND)
+        );
+        assert_eq!(hidden["code"], missing["code"]);
+        assert_eq!(
+            call(
+                &app,
+                "GET",
+                "/api/v1/records/count?q=hidden",
+                Some(&ru),
+                None
+            )
+            .await
+            .1["count"],
+            0
+        );
+        assert_eq!(
+            call(&app, "GET", "/api/v1/records?q=hidden", Some(&ru), None)
+                .await
+                .1["records"],
+            json!([])
+        );
+        let (status, export) = call(&app, "GET", "/api/v1/records/export", Some(&ru), None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(!export.to_string().contains("Hidden"));
+        // Approving someone else's record: not found for those who cannot see it.
+        let (status, _) = call(
+            &app,
+            "POST",
+            &format!("/api/v1/records/{id}/compliance"),
+            Some(&ru),
+            Some(json!({"approve": false, "note": "x", "version": 2})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+);
+
+story!(
+    administrators_and_data_protection_officers_stay_in_their_scope,
+    |f| {
+        let app = app(&f).await;
+        let ru_admin = login(&app, "ru.admin").await;
+        let analyst = login(&app, "ru.analyst").await;
+        let new = |authority: &str, clearance: &str| json!({"username": format!("new.{authority}.{clearance}"), "display_name": "New", "authority": authority, "roles": ["analyst"], "clearance": clearance, "password": "a long enough password"});
+        assert_eq!(
+            call(
+                &app,
+                "POST",
+                "/api/v1/users",
+                Some(&ru_admin),
+                Some(new("ru-border-service", "restricted"))
+            )
+            .await
+            .0,
+            StatusCode::CREATED
+        );
+        assert_eq!(
+            call(
+                &app,
+                "POST",
+                "/api/v1/users",
+                Some(&ru_admin),
+                Some(new("cn-police", "restricted"))
+            )
+            .await
+            .0,
+            StatusCode::FORBIDDEN
+        );
+        let (status, err) = call(
+            &app,
+            "POST",
+            "/api/v1/users",
+            Some(&ru_admin),
+            Some(new("ru-police", "secret")),
+        )
+        .await;
+        assert_eq!(
+            (status, err["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("clearance"))
+        );
+        let mut short = new("ru-police", "restricted");
+        short["password"] = json!("short");
+        assert_eq!(
+            call(&app, "POST", "/api/v1/users", Some(&ru_admin), Some(short))
+                .await
+                .1["field"],
+            "password"
+        );
+        let mut bad_role = new("ru-police", "restricted");
+        bad_role["roles"] = json!(["analyst", "spy"]);
+        assert_eq!(
+            call(
+                &app,
+                "POST",
+                "/api/v1/users",
+                Some(&ru_admin),
+                Some(bad_role)
+            )
+            .await
+            .1["field"],
+            "roles[1]"
+        );
+        assert_eq!(
+            call(
+                &app,
+                "POST",
+                "/api/v1/users",
+                Some(&analyst),
+                Some(new("ru-police", "restricted"))
+            )
+            .await
+            .0,
+            StatusCode::FORBIDDEN
+        );
+
+        let (_, listed) = call(&app, "GET", "/api/v1/users", Some(&ru_admin), None).await;
+        let states: Vec<&str> = listed
+            .as_array()
+            .expect("array")
+            .iter()
+            .filter_map(|u| u["state"].as_str())
+            .collect();
+        assert!(
+            !states.is_empty() && states.iter().all(|s| *s == "RU"),
+            "{listed}"
+        );
+        let structure_admin = login(&app, "structure.admin").await;
+        let (_, all) = call(&app, "GET", "/api/v1/users", Some(&structure_admin), None).await;
+        assert!(all.as_array().expect("array").len() > listed.as_array().expect("array").len());
+        let cn_id = all
+            .as_array()
+            .expect("array")
+            .iter()
+            .find(|u| u["username"] == "cn.officer")
+            .expect("cn")["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+        let (status, _) = call(
+            &app,
+            "PATCH",
+            &format!("/api/v1/users/{cn_id}"),
+            Some(&ru_admin),
+            Some(json!({"disabled": true})),
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::NOT_FOUND,
+            "another state's users are out of reach"
+        );
+
+        // Disabling a user ends their sessions at once.
+        let ru_id = all
+            .as_array()
+            .expect("array")
+            .iter()
+            .find(|u| u["username"] == "ru.analyst")
+            .expect("ru")["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+        assert_eq!(
+            call(
+                &app,
+                "PATCH",
+                &format!("/api/v1/users/{ru_id}"),
+                Some(&ru_admin),
+                Some(json!({"disabled": true}))
+            )
+            .await
+            .0,
+            StatusCode::OK
+        );
+        assert_eq!(
+            call(&app, "GET", "/api/v1/me", Some(&analyst), None)
+                .await
+                .0,
+            StatusCode::UNAUTHORIZED
+        );
+
+        // The audit log: data-protection officers only, and a state's officer sees its state's entries.
+        assert_eq!(
+            call(&app, "GET", "/api/v1/audit", Some(&ru_admin), None)
+                .await
+                .0,
+            StatusCode::FORBIDDEN
+        );
+        let dpo = login(&app, "ru.dpo").await;
+        let (status, page) = call(&app, "GET", "/api/v1/audit?limit=1000", Some(&dpo), None).await;
+        assert_eq!(status, StatusCode::OK);
+        let entries = page["entries"].as_array().expect("entries");
+        assert!(!entries.is_empty());
+        assert!(
+            entries.iter().all(|e| e["authority"]
+                .as_str()
+                .is_some_and(|a| a.starts_with("ru-"))),
+            "{page}"
+        );
+        let (status, v) = call(&app, "POST", "/api/v1/audit/verify", Some(&dpo), None).await;
+        assert_eq!(
+            (status, v["ok"].as_bool()),
+            (StatusCode::OK, Some(true)),
+            "{v}"
+        );
+    }
+);
+
+story!(the_openapi_document_lists_every_route, |f| {
+    let app = app(&f).await;
+    let (status, doc) = call(&app, "GET", "/openapi.json", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    for path in [
+        "/api/v1/auth/login",
+        "/api/v1/registry/states",
+        "/api/v1/users/{id}",
+        "/api/v1/records/{id}/compliance",
+        "/api/v1/audit/verify",
+        "/ready",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "{path} missing");
+    }
+    assert_eq!(
+        call(&app, "GET", "/ready", None, None).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        call(&app, "GET", "/no/such/thing", None, None).await.1["code"],
+        "not_found"
+    );
+});
