@@ -104,14 +104,14 @@ impl TestDb {
 
     /// Drops the PostgreSQL database; the SQLite file goes with its directory.
     pub async fn finish(self) {
-        if let Some((admin_url, name)) = &self.admin {
-            if let Ok(mut conn) = sqlx::PgConnection::connect(admin_url).await {
-                let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-                    .execute(&mut conn)
-                    .await
-                    .ok();
-            }
+        if let Some((admin_url, name)) = &self.admin
+            && let Ok(mut conn) = sqlx::PgConnection::connect(admin_url).await
+        {
+            let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                .execute(&mut conn)
+                .await
+                .ok();
         }
     }
 }

@@ -64,10 +64,10 @@ pub struct Verifier<'a> {
 impl<'a> Verifier<'a> {
     /// A verifier against the latest checkpoint (if any) and the node's public key.
     pub fn new(checkpoint: Option<&'a Checkpoint>, key: &'a PublicKey) -> Result<Self, Tamper> {
-        if let Some(cp) = checkpoint {
-            if !cp.verify(key) {
-                return Err(Tamper::BadSignature { seq: cp.seq });
-            }
+        if let Some(cp) = checkpoint
+            && !cp.verify(key)
+        {
+            return Err(Tamper::BadSignature { seq: cp.seq });
         }
         Ok(Verifier {
             checkpoint,
@@ -92,13 +92,13 @@ impl<'a> Verifier<'a> {
         if link(&entry.prev_hash, entry.seq, &entry.draft) != entry.hash {
             return Err(Tamper::Edited { seq: entry.seq });
         }
-        if let Some(cp) = self.checkpoint {
-            if cp.seq == entry.seq {
-                if cp.head != entry.hash {
-                    return Err(Tamper::CheckpointMismatch { seq: entry.seq });
-                }
-                self.checkpoint_seen = true;
+        if let Some(cp) = self.checkpoint
+            && cp.seq == entry.seq
+        {
+            if cp.head != entry.hash {
+                return Err(Tamper::CheckpointMismatch { seq: entry.seq });
             }
+            self.checkpoint_seen = true;
         }
         self.last = entry.hash;
         self.next_seq += 1;
@@ -109,13 +109,13 @@ impl<'a> Verifier<'a> {
     /// recorded chain head (`(seq, hash)`, as storage keeps it).
     pub fn finish(self, head: Option<(i64, Hash)>) -> Result<Verified, Tamper> {
         let last = self.next_seq - 1;
-        if let Some(cp) = self.checkpoint {
-            if !self.checkpoint_seen {
-                return Err(Tamper::Truncated {
-                    last,
-                    checkpoint: cp.seq,
-                });
-            }
+        if let Some(cp) = self.checkpoint
+            && !self.checkpoint_seen
+        {
+            return Err(Tamper::Truncated {
+                last,
+                checkpoint: cp.seq,
+            });
         }
         if let Some((head_seq, head_hash)) = head {
             if head_seq != last {

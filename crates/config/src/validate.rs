@@ -207,17 +207,17 @@ fn states(ctx: &mut Ctx, file: StatesFile) -> BTreeMap<StateCode, State> {
             let since = ctx.date(&m.since, &format!("{mf}.since"));
             let status = ctx.choice::<MembershipStatus>(&m.status, &format!("{mf}.status"));
             if let (Some(since), Some(status)) = (since, status) {
-                if let Some(prev) = events.last() {
-                    if since <= prev.since {
-                        ctx.err(
-                            m.since.span().start,
-                            format!("{mf}.since"),
-                            format!(
-                                "membership changes must be in date order: {since} is not after {}",
-                                prev.since
-                            ),
-                        );
-                    }
+                if let Some(prev) = events.last()
+                    && since <= prev.since
+                {
+                    ctx.err(
+                        m.since.span().start,
+                        format!("{mf}.since"),
+                        format!(
+                            "membership changes must be in date order: {since} is not after {}",
+                            prev.since
+                        ),
+                    );
                 }
                 events.push(MembershipEvent { since, status });
             }
@@ -317,14 +317,14 @@ fn bodies(ctx: &mut Ctx, file: BodiesFile) -> BTreeMap<String, Body> {
         let field = format!("body[{i}]");
         let id_ok = ctx.unique(&mut seen, &b.id, &format!("{field}.id"), "body id");
         let kind = ctx.choice::<BodyKind>(&b.kind, &format!("{field}.kind"));
-        if let Some(p) = &b.parent {
-            if !ids.contains(p.get_ref()) || p.get_ref() == b.id.get_ref() {
-                ctx.err(
-                    p.span().start,
-                    format!("{field}.parent"),
-                    format!("unknown parent body {:?}", p.get_ref()),
-                );
-            }
+        if let Some(p) = &b.parent
+            && (!ids.contains(p.get_ref()) || p.get_ref() == b.id.get_ref())
+        {
+            ctx.err(
+                p.span().start,
+                format!("{field}.parent"),
+                format!("unknown parent body {:?}", p.get_ref()),
+            );
         }
         if let (true, Some(kind)) = (id_ok, kind) {
             out.insert(
@@ -382,25 +382,23 @@ fn instruments(
                 .ratified
                 .as_ref()
                 .and_then(|r| ctx.date(r, &format!("{pf}.ratified")));
-            if let (Some(signed), Some(adopted)) = (signed, adopted) {
-                if signed < adopted {
-                    ctx.err(
-                        p.signed.span().start,
-                        format!("{pf}.signed"),
-                        format!(
-                            "signed on {signed}, before the instrument was adopted on {adopted}"
-                        ),
-                    );
-                }
+            if let (Some(signed), Some(adopted)) = (signed, adopted)
+                && signed < adopted
+            {
+                ctx.err(
+                    p.signed.span().start,
+                    format!("{pf}.signed"),
+                    format!("signed on {signed}, before the instrument was adopted on {adopted}"),
+                );
             }
-            if let (Some(signed), Some(ratified), Some(r)) = (signed, ratified, &p.ratified) {
-                if ratified < signed {
-                    ctx.err(
-                        r.span().start,
-                        format!("{pf}.ratified"),
-                        format!("ratified on {ratified}, before it was signed on {signed}"),
-                    );
-                }
+            if let (Some(signed), Some(ratified), Some(r)) = (signed, ratified, &p.ratified)
+                && ratified < signed
+            {
+                ctx.err(
+                    r.span().start,
+                    format!("{pf}.ratified"),
+                    format!("ratified on {ratified}, before it was signed on {signed}"),
+                );
             }
             if let (Some(state), Some(signed)) = (state, signed) {
                 parties.push(Party {

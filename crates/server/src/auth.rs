@@ -75,10 +75,9 @@ pub fn request_token(parts: &Parts) -> Option<String> {
         .headers
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
+        && let Some(t) = auth.strip_prefix("Bearer ")
     {
-        if let Some(t) = auth.strip_prefix("Bearer ") {
-            return Some(t.trim().to_owned());
-        }
+        return Some(t.trim().to_owned());
     }
     parts
         .headers

@@ -196,13 +196,13 @@ impl Store {
         actor: &Actor,
     ) -> Result<User> {
         let current = self.user(id).await?;
-        if let Some(name) = &update.display_name {
-            if name.trim().is_empty() || name.chars().count() > 200 {
-                return Err(StoreError::invalid(
-                    "display_name",
-                    "must be 1 to 200 characters",
-                ));
-            }
+        if let Some(name) = &update.display_name
+            && (name.trim().is_empty() || name.chars().count() > 200)
+        {
+            return Err(StoreError::invalid(
+                "display_name",
+                "must be 1 to 200 characters",
+            ));
         }
         if update.roles.as_ref().is_some_and(Roles::is_empty) {
             return Err(StoreError::invalid(
