@@ -62,7 +62,12 @@ pub async fn entries(
             purpose: e.draft.purpose,
             hash: hex::encode(e.hash),
         })
-        .collect();
+        .collect::<Vec<_>>();
+    let range = match (entries.first(), entries.last()) {
+        (Some(a), Some(b)) => format!("entries {}..={}", a.seq, b.seq),
+        _ => "no entries".to_owned(),
+    };
+    s.store.audit(&caller.actor(), "audit.read", range).await?;
     Ok(Json(AuditPageView {
         entries,
         next_after: page.next_after,

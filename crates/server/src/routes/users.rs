@@ -86,13 +86,16 @@ pub async fn list(
 ) -> Result<axum::Json<Vec<UserView>>, ApiError> {
     caller.require(&[Role::Administrator], "listing users")?;
     let users = s.store.users().await?;
-    Ok(axum::Json(
-        users
-            .iter()
-            .filter(|u| in_scope(&s, &caller, &u.authority))
-            .map(|u| user_view(u, state_of(&s, &u.authority).as_ref()))
-            .collect(),
-    ))
+    let views: Vec<UserView> = users
+        .iter()
+        .filter(|u| in_scope(&s, &caller, &u.authority))
+        .map(|u| user_view(u, state_of(&s, &u.authority).as_ref()))
+        .collect();
+    let names: Vec<&str> = views.iter().map(|u| u.username.as_str()).collect();
+    s.store
+        .audit(&caller.actor(), "user.list", names.join(","))
+        .await?;
+    Ok(axum::Json(views))
 }
 
 /// Creates a user in an authority the caller administers.
