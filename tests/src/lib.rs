@@ -40,13 +40,9 @@ pub async fn backends() -> Vec<TestDb> {
     match std::env::var("CONCORD_TEST_POSTGRES_URL") {
         Ok(admin_url) if !admin_url.is_empty() => dbs.push(create_pg(&admin_url).await),
         _ if std::env::var_os("CI").is_some() => {
-            panic!(
-                "CI is set but CONCORD_TEST_POSTGRES_URL is not: the PostgreSQL run cannot be skipped"
-            )
+            panic!("CI is set but CONCORD_TEST_POSTGRES_URL is not: the PostgreSQL run cannot be skipped")
         }
-        _ => eprintln!(
-            "skipped PostgreSQL: set CONCORD_TEST_POSTGRES_URL to run this story on it too"
-        ),
+        _ => eprintln!("skipped PostgreSQL: set CONCORD_TEST_POSTGRES_URL to run this story on it too"),
     }
     dbs
 }
@@ -108,10 +104,7 @@ impl TestDb {
             && let Ok(mut conn) = sqlx::PgConnection::connect(admin_url).await
         {
             let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-            sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-                .execute(&mut conn)
-                .await
-                .ok();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await.ok();
         }
     }
 }
@@ -129,13 +122,7 @@ pub struct Fixture {
 
 /// A context for a viewer of `authority` (its state looked up in the
 /// registry), without a stored user.
-pub fn ctx(
-    store: &Store,
-    user: &str,
-    authority: &str,
-    roles: Roles,
-    clearance: Classification,
-) -> Ctx {
+pub fn ctx(store: &Store, user: &str, authority: &str, roles: Roles, clearance: Classification) -> Ctx {
     let snap = store.snapshot();
     let state: Option<StateCode> = snap
         .registry
@@ -172,3 +159,41 @@ macro_rules! story {
         }
     };
 }
+
+/// A valid record input for tests: an organization (or person) named
+/// `title`, resting on article 1.1.3 of the Shanghai Convention.
+pub fn sample_input(
+    kind: concord_domain::RecordKind,
+    title: &str,
+    handling: concord_domain::HandlingCode,
+) -> concord_store::RecordInput {
+    use concord_domain::{Category, Facts, LegalBasis, Name, NameKind, Script};
+    concord_store::RecordInput {
+        kind,
+        facts: Facts {
+            names: vec![Name {
+                full: title.into(),
+                script: Script::detect(title),
+                lang: None,
+                kind: NameKind::Primary,
+            }],
+            ..Facts::default()
+        },
+        legal_basis: LegalBasis {
+            instrument: "shanghai-convention-2001".into(),
+            article: "1.1.3".into(),
+            category: Category::Extremism,
+        },
+        evidence: "Organized an armed attack on a border post in 2024 (synthetic).".into(),
+        handling,
+        review_date: START.date() + time::Duration::days(365 * 3),
+        source_id: None,
+    }
+}
+
+/// Every checklist item ticked.
+pub const ALL_TICKED: concord_domain::Checklist = concord_domain::Checklist {
+    criminal_act_described: true,
+    legal_basis_cites_article: true,
+    not_on_protected_grounds_alone: true,
+};

@@ -2,13 +2,14 @@
 //! every path that returns records (get, list, search, count, export), on
 //! every backend. Each path must answer exactly what `decide` allows.
 
+use concord_domain::RecordKind;
 use concord_domain::registry::{Authority, MembershipEvent, Names, State};
 use concord_domain::{
-    Action, AuthorityKind, Classification, Dissemination, Distribution, HandlingCode,
-    MembershipStatus, Protected, Role, Roles, Use, decide,
+    Action, AuthorityKind, Classification, Dissemination, Distribution, HandlingCode, MembershipStatus, Protected,
+    Role, Roles, Use, decide,
 };
-use concord_store::{Actor, NewRecord, RecordQuery, StoreError};
-use concord_stories::{Fixture, ctx, story};
+use concord_store::{Actor, RecordQuery, StoreError};
+use concord_stories::{ALL_TICKED, Fixture, ctx, sample_input, story};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use std::collections::BTreeSet;
@@ -84,14 +85,12 @@ fn handling() -> impl Strategy<Value = HandlingCode> {
         prop::sample::select(Use::ALL.to_vec()),
         classification(),
     )
-        .prop_map(
-            |(distribution, dissemination, use_, classification)| HandlingCode {
-                distribution,
-                dissemination,
-                use_,
-                classification,
-            },
-        )
+        .prop_map(|(distribution, dissemination, use_, classification)| HandlingCode {
+            distribution,
+            dissemination,
+            use_,
+            classification,
+        })
 }
 
 fn world() -> impl Strategy<Value = World> {
@@ -128,11 +127,7 @@ fn world() -> impl Strategy<Value = World> {
         prop::collection::vec(record, 1..6),
         prop::collection::vec(viewer, 1..5),
     )
-        .prop_map(|(day, records, viewers)| World {
-            day,
-            records,
-            viewers,
-        })
+        .prop_map(|(day, records, viewers)| World { day, records, viewers })
 }
 
 /// Adds a suspended member and a withdrawn one, with a police authority each.
@@ -205,15 +200,9 @@ struct Known {
     protected: Protected,
 }
 
-async fn play(
-    f: &Fixture,
-    w: World,
-    known: &mut Vec<Known>,
-    serial: &mut usize,
-) -> Result<(), TestCaseError> {
+async fn play(f: &Fixture, w: World, known: &mut Vec<Known>, serial: &mut usize) -> Result<(), TestCaseError> {
     let today = DAYS[w.day];
-    f.clock
-        .set(today.with_hms(10, 0, 0).expect("time").assume_utc());
+    f.clock.set(today.with_hms(10, 0, 0).expect("time").assume_utc());
     let first_new = known.len();
     for spec in &w.records {
         *serial += 1;
@@ -226,14 +215,19 @@ async fn play(
         );
         let title = format!("Record {serial} {}", WORDS[spec.word]);
         let review = today + Duration::days(spec.review_offset_days);
-        let new = NewRecord {
-            kind: "organization".into(),
-            title: title.clone(),
-            handling: spec.handling.clone(),
-            review_date: Some(review),
-            body: "{}".into(),
-        };
+        let mut new = sample_input(RecordKind::Organization, &title, spec.handling.clone());
+        new.review_date = today + Duration::days(1);
         let mut r = f.store.create_record(&creator, new).await.expect("create");
+        // Put the review date where the case wants it, past ones included,
+        // by extending on a day before it.
+        let before = review.min(today) - Duration::days(1);
+        f.clock.set(before.with_hms(10, 0, 0).expect("time").assume_utc());
+        r = f
+            .store
+            .extend_review(&creator, &r.id, r.version, review, "test: review date")
+            .await
+            .expect("extend");
+        f.clock.set(today.with_hms(10, 0, 0).expect("time").assume_utc());
         if spec.approve {
             r = f
                 .store
@@ -241,6 +235,7 @@ async fn play(
                     &creator,
                     &r.id,
                     true,
+                    ALL_TICKED,
                     "describes a criminal act under article 1.1.3",
                     r.version,
                 )
@@ -265,15 +260,12 @@ async fn play(
             },
             review_date: Some(review),
             consented: BTreeSet::new(),
+            archived: false,
         };
         if let Some(to) = spec.consent_to {
             expected.consented.insert(AUTHORITIES[to].into());
         }
-        prop_assert_eq!(
-            &r.protected,
-            &expected,
-            "the store keeps the handling code as given"
-        );
+        prop_assert_eq!(&r.protected, &expected, "the store keeps the handling code as given");
         known.push(Known {
             id: r.id,
             title,
@@ -290,17 +282,8 @@ async fn play(
             Roles::of(v.roles.iter().copied()),
             v.clearance,
         );
-        let may = |k: &Known, action| {
-            decide(
-                &c.viewer,
-                &k.protected,
-                action,
-                &snap.registry,
-                &snap.policy,
-                today,
-            )
-            .allowed
-        };
+        let may =
+            |k: &Known, action| decide(&c.viewer, &k.protected, action, &snap.registry, &snap.policy, today).allowed;
         let expect = |action, text: Option<&str>| -> BTreeSet<String> {
             known
                 .iter()
@@ -308,57 +291,35 @@ async fn play(
                 .map(|k| k.id.clone())
                 .collect()
         };
-        let ids =
-            |rs: Vec<concord_store::Record>| rs.into_iter().map(|r| r.id).collect::<BTreeSet<_>>();
+        let ids = |rs: Vec<concord_store::Record>| rs.into_iter().map(|r| r.id).collect::<BTreeSet<_>>();
 
         // get: the new records and a few old ones.
         for k in known[first_new..].iter().chain(known.iter().step_by(7)) {
             let got = f.store.get_record(&c, &k.id).await;
             match (&got, may(k, Action::Read)) {
                 (Ok(_), true) | (Err(StoreError::NotFound(_)), false) => {}
-                _ => prop_assert!(
-                    false,
-                    "get {} for {:?}: {:?}",
-                    k.id,
-                    c.viewer,
-                    got.map(|r| r.id)
-                ),
+                _ => prop_assert!(false, "get {} for {:?}: {:?}", k.id, c.viewer, got.map(|r| r.id)),
             }
         }
-        let all = ids(f
-            .store
-            .list_records(
-                &c,
-                &RecordQuery {
-                    text: None,
-                    offset: 0,
-                    limit: 500,
-                },
-            )
-            .await
-            .expect("list"));
+        let all = ids(f.store.list_records(&c, &RecordQuery::first(500)).await.expect("list"));
         prop_assert_eq!(&all, &expect(Action::Read, None), "list");
         let word = WORDS[v.authority % WORDS.len()];
         let hits = ids(f
             .store
-            .list_records(
-                &c,
-                &RecordQuery {
-                    text: Some(word.to_uppercase()),
-                    offset: 0,
-                    limit: 500,
-                },
-            )
+            .list_records(&c, &RecordQuery::text(&word.to_uppercase(), 500))
             .await
             .expect("search"));
         prop_assert_eq!(&hits, &expect(Action::Read, Some(word)), "search");
         prop_assert_eq!(
-            f.store.count_records(&c, None).await.expect("count"),
+            f.store.count_records(&c, &RecordQuery::default()).await.expect("count"),
             all.len() as i64,
             "count"
         );
         prop_assert_eq!(
-            f.store.count_records(&c, Some(word)).await.expect("count"),
+            f.store
+                .count_records(&c, &RecordQuery::text(word, 1))
+                .await
+                .expect("count"),
             hits.len() as i64,
             "search count"
         );
@@ -408,13 +369,7 @@ story!(paging_and_limits_are_checked, |f| {
         Classification::Secret,
     );
     for i in 0..5 {
-        let new = NewRecord {
-            kind: "person".into(),
-            title: format!("Person {i}"),
-            handling: HandlingCode::open(),
-            review_date: None,
-            body: "{}".into(),
-        };
+        let new = sample_input(RecordKind::Person, &format!("Person {i}"), HandlingCode::open());
         f.store.create_record(&c, new).await.expect("create");
     }
     let page = f
@@ -422,9 +377,9 @@ story!(paging_and_limits_are_checked, |f| {
         .list_records(
             &c,
             &RecordQuery {
-                text: None,
                 offset: 3,
                 limit: 10,
+                ..RecordQuery::default()
             },
         )
         .await
@@ -436,9 +391,9 @@ story!(paging_and_limits_are_checked, |f| {
             .list_records(
                 &c,
                 &RecordQuery {
-                    text: None,
                     offset,
                     limit,
+                    ..RecordQuery::default()
                 },
             )
             .await;
@@ -447,16 +402,14 @@ story!(paging_and_limits_are_checked, |f| {
             "{r:?}"
         );
     }
-    let above = NewRecord {
-        kind: "person".into(),
-        title: "Too secret".into(),
-        handling: HandlingCode {
+    let above = sample_input(
+        RecordKind::Person,
+        "Too secret",
+        HandlingCode {
             classification: Classification::Secret,
             ..HandlingCode::open()
         },
-        review_date: None,
-        body: "{}".into(),
-    };
+    );
     let low = ctx(
         &f.store,
         "u2",
@@ -471,24 +424,17 @@ story!(paging_and_limits_are_checked, |f| {
     // A stale version is refused.
     let r = f
         .store
-        .list_records(
-            &c,
-            &RecordQuery {
-                text: None,
-                offset: 0,
-                limit: 1,
-            },
-        )
+        .list_records(&c, &RecordQuery::first(1))
         .await
         .expect("one")
         .remove(0);
     f.store
-        .decide_compliance(&c, &r.id, true, "criminal act", r.version)
+        .decide_compliance(&c, &r.id, true, ALL_TICKED, "criminal act", r.version)
         .await
         .expect("approve");
     let stale = f
         .store
-        .decide_compliance(&c, &r.id, false, "second thoughts", r.version)
+        .decide_compliance(&c, &r.id, false, ALL_TICKED, "second thoughts", r.version)
         .await;
     assert!(matches!(stale, Err(StoreError::Conflict(_))), "{stale:?}");
 });

@@ -9,15 +9,10 @@ async fn intruder(f: &Fixture) -> AnyConnection {
     sqlx::any::install_default_drivers();
     let mut conn = AnyConnection::connect(&f.url).await.expect("connect");
     let sql = match f.backend {
-        Backend::Sqlite => {
-            "DROP TRIGGER audit_log_append_only_update; DROP TRIGGER audit_log_append_only_delete;"
-        }
+        Backend::Sqlite => "DROP TRIGGER audit_log_append_only_update; DROP TRIGGER audit_log_append_only_delete;",
         Backend::Postgres => "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only;",
     };
-    sqlx::raw_sql(sql)
-        .execute(&mut conn)
-        .await
-        .expect("drop the guard");
+    sqlx::raw_sql(sql).execute(&mut conn).await.expect("drop the guard");
     conn
 }
 
@@ -36,10 +31,12 @@ async fn fill(f: &Fixture, n: usize) {
 }
 
 async fn snapshot(conn: &mut AnyConnection) -> Vec<Vec<String>> {
-    let rows = sqlx::query("SELECT seq, at, actor, authority, action, target, purpose, prev_hash, hash FROM audit_log ORDER BY seq")
-        .fetch_all(&mut *conn)
-        .await
-        .expect("read");
+    let rows = sqlx::query(
+        "SELECT seq, at, actor, authority, action, target, purpose, prev_hash, hash FROM audit_log ORDER BY seq",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .expect("read");
     rows.iter()
         .map(|r| {
             let mut v = vec![r.try_get::<i64, _>(0).expect("seq").to_string()];
@@ -94,80 +91,80 @@ story!(the_log_is_append_only_in_the_database, |f| {
     assert_eq!(verify(&f).await.expect("intact").entries, 4);
 });
 
-story!(
-    edits_deletions_reorderings_and_truncations_are_detected,
-    |f| {
-        fill(&f, 40).await;
-        let ok = verify(&f).await.expect("an untouched log verifies");
-        assert_eq!(ok.entries, 41, "40 reads and the configuration load");
-        assert_eq!(ok.checkpoint, Some(32));
-        let mut conn = intruder(&f).await;
-        let original = snapshot(&mut conn).await;
+story!(edits_deletions_reorderings_and_truncations_are_detected, |f| {
+    fill(&f, 40).await;
+    let ok = verify(&f).await.expect("an untouched log verifies");
+    assert_eq!(ok.entries, 41, "40 reads and the configuration load");
+    assert_eq!(ok.checkpoint, Some(32));
+    let mut conn = intruder(&f).await;
+    let original = snapshot(&mut conn).await;
 
-        sqlx::query("UPDATE audit_log SET purpose = 'curiosity' WHERE seq = 7")
-            .execute(&mut conn)
-            .await
-            .expect("edit");
-        assert_eq!(verify(&f).await, Err(Tamper::Edited { seq: 7 }));
-        restore(&mut conn, &original).await;
-        assert!(verify(&f).await.is_ok(), "restored");
+    sqlx::query("UPDATE audit_log SET purpose = 'curiosity' WHERE seq = 7")
+        .execute(&mut conn)
+        .await
+        .expect("edit");
+    assert_eq!(verify(&f).await, Err(Tamper::Edited { seq: 7 }));
+    restore(&mut conn, &original).await;
+    assert!(verify(&f).await.is_ok(), "restored");
 
-        sqlx::query("DELETE FROM audit_log WHERE seq = 12")
-            .execute(&mut conn)
-            .await
-            .expect("delete");
-        assert_eq!(
-            verify(&f).await,
-            Err(Tamper::SequenceGap {
-                expected: 12,
-                found: 13
-            })
-        );
-        restore(&mut conn, &original).await;
+    sqlx::query("DELETE FROM audit_log WHERE seq = 12")
+        .execute(&mut conn)
+        .await
+        .expect("delete");
+    assert_eq!(
+        verify(&f).await,
+        Err(Tamper::SequenceGap {
+            expected: 12,
+            found: 13
+        })
+    );
+    restore(&mut conn, &original).await;
 
-        // Swap the contents of entries 20 and 21, keeping the numbering.
-        let mut swapped = original.clone();
-        let (a, b) = (swapped[19].clone(), swapped[20].clone());
-        swapped[19] = [vec![a[0].clone()], b[1..].to_vec()].concat();
-        swapped[20] = [vec![b[0].clone()], a[1..].to_vec()].concat();
-        restore(&mut conn, &swapped).await;
-        assert!(matches!(
-            verify(&f).await,
-            Err(Tamper::BrokenLink { seq: 20 } | Tamper::Edited { seq: 20 })
-        ));
-        restore(&mut conn, &original).await;
+    // Swap the contents of entries 20 and 21, keeping the numbering.
+    let mut swapped = original.clone();
+    let (a, b) = (swapped[19].clone(), swapped[20].clone());
+    swapped[19] = [vec![a[0].clone()], b[1..].to_vec()].concat();
+    swapped[20] = [vec![b[0].clone()], a[1..].to_vec()].concat();
+    restore(&mut conn, &swapped).await;
+    assert!(matches!(
+        verify(&f).await,
+        Err(Tamper::BrokenLink { seq: 20 } | Tamper::Edited { seq: 20 })
+    ));
+    restore(&mut conn, &original).await;
 
-        // Truncate the tail and move the head back to hide it: the checkpoint at 32 catches it.
-        restore(&mut conn, &original[..25]).await;
-        assert_eq!(
-            verify(&f).await,
-            Err(Tamper::Truncated {
-                last: 25,
-                checkpoint: 32
-            })
-        );
-        // Truncate without touching the head: the head catches it.
-        restore(&mut conn, &original).await;
-        sqlx::query("DELETE FROM audit_log WHERE seq > 38")
-            .execute(&mut conn)
-            .await
-            .expect("truncate");
-        assert_eq!(
-            verify(&f).await,
-            Err(Tamper::HeadMismatch { head: 41, last: 38 })
-        );
-        restore(&mut conn, &original).await;
+    // Truncate the tail and move the head back to hide it: the checkpoint at 32 catches it.
+    restore(&mut conn, &original[..25]).await;
+    assert_eq!(
+        verify(&f).await,
+        Err(Tamper::Truncated {
+            last: 25,
+            checkpoint: 32
+        })
+    );
+    // Truncate without touching the head: the head catches it.
+    restore(&mut conn, &original).await;
+    sqlx::query("DELETE FROM audit_log WHERE seq > 38")
+        .execute(&mut conn)
+        .await
+        .expect("truncate");
+    assert_eq!(verify(&f).await, Err(Tamper::HeadMismatch { head: 41, last: 38 }));
+    restore(&mut conn, &original).await;
 
-        // A forged checkpoint signed by another key is refused.
-        let forger = concord_audit::NodeKey::generate().expect("random");
-        let cp = forger.checkpoint(41, [0; 32], "2026-11-22T09:00:00Z".into());
-        sqlx::query("INSERT INTO audit_checkpoints (seq, head, at, signature, public_key) VALUES ($1, $2, $3, $4, $5)")
-        .bind(41_i64).bind(hex::encode(cp.head)).bind(cp.at.clone()).bind(hex::encode(cp.signature)).bind(hex::encode(forger.public().as_bytes()))
-        .execute(&mut conn).await.expect("forge");
-        assert_eq!(verify(&f).await, Err(Tamper::BadSignature { seq: 41 }));
-        conn.close().await.ok();
-    }
-);
+    // A forged checkpoint signed by another key is refused.
+    let forger = concord_audit::NodeKey::generate().expect("random");
+    let cp = forger.checkpoint(41, [0; 32], "2026-11-22T09:00:00Z".into());
+    sqlx::query("INSERT INTO audit_checkpoints (seq, head, at, signature, public_key) VALUES ($1, $2, $3, $4, $5)")
+        .bind(41_i64)
+        .bind(hex::encode(cp.head))
+        .bind(cp.at.clone())
+        .bind(hex::encode(cp.signature))
+        .bind(hex::encode(forger.public().as_bytes()))
+        .execute(&mut conn)
+        .await
+        .expect("forge");
+    assert_eq!(verify(&f).await, Err(Tamper::BadSignature { seq: 41 }));
+    conn.close().await.ok();
+});
 
 story!(concurrent_appends_keep_one_unbroken_chain, |f| {
     let mut tasks = Vec::new();

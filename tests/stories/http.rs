@@ -17,8 +17,7 @@ const PASSWORD: &str = "correct horse battery";
 /// One argon2 hash for every test user: hashing is deliberately slow.
 fn password_hash() -> String {
     static HASH: OnceLock<String> = OnceLock::new();
-    HASH.get_or_init(|| hash_password(PASSWORD).expect("hash"))
-        .clone()
+    HASH.get_or_init(|| hash_password(PASSWORD).expect("hash")).clone()
 }
 
 async fn app(f: &Fixture) -> Router {
@@ -29,30 +28,15 @@ async fn app(f: &Fixture) -> Router {
             "officer,supervisor",
             Classification::Secret,
         ),
-        (
-            "ru.analyst",
-            "ru-police",
-            "analyst",
-            Classification::Confidential,
-        ),
-        (
-            "ru.admin",
-            "ru-police",
-            "administrator",
-            Classification::Confidential,
-        ),
+        ("ru.analyst", "ru-police", "analyst", Classification::Confidential),
+        ("ru.admin", "ru-police", "administrator", Classification::Confidential),
         (
             "ru.dpo",
             "ru-police",
             "data-protection-officer",
             Classification::Confidential,
         ),
-        (
-            "structure.admin",
-            "structure",
-            "administrator",
-            Classification::Secret,
-        ),
+        ("structure.admin", "structure", "administrator", Classification::Secret),
     ];
     for (name, authority, roles, clearance) in users {
         let new = NewUser {
@@ -63,10 +47,7 @@ async fn app(f: &Fixture) -> Router {
             clearance: *clearance,
             password_hash: password_hash(),
         };
-        f.store
-            .create_user(new, &Actor::system("test"))
-            .await
-            .expect("user");
+        f.store.create_user(new, &Actor::system("test")).await.expect("user");
     }
     router(AppState {
         store: f.store.clone(),
@@ -75,13 +56,7 @@ async fn app(f: &Fixture) -> Router {
     })
 }
 
-async fn call(
-    app: &Router,
-    method: &str,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
+async fn call(app: &Router, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
     let mut req = Request::builder().method(method).uri(path);
     if let Some(t) = token {
         req = req.header("authorization", format!("Bearer {t}"));
@@ -100,8 +75,8 @@ async fn raw(app: &Router, req: Request<Body>) -> (StatusCode, Value) {
     let res = app.clone().oneshot(req).await.expect("response");
     let status = res.status();
     let bytes = res.into_body().collect().await.expect("body").to_bytes();
-    let value = serde_json::from_slice(&bytes)
-        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+    let value =
+        serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
     (status, value)
 }
 
@@ -178,9 +153,7 @@ story!(login_gives_a_token_and_a_cookie_and_logout_ends_it, |f| {
         StatusCode::OK
     );
     assert_eq!(
-        call(&app, "POST", "/api/v1/auth/logout", Some(&token), None)
-            .await
-            .0,
+        call(&app, "POST", "/api/v1/auth/logout", Some(&token), None).await.0,
         StatusCode::NO_CONTENT
     );
     assert_eq!(
@@ -188,41 +161,22 @@ story!(login_gives_a_token_and_a_cookie_and_logout_ends_it, |f| {
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(
-        call(&app, "GET", "/api/v1/registry/states", None, None)
-            .await
-            .0,
+        call(&app, "GET", "/api/v1/registry/states", None, None).await.0,
         StatusCode::UNAUTHORIZED
     );
 
     // Logins, failed and successful, are in the audit log.
     let page = f.store.audit_entries(0, 1000).await.expect("audit");
-    let actions: Vec<&str> = page
-        .entries
-        .iter()
-        .map(|e| e.draft.action.as_str())
-        .collect();
-    assert_eq!(
-        actions
-            .iter()
-            .filter(|a| **a == "auth.login.failed")
-            .count(),
-        2
-    );
+    let actions: Vec<&str> = page.entries.iter().map(|e| e.draft.action.as_str()).collect();
+    assert_eq!(actions.iter().filter(|a| **a == "auth.login.failed").count(), 2);
     assert!(actions.contains(&"auth.login") && actions.contains(&"auth.logout"));
 });
 
 story!(bad_bodies_get_a_4xx_naming_the_field, |f| {
     let app = app(&f).await;
     let t = login(&app, "cn.officer").await;
-    let good = json!({"kind": "organization", "title": "Test Group", "handling": {"distribution": "all-members", "dissemination": "free", "use": "evidence", "classification": "restricted"}, "review_date": "2027-06-01", "body": {}});
-    let (status, created) = call(
-        &app,
-        "POST",
-        "/api/v1/records",
-        Some(&t),
-        Some(good.clone()),
-    )
-    .await;
+    let good = record_json("organization", "Test Group", "restricted");
+    let (status, created) = call(&app, "POST", "/api/v1/records", Some(&t), Some(good.clone())).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
 
     let cases = [
@@ -240,10 +194,28 @@ story!(bad_bodies_get_a_4xx_naming_the_field, |f| {
             "handling.classification",
         ),
         (json!({"handling": {"colour": "red"}}), "handling.colour"),
-        (json!({"title": 42}), "title"),
+        (json!({"facts": {"names": [{"full": 42}]}}), "facts.names[0].full"),
+        (json!({"facts": {"names": [{"full": ""}]}}), "facts.names[0].full"),
+        (
+            json!({"facts": {"names": [{"full": "X", "script": "klingon"}]}}),
+            "facts.names[0].script",
+        ),
+        (
+            json!({"facts": {"birth_dates": ["1985-13-40"]}}),
+            "facts.birth_dates[0]",
+        ),
+        (json!({"facts": {"nationalities": ["XX"]}}), "facts.nationalities[0]"),
+        (json!({"facts": "nope"}), "facts"),
+        (json!({"legal_basis": {"article": "99"}}), "legal_basis.article"),
+        (
+            json!({"legal_basis": {"instrument": "magna-carta"}}),
+            "legal_basis.instrument",
+        ),
+        (json!({"legal_basis": {"category": "heresy"}}), "legal_basis.category"),
+        (json!({"evidence": "bad people"}), "evidence"),
         (json!({"review_date": "01.06.2027"}), "review_date"),
-        (json!({"body": [1, 2]}), "body"),
-        (json!({"title": ""}), "title"),
+        (json!({"review_date": "2020-01-01"}), "review_date"),
+        (json!({"kind": "planet"}), "kind"),
     ];
     for (patch, field) in cases {
         let mut body = good.clone();
@@ -288,9 +260,7 @@ story!(bad_bodies_get_a_4xx_naming_the_field, |f| {
     );
     // Nothing half-written: one record only.
     assert_eq!(
-        call(&app, "GET", "/api/v1/records/count", Some(&t), None)
-            .await
-            .1["count"],
+        call(&app, "GET", "/api/v1/records/count", Some(&t), None).await.1["count"],
         1
     );
     // A stale version gets 409.
@@ -301,23 +271,39 @@ story!(bad_bodies_get_a_4xx_naming_the_field, |f| {
         "POST",
         &path,
         Some(&t),
-        Some(json!({"approve": true, "note": "criminal act", "version": 1})),
+        Some(json!({"approve": true, "checklist": {"criminal_act_described": true, "legal_basis_cites_article": true, "not_on_protected_grounds_alone": false}, "note": "criminal act", "version": 1})),
     )
     .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = call(&app, "POST", &path, Some(&t), Some(approve(1))).await;
     assert_eq!(status, StatusCode::OK);
     let (status, err) = call(
         &app,
         "POST",
         &path,
         Some(&t),
-        Some(json!({"approve": false, "note": "again", "version": 1})),
+        Some(json!({"approve": false, "checklist": {"criminal_act_described": true, "legal_basis_cites_article": true, "not_on_protected_grounds_alone": true}, "note": "again", "version": 1})),
     )
     .await;
-    assert_eq!(
-        (status, err["code"].as_str()),
-        (StatusCode::CONFLICT, Some("conflict"))
-    );
+    assert_eq!((status, err["code"].as_str()), (StatusCode::CONFLICT, Some("conflict")));
 });
+
+/// A valid record request body.
+pub fn record_json(kind: &str, name: &str, classification: &str) -> Value {
+    json!({
+        "kind": kind,
+        "facts": {"names": [{"full": name}]},
+        "legal_basis": {"instrument": "shanghai-convention-2001", "article": "1.1.3", "category": "extremism"},
+        "evidence": "Organized an armed attack on a border post in 2024 (synthetic).",
+        "handling": {"distribution": "all-members", "dissemination": "free", "use": "evidence", "classification": classification},
+        "review_date": "2029-01-01",
+    })
+}
+
+/// An approval with every checklist item ticked.
+pub fn approve(version: i64) -> Value {
+    json!({"approve": true, "checklist": {"criminal_act_described": true, "legal_basis_cites_article": true, "not_on_protected_grounds_alone": true}, "note": "describes a criminal act", "version": version})
+}
 
 fn merge(target: &mut Value, patch: &Value) {
     match (target, patch) {
@@ -335,248 +321,206 @@ fn merge(target: &mut Value, patch: &Value) {
     }
 }
 
-story!(
-    hidden_records_are_indistinguishable_from_missing_ones,
-    |f| {
-        let app = app(&f).await;
-        let cn = login(&app, "cn.officer").await;
-        let ru = login(&app, "ru.analyst").await;
-        let secret = json!({"kind": "person", "title": "Hidden Person", "handling": {"distribution": "all-members", "dissemination": "free", "use": "evidence", "classification": "secret"}});
-        let (_, rec) = call(&app, "POST", "/api/v1/records", Some(&cn), Some(secret)).await;
-        let id = rec["id"].as_str().expect("id");
-        call(
-            &app,
-            "POST",
-            &format!("/api/v1/records/{id}/compliance"),
-            Some(&cn),
-            Some(json!({"approve": true, "note": "criminal act", "version": 1})),
-        )
-        .await;
-        let (hidden_status, hidden) = call(
-            &app,
-            "GET",
-            &format!("/api/v1/records/{id}"),
-            Some(&ru),
-            None,
-        )
-        .await;
-        let (missing_status, missing) = call(
-            &app,
-            "GET",
-            "/api/v1/records/rec-000000000000000000000000",
-            Some(&ru),
-            None,
-        )
-        .await;
-        assert_eq!(
-            (hidden_status, missing_status),
-            (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND)
-        );
-        assert_eq!(hidden["code"], missing["code"]);
-        assert_eq!(
-            call(
-                &app,
-                "GET",
-                "/api/v1/records/count?q=hidden",
-                Some(&ru),
-                None
-            )
+story!(hidden_records_are_indistinguishable_from_missing_ones, |f| {
+    let app = app(&f).await;
+    let cn = login(&app, "cn.officer").await;
+    let ru = login(&app, "ru.analyst").await;
+    let secret = record_json("person", "Hidden Person", "secret");
+    let (_, rec) = call(&app, "POST", "/api/v1/records", Some(&cn), Some(secret)).await;
+    let id = rec["id"].as_str().expect("id");
+    call(
+        &app,
+        "POST",
+        &format!("/api/v1/records/{id}/compliance"),
+        Some(&cn),
+        Some(approve(1)),
+    )
+    .await;
+    let (hidden_status, hidden) = call(&app, "GET", &format!("/api/v1/records/{id}"), Some(&ru), None).await;
+    let (missing_status, missing) = call(
+        &app,
+        "GET",
+        "/api/v1/records/rec-000000000000000000000000",
+        Some(&ru),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (hidden_status, missing_status),
+        (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND)
+    );
+    assert_eq!(hidden["code"], missing["code"]);
+    assert_eq!(
+        call(&app, "GET", "/api/v1/records/count?q=hidden", Some(&ru), None)
             .await
             .1["count"],
-            0
-        );
-        assert_eq!(
-            call(&app, "GET", "/api/v1/records?q=hidden", Some(&ru), None)
-                .await
-                .1["records"],
-            json!([])
-        );
-        let (status, export) = call(&app, "GET", "/api/v1/records/export", Some(&ru), None).await;
-        assert_eq!(status, StatusCode::OK);
-        assert!(!export.to_string().contains("Hidden"));
-        // Approving someone else's record: not found for those who cannot see it.
-        let (status, _) = call(
-            &app,
-            "POST",
-            &format!("/api/v1/records/{id}/compliance"),
-            Some(&ru),
-            Some(json!({"approve": false, "note": "x", "version": 2})),
-        )
-        .await;
-        assert_eq!(status, StatusCode::NOT_FOUND);
-    }
-);
+        0
+    );
+    assert_eq!(
+        call(&app, "GET", "/api/v1/records?q=hidden", Some(&ru), None).await.1["records"],
+        json!([])
+    );
+    let (status, export) = call(&app, "GET", "/api/v1/records/export", Some(&ru), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!export.to_string().contains("Hidden"));
+    // Approving someone else's record: not found for those who cannot see it.
+    let (status, _) = call(
+        &app,
+        "POST",
+        &format!("/api/v1/records/{id}/compliance"),
+        Some(&ru),
+        Some(approve(2)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+});
 
-story!(
-    administrators_and_data_protection_officers_stay_in_their_scope,
-    |f| {
-        let app = app(&f).await;
-        let ru_admin = login(&app, "ru.admin").await;
-        let analyst = login(&app, "ru.analyst").await;
-        let new = |authority: &str, clearance: &str| json!({"username": format!("new.{authority}.{clearance}"), "display_name": "New", "authority": authority, "roles": ["analyst"], "clearance": clearance, "password": "a long enough password"});
-        assert_eq!(
-            call(
-                &app,
-                "POST",
-                "/api/v1/users",
-                Some(&ru_admin),
-                Some(new("ru-border-service", "restricted"))
-            )
-            .await
-            .0,
-            StatusCode::CREATED
-        );
-        assert_eq!(
-            call(
-                &app,
-                "POST",
-                "/api/v1/users",
-                Some(&ru_admin),
-                Some(new("cn-police", "restricted"))
-            )
-            .await
-            .0,
-            StatusCode::FORBIDDEN
-        );
-        let (status, err) = call(
+story!(administrators_and_data_protection_officers_stay_in_their_scope, |f| {
+    let app = app(&f).await;
+    let ru_admin = login(&app, "ru.admin").await;
+    let analyst = login(&app, "ru.analyst").await;
+    let new = |authority: &str, clearance: &str| json!({"username": format!("new.{authority}.{clearance}"), "display_name": "New", "authority": authority, "roles": ["analyst"], "clearance": clearance, "password": "a long enough password"});
+    assert_eq!(
+        call(
             &app,
             "POST",
             "/api/v1/users",
             Some(&ru_admin),
-            Some(new("ru-police", "secret")),
+            Some(new("ru-border-service", "restricted"))
         )
-        .await;
-        assert_eq!(
-            (status, err["field"].as_str()),
-            (StatusCode::UNPROCESSABLE_ENTITY, Some("clearance"))
-        );
-        let mut short = new("ru-police", "restricted");
-        short["password"] = json!("short");
-        assert_eq!(
-            call(&app, "POST", "/api/v1/users", Some(&ru_admin), Some(short))
-                .await
-                .1["field"],
-            "password"
-        );
-        let mut bad_role = new("ru-police", "restricted");
-        bad_role["roles"] = json!(["analyst", "spy"]);
-        assert_eq!(
-            call(
-                &app,
-                "POST",
-                "/api/v1/users",
-                Some(&ru_admin),
-                Some(bad_role)
-            )
+        .await
+        .0,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        call(
+            &app,
+            "POST",
+            "/api/v1/users",
+            Some(&ru_admin),
+            Some(new("cn-police", "restricted"))
+        )
+        .await
+        .0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, err) = call(
+        &app,
+        "POST",
+        "/api/v1/users",
+        Some(&ru_admin),
+        Some(new("ru-police", "secret")),
+    )
+    .await;
+    assert_eq!(
+        (status, err["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("clearance"))
+    );
+    let mut short = new("ru-police", "restricted");
+    short["password"] = json!("short");
+    assert_eq!(
+        call(&app, "POST", "/api/v1/users", Some(&ru_admin), Some(short))
             .await
             .1["field"],
-            "roles[1]"
-        );
-        assert_eq!(
-            call(
-                &app,
-                "POST",
-                "/api/v1/users",
-                Some(&analyst),
-                Some(new("ru-police", "restricted"))
-            )
+        "password"
+    );
+    let mut bad_role = new("ru-police", "restricted");
+    bad_role["roles"] = json!(["analyst", "spy"]);
+    assert_eq!(
+        call(&app, "POST", "/api/v1/users", Some(&ru_admin), Some(bad_role))
             .await
-            .0,
-            StatusCode::FORBIDDEN
-        );
+            .1["field"],
+        "roles[1]"
+    );
+    assert_eq!(
+        call(
+            &app,
+            "POST",
+            "/api/v1/users",
+            Some(&analyst),
+            Some(new("ru-police", "restricted"))
+        )
+        .await
+        .0,
+        StatusCode::FORBIDDEN
+    );
 
-        let (_, listed) = call(&app, "GET", "/api/v1/users", Some(&ru_admin), None).await;
-        let states: Vec<&str> = listed
-            .as_array()
-            .expect("array")
-            .iter()
-            .filter_map(|u| u["state"].as_str())
-            .collect();
-        assert!(
-            !states.is_empty() && states.iter().all(|s| *s == "RU"),
-            "{listed}"
-        );
-        let structure_admin = login(&app, "structure.admin").await;
-        let (_, all) = call(&app, "GET", "/api/v1/users", Some(&structure_admin), None).await;
-        assert!(all.as_array().expect("array").len() > listed.as_array().expect("array").len());
-        let cn_id = all
-            .as_array()
-            .expect("array")
-            .iter()
-            .find(|u| u["username"] == "cn.officer")
-            .expect("cn")["id"]
-            .as_str()
-            .expect("id")
-            .to_owned();
-        let (status, _) = call(
+    let (_, listed) = call(&app, "GET", "/api/v1/users", Some(&ru_admin), None).await;
+    let states: Vec<&str> = listed
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|u| u["state"].as_str())
+        .collect();
+    assert!(!states.is_empty() && states.iter().all(|s| *s == "RU"), "{listed}");
+    let structure_admin = login(&app, "structure.admin").await;
+    let (_, all) = call(&app, "GET", "/api/v1/users", Some(&structure_admin), None).await;
+    assert!(all.as_array().expect("array").len() > listed.as_array().expect("array").len());
+    let cn_id = all
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|u| u["username"] == "cn.officer")
+        .expect("cn")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let (status, _) = call(
+        &app,
+        "PATCH",
+        &format!("/api/v1/users/{cn_id}"),
+        Some(&ru_admin),
+        Some(json!({"disabled": true})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another state's users are out of reach");
+
+    // Disabling a user ends their sessions at once.
+    let ru_id = all
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|u| u["username"] == "ru.analyst")
+        .expect("ru")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    assert_eq!(
+        call(
             &app,
             "PATCH",
-            &format!("/api/v1/users/{cn_id}"),
+            &format!("/api/v1/users/{ru_id}"),
             Some(&ru_admin),
-            Some(json!({"disabled": true})),
+            Some(json!({"disabled": true}))
         )
-        .await;
-        assert_eq!(
-            status,
-            StatusCode::NOT_FOUND,
-            "another state's users are out of reach"
-        );
+        .await
+        .0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        call(&app, "GET", "/api/v1/me", Some(&analyst), None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
 
-        // Disabling a user ends their sessions at once.
-        let ru_id = all
-            .as_array()
-            .expect("array")
+    // The audit log: data-protection officers only, and a state's officer sees its state's entries.
+    assert_eq!(
+        call(&app, "GET", "/api/v1/audit", Some(&ru_admin), None).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let dpo = login(&app, "ru.dpo").await;
+    let (status, page) = call(&app, "GET", "/api/v1/audit?limit=1000", Some(&dpo), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let entries = page["entries"].as_array().expect("entries");
+    assert!(!entries.is_empty());
+    assert!(
+        entries
             .iter()
-            .find(|u| u["username"] == "ru.analyst")
-            .expect("ru")["id"]
-            .as_str()
-            .expect("id")
-            .to_owned();
-        assert_eq!(
-            call(
-                &app,
-                "PATCH",
-                &format!("/api/v1/users/{ru_id}"),
-                Some(&ru_admin),
-                Some(json!({"disabled": true}))
-            )
-            .await
-            .0,
-            StatusCode::OK
-        );
-        assert_eq!(
-            call(&app, "GET", "/api/v1/me", Some(&analyst), None)
-                .await
-                .0,
-            StatusCode::UNAUTHORIZED
-        );
-
-        // The audit log: data-protection officers only, and a state's officer sees its state's entries.
-        assert_eq!(
-            call(&app, "GET", "/api/v1/audit", Some(&ru_admin), None)
-                .await
-                .0,
-            StatusCode::FORBIDDEN
-        );
-        let dpo = login(&app, "ru.dpo").await;
-        let (status, page) = call(&app, "GET", "/api/v1/audit?limit=1000", Some(&dpo), None).await;
-        assert_eq!(status, StatusCode::OK);
-        let entries = page["entries"].as_array().expect("entries");
-        assert!(!entries.is_empty());
-        assert!(
-            entries.iter().all(|e| e["authority"]
-                .as_str()
-                .is_some_and(|a| a.starts_with("ru-"))),
-            "{page}"
-        );
-        let (status, v) = call(&app, "POST", "/api/v1/audit/verify", Some(&dpo), None).await;
-        assert_eq!(
-            (status, v["ok"].as_bool()),
-            (StatusCode::OK, Some(true)),
-            "{v}"
-        );
-    }
-);
+            .all(|e| e["authority"].as_str().is_some_and(|a| a.starts_with("ru-"))),
+        "{page}"
+    );
+    let (status, v) = call(&app, "POST", "/api/v1/audit/verify", Some(&dpo), None).await;
+    assert_eq!((status, v["ok"].as_bool()), (StatusCode::OK, Some(true)), "{v}");
+});
 
 story!(the_openapi_document_lists_every_route, |f| {
     let app = app(&f).await;
@@ -592,10 +536,7 @@ story!(the_openapi_document_lists_every_route, |f| {
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} missing");
     }
-    assert_eq!(
-        call(&app, "GET", "/ready", None, None).await.0,
-        StatusCode::OK
-    );
+    assert_eq!(call(&app, "GET", "/ready", None, None).await.0, StatusCode::OK);
     assert_eq!(
         call(&app, "GET", "/no/such/thing", None, None).await.1["code"],
         "not_found"

@@ -30,13 +30,7 @@ story!(a_configuration_that_orphans_users_is_refused_whole, |f| {
         .registry
         .authorities
         .remove(&concord_domain::AuthorityId::from("kz-police"));
-    smaller
-        .registry
-        .states
-        .get_mut(&"KZ".into())
-        .expect("KZ")
-        .name
-        .en = "Changed".into();
+    smaller.registry.states.get_mut(&"KZ".into()).expect("KZ").name.en = "Changed".into();
     let err = f
         .store
         .apply_config(&smaller, &Actor::system("reload"))
@@ -47,9 +41,5 @@ story!(a_configuration_that_orphans_users_is_refused_whole, |f| {
         "{err}"
     );
     f.store.reload_registry().await.expect("read back");
-    assert_eq!(
-        f.store.snapshot().registry,
-        config.registry,
-        "nothing half-loaded"
-    );
+    assert_eq!(f.store.snapshot().registry, config.registry, "nothing half-loaded");
 });

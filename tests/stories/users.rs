@@ -4,13 +4,7 @@ use concord_stories::story;
 use time::Duration;
 
 /// Adds a user with a placeholder hash (the store keeps hashes opaque).
-pub async fn add(
-    store: &Store,
-    username: &str,
-    authority: &str,
-    roles: &str,
-    clearance: Classification,
-) -> User {
+pub async fn add(store: &Store, username: &str, authority: &str, roles: &str, clearance: Classification) -> User {
     store
         .create_user(
             NewUser {
@@ -119,10 +113,7 @@ story!(sessions_expire_and_end_when_a_user_is_disabled, |f| {
         Some("ru.analyst".into())
     );
     f.clock.advance(Duration::seconds(61));
-    assert!(
-        f.store.session("hash-2").await.expect("lookup").is_none(),
-        "expired"
-    );
+    assert!(f.store.session("hash-2").await.expect("lookup").is_none(), "expired");
     assert!(f.store.session("hash-1").await.expect("lookup").is_some());
     let update = UserUpdate {
         disabled: Some(true),

@@ -45,14 +45,7 @@ pub fn link(prev: &Hash, seq: i64, d: &EntryDraft) -> Hash {
     h.update(b"concord-audit-v1");
     h.update(prev);
     h.update(seq.to_be_bytes());
-    for field in [
-        &d.at,
-        &d.actor,
-        &d.authority,
-        &d.action,
-        &d.target,
-        &d.purpose,
-    ] {
+    for field in [&d.at, &d.actor, &d.authority, &d.action, &d.target, &d.purpose] {
         h.update((field.len() as u64).to_be_bytes());
         h.update(field.as_bytes());
     }

@@ -65,9 +65,7 @@ impl NodeKey {
     /// The key from its hex-encoded secret, as written by [`NodeKey::to_hex`].
     pub fn from_hex(text: &str) -> Result<Self, KeyError> {
         let bytes = hex::decode(text.trim()).map_err(|e| KeyError(e.to_string()))?;
-        let secret: [u8; 32] = bytes
-            .try_into()
-            .map_err(|_| KeyError("expected 32 bytes".into()))?;
+        let secret: [u8; 32] = bytes.try_into().map_err(|_| KeyError("expected 32 bytes".into()))?;
         Ok(NodeKey(SigningKey::from_bytes(&secret)))
     }
 
@@ -83,10 +81,7 @@ impl NodeKey {
 
     /// Signs a checkpoint of entry `seq` with hash `head`.
     pub fn checkpoint(&self, seq: i64, head: Hash, at: String) -> Checkpoint {
-        let signature = self
-            .0
-            .sign(&Checkpoint::message(seq, &head, &at))
-            .to_bytes();
+        let signature = self.0.sign(&Checkpoint::message(seq, &head, &at)).to_bytes();
         Checkpoint {
             seq,
             head,

@@ -14,9 +14,7 @@ pub use checkpoint::{Checkpoint, KeyError, NodeKey, PublicKey};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Tamper {
     /// A sequence number is missing or out of place (deleted or reordered entries).
-    #[error(
-        "entry {found} stands where entry {expected} should be: entries were deleted or reordered"
-    )]
+    #[error("entry {found} stands where entry {expected} should be: entries were deleted or reordered")]
     SequenceGap { expected: i64, found: i64 },
     /// An entry does not point at the hash of the entry before it.
     #[error("entry {seq} does not follow from entry {}: the chain is broken", seq - 1)]
@@ -25,9 +23,7 @@ pub enum Tamper {
     #[error("entry {seq} was edited: its content does not match its hash")]
     Edited { seq: i64 },
     /// The log ends before the latest checkpoint.
-    #[error(
-        "the log ends at entry {last} but checkpoint covers entry {checkpoint}: entries were truncated"
-    )]
+    #[error("the log ends at entry {last} but checkpoint covers entry {checkpoint}: entries were truncated")]
     Truncated { last: i64, checkpoint: i64 },
     /// The entry under the checkpoint is not the one that was signed.
     #[error("entry {seq} differs from the signed checkpoint")]
@@ -119,10 +115,7 @@ impl<'a> Verifier<'a> {
         }
         if let Some((head_seq, head_hash)) = head {
             if head_seq != last {
-                return Err(Tamper::HeadMismatch {
-                    head: head_seq,
-                    last,
-                });
+                return Err(Tamper::HeadMismatch { head: head_seq, last });
             }
             if head_hash != self.last {
                 return Err(Tamper::Edited { seq: last });

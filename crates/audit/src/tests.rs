@@ -57,19 +57,13 @@ fn every_kind_of_tampering_is_detected() {
 
     let mut edited = entries.clone();
     edited[4].draft.purpose = "curiosity".into();
-    assert_eq!(
-        verify(&edited, Some(&cp), &pk),
-        Err(Tamper::Edited { seq: 5 })
-    );
+    assert_eq!(verify(&edited, Some(&cp), &pk), Err(Tamper::Edited { seq: 5 }));
 
     let mut deleted = entries.clone();
     deleted.remove(3);
     assert_eq!(
         verify(&deleted, Some(&cp), &pk),
-        Err(Tamper::SequenceGap {
-            expected: 4,
-            found: 5
-        })
+        Err(Tamper::SequenceGap { expected: 4, found: 5 })
     );
 
     // Reordered, and renumbered to hide it: the links break.
@@ -77,10 +71,7 @@ fn every_kind_of_tampering_is_detected() {
     reordered.swap(2, 3);
     reordered[2].seq = 3;
     reordered[3].seq = 4;
-    assert_eq!(
-        verify(&reordered, Some(&cp), &pk),
-        Err(Tamper::BrokenLink { seq: 3 })
-    );
+    assert_eq!(verify(&reordered, Some(&cp), &pk), Err(Tamper::BrokenLink { seq: 3 }));
 
     let truncated = &entries[..7];
     assert_eq!(
@@ -95,11 +86,7 @@ fn every_kind_of_tampering_is_detected() {
     let mut rewritten = entries.clone();
     rewritten[4].draft.actor = "someone-else".into();
     for i in 4..rewritten.len() {
-        let prev = if i == 0 {
-            GENESIS
-        } else {
-            rewritten[i - 1].hash
-        };
+        let prev = if i == 0 { GENESIS } else { rewritten[i - 1].hash };
         rewritten[i].prev_hash = prev;
         rewritten[i].hash = link(&prev, rewritten[i].seq, &rewritten[i].draft);
     }

@@ -37,8 +37,7 @@ pub async fn run(command: BenchCommand) -> Result<()> {
 
 async fn audit(database: Option<String>, entries: usize, writers: usize) -> Result<()> {
     let dir = tempfile::tempdir()?;
-    let url =
-        database.unwrap_or_else(|| format!("sqlite:{}", dir.path().join("bench.db").display()));
+    let url = database.unwrap_or_else(|| format!("sqlite:{}", dir.path().join("bench.db").display()));
     let key = NodeKey::generate()?;
     let store = Store::open(&url, Options::new(Arc::new(SystemClock), Some(key.clone()))).await?;
     println!("backend: {:?}", store.backend());
@@ -50,9 +49,7 @@ async fn audit(database: Option<String>, entries: usize, writers: usize) -> Resu
 
     let start = Instant::now();
     for i in 0..entries {
-        store
-            .audit(&actor, "record.read", format!("rec-{i}"))
-            .await?;
+        store.audit(&actor, "record.read", format!("rec-{i}")).await?;
     }
     let secs = start.elapsed().as_secs_f64();
     println!(
@@ -68,9 +65,7 @@ async fn audit(database: Option<String>, entries: usize, writers: usize) -> Resu
         let actor = actor.clone();
         tasks.push(tokio::spawn(async move {
             for i in 0..per {
-                store
-                    .audit(&actor, "record.read", format!("rec-{w}-{i}"))
-                    .await?;
+                store.audit(&actor, "record.read", format!("rec-{w}-{i}")).await?;
             }
             Ok::<_, concord_store::StoreError>(())
         }));

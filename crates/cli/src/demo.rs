@@ -4,8 +4,15 @@
 use crate::NodeArgs;
 use crate::node::Node;
 use anyhow::Result;
+use concord_domain::{Category, Checklist, Facts, LegalBasis, Name, NameKind, RecordKind, Script};
 use concord_domain::{Classification, Dissemination, Distribution, HandlingCode, Role, Roles, Use};
-use concord_store::{Actor, Ctx, NewRecord, NewUser, RecordQuery};
+use concord_store::{Actor, Ctx, NewUser, RecordInput, RecordQuery};
+
+const ALL_TICKED: Checklist = Checklist {
+    criminal_act_described: true,
+    legal_basis_cites_article: true,
+    not_on_protected_grounds_alone: true,
+};
 use std::net::SocketAddr;
 use std::path::Path;
 
@@ -137,8 +144,7 @@ pub async fn run(dir: &Path, listen: SocketAddr, no_serve: bool) -> Result<()> {
         if existing.iter().any(|u| u.username == *username) {
             continue;
         }
-        let hash =
-            concord_server::hash_password(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let hash = concord_server::hash_password(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
         let new = NewUser {
             username: (*username).into(),
             display_name: format!("Demo {username}"),
@@ -178,16 +184,13 @@ pub async fn run(dir: &Path, listen: SocketAddr, no_serve: bool) -> Result<()> {
         );
     }
     println!();
-    println!(
-        "  Try: curl -s -X POST http://{addr}/api/v1/auth/login -H 'content-type: application/json' \\"
-    );
+    println!("  Try: curl -s -X POST http://{addr}/api/v1/auth/login -H 'content-type: application/json' \\");
     println!("         -d '{{\"username\":\"ru.analyst\",\"password\":\"{DEMO_PASSWORD}\"}}'");
     if no_serve {
         return Ok(());
     }
     println!("  Stop with Ctrl-C.");
-    node.serve(listener, concord_server::Settings::default())
-        .await
+    node.serve(listener, concord_server::Settings::default()).await
 }
 
 async fn seed_records(node: &Node) -> Result<()> {
@@ -203,14 +206,7 @@ async fn seed_records(node: &Node) -> Result<()> {
     };
     let have = node
         .store
-        .list_records(
-            &officer,
-            &RecordQuery {
-                text: Some("(synthetic)".into()),
-                offset: 0,
-                limit: 10,
-            },
-        )
+        .list_records(&officer, &RecordQuery::text("(synthetic)", 10))
         .await?;
     if !have.is_empty() {
         return Ok(());
@@ -218,16 +214,44 @@ async fn seed_records(node: &Node) -> Result<()> {
     let review = node.store.clock().today() + time::Duration::days(365);
     for (kind, title, distribution, dissemination, use_, classification) in RECORDS {
         let distribution: Distribution = distribution.parse()?;
-        let new = NewRecord {
-            kind: (*kind).into(),
-            title: (*title).into(),
-            handling: HandlingCode { distribution, dissemination: *dissemination, use_: *use_, classification: *classification },
-            review_date: Some(review),
-            body: serde_json::json!({"evidence_summary": "Synthetic demo record: no real person or organization."}).to_string(),
+        let kind: RecordKind = kind.parse()?;
+        let new = RecordInput {
+            kind,
+            facts: Facts {
+                names: vec![Name {
+                    full: (*title).into(),
+                    script: Script::detect(title),
+                    lang: None,
+                    kind: NameKind::Primary,
+                }],
+                ..Facts::default()
+            },
+            legal_basis: LegalBasis {
+                instrument: "shanghai-convention-2001".into(),
+                article: "1.1.1b".into(),
+                category: Category::Terrorism,
+            },
+            evidence: "Synthetic demo record: planned an attack on a transport hub (no real person or organization)."
+                .into(),
+            handling: HandlingCode {
+                distribution,
+                dissemination: *dissemination,
+                use_: *use_,
+                classification: *classification,
+            },
+            review_date: review,
+            source_id: None,
         };
         let r = node.store.create_record(&officer, new).await?;
         node.store
-            .decide_compliance(&supervisor, &r.id, true, "Describes criminal acts under the cited article; no political, religious, ethnic or racial ground.", r.version)
+            .decide_compliance(
+                &supervisor,
+                &r.id,
+                true,
+                ALL_TICKED,
+                "Describes criminal acts under the cited article; no political, religious, ethnic or racial ground.",
+                r.version,
+            )
             .await?;
     }
     Ok(())

@@ -237,11 +237,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             println!("Concord listening on http://{}", listener.local_addr()?);
             n.serve(listener, settings).await?;
         }
-        Command::Demo {
-            dir,
-            listen,
-            no_serve,
-        } => {
+        Command::Demo { dir, listen, no_serve } => {
             if !no_serve {
                 init_logs(LogFormat::Text);
             }
@@ -335,8 +331,7 @@ async fn user(command: UserCommand) -> Result<()> {
             }
             let n = node::Node::open(&node).await?;
             n.load_config(None).await?;
-            let hash =
-                concord_server::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let hash = concord_server::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
             let new = NewUser {
                 display_name: name.unwrap_or_else(|| username.clone()),
                 username,
@@ -346,10 +341,7 @@ async fn user(command: UserCommand) -> Result<()> {
                 password_hash: hash,
             };
             let u = n.store.create_user(new, &system).await?;
-            println!(
-                "created {} ({}, {}, {})",
-                u.username, u.authority, u.roles, u.clearance
-            );
+            println!("created {} ({}, {}, {})", u.username, u.authority, u.roles, u.clearance);
         }
         UserCommand::List { node } => {
             let n = node::Node::open(&node).await?;
@@ -372,8 +364,7 @@ async fn user(command: UserCommand) -> Result<()> {
             }
             let n = node::Node::open(&node).await?;
             let u = n.store.user_by_name(&username).await?;
-            let hash =
-                concord_server::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let hash = concord_server::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
             n.store
                 .update_user(
                     &u.id,
@@ -386,22 +377,13 @@ async fn user(command: UserCommand) -> Result<()> {
                 .await?;
             println!("password changed for {username}; their sessions have ended");
         }
-        UserCommand::Disable { node, username } => {
-            set_disabled(&node, &username, true, &system).await?
-        }
-        UserCommand::Enable { node, username } => {
-            set_disabled(&node, &username, false, &system).await?
-        }
+        UserCommand::Disable { node, username } => set_disabled(&node, &username, true, &system).await?,
+        UserCommand::Enable { node, username } => set_disabled(&node, &username, false, &system).await?,
     }
     Ok(())
 }
 
-async fn set_disabled(
-    node: &NodeArgs,
-    username: &str,
-    disabled: bool,
-    actor: &Actor,
-) -> Result<()> {
+async fn set_disabled(node: &NodeArgs, username: &str, disabled: bool, actor: &Actor) -> Result<()> {
     let n = node::Node::open(node).await?;
     let u = n.store.user_by_name(username).await?;
     n.store
@@ -414,9 +396,6 @@ async fn set_disabled(
             actor,
         )
         .await?;
-    println!(
-        "{username} is now {}",
-        if disabled { "disabled" } else { "enabled" }
-    );
+    println!("{username} is now {}", if disabled { "disabled" } else { "enabled" });
     Ok(())
 }

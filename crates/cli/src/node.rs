@@ -24,16 +24,14 @@ pub fn with_dir(dir: &Path, e: &concord_config::ConfigError) -> String {
 /// Reads the node key, or creates it (readable by the owner only).
 pub fn node_key(path: &Path) -> Result<NodeKey> {
     if path.exists() {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("reading node key {}", path.display()))?;
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading node key {}", path.display()))?;
         return NodeKey::from_hex(&text).with_context(|| format!("node key {}", path.display()));
     }
     let key = NodeKey::generate().context("generating a node key")?;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
-    std::fs::write(path, key.to_hex() + "\n")
-        .with_context(|| format!("writing node key {}", path.display()))?;
+    std::fs::write(path, key.to_hex() + "\n").with_context(|| format!("writing node key {}", path.display()))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -46,12 +44,8 @@ pub fn node_key(path: &Path) -> Result<NodeKey> {
 impl Node {
     /// Opens the store and key that `args` name, creating what is missing.
     pub async fn open(args: &NodeArgs) -> Result<Node> {
-        std::fs::create_dir_all(&args.data_dir)
-            .with_context(|| format!("creating {}", args.data_dir.display()))?;
-        let key_path = args
-            .key
-            .clone()
-            .unwrap_or_else(|| args.data_dir.join("node.key"));
+        std::fs::create_dir_all(&args.data_dir).with_context(|| format!("creating {}", args.data_dir.display()))?;
+        let key_path = args.key.clone().unwrap_or_else(|| args.data_dir.join("node.key"));
         let key = node_key(&key_path)?;
         let url = match &args.database {
             Some(url) => url.clone(),
@@ -71,16 +65,13 @@ impl Node {
             Some(dir) => {
                 let config = concord_config::load_dir(dir).map_err(|errors| {
                     let lines: Vec<String> = errors.0.iter().map(|e| with_dir(dir, e)).collect();
-                    anyhow::anyhow!(
-                        "invalid configuration; nothing was loaded:\n{}",
-                        lines.join("\n")
-                    )
+                    anyhow::anyhow!("invalid configuration; nothing was loaded:\n{}", lines.join("\n"))
                 })?;
                 self.store.apply_config(&config, &actor).await?;
             }
             None if self.store.snapshot().registry.states.is_empty() => {
-                let config = concord_config::sco()
-                    .map_err(|e| anyhow::anyhow!("the shipped configuration is invalid: {e}"))?;
+                let config =
+                    concord_config::sco().map_err(|e| anyhow::anyhow!("the shipped configuration is invalid: {e}"))?;
                 self.store.apply_config(&config, &actor).await?;
             }
             None => {}
@@ -89,11 +80,7 @@ impl Node {
     }
 
     /// Serves until Ctrl-C, then signs a final audit checkpoint.
-    pub async fn serve(
-        self,
-        listener: tokio::net::TcpListener,
-        settings: concord_server::Settings,
-    ) -> Result<()> {
+    pub async fn serve(self, listener: tokio::net::TcpListener, settings: concord_server::Settings) -> Result<()> {
         let state = concord_server::AppState {
             store: self.store.clone(),
             node_public_key: Some(self.key.public()),

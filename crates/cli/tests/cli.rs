@@ -15,11 +15,7 @@ fn config_check_names_file_line_and_field_and_exits_1() {
     let out = concord(&["config", "export", dir.path().to_str().expect("utf-8")]);
     assert!(out.status.success());
     let ok = concord(&["config", "check", dir.path().to_str().expect("utf-8")]);
-    assert!(
-        ok.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ok.stderr)
-    );
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
     assert!(String::from_utf8_lossy(&ok.stdout).contains("21 states"));
 
     let states = dir.path().join("states.toml");
@@ -39,18 +35,10 @@ fn audit_verify_exits_1_when_the_log_was_edited() {
     let dir = tempfile::tempdir().expect("temp");
     let d = dir.path().to_str().expect("utf-8");
     let demo = concord(&["demo", "--dir", d, "--no-serve", "--listen", "127.0.0.1:0"]);
-    assert!(
-        demo.status.success(),
-        "{}",
-        String::from_utf8_lossy(&demo.stderr)
-    );
+    assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
     assert!(String::from_utf8_lossy(&demo.stdout).contains("concord-demo-2026"));
     let ok = concord(&["audit", "verify", "--data-dir", d]);
-    assert!(
-        ok.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ok.stderr)
-    );
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
     assert!(String::from_utf8_lossy(&ok.stdout).contains("audit log intact"));
 
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -61,10 +49,12 @@ fn audit_verify_exits_1_when_the_log_was_edited() {
         use sqlx::Connection;
         let url = format!("sqlite:{}/concord.db", d);
         let mut conn = sqlx::SqliteConnection::connect(&url).await.expect("open");
-        sqlx::raw_sql("DROP TRIGGER audit_log_append_only_update; UPDATE audit_log SET actor = 'someone-else' WHERE seq = 3;")
-            .execute(&mut conn)
-            .await
-            .expect("tamper");
+        sqlx::raw_sql(
+            "DROP TRIGGER audit_log_append_only_update; UPDATE audit_log SET actor = 'someone-else' WHERE seq = 3;",
+        )
+        .execute(&mut conn)
+        .await
+        .expect("tamper");
     });
     let bad = concord(&["audit", "verify", "--data-dir", d]);
     assert_eq!(bad.status.code(), Some(1));

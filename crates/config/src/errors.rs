@@ -26,13 +26,7 @@ impl ConfigError {
         }
     }
 
-    pub(crate) fn at(
-        file: &str,
-        text: &str,
-        offset: usize,
-        field: String,
-        message: String,
-    ) -> Self {
+    pub(crate) fn at(file: &str, text: &str, offset: usize, field: String, message: String) -> Self {
         let before = &text[..offset.min(text.len())];
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
@@ -51,11 +45,7 @@ impl fmt::Display for ConfigError {
         if self.line == 0 {
             write!(f, "{}: {}", self.file, self.message)
         } else if self.field.is_empty() {
-            write!(
-                f,
-                "{}:{}:{}: {}",
-                self.file, self.line, self.column, self.message
-            )
+            write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
         } else {
             write!(
                 f,

@@ -38,22 +38,10 @@ pub const SCO: [(&str, &str); 5] = [
         "organization.toml",
         include_str!("../../../config/sco/organization.toml"),
     ),
-    (
-        "states.toml",
-        include_str!("../../../config/sco/states.toml"),
-    ),
-    (
-        "authorities.toml",
-        include_str!("../../../config/sco/authorities.toml"),
-    ),
-    (
-        "bodies.toml",
-        include_str!("../../../config/sco/bodies.toml"),
-    ),
-    (
-        "instruments.toml",
-        include_str!("../../../config/sco/instruments.toml"),
-    ),
+    ("states.toml", include_str!("../../../config/sco/states.toml")),
+    ("authorities.toml", include_str!("../../../config/sco/authorities.toml")),
+    ("bodies.toml", include_str!("../../../config/sco/bodies.toml")),
+    ("instruments.toml", include_str!("../../../config/sco/instruments.toml")),
 ];
 
 /// Reads and validates the configuration folder `dir`.
@@ -66,10 +54,7 @@ pub fn load_dir(dir: &Path) -> Result<Config, ConfigErrors> {
                 Ok(text) => sources.push((name.to_owned(), text)),
                 Err(e) => errors.push(ConfigError::whole_file(
                     name,
-                    format!(
-                        "not UTF-8: invalid byte at offset {}",
-                        e.utf8_error().valid_up_to()
-                    ),
+                    format!("not UTF-8: invalid byte at offset {}", e.utf8_error().valid_up_to()),
                 )),
             },
             Err(e) => errors.push(ConfigError::whole_file(name, format!("cannot read: {e}"))),
@@ -82,9 +67,7 @@ pub fn load_dir(dir: &Path) -> Result<Config, ConfigErrors> {
 }
 
 /// Validates configuration files given as `(file name, text)`, as [`FILES`] names them.
-pub fn load_sources<'a>(
-    sources: impl IntoIterator<Item = (&'a str, &'a str)>,
-) -> Result<Config, ConfigErrors> {
+pub fn load_sources<'a>(sources: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Config, ConfigErrors> {
     validate::validate(sources.into_iter().collect())
 }
 

@@ -4,37 +4,19 @@ use time::macros::date;
 
 /// The SCO sources with `file` replaced by `text`.
 fn with(file: &str, text: &str) -> Result<Config, ConfigErrors> {
-    load_sources(
-        SCO.iter()
-            .map(|(n, t)| (*n, if *n == file { text } else { *t })),
-    )
+    load_sources(SCO.iter().map(|(n, t)| (*n, if *n == file { text } else { *t })))
 }
 
 /// Asserts exactly one error, at `file:line`, about `field`, whose message contains `needle`.
-fn check_one(
-    result: Result<Config, ConfigErrors>,
-    file: &str,
-    line: usize,
-    field: &str,
-    needle: &str,
-) {
+fn check_one(result: Result<Config, ConfigErrors>, file: &str, line: usize, field: &str, needle: &str) {
     let errors = result.expect_err("the configuration must be refused").0;
     assert_eq!(errors.len(), 1, "one error expected, got: {errors:#?}");
     let e = &errors[0];
-    assert_eq!(
-        (e.file.as_str(), e.line, e.field.as_str()),
-        (file, line, field),
-        "{e}"
-    );
-    assert!(
-        e.message.contains(needle),
-        "message {:?} lacks {needle:?}",
-        e.message
-    );
+    assert_eq!((e.file.as_str(), e.line, e.field.as_str()), (file, line, field), "{e}");
+    assert!(e.message.contains(needle), "message {:?} lacks {needle:?}", e.message);
 }
 
-const AUTH_HEAD: &str =
-    "[[authority]]\nid = \"structure\"\nkind = \"regional-structure\"\nname = { en = \"S\" }\n";
+const AUTH_HEAD: &str = "[[authority]]\nid = \"structure\"\nkind = \"regional-structure\"\nname = { en = \"S\" }\n";
 
 #[test]
 fn the_shipped_sco_configuration_is_valid() {
@@ -62,10 +44,7 @@ fn the_shipped_sco_configuration_is_valid() {
             .count(),
         4
     );
-    assert_eq!(
-        r.authorities.values().filter(|a| a.state.is_none()).count(),
-        1
-    );
+    assert_eq!(r.authorities.values().filter(|a| a.state.is_none()).count(), 1);
     assert_eq!(c.policy.review_grace_days, 30);
 }
 
@@ -111,11 +90,7 @@ fn a_date_in_the_wrong_format_is_refused() {
         .iter()
         .find(|e| e.file == "states.toml")
         .expect("an error in states.toml");
-    assert_eq!(
-        (e.line, e.field.as_str()),
-        (5, "state[0].membership[0].since"),
-        "{e}"
-    );
+    assert_eq!((e.line, e.field.as_str()), (5, "state[0].membership[0].since"), "{e}");
     assert!(e.message.contains("YYYY-MM-DD"));
 }
 

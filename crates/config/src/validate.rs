@@ -4,8 +4,8 @@ use crate::dto::*;
 use crate::{Config, ConfigError, ConfigErrors};
 use concord_domain::registry::{Article, Names};
 use concord_domain::{
-    Authority, AuthorityId, AuthorityKind, Body, BodyKind, Instrument, InstrumentKind,
-    MembershipEvent, MembershipStatus, ParseError, Party, Policy, Registry, State, StateCode,
+    Authority, AuthorityId, AuthorityKind, Body, BodyKind, Instrument, InstrumentKind, MembershipEvent,
+    MembershipStatus, ParseError, Party, Policy, Registry, State, StateCode,
 };
 use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
@@ -82,23 +82,14 @@ impl<'a> Ctx<'a> {
     }
 
     /// Records `id` as defined; reports a duplicate with the first definition's line.
-    fn unique(
-        &mut self,
-        seen: &mut HashMap<String, usize>,
-        id: &S,
-        field: &str,
-        what: &str,
-    ) -> bool {
+    fn unique(&mut self, seen: &mut HashMap<String, usize>, id: &S, field: &str, what: &str) -> bool {
         let line = self.line_of(id.span().start);
         if let Some(first) = seen.get(id.get_ref()) {
             let first = *first;
             self.err(
                 id.span().start,
                 field,
-                format!(
-                    "duplicate {what} {:?}: first defined at line {first}",
-                    id.get_ref()
-                ),
+                format!("duplicate {what} {:?}: first defined at line {first}", id.get_ref()),
             );
             return false;
         }
@@ -118,16 +109,8 @@ fn key_on_line(text: &str, offset: usize) -> String {
     let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let line = text[start..].lines().next().unwrap_or("");
     match line.split_once('=') {
-        Some((key, _)) => key
-            .trim()
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_owned(),
-        None => line
-            .trim()
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_owned(),
+        Some((key, _)) => key.trim().trim_start_matches('[').trim_end_matches(']').to_owned(),
+        None => line.trim().trim_start_matches('[').trim_end_matches(']').to_owned(),
     }
 }
 
@@ -237,12 +220,7 @@ fn states(ctx: &mut Ctx, file: StatesFile) -> BTreeMap<StateCode, State> {
     out
 }
 
-fn known_state(
-    ctx: &mut Ctx,
-    states: &BTreeMap<StateCode, State>,
-    value: &S,
-    field: &str,
-) -> Option<StateCode> {
+fn known_state(ctx: &mut Ctx, states: &BTreeMap<StateCode, State>, value: &S, field: &str) -> Option<StateCode> {
     let code = StateCode::new(value.get_ref().clone());
     if states.contains_key(&code) {
         Some(code)
@@ -250,10 +228,7 @@ fn known_state(
         ctx.err(
             value.span().start,
             field,
-            format!(
-                "unknown state {:?}: not defined in states.toml",
-                value.get_ref()
-            ),
+            format!("unknown state {:?}: not defined in states.toml", value.get_ref()),
         );
         None
     }
@@ -286,7 +261,11 @@ fn authorities(
             }
             (Some(s), _) => known_state(ctx, states, s, &format!("{field}.state")),
             (None, _) => {
-                ctx.err(a.id.span().start, format!("{field}.state"), "missing field `state`: every authority but the regional structure belongs to a state");
+                ctx.err(
+                    a.id.span().start,
+                    format!("{field}.state"),
+                    "missing field `state`: every authority but the regional structure belongs to a state",
+                );
                 None
             }
         };
@@ -304,7 +283,11 @@ fn authorities(
         }
     }
     if structures != 1 && ctx.errors.is_empty() {
-        ctx.err(0, "authority", format!("exactly one authority of kind \"regional-structure\" is required, found {structures}"));
+        ctx.err(
+            0,
+            "authority",
+            format!("exactly one authority of kind \"regional-structure\" is required, found {structures}"),
+        );
     }
     out
 }
@@ -378,10 +361,7 @@ fn instruments(
                 ctx.unique(&mut party_seen, &p.state, &format!("{pf}.state"), "party");
             }
             let signed = ctx.date(&p.signed, &format!("{pf}.signed"));
-            let ratified = p
-                .ratified
-                .as_ref()
-                .and_then(|r| ctx.date(r, &format!("{pf}.ratified")));
+            let ratified = p.ratified.as_ref().and_then(|r| ctx.date(r, &format!("{pf}.ratified")));
             if let (Some(signed), Some(adopted)) = (signed, adopted)
                 && signed < adopted
             {

@@ -6,8 +6,8 @@
 //! function also enforces, so that a pre-filter can narrow but never widen.
 
 use crate::{
-    AuthorityId, Dissemination, Distribution, HandlingCode, MembershipStatus, Registry, Role,
-    StateCode, Use, Viewer, text_enum,
+    AuthorityId, Dissemination, Distribution, HandlingCode, MembershipStatus, Registry, Role, StateCode, Use, Viewer,
+    text_enum,
 };
 use std::collections::BTreeSet;
 use std::fmt;
@@ -40,6 +40,8 @@ pub struct Protected {
     pub review_date: Option<Date>,
     /// Authorities the originator has allowed to pass it on or use it as evidence.
     pub consented: BTreeSet<AuthorityId>,
+    /// Archived at review: kept for the originating authority only.
+    pub archived: bool,
 }
 
 /// Configurable parts of the rules.
@@ -52,9 +54,7 @@ pub struct Policy {
 
 impl Default for Policy {
     fn default() -> Self {
-        Policy {
-            review_grace_days: 30,
-        }
+        Policy { review_grace_days: 30 }
     }
 }
 
@@ -100,6 +100,8 @@ pub enum Reason {
     AwaitingCompliance,
     /// The item is past its review date and grace period.
     ReviewOverdue,
+    /// The item was archived at review.
+    Archived,
     /// The viewer's state is not in the registry on the day of access.
     StateUnknown,
     /// The viewer's state is suspended or has withdrawn.
@@ -125,25 +127,18 @@ impl fmt::Display for Reason {
         use Reason::*;
         match self {
             OriginatingAuthority => f.write_str("the viewer belongs to the originating authority"),
-            MemberOnDayOfAccess => {
-                f.write_str("distributed to all members and the viewer's state is a member today")
-            }
+            MemberOnDayOfAccess => f.write_str("distributed to all members and the viewer's state is a member today"),
             NamedState => f.write_str("distributed to the viewer's state by name"),
             RegionalStructure => f.write_str("distributed to the regional structure"),
             FreeDissemination => f.write_str("dissemination is free"),
             UsableAsEvidence => f.write_str("the use code allows evidence"),
             OriginatorConsented => f.write_str("the originator has consented"),
-            SupervisorOfOriginator => {
-                f.write_str("a supervisor of the originating authority decides")
-            }
-            ClearanceBelowClassification => {
-                f.write_str("the viewer's clearance is below the classification")
-            }
+            SupervisorOfOriginator => f.write_str("a supervisor of the originating authority decides"),
+            ClearanceBelowClassification => f.write_str("the viewer's clearance is below the classification"),
             RoleNotAllowed => f.write_str("none of the viewer's roles allows this"),
             AwaitingCompliance => f.write_str("not yet approved by the compliance review"),
-            ReviewOverdue => {
-                f.write_str("past its review date and grace period: originating state only")
-            }
+            Archived => f.write_str("archived: kept for the originating authority only"),
+            ReviewOverdue => f.write_str("past its review date and grace period: originating state only"),
             StateUnknown => f.write_str("the viewer's state has no status on the day of access"),
             StateNotReceiving(s) => write!(f, "the viewer's state is {s} on the day of access"),
             NotAMember(s) => write!(f, "distributed to members and the viewer's state is {s}"),
@@ -151,9 +146,7 @@ impl fmt::Display for Reason {
             StructureOnly => f.write_str("distributed to the regional structure only"),
             OriginatorOnly => f.write_str("kept by the originating authority"),
             ConsentRequired => f.write_str("passing it on needs the originator's consent"),
-            IntelligenceOnly => {
-                f.write_str("intelligence only: evidence needs the originator's consent")
-            }
+            IntelligenceOnly => f.write_str("intelligence only: evidence needs the originator's consent"),
             NotOriginatingAuthority => f.write_str("only the originating authority decides this"),
         }
     }
@@ -170,26 +163,15 @@ pub struct Decision {
 
 impl Decision {
     fn allow(reason: Reason) -> Self {
-        Decision {
-            allowed: true,
-            reason,
-        }
+        Decision { allowed: true, reason }
     }
     fn deny(reason: Reason) -> Self {
-        Decision {
-            allowed: false,
-            reason,
-        }
+        Decision { allowed: false, reason }
     }
 }
 
 /// Roles that may read shared items (administrators only within rules 1 to 4).
-const READERS: &[Role] = &[
-    Role::Analyst,
-    Role::Officer,
-    Role::Supervisor,
-    Role::Administrator,
-];
+const READERS: &[Role] = &[Role::Analyst, Role::Officer, Role::Supervisor, Role::Administrator];
 /// Roles that may pass items on or use them as evidence.
 const WORKERS: &[Role] = &[Role::Analyst, Role::Officer, Role::Supervisor];
 
@@ -220,8 +202,7 @@ pub fn decide(
 
     // The data-protection officer reads its own authority's items, to answer
     // data subjects; nothing else.
-    let role_reads =
-        viewer.roles.any(READERS) || (own && viewer.roles.has(Role::DataProtectionOfficer));
+    let role_reads = viewer.roles.any(READERS) || (own && viewer.roles.has(Role::DataProtectionOfficer));
     let role_works = viewer.roles.any(WORKERS);
     if !role_reads || (action != Action::Read && !role_works) {
         return Decision::deny(Reason::RoleNotAllowed);
@@ -242,12 +223,8 @@ pub fn decide(
         Action::Disseminate if item.handling.dissemination == Dissemination::Free => {
             Decision::allow(Reason::FreeDissemination)
         }
-        Action::UseAsEvidence if item.handling.use_ == Use::Evidence => {
-            Decision::allow(Reason::UsableAsEvidence)
-        }
-        Action::Disseminate | Action::UseAsEvidence if consented => {
-            Decision::allow(Reason::OriginatorConsented)
-        }
+        Action::UseAsEvidence if item.handling.use_ == Use::Evidence => Decision::allow(Reason::UsableAsEvidence),
+        Action::Disseminate | Action::UseAsEvidence if consented => Decision::allow(Reason::OriginatorConsented),
         Action::Disseminate => Decision::deny(Reason::ConsentRequired),
         Action::UseAsEvidence => Decision::deny(Reason::IntelligenceOnly),
         Action::Approve => Decision::deny(Reason::NotOriginatingAuthority),
@@ -255,13 +232,10 @@ pub fn decide(
 }
 
 /// Rules 3 and 4: reading by anyone outside the originating authority.
-fn shared_read(
-    viewer: &Viewer,
-    item: &Protected,
-    registry: &Registry,
-    policy: &Policy,
-    today: Date,
-) -> Decision {
+fn shared_read(viewer: &Viewer, item: &Protected, registry: &Registry, policy: &Policy, today: Date) -> Decision {
+    if item.archived {
+        return Decision::deny(Reason::Archived);
+    }
     if item.compliance != Compliance::Approved {
         return Decision::deny(Reason::AwaitingCompliance);
     }
@@ -284,9 +258,7 @@ fn shared_read(
         (Distribution::OriginatorOnly, _) => Decision::deny(Reason::OriginatorOnly),
         (_, None) => Decision::allow(Reason::RegionalStructure),
         (Distribution::StructureOnly, Some(_)) => Decision::deny(Reason::StructureOnly),
-        (Distribution::AllMembers, Some(MembershipStatus::Member)) => {
-            Decision::allow(Reason::MemberOnDayOfAccess)
-        }
+        (Distribution::AllMembers, Some(MembershipStatus::Member)) => Decision::allow(Reason::MemberOnDayOfAccess),
         (Distribution::AllMembers, Some(s)) => Decision::deny(Reason::NotAMember(s)),
         (Distribution::States(named), Some(_)) => match &viewer.state {
             Some(state) if named.contains(state) => Decision::allow(Reason::NamedState),

@@ -24,9 +24,7 @@ impl Classification {
     }
     /// The classification of a rank stored by [`Classification::rank`].
     pub fn from_rank(rank: i64) -> Option<Self> {
-        usize::try_from(rank)
-            .ok()
-            .and_then(|r| Self::ALL.get(r).copied())
+        usize::try_from(rank).ok().and_then(|r| Self::ALL.get(r).copied())
     }
 }
 
@@ -147,12 +145,7 @@ mod tests {
 
     #[test]
     fn distribution_round_trips_through_text() {
-        for text in [
-            "all-members",
-            "structure-only",
-            "originator-only",
-            "states:CN,KZ",
-        ] {
+        for text in ["all-members", "structure-only", "originator-only", "states:CN,KZ"] {
             let d: Distribution = text.parse().expect("valid");
             assert_eq!(d.to_string(), text);
         }

@@ -10,6 +10,7 @@ pub mod access;
 pub mod clock;
 pub mod handling;
 pub mod ids;
+pub mod record;
 pub mod registry;
 pub mod user;
 
@@ -17,9 +18,13 @@ pub use access::{Action, Compliance, Decision, Policy, Protected, Reason, decide
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use handling::{Classification, Dissemination, Distribution, HandlingCode, Use};
 pub use ids::{AuthorityId, StateCode, UserId};
+pub use record::{
+    Category, Checklist, EventFacts, Facts, FieldError, Gender, Identifier, LegalBasis, Name, NameKind, PartialDate,
+    RecordKind, RecordStatus, RelationKind, Script,
+};
 pub use registry::{
-    Authority, AuthorityKind, Body, BodyKind, Instrument, InstrumentKind, MembershipEvent,
-    MembershipStatus, Party, Registry, State,
+    Authority, AuthorityKind, Body, BodyKind, Instrument, InstrumentKind, MembershipEvent, MembershipStatus, Party,
+    Registry, State,
 };
 pub use user::{Role, Roles, User, Viewer};
 
@@ -36,7 +41,8 @@ pub struct ParseError {
 }
 
 impl ParseError {
-    pub(crate) fn new(what: &'static str, value: &str, expected: &[&str]) -> Self {
+    /// An error for `value`, listing the `expected` spellings.
+    pub fn new(what: &'static str, value: &str, expected: &[&str]) -> Self {
         ParseError {
             what,
             value: value.to_owned(),
@@ -47,6 +53,7 @@ impl ParseError {
 
 /// Declares a fieldless enum with a stable kebab-case text form, used in
 /// configuration files, the database and the API alike.
+#[macro_export]
 macro_rules! text_enum {
     ($(#[$meta:meta])* $vis:vis enum $name:ident as $what:literal { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
@@ -79,4 +86,3 @@ macro_rules! text_enum {
         }
     };
 }
-pub(crate) use text_enum;

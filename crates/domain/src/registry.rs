@@ -24,10 +24,7 @@ text_enum! {
 impl MembershipStatus {
     /// Whether a state in this status may receive shared data at all.
     pub fn may_receive(self) -> bool {
-        !matches!(
-            self,
-            MembershipStatus::Suspended | MembershipStatus::Withdrawn
-        )
+        !matches!(self, MembershipStatus::Suspended | MembershipStatus::Withdrawn)
     }
 }
 
@@ -249,17 +246,8 @@ mod tests {
             ],
         };
         assert_eq!(s.status_on(date!(2015 - 07 - 09)), None);
-        assert_eq!(
-            s.status_on(date!(2015 - 07 - 10)),
-            Some(MembershipStatus::Observer)
-        );
-        assert_eq!(
-            s.status_on(date!(2024 - 07 - 03)),
-            Some(MembershipStatus::Observer)
-        );
-        assert_eq!(
-            s.status_on(date!(2024 - 07 - 04)),
-            Some(MembershipStatus::Member)
-        );
+        assert_eq!(s.status_on(date!(2015 - 07 - 10)), Some(MembershipStatus::Observer));
+        assert_eq!(s.status_on(date!(2024 - 07 - 03)), Some(MembershipStatus::Observer));
+        assert_eq!(s.status_on(date!(2024 - 07 - 04)), Some(MembershipStatus::Member));
     }
 }

@@ -33,11 +33,7 @@ pub fn hash_password(password: &str) -> Result<String, ApiError> {
 
 /// Whether `password` matches the PHC string `hash`.
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
+    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
 /// Checks a new password against the policy.
@@ -71,10 +67,7 @@ pub fn token_hash(token: &str) -> String {
 
 /// The token a request carries: the bearer header first, then the cookie.
 pub fn request_token(parts: &Parts) -> Option<String> {
-    if let Some(auth) = parts
-        .headers
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
+    if let Some(auth) = parts.headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok())
         && let Some(t) = auth.strip_prefix("Bearer ")
     {
         return Some(t.trim().to_owned());

@@ -28,21 +28,13 @@ impl Code {
         use Code::*;
         match self {
             MalformedJson => (StatusCode::BAD_REQUEST, "malformed_json", "invalid_request"),
-            InvalidField => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_field",
-                "invalid_request",
-            ),
+            InvalidField => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", "invalid_request"),
             UnsupportedMediaType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",
                 "invalid_request",
             ),
-            PayloadTooLarge => (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                "invalid_request",
-            ),
+            PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "invalid_request"),
             Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated", "auth"),
             Forbidden => (StatusCode::FORBIDDEN, "forbidden", "auth"),
             NotFound => (StatusCode::NOT_FOUND, "not_found", "invalid_request"),
@@ -137,9 +129,7 @@ impl IntoResponse for ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::NotFound(what) => {
-                ApiError::new(Code::NotFound, format!("{what} not found"))
-            }
+            StoreError::NotFound(what) => ApiError::new(Code::NotFound, format!("{what} not found")),
             StoreError::Invalid { field, message } => ApiError::field(field, message),
             StoreError::Conflict(m) => ApiError::new(Code::Conflict, m),
             StoreError::Forbidden(m) => ApiError::new(Code::Forbidden, m),

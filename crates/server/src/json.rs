@@ -46,10 +46,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
 /// Parses `bytes` as `T`, naming the field at fault.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if std::str::from_utf8(bytes).is_err() {
-        return Err(ApiError::new(
-            Code::MalformedJson,
-            "the body is not valid UTF-8",
-        ));
+        return Err(ApiError::new(Code::MalformedJson, "the body is not valid UTF-8"));
     }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
@@ -58,11 +55,7 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         use serde_json::error::Category;
         match inner.classify() {
             Category::Data => {
-                let field = if path == "." {
-                    String::from("body")
-                } else {
-                    path
-                };
+                let field = if path == "." { String::from("body") } else { path };
                 ApiError::field(field, strip_position(&inner.to_string()))
             }
             _ => ApiError::new(
@@ -92,22 +85,13 @@ pub struct Query<T>(pub T);
 impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for Query<T> {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        _: &S,
-    ) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, ApiError> {
         let query = parts.uri.query().unwrap_or("");
         let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
-        serde_path_to_error::deserialize(de)
-            .map(Query)
-            .map_err(|e| {
-                let path = e.path().to_string();
-                let field = if path == "." {
-                    "query".to_owned()
-                } else {
-                    path
-                };
-                ApiError::field(field, e.into_inner().to_string())
-            })
+        serde_path_to_error::deserialize(de).map(Query).map_err(|e| {
+            let path = e.path().to_string();
+            let field = if path == "." { "query".to_owned() } else { path };
+            ApiError::field(field, e.into_inner().to_string())
+        })
     }
 }

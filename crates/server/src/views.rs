@@ -163,8 +163,15 @@ pub struct HandlingView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RecordView {
     pub id: String,
+    /// person, organization, document, vehicle or event.
     pub kind: String,
     pub title: String,
+    /// Names (with script, language and kind), identifiers, birth dates, places...
+    #[schema(value_type = Object)]
+    pub facts: concord_store::codec::FactsDto,
+    #[schema(value_type = Object)]
+    pub legal_basis: concord_store::codec::LegalBasisDto,
+    pub evidence: String,
     pub originator: String,
     pub originator_state: Option<String>,
     pub handling: HandlingView,
@@ -172,25 +179,49 @@ pub struct RecordView {
     pub compliance: String,
     pub compliance_note: Option<String>,
     pub review_date: Option<String>,
-    #[schema(value_type = Object)]
-    pub body: serde_json::Value,
+    /// active, archived or deleted.
+    pub status: String,
+    pub source_id: Option<String>,
     pub version: i64,
     pub created_at: String,
     pub updated_at: String,
 }
 
-/// A record to contribute.
+/// A record's content, to create or replace.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct NewRecordRequest {
+pub struct RecordRequest {
+    /// person, organization, document, vehicle or event.
     pub kind: String,
-    pub title: String,
-    pub handling: HandlingView,
-    /// YYYY-MM-DD.
-    pub review_date: Option<String>,
     #[schema(value_type = Object)]
-    #[serde(default)]
-    pub body: serde_json::Value,
+    pub facts: concord_store::codec::FactsDto,
+    #[schema(value_type = Object)]
+    pub legal_basis: concord_store::codec::LegalBasisDto,
+    /// The act, not an opinion.
+    pub evidence: String,
+    pub handling: HandlingView,
+    /// YYYY-MM-DD, after today.
+    pub review_date: String,
+}
+
+/// A change to a record.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordUpdate {
+    /// The version changed; a stale one is a 409.
+    pub version: i64,
+    /// Why it changes.
+    pub reason: String,
+    pub record: RecordRequest,
+}
+
+/// The compliance checklist.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChecklistView {
+    pub criminal_act_described: bool,
+    pub legal_basis_cites_article: bool,
+    pub not_on_protected_grounds_alone: bool,
 }
 
 /// A compliance decision.
@@ -199,10 +230,126 @@ pub struct NewRecordRequest {
 pub struct ComplianceRequest {
     /// Approve, or return with reasons.
     pub approve: bool,
-    /// The reasons, checked against the checklist.
+    /// Every item must hold to approve.
+    pub checklist: ChecklistView,
+    /// The reasons.
     pub note: String,
     /// The version decided on.
     pub version: i64,
+}
+
+/// One version of a record.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VersionView {
+    pub version: i64,
+    pub at: String,
+    pub author: String,
+    pub authority: String,
+    pub action: String,
+    pub reason: String,
+    /// The record at that version; absent above your clearance or after erasure.
+    #[schema(value_type = Object)]
+    pub snapshot: Option<serde_json::Value>,
+}
+
+/// A review decision.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, tag = "action", rename_all = "kebab-case")]
+pub enum ReviewRequest {
+    /// Keep the record, with a new review date.
+    Extend {
+        version: i64,
+        reason: String,
+        review_date: String,
+    },
+    /// Archive it: only the originating authority keeps it.
+    Archive { version: i64, reason: String },
+}
+
+/// A record due for review.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReviewItemView {
+    pub record: RecordView,
+    pub overdue_days: i64,
+    /// Past the grace period: other states no longer see it.
+    pub hidden_from_other_states: bool,
+}
+
+/// An erasure by data-protection decision.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EraseRequest {
+    /// The recorded decision.
+    pub decision: String,
+}
+
+/// A relationship to record.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RelationshipRequest {
+    pub from: String,
+    pub to: String,
+    /// member-of, leader-of, associate, financer, family.
+    pub kind: String,
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub source: String,
+}
+
+/// A relationship.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RelationshipView {
+    pub id: String,
+    pub from: String,
+    pub to: String,
+    pub kind: String,
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub source: String,
+    pub originator: String,
+}
+
+/// A data-subject request to register.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubjectRequestNew {
+    pub record_id: String,
+    /// access, correction or deletion.
+    pub kind: String,
+    /// Who asks, as they identify themselves.
+    pub requester: String,
+    #[serde(default)]
+    pub details: String,
+}
+
+/// The originator's decision on a request.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubjectRequestDecision {
+    pub grant: bool,
+    pub decision: String,
+    /// The reply sent to the data subject.
+    pub reply: String,
+}
+
+/// A data-subject request.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubjectRequestView {
+    pub id: String,
+    pub record_id: String,
+    pub kind: String,
+    pub requester: String,
+    pub details: String,
+    pub registered_authority: String,
+    pub originator: String,
+    pub received_at: String,
+    pub deadline: String,
+    /// open, granted or refused.
+    pub status: String,
+    pub overdue: bool,
+    pub decision: Option<String>,
+    pub reply: Option<String>,
+    pub decided_at: Option<String>,
 }
 
 /// A page of records.

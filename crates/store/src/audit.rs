@@ -42,15 +42,10 @@ impl Store {
     /// Appends an entry inside `tx`. The head row is updated first, which
     /// takes the row (PostgreSQL) or database (SQLite) write lock and so
     /// serializes concurrent appenders.
-    pub(crate) async fn append_in(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        draft: EntryDraft,
-    ) -> Result<i64> {
-        let row =
-            sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
-                .fetch_one(&mut **tx)
-                .await?;
+    pub(crate) async fn append_in(&self, tx: &mut Transaction<'static, Any>, draft: EntryDraft) -> Result<i64> {
+        let row = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+            .fetch_one(&mut **tx)
+            .await?;
         let seq: i64 = row.try_get("seq")?;
         let prev = decode_hash("audit_head", &row.try_get::<String, _>("hash")?)?;
         let hash = link(&prev, seq, &draft);
@@ -106,16 +101,9 @@ impl Store {
 
     /// Appends one entry in a transaction of its own (logins, screenings,
     /// events that write nothing else).
-    pub async fn audit(
-        &self,
-        actor: &Actor,
-        action: &str,
-        target: impl Into<String>,
-    ) -> Result<i64> {
+    pub async fn audit(&self, actor: &Actor, action: &str, target: impl Into<String>) -> Result<i64> {
         let mut w = self.write().await?;
-        let seq = self
-            .append_in(&mut w.tx, self.draft(actor, action, target))
-            .await?;
+        let seq = self.append_in(&mut w.tx, self.draft(actor, action, target)).await?;
         w.tx.commit().await?;
         Ok(seq)
     }
@@ -154,15 +142,8 @@ impl Store {
         let mut entries = rows.iter().map(entry).collect::<Result<Vec<_>>>()?;
         let more = entries.len() as i64 > limit;
         entries.truncate(limit as usize);
-        let next_after = if more {
-            entries.last().map(|e| e.seq)
-        } else {
-            None
-        };
-        Ok(AuditPage {
-            entries,
-            next_after,
-        })
+        let next_after = if more { entries.last().map(|e| e.seq) } else { None };
+        Ok(AuditPage { entries, next_after })
     }
 
     /// The latest checkpoint, if any.
@@ -189,11 +170,10 @@ impl Store {
         let mut verifier = Verifier::new(checkpoint.as_ref(), key)?;
         let mut after = 0;
         loop {
-            let rows =
-                sqlx::query("SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 5000")
-                    .bind(after)
-                    .fetch_all(self.pool())
-                    .await?;
+            let rows = sqlx::query("SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 5000")
+                .bind(after)
+                .fetch_all(self.pool())
+                .await?;
             let Some(last) = rows.last() else { break };
             after = last.try_get("seq")?;
             for row in &rows {

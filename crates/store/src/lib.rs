@@ -17,9 +17,12 @@
 //!   other.
 
 mod audit;
+pub mod codec;
 mod migrate;
 mod records;
 mod registry;
+mod relations;
+mod requests;
 mod users;
 
 use concord_audit::{EntryDraft, NodeKey};
@@ -30,7 +33,9 @@ use std::sync::{Arc, Once, RwLock};
 use time::format_description::well_known::Rfc3339;
 
 pub use audit::AuditPage;
-pub use records::{NewRecord, Record, RecordQuery};
+pub use records::{Record, RecordInput, RecordQuery, ReviewItem, Version};
+pub use relations::Relationship;
+pub use requests::{ANSWER_DAYS, RequestKind, RequestStatus, SubjectRequest};
 pub use users::{NewUser, Session, UserUpdate};
 
 /// Which database a [`Store`] talks to.
@@ -52,9 +57,7 @@ impl Backend {
         } else {
             Err(StoreError::Invalid {
                 field: "database".into(),
-                message: format!(
-                    "unsupported database URL {url:?}: expected sqlite:PATH or postgres://..."
-                ),
+                message: format!("unsupported database URL {url:?}: expected sqlite:PATH or postgres://..."),
             })
         }
     }
@@ -80,10 +83,7 @@ pub enum StoreError {
     Tampered(#[from] concord_audit::Tamper),
     /// Stored data that cannot be read back.
     #[error("corrupt data in {table}: {message}")]
-    Corrupt {
-        table: &'static str,
-        message: String,
-    },
+    Corrupt { table: &'static str, message: String },
     /// The database failed.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -257,11 +257,7 @@ impl Store {
 
     /// The registry and policy as last loaded.
     pub fn snapshot(&self) -> Arc<Snapshot> {
-        self.inner
-            .snapshot
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.inner.snapshot.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// The clock the store stamps with.
@@ -301,12 +297,7 @@ impl Store {
             .unwrap_or_else(|_| String::from("1970-01-01T00:00:00Z"))
     }
 
-    pub(crate) fn draft(
-        &self,
-        actor: &Actor,
-        action: &str,
-        target: impl Into<String>,
-    ) -> EntryDraft {
+    pub(crate) fn draft(&self, actor: &Actor, action: &str, target: impl Into<String>) -> EntryDraft {
         EntryDraft {
             at: self.now_text(),
             actor: actor.id.clone(),
@@ -321,7 +312,6 @@ impl Store {
 /// A random identifier with a prefix: `rec-3f9a...`.
 pub(crate) fn new_id(prefix: &str) -> Result<String> {
     let mut bytes = [0u8; 12];
-    getrandom::getrandom(&mut bytes)
-        .map_err(|e| StoreError::corrupt("random", format!("no randomness: {e}")))?;
+    getrandom::getrandom(&mut bytes).map_err(|e| StoreError::corrupt("random", format!("no randomness: {e}")))?;
     Ok(format!("{prefix}-{}", hex::encode(bytes)))
 }

@@ -7,16 +7,30 @@ use sqlx::{AnyPool, Row};
 /// `(version, name, sql)`.
 type Migration = (i64, &'static str, &'static str);
 
-const SQLITE: &[Migration] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/sqlite/0001_foundation.sql"),
-)];
-const POSTGRES: &[Migration] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/postgres/0001_foundation.sql"),
-)];
+const SQLITE: &[Migration] = &[
+    (
+        1,
+        "foundation",
+        include_str!("../migrations/sqlite/0001_foundation.sql"),
+    ),
+    (
+        2,
+        "shared database",
+        include_str!("../migrations/sqlite/0002_shared_database.sql"),
+    ),
+];
+const POSTGRES: &[Migration] = &[
+    (
+        1,
+        "foundation",
+        include_str!("../migrations/postgres/0001_foundation.sql"),
+    ),
+    (
+        2,
+        "shared database",
+        include_str!("../migrations/postgres/0002_shared_database.sql"),
+    ),
+];
 
 pub async fn run(pool: &AnyPool, backend: Backend) -> Result<()> {
     sqlx::raw_sql(
@@ -41,14 +55,12 @@ pub async fn run(pool: &AnyPool, backend: Backend) -> Result<()> {
         tracing::info!(version, name, "applying migration");
         let mut tx = pool.begin().await?;
         sqlx::raw_sql(*sql).execute(&mut *tx).await?;
-        sqlx::query(
-            "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-        )
-        .bind(*version)
-        .bind(*name)
-        .bind(time::OffsetDateTime::now_utc().unix_timestamp().to_string())
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+            .bind(*version)
+            .bind(*name)
+            .bind(time::OffsetDateTime::now_utc().unix_timestamp().to_string())
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
     }
     Ok(())

@@ -1,33 +1,43 @@
-//! Records: the shared database's common envelope (kind, title, handling
-//! code, compliance, review date) around a body that later layers define.
-//! Every path out of here goes through the access decision.
+//! Records of the shared database: persons, organizations, documents,
+//! vehicles, events. Every path out of here goes through the access decision;
+//! every change makes a version with author and reason.
 
+use crate::codec::{facts_from_text, facts_to_text, legal_basis_to_dto, normalize_identifier};
 use crate::registry::{parse, parse_date};
-use crate::{Actor, Ctx, Result, Store, StoreError, new_id};
+use crate::{Ctx, Result, Store, StoreError, new_id};
+use concord_domain::record::{self, Checklist};
 use concord_domain::{
-    Action, AuthorityId, Classification, Compliance, Decision, HandlingCode, Protected, Role,
-    StateCode, decide,
+    Action, AuthorityId, Category, Classification, Compliance, Decision, Facts, HandlingCode, LegalBasis, Protected,
+    RecordKind, RecordStatus, Role, StateCode, decide,
 };
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
 use std::collections::BTreeSet;
 use time::Date;
 
 /// A stored record.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Record {
     /// Its id.
     pub id: String,
-    /// What it describes (`person`, `organization`, ...).
-    pub kind: String,
-    /// Its display name, searched by [`RecordQuery::text`].
+    /// What it describes.
+    pub kind: RecordKind,
+    /// Its display name (the primary name).
     pub title: String,
+    /// Names, identifiers, dates, places.
+    pub facts: Facts,
+    /// The instrument, article and category it rests on.
+    pub legal_basis: LegalBasis,
+    /// The act, summarized.
+    pub evidence: String,
     /// What the access decision reads.
     pub protected: Protected,
+    /// Active, archived or deleted.
+    pub status: RecordStatus,
     /// The reasons given with the last compliance decision.
     pub compliance_note: Option<String>,
-    /// The body, as JSON text.
-    pub body: String,
+    /// The id in the file it was imported from, if any.
+    pub source_id: Option<String>,
     /// Incremented by every change.
     pub version: i64,
     /// When it was created (RFC 3339).
@@ -36,38 +46,114 @@ pub struct Record {
     pub updated_at: String,
 }
 
-/// A record to create; the originator is the creating user's authority.
+/// The content of a record, to create or replace.
 #[derive(Debug, Clone)]
-pub struct NewRecord {
-    pub kind: String,
-    pub title: String,
+pub struct RecordInput {
+    pub kind: RecordKind,
+    pub facts: Facts,
+    pub legal_basis: LegalBasis,
+    pub evidence: String,
     pub handling: HandlingCode,
-    pub review_date: Option<Date>,
-    /// JSON text.
-    pub body: String,
+    pub review_date: Date,
+    /// The id in an imported file: re-importing it updates the same record.
+    pub source_id: Option<String>,
 }
 
 /// Which records to list.
 #[derive(Debug, Clone, Default)]
 pub struct RecordQuery {
-    /// Case-insensitive substring of the title.
+    /// Case-insensitive text in any name.
     pub text: Option<String>,
+    /// Only this kind.
+    pub kind: Option<RecordKind>,
+    /// Only records contributed from this state.
+    pub state: Option<StateCode>,
+    /// Only this offence category.
+    pub category: Option<Category>,
+    /// Only this compliance status.
+    pub compliance: Option<Compliance>,
+    /// Only this status (default: active).
+    pub status: Option<RecordStatus>,
+    /// Only records whose review date has come.
+    pub review_due: bool,
     /// Records to skip, among those the caller may see.
     pub offset: i64,
     /// At most this many (1 to 500).
     pub limit: i64,
 }
 
-const MAX_PAGE: i64 = 500;
+impl RecordQuery {
+    /// The first `limit` records, no filter.
+    pub fn first(limit: i64) -> Self {
+        RecordQuery {
+            limit,
+            ..Default::default()
+        }
+    }
+    /// Records whose names contain `text`.
+    pub fn text(text: &str, limit: i64) -> Self {
+        RecordQuery {
+            text: Some(text.to_owned()),
+            limit,
+            ..Default::default()
+        }
+    }
+}
 
-fn record(row: &AnyRow) -> Result<Record> {
+/// One version in a record's history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Version {
+    pub version: i64,
+    pub at: String,
+    pub author: String,
+    pub authority: String,
+    /// create, update, compliance.approved, review.extend, archive, erase, ...
+    pub action: String,
+    pub reason: String,
+    /// The record as it was, as JSON; `None` when above the reader's clearance or erased.
+    pub snapshot: Option<String>,
+}
+
+/// A record in the originator's review queue.
+#[derive(Debug, Clone)]
+pub struct ReviewItem {
+    pub record: Record,
+    /// Days since the review date (0 on the day).
+    pub overdue_days: i64,
+    /// Past the grace period: other states no longer see it.
+    pub hidden_from_other_states: bool,
+}
+
+pub(crate) const MAX_PAGE: i64 = 500;
+const WORKERS: &[Role] = &[Role::Analyst, Role::Officer, Role::Supervisor];
+
+pub(crate) fn record(row: &AnyRow) -> Result<Record> {
     let review: Option<String> = row.try_get("review_date")?;
     let state: Option<String> = row.try_get("originator_state")?;
     let consented: String = row.try_get("consented")?;
+    let status: RecordStatus = parse("records", &row.try_get::<String, _>("status")?)?;
+    let body: String = row.try_get("body")?;
+    let facts = if status == RecordStatus::Deleted {
+        Facts::default()
+    } else {
+        facts_from_text(&body).map_err(|e| StoreError::corrupt("records", e))?
+    };
+    let category: String = row.try_get("category")?;
     Ok(Record {
         id: row.try_get("id")?,
-        kind: row.try_get("kind")?,
+        kind: parse("records", &row.try_get::<String, _>("kind")?)?,
         title: row.try_get("title")?,
+        facts,
+        legal_basis: LegalBasis {
+            instrument: row.try_get("legal_instrument")?,
+            article: row.try_get("legal_article")?,
+            category: if category.is_empty() {
+                Category::Terrorism
+            } else {
+                parse("records", &category)?
+            },
+        },
+        evidence: row.try_get("evidence")?,
         protected: Protected {
             originator: AuthorityId::new(row.try_get::<String, _>("originator")?),
             originator_state: state.map(StateCode::new),
@@ -85,16 +171,18 @@ fn record(row: &AnyRow) -> Result<Record> {
                 .filter(|s| !s.is_empty())
                 .map(AuthorityId::from)
                 .collect(),
+            archived: status == RecordStatus::Archived,
         },
+        status,
         compliance_note: row.try_get("compliance_note")?,
-        body: row.try_get("body")?,
+        source_id: row.try_get("source_id")?,
         version: row.try_get("version")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
     })
 }
 
-fn fold(text: &str) -> String {
+pub(crate) fn fold(text: &str) -> String {
     text.to_lowercase()
 }
 
@@ -111,16 +199,69 @@ fn like_pattern(text: &str) -> String {
 }
 
 /// Ids for an audit entry: all of them, since each one is a read of personal data.
-fn id_list(records: &[Record]) -> String {
-    records
-        .iter()
-        .map(|r| r.id.as_str())
-        .collect::<Vec<_>>()
-        .join(",")
+pub(crate) fn id_list(records: &[Record]) -> String {
+    records.iter().map(|r| r.id.as_str()).collect::<Vec<_>>().join(",")
+}
+
+/// The record as JSON, for version snapshots.
+fn snapshot(r: &Record) -> String {
+    serde_json::json!({
+        "kind": r.kind.as_str(),
+        "facts": crate::codec::facts_to_dto(&r.facts),
+        "legal_basis": legal_basis_to_dto(&r.legal_basis),
+        "evidence": r.evidence,
+        "handling": {
+            "distribution": r.protected.handling.distribution.to_string(),
+            "dissemination": r.protected.handling.dissemination.as_str(),
+            "use": r.protected.handling.use_.as_str(),
+            "classification": r.protected.handling.classification.as_str(),
+        },
+        "review_date": r.protected.review_date.map(|d| d.to_string()),
+        "compliance": r.protected.compliance.as_str(),
+        "status": r.status.as_str(),
+    })
+    .to_string()
+}
+
+/// A SQL text with its numbered binds.
+#[derive(Default)]
+struct Sql {
+    text: String,
+    ints: Vec<(usize, i64)>,
+    texts: Vec<(usize, String)>,
+    n: usize,
+}
+
+impl Sql {
+    fn int(&mut self, v: i64) -> String {
+        self.n += 1;
+        self.ints.push((self.n, v));
+        format!("${}", self.n)
+    }
+    fn text(&mut self, v: String) -> String {
+        self.n += 1;
+        self.texts.push((self.n, v));
+        format!("${}", self.n)
+    }
+    async fn fetch_all(self, store: &Store) -> Result<Vec<AnyRow>> {
+        // Binds go in placeholder order.
+        let mut binds: Vec<(usize, Result<i64, String>)> = self.ints.into_iter().map(|(i, v)| (i, Ok(v))).collect();
+        binds.extend(self.texts.into_iter().map(|(i, v)| (i, Err(v))));
+        binds.sort_by_key(|(i, _)| *i);
+        // The text is assembled from fixed fragments and placeholders only.
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(self.text));
+        for (_, b) in binds {
+            q = match b {
+                Ok(i) => q.bind(i),
+                Err(s) => q.bind(s),
+            };
+        }
+        Ok(q.fetch_all(store.pool()).await?)
+    }
 }
 
 impl Store {
-    /// The access decision on `record` for `ctx`'s viewer, today.
+    /// The access decision on `protected` for `ctx`'s viewer, today.
     pub fn decide_on(&self, ctx: &Ctx, protected: &Protected, action: Action) -> Decision {
         let snap = self.snapshot();
         decide(
@@ -133,96 +274,135 @@ impl Store {
         )
     }
 
-    /// Candidates the viewer's clearance admits: a pre-filter that `decide` also enforces.
-    async fn candidates(&self, ctx: &Ctx, text: Option<&str>) -> Result<Vec<Record>> {
-        let rows = match text {
-            Some(t) => {
-                sqlx::query("SELECT * FROM records WHERE classification <= $1 AND title_fold LIKE $2 ESCAPE '\\' ORDER BY created_at, id")
-                    .bind(ctx.viewer.clearance.rank())
-                    .bind(like_pattern(t))
-                    .fetch_all(self.pool())
-                    .await?
-            }
-            None => {
-                sqlx::query("SELECT * FROM records WHERE classification <= $1 ORDER BY created_at, id")
-                    .bind(ctx.viewer.clearance.rank())
-                    .fetch_all(self.pool())
-                    .await?
-            }
-        };
-        rows.iter().map(record).collect()
+    /// Candidates for `q`: SQL narrows by filters and by conditions `decide`
+    /// also enforces (clearance, never deleted); `decide` has the last word.
+    async fn candidates(&self, ctx: &Ctx, q: &RecordQuery) -> Result<Vec<Record>> {
+        let mut sql = Sql::default();
+        let clearance = sql.int(ctx.viewer.clearance.rank());
+        let status = sql.text(q.status.unwrap_or(RecordStatus::Active).as_str().to_owned());
+        sql.text = format!(
+            "SELECT * FROM records WHERE classification <= {clearance} AND status = {status} AND status <> 'deleted'"
+        );
+        if let Some(t) = &q.text {
+            let p = sql.text(like_pattern(t));
+            sql.text += &format!(
+                " AND (title_fold LIKE {p} ESCAPE '\\' OR id IN (SELECT record_id FROM record_names WHERE fold LIKE {p} ESCAPE '\\'))"
+            );
+        }
+        if let Some(k) = q.kind {
+            let p = sql.text(k.as_str().to_owned());
+            sql.text += &format!(" AND kind = {p}");
+        }
+        if let Some(s) = &q.state {
+            let p = sql.text(s.to_string());
+            sql.text += &format!(" AND originator_state = {p}");
+        }
+        if let Some(c) = q.category {
+            let p = sql.text(c.as_str().to_owned());
+            sql.text += &format!(" AND category = {p}");
+        }
+        if let Some(c) = q.compliance {
+            let p = sql.text(c.as_str().to_owned());
+            sql.text += &format!(" AND compliance = {p}");
+        }
+        if q.review_due {
+            let p = sql.text(self.clock().today().to_string());
+            sql.text += &format!(" AND review_date <= {p}");
+        }
+        sql.text += " ORDER BY created_at, id";
+        sql.fetch_all(self).await?.iter().map(record).collect()
     }
 
-    async fn visible(&self, ctx: &Ctx, text: Option<&str>, action: Action) -> Result<Vec<Record>> {
+    async fn visible(&self, ctx: &Ctx, q: &RecordQuery, action: Action) -> Result<Vec<Record>> {
         Ok(self
-            .candidates(ctx, text)
+            .candidates(ctx, q)
             .await?
             .into_iter()
             .filter(|r| self.decide_on(ctx, &r.protected, action).allowed)
             .collect())
     }
 
-    /// Creates a record contributed by the viewer's authority. It starts
-    /// pending its compliance review.
-    pub async fn create_record(&self, ctx: &Ctx, new: NewRecord) -> Result<Record> {
+    fn check_input(&self, ctx: &Ctx, input: &RecordInput) -> Result<()> {
         let v = &ctx.viewer;
-        if !v
-            .roles
-            .any(&[Role::Analyst, Role::Officer, Role::Supervisor])
-        {
+        if !v.roles.any(WORKERS) {
             return Err(StoreError::Forbidden(
                 "contributing records needs the analyst, officer or supervisor role".into(),
             ));
         }
-        if new.handling.classification > v.clearance {
+        if input.handling.classification > v.clearance {
             return Err(StoreError::invalid(
-                "classification",
+                "handling.classification",
                 format!("above your clearance ({})", v.clearance),
             ));
         }
-        if new.title.trim().is_empty() || new.title.chars().count() > 500 {
-            return Err(StoreError::invalid("title", "must be 1 to 500 characters"));
+        if let concord_domain::Distribution::States(states) = &input.handling.distribution {
+            let snap = self.snapshot();
+            if let Some(s) = states.iter().find(|s| !snap.registry.states.contains_key(*s)) {
+                return Err(StoreError::invalid(
+                    "handling.distribution",
+                    format!("unknown state {:?}", s.as_str()),
+                ));
+            }
         }
-        if new.kind.trim().is_empty() {
-            return Err(StoreError::invalid("kind", "must not be empty"));
+        if input.review_date <= self.clock().today() {
+            return Err(StoreError::invalid("review_date", "must be after today"));
         }
-        let id = new_id("rec")?;
-        let now = self.now_text();
-        let mut w = self.write().await?;
-        sqlx::query(
-            "INSERT INTO records (id, kind, title, title_fold, originator, originator_state, distribution, dissemination, \
-             use_code, classification, compliance, compliance_note, review_date, consented, body, version, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, $12, '', $13, 1, $14, $14)",
-        )
-        .bind(&id)
-        .bind(&new.kind)
-        .bind(&new.title)
-        .bind(fold(&new.title))
-        .bind(v.authority.as_str())
-        .bind(v.state.as_ref().map(|s| s.to_string()))
-        .bind(new.handling.distribution.to_string())
-        .bind(new.handling.dissemination.as_str())
-        .bind(new.handling.use_.as_str())
-        .bind(new.handling.classification.rank())
-        .bind(Compliance::Pending.as_str())
-        .bind(new.review_date.map(|d| d.to_string()))
-        .bind(&new.body)
-        .bind(&now)
-        .execute(&mut *w.tx)
-        .await?;
-        self.append_in(
-            &mut w.tx,
-            self.draft(&ctx.into(), "record.create", id.clone()),
-        )
-        .await?;
-        w.tx.commit().await?;
-        self.fetch(&id).await
+        let errors = record::validate(
+            input.kind,
+            &input.facts,
+            &input.legal_basis,
+            &input.evidence,
+            &self.snapshot().registry,
+        );
+        if let Some(e) = errors.into_iter().next() {
+            return Err(StoreError::Invalid {
+                field: e.field,
+                message: e.message,
+            });
+        }
+        Ok(())
     }
 
-    async fn fetch(&self, id: &str) -> Result<Record> {
+    /// Writes the searchable names and identifiers of a record.
+    async fn write_index(&self, tx: &mut Transaction<'static, Any>, id: &str, facts: &Facts) -> Result<()> {
+        sqlx::query("DELETE FROM record_names WHERE record_id = $1")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query("DELETE FROM record_identifiers WHERE record_id = $1")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        for (i, n) in facts.names.iter().enumerate() {
+            sqlx::query("INSERT INTO record_names (record_id, position, full_name, fold, script, lang, kind) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(id)
+                .bind(i as i64)
+                .bind(&n.full)
+                .bind(fold(&n.full))
+                .bind(n.script.as_str())
+                .bind(&n.lang)
+                .bind(n.kind.as_str())
+                .execute(&mut **tx)
+                .await?;
+        }
+        for (i, ident) in facts.identifiers.iter().enumerate() {
+            sqlx::query("INSERT INTO record_identifiers (record_id, position, scheme, value, norm, state) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(id)
+                .bind(i as i64)
+                .bind(&ident.scheme)
+                .bind(&ident.value)
+                .bind(normalize_identifier(&ident.value))
+                .bind(ident.state.as_ref().map(|s| s.to_string()))
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+
+    pub(crate) async fn fetch_in(&self, tx: &mut Transaction<'static, Any>, id: &str) -> Result<Record> {
         let row = sqlx::query("SELECT * FROM records WHERE id = $1")
             .bind(id)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut **tx)
             .await?;
         row.as_ref()
             .map(record)
@@ -230,28 +410,209 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("record {id}")))
     }
 
-    /// One record, if the viewer may read it; otherwise the same "not found"
-    /// as for a record that does not exist. Denials are audited too.
-    pub async fn get_record(&self, ctx: &Ctx, id: &str) -> Result<Record> {
-        let actor = Actor::from(ctx);
-        let found = match self.fetch(id).await {
-            Ok(r) => Some(r),
-            Err(StoreError::NotFound(_)) => None,
-            Err(e) => return Err(e),
-        };
-        match found {
-            Some(r) if self.decide_on(ctx, &r.protected, Action::Read).allowed => {
-                self.audit(&actor, "record.read", id).await?;
-                Ok(r)
-            }
-            _ => {
-                self.audit(&actor, "record.read.refused", id).await?;
-                Err(StoreError::NotFound(format!("record {id}")))
-            }
+    /// Records the version the record is now at, and its audit entry.
+    pub(crate) async fn version_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        ctx: &Ctx,
+        id: &str,
+        action: &str,
+        reason: &str,
+    ) -> Result<Record> {
+        let r = self.fetch_in(tx, id).await?;
+        sqlx::query(
+            "INSERT INTO record_versions (record_id, version, at, author, authority, action, reason, classification, snapshot) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(id)
+        .bind(r.version)
+        .bind(self.now_text())
+        .bind(ctx.viewer.user.as_str())
+        .bind(ctx.viewer.authority.as_str())
+        .bind(action)
+        .bind(reason)
+        .bind(r.protected.handling.classification.rank())
+        .bind(if r.status == RecordStatus::Deleted { "{}".to_owned() } else { snapshot(&r) })
+        .execute(&mut **tx)
+        .await?;
+        self.append_in(
+            tx,
+            self.draft(&ctx.into(), &format!("record.{action}"), format!("{id} v{}", r.version)),
+        )
+        .await?;
+        Ok(r)
+    }
+
+    /// Inserts a new record inside `tx`, pending its compliance review.
+    pub(crate) async fn insert_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        ctx: &Ctx,
+        input: &RecordInput,
+        reason: &str,
+    ) -> Result<Record> {
+        let id = new_id("rec")?;
+        let now = self.now_text();
+        let v = &ctx.viewer;
+        let title = input.facts.title().unwrap_or("(event)").to_owned();
+        sqlx::query(
+            "INSERT INTO records (id, kind, title, title_fold, originator, originator_state, distribution, dissemination, \
+             use_code, classification, compliance, compliance_note, review_date, consented, body, version, created_at, updated_at, \
+             status, legal_instrument, legal_article, category, evidence, source_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', NULL, $11, '', $12, 1, $13, $13, 'active', $14, $15, $16, $17, $18)",
+        )
+        .bind(&id)
+        .bind(input.kind.as_str())
+        .bind(&title)
+        .bind(fold(&title))
+        .bind(v.authority.as_str())
+        .bind(v.state.as_ref().map(|s| s.to_string()))
+        .bind(input.handling.distribution.to_string())
+        .bind(input.handling.dissemination.as_str())
+        .bind(input.handling.use_.as_str())
+        .bind(input.handling.classification.rank())
+        .bind(input.review_date.to_string())
+        .bind(facts_to_text(&input.facts))
+        .bind(&now)
+        .bind(&input.legal_basis.instrument)
+        .bind(&input.legal_basis.article)
+        .bind(input.legal_basis.category.as_str())
+        .bind(&input.evidence)
+        .bind(&input.source_id)
+        .execute(&mut **tx)
+        .await?;
+        self.write_index(tx, &id, &input.facts).await?;
+        self.version_in(tx, ctx, &id, "create", reason).await
+    }
+
+    /// Replaces a record's content inside `tx`; it returns to pending review.
+    pub(crate) async fn replace_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        ctx: &Ctx,
+        id: &str,
+        expected_version: i64,
+        input: &RecordInput,
+        reason: &str,
+    ) -> Result<Record> {
+        let title = input.facts.title().unwrap_or("(event)").to_owned();
+        let done = sqlx::query(
+            "UPDATE records SET kind = $1, title = $2, title_fold = $3, distribution = $4, dissemination = $5, use_code = $6, \
+             classification = $7, review_date = $8, body = $9, legal_instrument = $10, legal_article = $11, category = $12, \
+             evidence = $13, compliance = 'pending', compliance_note = NULL, checklist = NULL, version = version + 1, updated_at = $14 \
+             WHERE id = $15 AND version = $16 AND status = 'active'",
+        )
+        .bind(input.kind.as_str())
+        .bind(&title)
+        .bind(fold(&title))
+        .bind(input.handling.distribution.to_string())
+        .bind(input.handling.dissemination.as_str())
+        .bind(input.handling.use_.as_str())
+        .bind(input.handling.classification.rank())
+        .bind(input.review_date.to_string())
+        .bind(facts_to_text(&input.facts))
+        .bind(&input.legal_basis.instrument)
+        .bind(&input.legal_basis.article)
+        .bind(input.legal_basis.category.as_str())
+        .bind(&input.evidence)
+        .bind(self.now_text())
+        .bind(id)
+        .bind(expected_version)
+        .execute(&mut **tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict(format!(
+                "record {id} is no longer at version {expected_version}; read it again and reapply your change"
+            )));
+        }
+        self.write_index(tx, id, &input.facts).await?;
+        self.version_in(tx, ctx, id, "update", reason).await
+    }
+
+    /// Creates a record contributed by the viewer's authority, pending its
+    /// compliance review.
+    pub async fn create_record(&self, ctx: &Ctx, input: RecordInput) -> Result<Record> {
+        self.check_input(ctx, &input)?;
+        let mut w = self.write().await?;
+        let r = self.insert_in(&mut w.tx, ctx, &input, "created").await?;
+        w.tx.commit().await?;
+        Ok(r)
+    }
+
+    /// The originating authority changes a record. `expected_version` must be
+    /// the current one (a stale one is a conflict); the record goes back to
+    /// its compliance review.
+    pub async fn update_record(
+        &self,
+        ctx: &Ctx,
+        id: &str,
+        expected_version: i64,
+        input: RecordInput,
+        reason: &str,
+    ) -> Result<Record> {
+        let current = self.readable(ctx, id).await?;
+        self.require_originator(ctx, &current, WORKERS, "changing a record")?;
+        if reason.trim().is_empty() {
+            return Err(StoreError::invalid("reason", "say why the record changes"));
+        }
+        self.check_input(ctx, &input)?;
+        let mut w = self.write().await?;
+        let r = self
+            .replace_in(&mut w.tx, ctx, id, expected_version, &input, reason)
+            .await?;
+        w.tx.commit().await?;
+        Ok(r)
+    }
+
+    /// The record, if it exists and the viewer may read it; "not found" otherwise.
+    pub(crate) async fn readable(&self, ctx: &Ctx, id: &str) -> Result<Record> {
+        let row = sqlx::query("SELECT * FROM records WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        match row.as_ref().map(record).transpose()? {
+            Some(r) if self.decide_on(ctx, &r.protected, Action::Read).allowed => Ok(r),
+            _ => Err(StoreError::NotFound(format!("record {id}"))),
         }
     }
 
-    /// A page of the records the viewer may read, optionally matching text.
+    pub(crate) fn require_originator(&self, ctx: &Ctx, r: &Record, roles: &[Role], what: &str) -> Result<()> {
+        if ctx.viewer.authority != r.protected.originator {
+            return Err(StoreError::Forbidden(format!(
+                "{what} is for the originating authority ({})",
+                r.protected.originator
+            )));
+        }
+        if !ctx.viewer.roles.any(roles) {
+            let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+            return Err(StoreError::Forbidden(format!(
+                "{what} needs the role {}",
+                names.join(" or ")
+            )));
+        }
+        if r.status == RecordStatus::Deleted {
+            return Err(StoreError::Conflict(format!("record {} was erased", r.id)));
+        }
+        Ok(())
+    }
+
+    /// One record, if the viewer may read it; otherwise the same "not found"
+    /// as for a record that does not exist. Denials are audited too.
+    pub async fn get_record(&self, ctx: &Ctx, id: &str) -> Result<Record> {
+        match self.readable(ctx, id).await {
+            Ok(r) => {
+                self.audit(&ctx.into(), "record.read", id).await?;
+                Ok(r)
+            }
+            Err(StoreError::NotFound(m)) => {
+                self.audit(&ctx.into(), "record.read.refused", id).await?;
+                Err(StoreError::NotFound(m))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A page of the records the viewer may read that match `q`.
     pub async fn list_records(&self, ctx: &Ctx, q: &RecordQuery) -> Result<Vec<Record>> {
         if !(1..=MAX_PAGE).contains(&q.limit) {
             return Err(StoreError::invalid(
@@ -263,7 +624,7 @@ impl Store {
             return Err(StoreError::invalid("offset", "must not be negative"));
         }
         let page: Vec<Record> = self
-            .visible(ctx, q.text.as_deref(), Action::Read)
+            .visible(ctx, q, Action::Read)
             .await?
             .into_iter()
             .skip(q.offset as usize)
@@ -274,23 +635,19 @@ impl Store {
         } else {
             "record.list"
         };
-        let target = format!(
-            "q={:?} -> {}",
-            q.text.as_deref().unwrap_or(""),
-            id_list(&page)
-        );
+        let target = format!("q={:?} -> {}", q.text.as_deref().unwrap_or(""), id_list(&page));
         self.audit(&ctx.into(), action, target).await?;
         Ok(page)
     }
 
-    /// How many records the viewer may read (optionally matching text): the
-    /// count of exactly what [`Store::list_records`] would page through.
-    pub async fn count_records(&self, ctx: &Ctx, text: Option<&str>) -> Result<i64> {
-        let n = self.visible(ctx, text, Action::Read).await?.len() as i64;
+    /// How many records the viewer may read that match `q`: the count of
+    /// exactly what [`Store::list_records`] pages through.
+    pub async fn count_records(&self, ctx: &Ctx, q: &RecordQuery) -> Result<i64> {
+        let n = self.visible(ctx, q, Action::Read).await?.len() as i64;
         self.audit(
             &ctx.into(),
             "record.count",
-            format!("q={:?} -> {n}", text.unwrap_or("")),
+            format!("q={:?} -> {n}", q.text.as_deref().unwrap_or("")),
         )
         .await?;
         Ok(n)
@@ -298,51 +655,84 @@ impl Store {
 
     /// The records the viewer may pass on (read, and dissemination allows).
     pub async fn export_records(&self, ctx: &Ctx) -> Result<Vec<Record>> {
-        let out = self.visible(ctx, None, Action::Disseminate).await?;
-        self.audit(&ctx.into(), "record.export", id_list(&out))
-            .await?;
+        let out = self.visible(ctx, &RecordQuery::default(), Action::Disseminate).await?;
+        self.audit(&ctx.into(), "record.export", id_list(&out)).await?;
         Ok(out)
     }
 
-    /// A supervisor of the originating authority approves the record, or
-    /// returns it with reasons. `expected_version` guards against a decision
-    /// on a record that changed meanwhile.
+    /// A record's versions, newest last. Snapshots above the viewer's
+    /// clearance are withheld.
+    pub async fn history(&self, ctx: &Ctx, id: &str) -> Result<Vec<Version>> {
+        self.readable(ctx, id).await?;
+        let rows = sqlx::query("SELECT * FROM record_versions WHERE record_id = $1 ORDER BY version")
+            .bind(id)
+            .fetch_all(self.pool())
+            .await?;
+        let mut out = Vec::new();
+        for row in &rows {
+            let classification: i64 = row.try_get("classification")?;
+            let snapshot: String = row.try_get("snapshot")?;
+            let visible = classification <= ctx.viewer.clearance.rank() && snapshot != "{}";
+            out.push(Version {
+                version: row.try_get("version")?,
+                at: row.try_get("at")?,
+                author: row.try_get("author")?,
+                authority: row.try_get("authority")?,
+                action: row.try_get("action")?,
+                reason: row.try_get("reason")?,
+                snapshot: visible.then_some(snapshot),
+            });
+        }
+        self.audit(&ctx.into(), "record.history", id).await?;
+        Ok(out)
+    }
+
+    /// A supervisor of the originating authority approves the record against
+    /// the checklist, or returns it with reasons.
     pub async fn decide_compliance(
         &self,
         ctx: &Ctx,
         id: &str,
         approve: bool,
+        checklist: Checklist,
         note: &str,
         expected_version: i64,
     ) -> Result<Record> {
-        let r = self
-            .fetch(id)
-            .await
-            .map_err(|_| StoreError::NotFound(format!("record {id}")))?;
-        if !self.decide_on(ctx, &r.protected, Action::Read).allowed {
-            return Err(StoreError::NotFound(format!("record {id}")));
-        }
+        let r = self.readable(ctx, id).await?;
         let d = self.decide_on(ctx, &r.protected, Action::Approve);
         if !d.allowed {
             return Err(StoreError::Forbidden(d.reason.to_string()));
         }
         if note.trim().is_empty() {
-            return Err(StoreError::invalid(
-                "note",
-                "a compliance decision states its reasons",
-            ));
+            return Err(StoreError::invalid("note", "a compliance decision states its reasons"));
+        }
+        if approve {
+            if let Some(missing) = checklist.missing().first() {
+                return Err(StoreError::invalid(
+                    &format!("checklist.{missing}"),
+                    "every item of the checklist must hold before approval",
+                ));
+            }
         }
         let status = if approve {
             Compliance::Approved
         } else {
             Compliance::Returned
         };
+        let checklist_text = serde_json::json!({
+            "criminal_act_described": checklist.criminal_act_described,
+            "legal_basis_cites_article": checklist.legal_basis_cites_article,
+            "not_on_protected_grounds_alone": checklist.not_on_protected_grounds_alone,
+        })
+        .to_string();
         let mut w = self.write().await?;
         let done = sqlx::query(
-            "UPDATE records SET compliance = $1, compliance_note = $2, version = version + 1, updated_at = $3 WHERE id = $4 AND version = $5",
+            "UPDATE records SET compliance = $1, compliance_note = $2, checklist = $3, version = version + 1, updated_at = $4 \
+             WHERE id = $5 AND version = $6 AND status = 'active'",
         )
         .bind(status.as_str())
         .bind(note)
+        .bind(checklist_text)
         .bind(self.now_text())
         .bind(id)
         .bind(expected_version)
@@ -353,35 +743,20 @@ impl Store {
                 "record {id} is no longer at version {expected_version}"
             )));
         }
-        self.append_in(
-            &mut w.tx,
-            self.draft(&ctx.into(), &format!("record.compliance.{status}"), id),
-        )
-        .await?;
+        let r = self
+            .version_in(&mut w.tx, ctx, id, &format!("compliance.{status}"), note)
+            .await?;
         w.tx.commit().await?;
-        self.fetch(id).await
+        Ok(r)
     }
 
     /// The originating authority lets `to` pass the record on or use it as evidence.
     pub async fn grant_consent(&self, ctx: &Ctx, id: &str, to: &AuthorityId) -> Result<Record> {
-        let r = self.fetch(id).await?;
-        if ctx.viewer.authority != r.protected.originator
-            || !self.decide_on(ctx, &r.protected, Action::Read).allowed
-        {
-            return Err(StoreError::NotFound(format!("record {id}")));
-        }
-        if !ctx.viewer.roles.any(&[Role::Officer, Role::Supervisor]) {
-            return Err(StoreError::Forbidden(
-                "consent is given by an officer or supervisor of the originating authority".into(),
-            ));
-        }
+        let r = self.readable(ctx, id).await?;
+        self.require_originator(ctx, &r, &[Role::Officer, Role::Supervisor], "consent")?;
         let mut consented: BTreeSet<AuthorityId> = r.protected.consented.clone();
         consented.insert(to.clone());
-        let text = consented
-            .iter()
-            .map(AuthorityId::as_str)
-            .collect::<Vec<_>>()
-            .join(",");
+        let text = consented.iter().map(AuthorityId::as_str).collect::<Vec<_>>().join(",");
         let mut w = self.write().await?;
         sqlx::query("UPDATE records SET consented = $1, version = version + 1, updated_at = $2 WHERE id = $3")
             .bind(text)
@@ -389,12 +764,154 @@ impl Store {
             .bind(id)
             .execute(&mut *w.tx)
             .await?;
-        self.append_in(
-            &mut w.tx,
-            self.draft(&ctx.into(), "record.consent", format!("{id} -> {to}")),
+        let r = self
+            .version_in(&mut w.tx, ctx, id, "consent", &format!("consent to {to}"))
+            .await?;
+        w.tx.commit().await?;
+        Ok(r)
+    }
+
+    /// The viewer's authority's records whose review date has come.
+    pub async fn review_queue(&self, ctx: &Ctx) -> Result<Vec<ReviewItem>> {
+        let today = self.clock().today();
+        let grace = self.snapshot().policy.review_grace_days;
+        let rows = sqlx::query("SELECT * FROM records WHERE originator = $1 AND status = 'active' AND review_date <= $2 ORDER BY review_date, id")
+            .bind(ctx.viewer.authority.as_str())
+            .bind(today.to_string())
+            .fetch_all(self.pool())
+            .await?;
+        let mut out = Vec::new();
+        for row in &rows {
+            let r = record(row)?;
+            if !self.decide_on(ctx, &r.protected, Action::Read).allowed {
+                continue;
+            }
+            let due = r.protected.review_date.unwrap_or(today);
+            let overdue_days = (today - due).whole_days();
+            out.push(ReviewItem {
+                record: r,
+                overdue_days,
+                hidden_from_other_states: overdue_days > grace,
+            });
+        }
+        self.audit(
+            &ctx.into(),
+            "record.review.queue",
+            id_list(&out.iter().map(|i| i.record.clone()).collect::<Vec<_>>()),
         )
         .await?;
+        Ok(out)
+    }
+
+    /// Extends a record's review to `new_date`, with a reason.
+    pub async fn extend_review(
+        &self,
+        ctx: &Ctx,
+        id: &str,
+        expected_version: i64,
+        new_date: Date,
+        reason: &str,
+    ) -> Result<Record> {
+        let r = self.readable(ctx, id).await?;
+        self.require_originator(ctx, &r, &[Role::Officer, Role::Supervisor], "a review decision")?;
+        if reason.trim().is_empty() {
+            return Err(StoreError::invalid("reason", "an extension states its reasons"));
+        }
+        if new_date <= self.clock().today() {
+            return Err(StoreError::invalid(
+                "review_date",
+                "the new review date must be after today",
+            ));
+        }
+        let mut w = self.write().await?;
+        let done = sqlx::query("UPDATE records SET review_date = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4 AND status = 'active'")
+            .bind(new_date.to_string())
+            .bind(self.now_text())
+            .bind(id)
+            .bind(expected_version)
+            .execute(&mut *w.tx)
+            .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict(format!(
+                "record {id} is no longer at version {expected_version}"
+            )));
+        }
+        let r = self.version_in(&mut w.tx, ctx, id, "review.extend", reason).await?;
         w.tx.commit().await?;
-        self.fetch(id).await
+        Ok(r)
+    }
+
+    /// Archives a record at review: it stays with the originating authority only.
+    pub async fn archive_record(&self, ctx: &Ctx, id: &str, expected_version: i64, reason: &str) -> Result<Record> {
+        let r = self.readable(ctx, id).await?;
+        self.require_originator(ctx, &r, &[Role::Officer, Role::Supervisor], "a review decision")?;
+        if reason.trim().is_empty() {
+            return Err(StoreError::invalid("reason", "archiving states its reasons"));
+        }
+        let mut w = self.write().await?;
+        let done = sqlx::query("UPDATE records SET status = 'archived', version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3 AND status = 'active'")
+            .bind(self.now_text())
+            .bind(id)
+            .bind(expected_version)
+            .execute(&mut *w.tx)
+            .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict(format!(
+                "record {id} is no longer at version {expected_version}"
+            )));
+        }
+        let r = self.version_in(&mut w.tx, ctx, id, "archive", reason).await?;
+        w.tx.commit().await?;
+        Ok(r)
+    }
+
+    /// Erases a record's personal data by a recorded data-protection
+    /// decision: names, identifiers, relationships and the content of every
+    /// version go; a tombstone (id, originator, dates, the decision) stays.
+    pub async fn erase_record(&self, ctx: &Ctx, id: &str, decision: &str) -> Result<Record> {
+        let r = self.readable(ctx, id).await?;
+        self.require_originator(ctx, &r, &[Role::DataProtectionOfficer], "erasing a record")?;
+        if decision.trim().is_empty() {
+            return Err(StoreError::invalid(
+                "decision",
+                "erasure needs the recorded data-protection decision",
+            ));
+        }
+        let mut w = self.write().await?;
+        self.erase_in(&mut w.tx, ctx, id, decision).await?;
+        w.tx.commit().await?;
+        let row = sqlx::query("SELECT * FROM records WHERE id = $1")
+            .bind(id)
+            .fetch_one(self.pool())
+            .await?;
+        record(&row)
+    }
+
+    pub(crate) async fn erase_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        ctx: &Ctx,
+        id: &str,
+        decision: &str,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE records SET status = 'deleted', title = '[erased]', title_fold = '', body = '{}', evidence = '', \
+             compliance_note = NULL, source_id = NULL, version = version + 1, updated_at = $1 WHERE id = $2",
+        )
+        .bind(self.now_text())
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+        sqlx::query("UPDATE record_versions SET snapshot = '{}' WHERE record_id = $1")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        self.write_index(tx, id, &Facts::default()).await?;
+        sqlx::query("DELETE FROM relationships WHERE from_id = $1 OR to_id = $1")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        self.version_in(tx, ctx, id, "erase", decision).await?;
+        Ok(())
     }
 }

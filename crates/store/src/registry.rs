@@ -5,8 +5,7 @@ use crate::{Actor, Result, Snapshot, Store, StoreError};
 use concord_config::Config;
 use concord_domain::registry::{Article, Names};
 use concord_domain::{
-    Authority, AuthorityId, Body, Instrument, MembershipEvent, Party, Policy, Registry, State,
-    StateCode,
+    Authority, AuthorityId, Body, Instrument, MembershipEvent, Party, Policy, Registry, State, StateCode,
 };
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
@@ -37,9 +36,7 @@ fn names(row: &AnyRow, prefix: &str) -> Result<Names> {
 
 async fn exec(tx: &mut Transaction<'static, Any>, sql: String) -> Result<()> {
     // Only ever called with table names from a constant list.
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut **tx).await?;
     Ok(())
 }
 
@@ -63,32 +60,30 @@ impl Store {
         ] {
             exec(tx, format!("DELETE FROM {table}")).await?;
         }
-        sqlx::query("INSERT INTO organization (id, name_en, name_ru, name_zh, review_grace_days) VALUES (1, $1, $2, $3, $4)")
-            .bind(&r.organization.en)
-            .bind(&r.organization.ru)
-            .bind(&r.organization.zh)
-            .bind(config.policy.review_grace_days)
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO organization (id, name_en, name_ru, name_zh, review_grace_days) VALUES (1, $1, $2, $3, $4)",
+        )
+        .bind(&r.organization.en)
+        .bind(&r.organization.ru)
+        .bind(&r.organization.zh)
+        .bind(config.policy.review_grace_days)
+        .execute(&mut **tx)
+        .await?;
         for s in r.states.values() {
-            sqlx::query(
-                "INSERT INTO states (code, name_en, name_ru, name_zh) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(s.code.as_str())
-            .bind(&s.name.en)
-            .bind(&s.name.ru)
-            .bind(&s.name.zh)
-            .execute(&mut **tx)
-            .await?;
-            for e in &s.membership {
-                sqlx::query(
-                    "INSERT INTO membership_events (state_code, since, status) VALUES ($1, $2, $3)",
-                )
+            sqlx::query("INSERT INTO states (code, name_en, name_ru, name_zh) VALUES ($1, $2, $3, $4)")
                 .bind(s.code.as_str())
-                .bind(e.since.to_string())
-                .bind(e.status.as_str())
+                .bind(&s.name.en)
+                .bind(&s.name.ru)
+                .bind(&s.name.zh)
                 .execute(&mut **tx)
                 .await?;
+            for e in &s.membership {
+                sqlx::query("INSERT INTO membership_events (state_code, since, status) VALUES ($1, $2, $3)")
+                    .bind(s.code.as_str())
+                    .bind(e.since.to_string())
+                    .bind(e.status.as_str())
+                    .execute(&mut **tx)
+                    .await?;
             }
         }
         for a in r.authorities.values() {
@@ -125,13 +120,15 @@ impl Store {
                 .execute(&mut **tx)
                 .await?;
             for (pos, a) in i.articles.iter().enumerate() {
-                sqlx::query("INSERT INTO instrument_articles (instrument_id, position, number, title) VALUES ($1, $2, $3, $4)")
-                    .bind(&i.id)
-                    .bind(pos as i64)
-                    .bind(&a.number)
-                    .bind(&a.title)
-                    .execute(&mut **tx)
-                    .await?;
+                sqlx::query(
+                    "INSERT INTO instrument_articles (instrument_id, position, number, title) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(&i.id)
+                .bind(pos as i64)
+                .bind(&a.number)
+                .bind(&a.title)
+                .execute(&mut **tx)
+                .await?;
             }
             for (pos, p) in i.parties.iter().enumerate() {
                 sqlx::query("INSERT INTO instrument_parties (instrument_id, position, state_code, signed, ratified) VALUES ($1, $2, $3, $4, $5)")
@@ -164,8 +161,7 @@ impl Store {
             r.bodies.len(),
             r.instruments.len()
         );
-        self.append_in(tx, self.draft(actor, "registry.load", target))
-            .await?;
+        self.append_in(tx, self.draft(actor, "registry.load", target)).await?;
         w.tx.commit().await?;
         self.reload_registry().await
     }
@@ -206,10 +202,7 @@ impl Store {
                 s.membership.push(event);
             }
         }
-        for row in sqlx::query("SELECT * FROM authorities")
-            .fetch_all(pool)
-            .await?
-        {
+        for row in sqlx::query("SELECT * FROM authorities").fetch_all(pool).await? {
             let id = AuthorityId::new(row.try_get::<String, _>("id")?);
             let state: Option<String> = row.try_get("state_code")?;
             registry.authorities.insert(
@@ -235,10 +228,7 @@ impl Store {
                 },
             );
         }
-        for row in sqlx::query("SELECT * FROM instruments")
-            .fetch_all(pool)
-            .await?
-        {
+        for row in sqlx::query("SELECT * FROM instruments").fetch_all(pool).await? {
             let id: String = row.try_get("id")?;
             registry.instruments.insert(
                 id.clone(),
@@ -273,19 +263,13 @@ impl Store {
             let party = Party {
                 state: StateCode::new(row.try_get::<String, _>("state_code")?),
                 signed: parse_date("instrument_parties", &row.try_get::<String, _>("signed")?)?,
-                ratified: ratified
-                    .map(|d| parse_date("instrument_parties", &d))
-                    .transpose()?,
+                ratified: ratified.map(|d| parse_date("instrument_parties", &d)).transpose()?,
             };
             if let Some(i) = registry.instruments.get_mut(&id) {
                 i.parties.push(party);
             }
         }
-        *self
-            .inner
-            .snapshot
-            .write()
-            .unwrap_or_else(|e| e.into_inner()) = Arc::new(Snapshot { registry, policy });
+        *self.inner.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(Snapshot { registry, policy });
         Ok(())
     }
 }

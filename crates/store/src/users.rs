@@ -69,10 +69,7 @@ impl Store {
     pub fn viewer(&self, user: &User) -> Result<Viewer> {
         let snap = self.snapshot();
         let authority = snap.registry.authority(&user.authority).ok_or_else(|| {
-            StoreError::invalid(
-                "authority",
-                format!("unknown authority {:?}", user.authority.as_str()),
-            )
+            StoreError::invalid("authority", format!("unknown authority {:?}", user.authority.as_str()))
         })?;
         Ok(Viewer {
             user: user.id.clone(),
@@ -92,10 +89,7 @@ impl Store {
             ));
         }
         if new.display_name.trim().is_empty() || new.display_name.chars().count() > 200 {
-            return Err(StoreError::invalid(
-                "display_name",
-                "must be 1 to 200 characters",
-            ));
+            return Err(StoreError::invalid("display_name", "must be 1 to 200 characters"));
         }
         if self.snapshot().registry.authority(&new.authority).is_none() {
             return Err(StoreError::invalid(
@@ -104,10 +98,7 @@ impl Store {
             ));
         }
         if new.roles.is_empty() {
-            return Err(StoreError::invalid(
-                "roles",
-                "at least one role is required",
-            ));
+            return Err(StoreError::invalid("roles", "at least one role is required"));
         }
         let id = new_id("usr")?;
         let mut w = self.write().await?;
@@ -116,10 +107,7 @@ impl Store {
             .fetch_optional(&mut *w.tx)
             .await?;
         if exists.is_some() {
-            return Err(StoreError::Conflict(format!(
-                "username {:?} is taken",
-                new.username
-            )));
+            return Err(StoreError::Conflict(format!("username {:?} is taken", new.username)));
         }
         sqlx::query(
             "INSERT INTO users (id, username, display_name, authority_id, roles, clearance, password_hash, disabled, created_at) \
@@ -135,10 +123,7 @@ impl Store {
         .bind(self.now_text())
         .execute(&mut *w.tx)
         .await?;
-        let target = format!(
-            "{} ({}, {}, {})",
-            new.username, new.authority, new.roles, new.clearance
-        );
+        let target = format!("{} ({}, {}, {})", new.username, new.authority, new.roles, new.clearance);
         self.append_in(&mut w.tx, self.draft(actor, "user.create", target))
             .await?;
         w.tx.commit().await?;
@@ -189,36 +174,22 @@ impl Store {
 
     /// Changes a user. Disabling, or changing roles, clearance or password,
     /// ends the user's sessions.
-    pub async fn update_user(
-        &self,
-        id: &UserId,
-        update: UserUpdate,
-        actor: &Actor,
-    ) -> Result<User> {
+    pub async fn update_user(&self, id: &UserId, update: UserUpdate, actor: &Actor) -> Result<User> {
         let current = self.user(id).await?;
         if let Some(name) = &update.display_name
             && (name.trim().is_empty() || name.chars().count() > 200)
         {
-            return Err(StoreError::invalid(
-                "display_name",
-                "must be 1 to 200 characters",
-            ));
+            return Err(StoreError::invalid("display_name", "must be 1 to 200 characters"));
         }
         if update.roles.as_ref().is_some_and(Roles::is_empty) {
-            return Err(StoreError::invalid(
-                "roles",
-                "at least one role is required",
-            ));
+            return Err(StoreError::invalid("roles", "at least one role is required"));
         }
         let mut changed = Vec::new();
         let mut w = self.write().await?;
         let roles = update.roles.clone().unwrap_or(current.roles.clone());
         let clearance = update.clearance.unwrap_or(current.clearance);
         let disabled = update.disabled.unwrap_or(current.disabled);
-        let display = update
-            .display_name
-            .clone()
-            .unwrap_or(current.display_name.clone());
+        let display = update.display_name.clone().unwrap_or(current.display_name.clone());
         sqlx::query("UPDATE users SET display_name = $1, roles = $2, clearance = $3, disabled = $4 WHERE id = $5")
             .bind(&display)
             .bind(roles.to_string())
@@ -270,14 +241,16 @@ impl Store {
     ) -> Result<Session> {
         let expires_at = self.clock().now().unix_timestamp() + ttl_seconds;
         let mut w = self.write().await?;
-        sqlx::query("INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(token_hash)
-            .bind(user.as_str())
-            .bind(kind)
-            .bind(self.now_text())
-            .bind(expires_at)
-            .execute(&mut *w.tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash)
+        .bind(user.as_str())
+        .bind(kind)
+        .bind(self.now_text())
+        .bind(expires_at)
+        .execute(&mut *w.tx)
+        .await?;
         w.tx.commit().await?;
         Ok(Session {
             kind: kind.to_owned(),

@@ -32,30 +32,17 @@ fn registry() -> Registry {
     state("DP", &[(date!(2010 - 01 - 01), DialoguePartner)]);
     state(
         "NW",
-        &[
-            (date!(2005 - 01 - 01), Observer),
-            (date!(2030 - 01 - 01), Member),
-        ],
+        &[(date!(2005 - 01 - 01), Observer), (date!(2030 - 01 - 01), Member)],
     );
     state(
         "SU",
-        &[
-            (date!(2001 - 06 - 15), Member),
-            (date!(2026 - 01 - 01), Suspended),
-        ],
+        &[(date!(2001 - 06 - 15), Member), (date!(2026 - 01 - 01), Suspended)],
     );
     state(
         "WD",
-        &[
-            (date!(2001 - 06 - 15), Member),
-            (date!(2020 - 01 - 01), Withdrawn),
-        ],
+        &[(date!(2001 - 06 - 15), Member), (date!(2020 - 01 - 01), Withdrawn)],
     );
-    for (id, st) in [
-        ("aa-police", Some("AA")),
-        ("aa-court", Some("AA")),
-        ("structure", None),
-    ] {
+    for (id, st) in [("aa-police", Some("AA")), ("aa-court", Some("AA")), ("structure", None)] {
         r.authorities.insert(
             id.into(),
             Authority {
@@ -69,12 +56,7 @@ fn registry() -> Registry {
     r
 }
 
-fn viewer(
-    authority: &str,
-    state: Option<&str>,
-    roles: &[Role],
-    clearance: Classification,
-) -> Viewer {
+fn viewer(authority: &str, state: Option<&str>, roles: &[Role], clearance: Classification) -> Viewer {
     Viewer {
         user: UserId::new("u"),
         authority: authority.into(),
@@ -101,6 +83,7 @@ fn item(distribution: Distribution) -> Protected {
         compliance: Compliance::Approved,
         review_date: Some(date!(2027 - 06 - 01)),
         consented: BTreeSet::new(),
+        archived: false,
     }
 }
 
@@ -126,12 +109,7 @@ fn clearance_binds_the_originator_too() {
         check(&own, &it, Action::Read).reason,
         Reason::ClearanceBelowClassification
     );
-    let cleared = viewer(
-        "aa-police",
-        Some("AA"),
-        &[Role::Supervisor],
-        Classification::Secret,
-    );
+    let cleared = viewer("aa-police", Some("AA"), &[Role::Supervisor], Classification::Secret);
     assert!(read(&cleared, &it));
 }
 
@@ -170,10 +148,7 @@ fn all_members_means_members_on_the_day_of_access() {
         &Policy::default(),
         date!(2030 - 01 - 01),
     );
-    assert!(
-        !later.allowed,
-        "past the review grace the record is hidden anyway"
-    );
+    assert!(!later.allowed, "past the review grace the record is hidden anyway");
     let mut fresh = it.clone();
     fresh.review_date = Some(date!(2031 - 01 - 01));
     let later = decide(
@@ -189,9 +164,7 @@ fn all_members_means_members_on_the_day_of_access() {
 
 #[test]
 fn suspended_withdrawn_and_unknown_states_lose_access_even_when_named() {
-    let it = item(Distribution::States(
-        ["SU".into(), "WD".into(), "ZZ".into()].into(),
-    ));
+    let it = item(Distribution::States(["SU".into(), "WD".into(), "ZZ".into()].into()));
     assert_eq!(
         check(&analyst("su-police", Some("SU")), &it, Action::Read).reason,
         Reason::StateNotReceiving(MembershipStatus::Suspended)
@@ -279,10 +252,7 @@ fn an_overdue_review_confines_the_record_to_its_state() {
 fn roles_gate_reading_and_onward_use() {
     let it = item(Distribution::AllMembers);
     let nobody = viewer("bb-police", Some("BB"), &[], Classification::Secret);
-    assert_eq!(
-        check(&nobody, &it, Action::Read).reason,
-        Reason::RoleNotAllowed
-    );
+    assert_eq!(check(&nobody, &it, Action::Read).reason, Reason::RoleNotAllowed);
     let dpo_other = viewer(
         "bb-police",
         Some("BB"),
@@ -298,12 +268,7 @@ fn roles_gate_reading_and_onward_use() {
     );
     assert!(read(&dpo_own, &it));
     assert!(!check(&dpo_own, &it, Action::Disseminate).allowed);
-    let admin = viewer(
-        "bb-police",
-        Some("BB"),
-        &[Role::Administrator],
-        Classification::Secret,
-    );
+    let admin = viewer("bb-police", Some("BB"), &[Role::Administrator], Classification::Secret);
     assert!(read(&admin, &it), "administrators read what rules 1-4 give");
     assert!(!check(&admin, &it, Action::Disseminate).allowed);
     let admin_hidden = item(Distribution::OriginatorOnly);
@@ -317,20 +282,11 @@ fn consent_gates_dissemination_and_evidence() {
     it.handling.use_ = Use::IntelligenceOnly;
     let bb = analyst("bb-police", Some("BB"));
     assert!(read(&bb, &it));
-    assert_eq!(
-        check(&bb, &it, Action::Disseminate).reason,
-        Reason::ConsentRequired
-    );
-    assert_eq!(
-        check(&bb, &it, Action::UseAsEvidence).reason,
-        Reason::IntelligenceOnly
-    );
+    assert_eq!(check(&bb, &it, Action::Disseminate).reason, Reason::ConsentRequired);
+    assert_eq!(check(&bb, &it, Action::UseAsEvidence).reason, Reason::IntelligenceOnly);
     assert!(check(&analyst("aa-police", Some("AA")), &it, Action::Disseminate).allowed);
     it.consented.insert("bb-police".into());
-    assert_eq!(
-        check(&bb, &it, Action::Disseminate).reason,
-        Reason::OriginatorConsented
-    );
+    assert_eq!(check(&bb, &it, Action::Disseminate).reason, Reason::OriginatorConsented);
     assert!(check(&bb, &it, Action::UseAsEvidence).allowed);
     // Consent never widens reading.
     let mut hidden = it.clone();
@@ -341,24 +297,11 @@ fn consent_gates_dissemination_and_evidence() {
 #[test]
 fn only_a_supervisor_of_the_originating_authority_approves() {
     let it = item(Distribution::AllMembers);
-    let own_sup = viewer(
-        "aa-police",
-        Some("AA"),
-        &[Role::Supervisor],
-        Classification::Secret,
-    );
+    let own_sup = viewer("aa-police", Some("AA"), &[Role::Supervisor], Classification::Secret);
     assert!(check(&own_sup, &it, Action::Approve).allowed);
     let own_analyst = analyst("aa-police", Some("AA"));
-    assert_eq!(
-        check(&own_analyst, &it, Action::Approve).reason,
-        Reason::RoleNotAllowed
-    );
-    let other_sup = viewer(
-        "aa-court",
-        Some("AA"),
-        &[Role::Supervisor],
-        Classification::Secret,
-    );
+    assert_eq!(check(&own_analyst, &it, Action::Approve).reason, Reason::RoleNotAllowed);
+    let other_sup = viewer("aa-court", Some("AA"), &[Role::Supervisor], Classification::Secret);
     assert_eq!(
         check(&other_sup, &it, Action::Approve).reason,
         Reason::NotOriginatingAuthority
@@ -370,4 +313,16 @@ fn only_a_supervisor_of_the_originating_authority_approves() {
         Classification::Unclassified,
     );
     assert!(!check(&low, &it, Action::Approve).allowed);
+}
+
+#[test]
+fn an_archived_record_stays_with_its_originating_authority() {
+    let mut it = item(Distribution::AllMembers);
+    it.archived = true;
+    assert!(read(&analyst("aa-police", Some("AA")), &it));
+    assert_eq!(
+        check(&analyst("aa-court", Some("AA")), &it, Action::Read).reason,
+        Reason::Archived
+    );
+    assert!(!read(&analyst("structure", None), &it));
 }

@@ -34,10 +34,7 @@ pub async fn entries(
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::field("limit", "must be between 1 and 1000"));
     }
-    let page = s
-        .store
-        .audit_entries(q.after.unwrap_or(0).max(0), limit)
-        .await?;
+    let page = s.store.audit_entries(q.after.unwrap_or(0).max(0), limit).await?;
     let snap = s.store.snapshot();
     let visible = |authority: &str| match &caller.viewer.state {
         None => true,
@@ -78,10 +75,7 @@ pub async fn entries(
 #[utoipa::path(post, path = "/api/v1/audit/verify", tag = "audit",
     responses((status = 200, body = AuditVerifyView), (status = 403, body = ErrorBody)),
     security(("bearer" = []), ("cookie" = [])))]
-pub async fn verify(
-    State(s): State<AppState>,
-    caller: Caller,
-) -> Result<Json<AuditVerifyView>, ApiError> {
+pub async fn verify(State(s): State<AppState>, caller: Caller) -> Result<Json<AuditVerifyView>, ApiError> {
     caller.require(
         &[Role::DataProtectionOfficer, Role::Administrator],
         "verifying the audit log",
@@ -108,11 +102,7 @@ pub async fn verify(
         Err(e) => return Err(e.into()),
     };
     s.store
-        .audit(
-            &caller.actor(),
-            "audit.verify",
-            if view.ok { "ok" } else { "tampered" },
-        )
+        .audit(&caller.actor(), "audit.verify", if view.ok { "ok" } else { "tampered" })
         .await?;
     Ok(Json(view))
 }

@@ -13,10 +13,7 @@ use concord_store::Actor;
 /// Logs in: returns a bearer token and sets the session cookie.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn login(
-    State(s): State<AppState>,
-    Json(req): Json<LoginRequest>,
-) -> Result<impl IntoResponse, ApiError> {
+pub async fn login(State(s): State<AppState>, Json(req): Json<LoginRequest>) -> Result<impl IntoResponse, ApiError> {
     let found = s.store.user_for_login(&req.username).await?;
     // Hash even for an unknown user so that timing does not tell names apart.
     let (user, ok) = match found {
@@ -47,26 +44,16 @@ pub async fn login(
     };
     let (token, hash) = new_token()?;
     let ttl = s.settings.session_ttl_seconds;
-    let session = s
-        .store
-        .create_session(&user.id, &hash, "login", ttl)
-        .await?;
+    let session = s.store.create_session(&user.id, &hash, "login", ttl).await?;
     let viewer = s.store.viewer(&user)?;
     let actor = Actor {
         id: user.id.to_string(),
         authority: user.authority.to_string(),
         purpose: "login".into(),
     };
-    s.store
-        .audit(&actor, "auth.login", user.username.clone())
-        .await?;
-    let secure = if s.settings.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
-    let cookie =
-        format!("{COOKIE_NAME}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={ttl}{secure}");
+    s.store.audit(&actor, "auth.login", user.username.clone()).await?;
+    let secure = if s.settings.secure_cookies { "; Secure" } else { "" };
+    let cookie = format!("{COOKIE_NAME}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={ttl}{secure}");
     let body = LoginResponse {
         token,
         expires_at: session.expires_at,
@@ -78,10 +65,7 @@ pub async fn login(
 /// Ends the session used for this request.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses((status = 204), (status = 401, body = ErrorBody)),
     security(("bearer" = []), ("cookie" = [])))]
-pub async fn logout(
-    State(s): State<AppState>,
-    caller: Caller,
-) -> Result<impl IntoResponse, ApiError> {
+pub async fn logout(State(s): State<AppState>, caller: Caller) -> Result<impl IntoResponse, ApiError> {
     s.store.delete_session(&caller.token_hash).await?;
     s.store
         .audit(&caller.actor(), "auth.logout", caller.user.username.clone())

@@ -4,6 +4,7 @@ mod audit;
 mod auth;
 mod records;
 mod registry;
+mod requests;
 mod users;
 
 use crate::AppState;
@@ -32,7 +33,15 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(records::list, records::create))
         .routes(routes!(records::count))
         .routes(routes!(records::export))
-        .routes(routes!(records::get_one))
+        .routes(routes!(records::get_one, records::update))
+        .routes(routes!(records::history))
+        .routes(routes!(records::review_queue))
+        .routes(routes!(records::review))
+        .routes(routes!(records::erase))
+        .routes(routes!(records::relate))
+        .routes(routes!(records::relationships))
+        .routes(routes!(requests::register, requests::list))
+        .routes(routes!(requests::decide))
         .routes(routes!(records::compliance))
         .routes(routes!(audit::entries))
         .routes(routes!(audit::verify))
@@ -43,10 +52,7 @@ pub fn api() -> OpenApiRouter<AppState> {
 /// The OpenAPI document, the landing page and the JSON 404.
 pub fn meta(doc: Arc<utoipa::openapi::OpenApi>) -> Router<AppState> {
     Router::new()
-        .route(
-            "/openapi.json",
-            get(move || async move { Json(doc.as_ref().clone()) }),
-        )
+        .route("/openapi.json", get(move || async move { Json(doc.as_ref().clone()) }))
         .route("/", get(landing))
         .fallback(|| async { ApiError::new(Code::NotFound, "no such endpoint").into_response() })
 }

@@ -80,10 +80,7 @@ fn state_of(s: &AppState, authority: &AuthorityId) -> Option<StateCode> {
 #[utoipa::path(get, path = "/api/v1/users", tag = "users",
     responses((status = 200, body = [UserView]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = []), ("cookie" = [])))]
-pub async fn list(
-    State(s): State<AppState>,
-    caller: Caller,
-) -> Result<axum::Json<Vec<UserView>>, ApiError> {
+pub async fn list(State(s): State<AppState>, caller: Caller) -> Result<axum::Json<Vec<UserView>>, ApiError> {
     caller.require(&[Role::Administrator], "listing users")?;
     let users = s.store.users().await?;
     let views: Vec<UserView> = users
@@ -92,9 +89,7 @@ pub async fn list(
         .map(|u| user_view(u, state_of(&s, &u.authority).as_ref()))
         .collect();
     let names: Vec<&str> = views.iter().map(|u| u.username.as_str()).collect();
-    s.store
-        .audit(&caller.actor(), "user.list", names.join(","))
-        .await?;
+    s.store.audit(&caller.actor(), "user.list", names.join(",")).await?;
     Ok(axum::Json(views))
 }
 
@@ -176,8 +171,5 @@ pub async fn update(
         },
     };
     let user = s.store.update_user(&id, update, &caller.actor()).await?;
-    Ok(axum::Json(user_view(
-        &user,
-        state_of(&s, &user.authority).as_ref(),
-    )))
+    Ok(axum::Json(user_view(&user, state_of(&s, &user.authority).as_ref())))
 }

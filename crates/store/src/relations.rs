@@ -1,0 +1,130 @@
+//! Typed relationships between records. A relationship is seen only by
+//! those who may read both of its records.
+
+use crate::{Ctx, Result, Store, StoreError, new_id};
+use concord_domain::{RelationKind, Role};
+use sqlx::Row;
+use time::Date;
+
+/// A relationship between two records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Relationship {
+    pub id: String,
+    /// The subject: the member, the leader, the financer.
+    pub from: String,
+    /// The object: the organization led, financed, joined.
+    pub to: String,
+    pub kind: RelationKind,
+    pub since: Option<Date>,
+    pub until: Option<Date>,
+    /// Where the link is known from.
+    pub source: String,
+    /// The authority that recorded it.
+    pub originator: String,
+}
+
+impl Store {
+    /// Records a relationship between two records the viewer may read.
+    pub async fn relate(
+        &self,
+        ctx: &Ctx,
+        from: &str,
+        to: &str,
+        kind: RelationKind,
+        since: Option<Date>,
+        until: Option<Date>,
+        source: &str,
+    ) -> Result<Relationship> {
+        if !ctx.viewer.roles.any(&[Role::Analyst, Role::Officer, Role::Supervisor]) {
+            return Err(StoreError::Forbidden(
+                "recording relationships needs the analyst, officer or supervisor role".into(),
+            ));
+        }
+        if from == to {
+            return Err(StoreError::invalid("to", "a record cannot be related to itself"));
+        }
+        self.readable(ctx, from)
+            .await
+            .map_err(|_| StoreError::invalid("from", format!("no record {from} you may read")))?;
+        self.readable(ctx, to)
+            .await
+            .map_err(|_| StoreError::invalid("to", format!("no record {to} you may read")))?;
+        if let (Some(s), Some(u)) = (since, until) {
+            if u < s {
+                return Err(StoreError::invalid("until", "ends before it starts"));
+            }
+        }
+        if source.trim().is_empty() {
+            return Err(StoreError::invalid(
+                "source",
+                "say where the relationship is known from",
+            ));
+        }
+        let rel = Relationship {
+            id: new_id("rel")?,
+            from: from.into(),
+            to: to.into(),
+            kind,
+            since,
+            until,
+            source: source.into(),
+            originator: ctx.viewer.authority.to_string(),
+        };
+        let mut w = self.write().await?;
+        sqlx::query("INSERT INTO relationships (id, from_id, to_id, kind, since, until, source, originator, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+            .bind(&rel.id)
+            .bind(from)
+            .bind(to)
+            .bind(kind.as_str())
+            .bind(since.map(|d| d.to_string()))
+            .bind(until.map(|d| d.to_string()))
+            .bind(source)
+            .bind(&rel.originator)
+            .bind(self.now_text())
+            .execute(&mut *w.tx)
+            .await?;
+        self.append_in(
+            &mut w.tx,
+            self.draft(&ctx.into(), "relationship.create", format!("{from} {kind} {to}")),
+        )
+        .await?;
+        w.tx.commit().await?;
+        Ok(rel)
+    }
+
+    /// The relationships of a record that the viewer may see (both ends readable).
+    pub async fn relationships(&self, ctx: &Ctx, id: &str) -> Result<Vec<Relationship>> {
+        self.readable(ctx, id).await?;
+        let rows = sqlx::query("SELECT * FROM relationships WHERE from_id = $1 OR to_id = $1 ORDER BY created_at, id")
+            .bind(id)
+            .fetch_all(self.pool())
+            .await?;
+        let mut out = Vec::new();
+        for row in &rows {
+            let from: String = row.try_get("from_id")?;
+            let to: String = row.try_get("to_id")?;
+            let other = if from == id { &to } else { &from };
+            if self.readable(ctx, other).await.is_err() {
+                continue;
+            }
+            let since: Option<String> = row.try_get("since")?;
+            let until: Option<String> = row.try_get("until")?;
+            out.push(Relationship {
+                id: row.try_get("id")?,
+                kind: crate::registry::parse("relationships", &row.try_get::<String, _>("kind")?)?,
+                since: since
+                    .map(|d| crate::registry::parse_date("relationships", &d))
+                    .transpose()?,
+                until: until
+                    .map(|d| crate::registry::parse_date("relationships", &d))
+                    .transpose()?,
+                source: row.try_get("source")?,
+                originator: row.try_get("originator")?,
+                from,
+                to,
+            });
+        }
+        self.audit(&ctx.into(), "relationship.read", id).await?;
+        Ok(out)
+    }
+}
