@@ -120,6 +120,14 @@ pub struct Fixture {
     pub backend: Backend,
 }
 
+impl Fixture {
+    /// Today, by the fixture's clock.
+    pub fn clock_today(&self) -> time::Date {
+        use concord_domain::Clock;
+        self.clock.today()
+    }
+}
+
 /// A context for a viewer of `authority` (its state looked up in the
 /// registry), without a stored user.
 pub fn ctx(store: &Store, user: &str, authority: &str, roles: Roles, clearance: Classification) -> Ctx {

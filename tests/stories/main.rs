@@ -3,5 +3,6 @@
 mod access;
 mod audit;
 mod http;
+mod records;
 mod registry;
 mod users;

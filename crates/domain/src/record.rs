@@ -161,10 +161,10 @@ impl FromStr for PartialDate {
         }
         if let Some(m) = month {
             let m = time::Month::try_from(m).map_err(|_| err())?;
-            if let Some(d) = day {
-                if d == 0 || d > m.length(year) {
-                    return Err(err());
-                }
+            if let Some(d) = day
+                && (d == 0 || d > m.length(year))
+            {
+                return Err(err());
             }
         }
         Ok(PartialDate { year, month, day })
@@ -311,13 +311,13 @@ pub fn validate(
         if id.scheme.trim().is_empty() {
             errors.push(FieldError::new(format!("identifiers[{i}].scheme"), "must not be empty"));
         }
-        if let Some(s) = &id.state {
-            if !registry.states.contains_key(s) {
-                errors.push(FieldError::new(
-                    format!("identifiers[{i}].state"),
-                    format!("unknown state {:?}", s.as_str()),
-                ));
-            }
+        if let Some(s) = &id.state
+            && !registry.states.contains_key(s)
+        {
+            errors.push(FieldError::new(
+                format!("identifiers[{i}].state"),
+                format!("unknown state {:?}", s.as_str()),
+            ));
         }
     }
     for (i, s) in facts.nationalities.iter().enumerate() {
@@ -340,13 +340,13 @@ pub fn validate(
         match &facts.event {
             None => errors.push(FieldError::new("event", "an event needs its date")),
             Some(e) => {
-                if let Some((lat, lon)) = e.coordinates {
-                    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
-                        errors.push(FieldError::new(
-                            "event.coordinates",
-                            "latitude must be within ±90 and longitude within ±180",
-                        ));
-                    }
+                if let Some((lat, lon)) = e.coordinates
+                    && (!(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon))
+                {
+                    errors.push(FieldError::new(
+                        "event.coordinates",
+                        "latitude must be within ±90 and longitude within ±180",
+                    ));
                 }
             }
         }

@@ -148,15 +148,15 @@ pub fn facts_from_dto(dto: &FactsDto) -> Result<Facts, Vec<FieldError>> {
         .as_deref()
         .and_then(|d| parse_date(&mut e, "founded".into(), d));
     facts.places = dto.places.clone();
-    if let Some(ev) = &dto.event {
-        if let Some(date) = parse_date(&mut e, "event.date".into(), &ev.date) {
-            facts.event = Some(EventFacts {
-                date,
-                place: ev.place.clone(),
-                coordinates: ev.coordinates.map(|[a, b]| (a, b)),
-                attributed_to: ev.attributed_to.clone(),
-            });
-        }
+    if let Some(ev) = &dto.event
+        && let Some(date) = parse_date(&mut e, "event.date".into(), &ev.date)
+    {
+        facts.event = Some(EventFacts {
+            date,
+            place: ev.place.clone(),
+            coordinates: ev.coordinates.map(|[a, b]| (a, b)),
+            attributed_to: ev.attributed_to.clone(),
+        });
     }
     if e.is_empty() { Ok(facts) } else { Err(e) }
 }

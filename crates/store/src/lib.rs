@@ -34,7 +34,7 @@ use time::format_description::well_known::Rfc3339;
 
 pub use audit::AuditPage;
 pub use records::{Record, RecordInput, RecordQuery, ReviewItem, Version};
-pub use relations::Relationship;
+pub use relations::{Link, Relationship};
 pub use requests::{ANSWER_DAYS, RequestKind, RequestStatus, SubjectRequest};
 pub use users::{NewUser, Session, UserUpdate};
 

@@ -171,7 +171,8 @@ pub(crate) fn record(row: &AnyRow) -> Result<Record> {
                 .filter(|s| !s.is_empty())
                 .map(AuthorityId::from)
                 .collect(),
-            archived: status == RecordStatus::Archived,
+            // Archived and erased records stay with the originating authority.
+            archived: status != RecordStatus::Active,
         },
         status,
         compliance_note: row.try_get("compliance_note")?,
@@ -706,13 +707,11 @@ impl Store {
         if note.trim().is_empty() {
             return Err(StoreError::invalid("note", "a compliance decision states its reasons"));
         }
-        if approve {
-            if let Some(missing) = checklist.missing().first() {
-                return Err(StoreError::invalid(
-                    &format!("checklist.{missing}"),
-                    "every item of the checklist must hold before approval",
-                ));
-            }
+        if approve && let Some(missing) = checklist.missing().first() {
+            return Err(StoreError::invalid(
+                &format!("checklist.{missing}"),
+                "every item of the checklist must hold before approval",
+            ));
         }
         let status = if approve {
             Compliance::Approved

@@ -23,18 +23,29 @@ pub struct Relationship {
     pub originator: String,
 }
 
+/// A relationship to record.
+#[derive(Debug, Clone, Copy)]
+pub struct Link<'a> {
+    pub from: &'a str,
+    pub to: &'a str,
+    pub kind: RelationKind,
+    pub since: Option<Date>,
+    pub until: Option<Date>,
+    /// Where the link is known from.
+    pub source: &'a str,
+}
+
 impl Store {
     /// Records a relationship between two records the viewer may read.
-    pub async fn relate(
-        &self,
-        ctx: &Ctx,
-        from: &str,
-        to: &str,
-        kind: RelationKind,
-        since: Option<Date>,
-        until: Option<Date>,
-        source: &str,
-    ) -> Result<Relationship> {
+    pub async fn relate(&self, ctx: &Ctx, link: Link<'_>) -> Result<Relationship> {
+        let Link {
+            from,
+            to,
+            kind,
+            since,
+            until,
+            source,
+        } = link;
         if !ctx.viewer.roles.any(&[Role::Analyst, Role::Officer, Role::Supervisor]) {
             return Err(StoreError::Forbidden(
                 "recording relationships needs the analyst, officer or supervisor role".into(),
@@ -49,10 +60,10 @@ impl Store {
         self.readable(ctx, to)
             .await
             .map_err(|_| StoreError::invalid("to", format!("no record {to} you may read")))?;
-        if let (Some(s), Some(u)) = (since, until) {
-            if u < s {
-                return Err(StoreError::invalid("until", "ends before it starts"));
-            }
+        if let (Some(s), Some(u)) = (since, until)
+            && u < s
+        {
+            return Err(StoreError::invalid("until", "ends before it starts"));
         }
         if source.trim().is_empty() {
             return Err(StoreError::invalid(

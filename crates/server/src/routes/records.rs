@@ -401,7 +401,17 @@ pub async fn relate(
     let until = req.until.as_deref().map(|d| date("until", d)).transpose()?;
     let r = s
         .store
-        .relate(&caller.ctx(), &req.from, &req.to, kind, since, until, &req.source)
+        .relate(
+            &caller.ctx(),
+            concord_store::Link {
+                from: &req.from,
+                to: &req.to,
+                kind,
+                since,
+                until,
+                source: &req.source,
+            },
+        )
         .await?;
     Ok((StatusCode::CREATED, axum::Json(relationship_view(&r))))
 }
