@@ -18,6 +18,7 @@
 
 mod audit;
 pub mod codec;
+mod import;
 mod migrate;
 mod records;
 mod registry;
@@ -33,6 +34,7 @@ use std::sync::{Arc, Once, RwLock};
 use time::format_description::well_known::Rfc3339;
 
 pub use audit::AuditPage;
+pub use import::{ImportError, ImportFailure, ImportItem, ImportReport};
 pub use records::{Record, RecordInput, RecordQuery, ReviewItem, Version};
 pub use relations::{Link, Relationship};
 pub use requests::{ANSWER_DAYS, RequestKind, RequestStatus, SubjectRequest};

@@ -323,7 +323,7 @@ impl Store {
             .collect())
     }
 
-    fn check_input(&self, ctx: &Ctx, input: &RecordInput) -> Result<()> {
+    pub(crate) fn check_input(&self, ctx: &Ctx, input: &RecordInput) -> Result<()> {
         let v = &ctx.viewer;
         if !v.roles.any(WORKERS) {
             return Err(StoreError::Forbidden(

@@ -1,0 +1,32 @@
+//! Exchange formats, read into [`concord_store::ImportItem`]s and written
+//! from [`concord_store::Record`]s: FollowTheMoney entities as JSON lines
+//! ([`ftm`]), CSV with a documented header ([`csv`]), and the UN Security
+//! Council consolidated list XML ([`unsc`], import only).
+//!
+//! Architecture invariant: parsing and writing only; the store decides what
+//! is written and who may read what.
+
+pub mod csv;
+pub mod ftm;
+pub mod unsc;
+
+use concord_domain::{HandlingCode, LegalBasis};
+use time::Date;
+
+/// What the importing command supplies for every record of a file.
+#[derive(Debug, Clone)]
+pub struct ImportDefaults {
+    /// The legal basis the records rest on.
+    pub legal_basis: LegalBasis,
+    /// Their handling code.
+    pub handling: HandlingCode,
+    /// Their review date.
+    pub review_date: Date,
+    /// The evidence summary for records whose file gives none.
+    pub evidence: Option<String>,
+}
+
+/// Splits a list written in one cell: `a; b; c`.
+pub(crate) fn split_list(cell: &str) -> impl Iterator<Item = &str> {
+    cell.split(';').map(str::trim).filter(|s| !s.is_empty())
+}
