@@ -3,6 +3,7 @@
 
 mod bench;
 mod demo;
+mod exchange;
 mod node;
 
 use anyhow::{Context, Result, bail};
@@ -93,6 +94,38 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Import a file of records (FtM JSON lines, CSV, UN consolidated list
+    /// XML) as a user's authority: all of it or nothing; re-importing updates.
+    Import(exchange::ImportArgs),
+    /// Export the records a user may pass on (FtM JSON lines or CSV).
+    Export {
+        #[command(flatten)]
+        node: NodeArgs,
+        /// ftm or csv.
+        format: exchange::ExportFormat,
+        /// The exporting user: the access model decides what they may pass on.
+        #[arg(long)]
+        user: String,
+        /// Where to write.
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// Write deterministic synthetic persons and organizations of every
+    /// member state as FtM JSON lines, with ground truth for screening.
+    Generate {
+        #[arg(long, default_value_t = 1000)]
+        persons: u64,
+        #[arg(long, default_value_t = 50)]
+        orgs: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The FtM file to write.
+        #[arg(long, short)]
+        output: PathBuf,
+        /// Also write the query variants of each record (JSON lines).
+        #[arg(long)]
+        truth: Option<PathBuf>,
     },
     /// Measurements whose figures go into BENCHMARKS.md.
     Bench {
@@ -302,6 +335,26 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             }
         }
         Command::Bench { command } => bench::run(command).await?,
+        Command::Import(args) => return exchange::import(args).await,
+        Command::Export {
+            node,
+            format,
+            user,
+            output,
+        } => exchange::export(&node, format, &user, &output).await?,
+        Command::Generate {
+            persons,
+            orgs,
+            seed,
+            output,
+            truth,
+        } => {
+            exchange::generate(persons, orgs, seed, &output, truth.as_deref(), false)?;
+            println!(
+                "wrote {persons} persons and {orgs} organizations to {}",
+                output.display()
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -17,8 +17,20 @@ use std::collections::HashMap;
 use std::io::{Read, Write};
 
 /// The columns, in the order [`write`] uses.
-pub const HEADER: [&str; 12] =
-    ["id", "kind", "name", "aliases", "birth_dates", "nationalities", "gender", "passports", "national_ids", "places", "founded", "notes"];
+pub const HEADER: [&str; 12] = [
+    "id",
+    "kind",
+    "name",
+    "aliases",
+    "birth_dates",
+    "nationalities",
+    "gender",
+    "passports",
+    "national_ids",
+    "places",
+    "founded",
+    "notes",
+];
 const REQUIRED: [&str; 3] = ["id", "kind", "name"];
 
 /// Reads CSV rows into import items. Line numbers count the header as line 1.
@@ -28,7 +40,10 @@ pub fn read<'a, R: Read + 'a>(
 ) -> Box<dyn Iterator<Item = Result<(u64, ImportItem), ImportError>> + 'a> {
     let mut reader = ::csv::ReaderBuilder::new().flexible(false).from_reader(input);
     let header: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(|c| c.trim().trim_start_matches('\u{feff}').to_owned()).collect(),
+        Ok(h) => h
+            .iter()
+            .map(|c| c.trim().trim_start_matches('\u{feff}').to_owned())
+            .collect(),
         Err(e) => return Box::new(std::iter::once(Err(ImportError::new(1, "header", csv_message(&e))))),
     };
     if let Some(unknown) = header.iter().find(|c| !HEADER.contains(&c.as_str())) {
@@ -36,13 +51,23 @@ pub fn read<'a, R: Read + 'a>(
         return Box::new(std::iter::once(Err(ImportError::new(1, unknown.clone(), msg))));
     }
     if let Some(missing) = REQUIRED.iter().find(|c| !header.iter().any(|h| h == *c)) {
-        return Box::new(std::iter::once(Err(ImportError::new(1, *missing, "required column is missing"))));
+        return Box::new(std::iter::once(Err(ImportError::new(
+            1,
+            *missing,
+            "required column is missing",
+        ))));
     }
     let index: HashMap<String, usize> = header.iter().enumerate().map(|(i, c)| (c.clone(), i)).collect();
     Box::new(reader.into_records().map(move |row| {
         let row = row.map_err(|e| ImportError::new(e.position().map_or(0, |p| p.line()), "row", csv_message(&e)))?;
         let line = row.position().map_or(0, |p| p.line());
-        let cell = |c: &str| index.get(c).and_then(|i| row.get(*i)).map(|v| v.trim().to_owned()).unwrap_or_default();
+        let cell = |c: &str| {
+            index
+                .get(c)
+                .and_then(|i| row.get(*i))
+                .map(|v| v.trim().to_owned())
+                .unwrap_or_default()
+        };
         parse_row(line, &cell, defaults).map(|item| (line, item))
     }))
 }
@@ -50,22 +75,31 @@ pub fn read<'a, R: Read + 'a>(
 fn csv_message(e: &::csv::Error) -> String {
     match e.kind() {
         ::csv::ErrorKind::Utf8 { .. } => "not valid UTF-8".into(),
-        ::csv::ErrorKind::UnequalLengths { expected_len, len, .. } => format!("{len} cells where the header has {expected_len}"),
+        ::csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("{len} cells where the header has {expected_len}")
+        }
         _ => e.to_string(),
     }
 }
 
 fn date(line: u64, field: &str, text: &str) -> Result<PartialDate, ImportError> {
-    text.parse().map_err(|e: concord_domain::record::DateError| ImportError::new(line, field, e.to_string()))
+    text.parse()
+        .map_err(|e: concord_domain::record::DateError| ImportError::new(line, field, e.to_string()))
 }
 
 fn identifiers(cell: &str, scheme: &str) -> Vec<Identifier> {
     split_list(cell)
         .map(|v| match v.split_once(':') {
-            Some((cc, num)) if cc.len() == 2 && cc.chars().all(|c| c.is_ascii_alphabetic()) => {
-                Identifier { scheme: scheme.into(), value: num.trim().into(), state: Some(StateCode::new(cc.to_uppercase())) }
-            }
-            _ => Identifier { scheme: scheme.into(), value: v.into(), state: None },
+            Some((cc, num)) if cc.len() == 2 && cc.chars().all(|c| c.is_ascii_alphabetic()) => Identifier {
+                scheme: scheme.into(),
+                value: num.trim().into(),
+                state: Some(StateCode::new(cc.to_uppercase())),
+            },
+            _ => Identifier {
+                scheme: scheme.into(),
+                value: v.into(),
+                state: None,
+            },
         })
         .collect()
 }
@@ -76,7 +110,10 @@ fn parse_row(line: u64, cell: &dyn Fn(&str) -> String, d: &ImportDefaults) -> Re
     if id.is_empty() {
         return Err(ImportError::new(line, "id", "required"));
     }
-    let kind: RecordKind = cell("kind").as_str().parse().map_err(|e: concord_domain::ParseError| ImportError::new(line, "kind", e.to_string()))?;
+    let kind: RecordKind = cell("kind")
+        .as_str()
+        .parse()
+        .map_err(|e: concord_domain::ParseError| ImportError::new(line, "kind", e.to_string()))?;
     if !matches!(kind, RecordKind::Person | RecordKind::Organization) {
         return Err(ImportError::new(line, "kind", "person or organization"));
     }
@@ -86,21 +123,39 @@ fn parse_row(line: u64, cell: &dyn Fn(&str) -> String, d: &ImportDefaults) -> Re
         return Err(ImportError::new(line, "name", "required"));
     }
     let mut facts = Facts::default();
-    facts.names.push(Name { full: name.into(), script: Script::detect(name), lang: None, kind: NameKind::Primary });
+    facts.names.push(Name {
+        full: name.into(),
+        script: Script::detect(name),
+        lang: None,
+        kind: NameKind::Primary,
+    });
     for a in split_list(&cell("aliases")) {
-        facts.names.push(Name { full: a.into(), script: Script::detect(a), lang: None, kind: NameKind::Alias });
+        facts.names.push(Name {
+            full: a.into(),
+            script: Script::detect(a),
+            lang: None,
+            kind: NameKind::Alias,
+        });
     }
     for (i, b) in split_list(&cell("birth_dates")).enumerate() {
         facts.birth_dates.push(date(line, &format!("birth_dates[{i}]"), b)?);
     }
-    facts.nationalities = split_list(&cell("nationalities")).map(|c| StateCode::new(c.to_uppercase())).collect();
+    facts.nationalities = split_list(&cell("nationalities"))
+        .map(|c| StateCode::new(c.to_uppercase()))
+        .collect();
     let gender = cell("gender");
     let gender = gender.as_str();
     if !gender.is_empty() {
-        facts.gender = Some(gender.parse::<Gender>().map_err(|e| ImportError::new(line, "gender", e.to_string()))?);
+        facts.gender = Some(
+            gender
+                .parse::<Gender>()
+                .map_err(|e| ImportError::new(line, "gender", e.to_string()))?,
+        );
     }
     facts.identifiers = identifiers(&cell("passports"), "passport");
-    facts.identifiers.extend(identifiers(&cell("national_ids"), "national-id"));
+    facts
+        .identifiers
+        .extend(identifiers(&cell("national_ids"), "national-id"));
     facts.places = split_list(&cell("places")).map(str::to_owned).collect();
     let founded = cell("founded");
     let founded = founded.as_str();
@@ -109,8 +164,12 @@ fn parse_row(line: u64, cell: &dyn Fn(&str) -> String, d: &ImportDefaults) -> Re
     }
     let notes = cell("notes");
     let notes = notes.as_str();
-    let evidence = if notes.is_empty() { d.evidence.clone() } else { Some(notes.to_owned()) }
-        .ok_or_else(|| ImportError::new(line, "notes", "no evidence summary: fill `notes` or give --evidence"))?;
+    let evidence = if notes.is_empty() {
+        d.evidence.clone()
+    } else {
+        Some(notes.to_owned())
+    }
+    .ok_or_else(|| ImportError::new(line, "notes", "no evidence summary: fill `notes` or give --evidence"))?;
     Ok(ImportItem::Record(RecordInput {
         kind,
         facts,
@@ -126,17 +185,23 @@ fn parse_row(line: u64, cell: &dyn Fn(&str) -> String, d: &ImportDefaults) -> Re
 pub fn write<W: Write>(out: W, records: &[Record]) -> Result<(), ::csv::Error> {
     let mut w = ::csv::Writer::from_writer(out);
     w.write_record(HEADER)?;
-    for r in records.iter().filter(|r| matches!(r.kind, RecordKind::Person | RecordKind::Organization)) {
+    for r in records
+        .iter()
+        .filter(|r| matches!(r.kind, RecordKind::Person | RecordKind::Organization))
+    {
         let join = |v: Vec<String>| v.join("; ");
         let ids = |scheme: &str| {
-            join(r.facts.identifiers
-                .iter()
-                .filter(|i| i.scheme == scheme)
-                .map(|i| match &i.state {
-                    Some(s) => format!("{s}:{}", i.value),
-                    None => i.value.clone(),
-                })
-                .collect())
+            join(
+                r.facts
+                    .identifiers
+                    .iter()
+                    .filter(|i| i.scheme == scheme)
+                    .map(|i| match &i.state {
+                        Some(s) => format!("{s}:{}", i.value),
+                        None => i.value.clone(),
+                    })
+                    .collect(),
+            )
         };
         w.write_record([
             crate::ftm::entity_id(r),

@@ -33,7 +33,13 @@ pub fn read<'a, R: BufRead + 'a>(
         let n = i as u64 + 1;
         let line = match line {
             Ok(l) => l,
-            Err(e) => return Some(Err(ImportError::new(n, "line", format!("cannot read: {e} (the file must be UTF-8)")))),
+            Err(e) => {
+                return Some(Err(ImportError::new(
+                    n,
+                    "line",
+                    format!("cannot read: {e} (the file must be UTF-8)"),
+                )));
+            }
         };
         if line.trim().is_empty() {
             return None;
@@ -47,11 +53,15 @@ fn prop<'a>(e: &'a Entity, name: &str) -> &'a [String] {
 }
 
 fn first<'a>(e: &'a Entity, name: &str) -> Option<&'a str> {
-    prop(e, name).first().map(String::as_str).filter(|s| !s.trim().is_empty())
+    prop(e, name)
+        .first()
+        .map(String::as_str)
+        .filter(|s| !s.trim().is_empty())
 }
 
 fn date(n: u64, field: &str, text: &str) -> Result<PartialDate, ImportError> {
-    text.parse().map_err(|e: concord_domain::record::DateError| ImportError::new(n, field, e.to_string()))
+    text.parse()
+        .map_err(|e: concord_domain::record::DateError| ImportError::new(n, field, e.to_string()))
 }
 
 fn country(code: &str) -> StateCode {
@@ -62,14 +72,22 @@ fn names(e: &Entity, facts: &mut Facts) {
     let mut push = |full: &str, kind: NameKind| {
         let full = full.trim();
         if !full.is_empty() && !facts.names.iter().any(|n| n.full == full) {
-            facts.names.push(Name { full: full.to_owned(), script: Script::detect(full), lang: None, kind });
+            facts.names.push(Name {
+                full: full.to_owned(),
+                script: Script::detect(full),
+                lang: None,
+                kind,
+            });
         }
     };
     for n in prop(e, "name") {
         push(n, NameKind::Primary);
     }
     if prop(e, "name").is_empty() {
-        let parts: Vec<&str> = ["firstName", "fatherName", "lastName"].iter().filter_map(|p| first(e, p)).collect();
+        let parts: Vec<&str> = ["firstName", "fatherName", "lastName"]
+            .iter()
+            .filter_map(|p| first(e, p))
+            .collect();
         if !parts.is_empty() {
             push(&parts.join(" "), NameKind::Primary);
         }
@@ -84,46 +102,85 @@ fn names(e: &Entity, facts: &mut Facts) {
 
 fn parse_line(n: u64, line: &str, d: &ImportDefaults) -> Result<ImportItem, ImportError> {
     let e: Entity = serde_json::from_str(line).map_err(|err| {
-        ImportError::new(n, "entity", format!("not a FollowTheMoney entity: {}", err.to_string().split(" at line").next().unwrap_or("")))
+        ImportError::new(
+            n,
+            "entity",
+            format!(
+                "not a FollowTheMoney entity: {}",
+                err.to_string().split(" at line").next().unwrap_or("")
+            ),
+        )
     })?;
     if e.id.trim().is_empty() {
         return Err(ImportError::new(n, "id", "must not be empty"));
     }
     match e.schema.as_str() {
         "Person" | "Organization" | "LegalEntity" | "Company" => {
-            let kind = if e.schema == "Person" { RecordKind::Person } else { RecordKind::Organization };
+            let kind = if e.schema == "Person" {
+                RecordKind::Person
+            } else {
+                RecordKind::Organization
+            };
             let mut facts = Facts::default();
             names(&e, &mut facts);
             if facts.names.is_empty() {
                 return Err(ImportError::new(n, "properties.name", "an entity needs a name"));
             }
             for (i, b) in prop(&e, "birthDate").iter().enumerate() {
-                facts.birth_dates.push(date(n, &format!("properties.birthDate[{i}]"), b)?);
+                facts
+                    .birth_dates
+                    .push(date(n, &format!("properties.birthDate[{i}]"), b)?);
             }
             facts.birth_place = first(&e, "birthPlace").map(str::to_owned);
             facts.nationalities = prop(&e, "nationality").iter().map(|c| country(c)).collect();
             facts.gender = match first(&e, "gender") {
                 None => None,
-                Some(g) => Some(g.parse::<Gender>().map_err(|err| ImportError::new(n, "properties.gender", err.to_string()))?),
+                Some(g) => Some(
+                    g.parse::<Gender>()
+                        .map_err(|err| ImportError::new(n, "properties.gender", err.to_string()))?,
+                ),
             };
             if let Some(f) = first(&e, "incorporationDate") {
                 facts.founded = Some(date(n, "properties.incorporationDate", f)?);
             }
-            facts.places = prop(&e, "address").iter().chain(prop(&e, "country")).filter(|s| !s.trim().is_empty()).cloned().collect();
+            facts.places = prop(&e, "address")
+                .iter()
+                .chain(prop(&e, "country"))
+                .filter(|s| !s.trim().is_empty())
+                .cloned()
+                .collect();
             for v in prop(&e, "passportNumber") {
-                facts.identifiers.push(Identifier { scheme: "passport".into(), value: v.clone(), state: None });
+                facts.identifiers.push(Identifier {
+                    scheme: "passport".into(),
+                    value: v.clone(),
+                    state: None,
+                });
             }
             for v in prop(&e, "idNumber") {
-                facts.identifiers.push(Identifier { scheme: "national-id".into(), value: v.clone(), state: None });
+                facts.identifiers.push(Identifier {
+                    scheme: "national-id".into(),
+                    value: v.clone(),
+                    state: None,
+                });
             }
             for v in prop(&e, "registrationNumber") {
-                facts.identifiers.push(Identifier { scheme: "registration".into(), value: v.clone(), state: None });
+                facts.identifiers.push(Identifier {
+                    scheme: "registration".into(),
+                    value: v.clone(),
+                    state: None,
+                });
             }
             let evidence = first(&e, "notes")
                 .or_else(|| first(&e, "summary"))
                 .map(str::to_owned)
                 .or_else(|| d.evidence.clone())
-                .ok_or_else(|| ImportError::new(n, "properties.notes", "no evidence summary: give one in `notes` or with --evidence"))?;
+                .ok_or_else(|| {
+                    ImportError::new(
+                        n,
+                        "properties.notes",
+                        "no evidence summary: give one in `notes` or with --evidence",
+                    )
+                })?;
             Ok(ImportItem::Record(RecordInput {
                 kind,
                 facts,
@@ -135,12 +192,22 @@ fn parse_line(n: u64, line: &str, d: &ImportDefaults) -> Result<ImportItem, Impo
             }))
         }
         "Passport" | "Identification" => {
-            let holder = first(&e, "holder").ok_or_else(|| ImportError::new(n, "properties.holder", "a passport needs its holder"))?;
-            let number = first(&e, "number").ok_or_else(|| ImportError::new(n, "properties.number", "a passport needs its number"))?;
-            let scheme = if e.schema == "Passport" { "passport" } else { "national-id" };
+            let holder = first(&e, "holder")
+                .ok_or_else(|| ImportError::new(n, "properties.holder", "a passport needs its holder"))?;
+            let number = first(&e, "number")
+                .ok_or_else(|| ImportError::new(n, "properties.number", "a passport needs its number"))?;
+            let scheme = if e.schema == "Passport" {
+                "passport"
+            } else {
+                "national-id"
+            };
             Ok(ImportItem::Identifier {
                 holder: holder.to_owned(),
-                identifier: Identifier { scheme: scheme.into(), value: number.to_owned(), state: first(&e, "country").map(country) },
+                identifier: Identifier {
+                    scheme: scheme.into(),
+                    value: number.to_owned(),
+                    state: first(&e, "country").map(country),
+                },
             })
         }
         "Membership" | "Directorship" | "Family" | "UnknownLink" | "Associate" => {
@@ -159,12 +226,26 @@ fn parse_line(n: u64, line: &str, d: &ImportDefaults) -> Result<ImportItem, Impo
                     None => Ok(None),
                     Some(t) => time::Date::parse(t, time::macros::format_description!("[year]-[month]-[day]"))
                         .map(Some)
-                        .map_err(|_| ImportError::new(n, format!("properties.{p}"), format!("{t:?} is not a date YYYY-MM-DD"))),
+                        .map_err(|_| {
+                            ImportError::new(n, format!("properties.{p}"), format!("{t:?} is not a date YYYY-MM-DD"))
+                        }),
                 }
             };
-            Ok(ImportItem::Link { from: from.to_owned(), to: to.to_owned(), kind, since: day("startDate")?, until: day("endDate")? })
+            Ok(ImportItem::Link {
+                from: from.to_owned(),
+                to: to.to_owned(),
+                kind,
+                since: day("startDate")?,
+                until: day("endDate")?,
+            })
         }
-        other => Err(ImportError::new(n, "schema", format!("unsupported schema {other:?}: expected Person, Organization, Passport, Membership, Directorship, Family or UnknownLink"))),
+        other => Err(ImportError::new(
+            n,
+            "schema",
+            format!(
+                "unsupported schema {other:?}: expected Person, Organization, Passport, Membership, Directorship, Family or UnknownLink"
+            ),
+        )),
     }
 }
 
@@ -187,7 +268,14 @@ pub fn write_record(r: &Record) -> Vec<Value> {
         _ => "Organization",
     };
     let mut props = Map::new();
-    let by_kind = |k: NameKind| r.facts.names.iter().filter(|n| n.kind == k).map(|n| n.full.clone()).collect::<Vec<_>>();
+    let by_kind = |k: NameKind| {
+        r.facts
+            .names
+            .iter()
+            .filter(|n| n.kind == k)
+            .map(|n| n.full.clone())
+            .collect::<Vec<_>>()
+    };
     let mut primary = by_kind(NameKind::Primary);
     if primary.is_empty() {
         primary.push(r.title.clone());
@@ -199,26 +287,71 @@ pub fn write_record(r: &Record) -> Vec<Value> {
     put(&mut props, "previousName", by_kind(NameKind::Former));
     put(&mut props, "notes", vec![r.evidence.clone()]);
     put(&mut props, "topics", vec![topic(r).into()]);
-    put(&mut props, "country", r.protected.originator_state.iter().map(|s| s.as_str().to_lowercase()).collect());
+    put(
+        &mut props,
+        "country",
+        r.protected
+            .originator_state
+            .iter()
+            .map(|s| s.as_str().to_lowercase())
+            .collect(),
+    );
     put(&mut props, "address", r.facts.places.clone());
-    let ids = |scheme: &str| r.facts.identifiers.iter().filter(|i| i.scheme == scheme).map(|i| i.value.clone()).collect::<Vec<_>>();
+    let ids = |scheme: &str| {
+        r.facts
+            .identifiers
+            .iter()
+            .filter(|i| i.scheme == scheme)
+            .map(|i| i.value.clone())
+            .collect::<Vec<_>>()
+    };
     if r.kind == RecordKind::Person {
-        put(&mut props, "birthDate", r.facts.birth_dates.iter().map(|d| d.to_string()).collect());
+        put(
+            &mut props,
+            "birthDate",
+            r.facts.birth_dates.iter().map(|d| d.to_string()).collect(),
+        );
         put(&mut props, "birthPlace", r.facts.birth_place.iter().cloned().collect());
-        put(&mut props, "nationality", r.facts.nationalities.iter().map(|s| s.as_str().to_lowercase()).collect());
-        put(&mut props, "gender", r.facts.gender.iter().map(|g| g.to_string()).collect());
+        put(
+            &mut props,
+            "nationality",
+            r.facts
+                .nationalities
+                .iter()
+                .map(|s| s.as_str().to_lowercase())
+                .collect(),
+        );
+        put(
+            &mut props,
+            "gender",
+            r.facts.gender.iter().map(|g| g.to_string()).collect(),
+        );
         put(&mut props, "idNumber", ids("national-id"));
     } else {
-        put(&mut props, "incorporationDate", r.facts.founded.iter().map(|d| d.to_string()).collect());
+        put(
+            &mut props,
+            "incorporationDate",
+            r.facts.founded.iter().map(|d| d.to_string()).collect(),
+        );
         put(&mut props, "registrationNumber", ids("registration"));
     }
     let mut out = vec![json!({"id": id, "schema": schema, "properties": props})];
     if r.kind == RecordKind::Person {
-        for (i, p) in r.facts.identifiers.iter().filter(|i| i.scheme == "passport").enumerate() {
+        for (i, p) in r
+            .facts
+            .identifiers
+            .iter()
+            .filter(|i| i.scheme == "passport")
+            .enumerate()
+        {
             let mut pp = Map::new();
             put(&mut pp, "holder", vec![id.clone()]);
             put(&mut pp, "number", vec![p.value.clone()]);
-            put(&mut pp, "country", p.state.iter().map(|s| s.as_str().to_lowercase()).collect());
+            put(
+                &mut pp,
+                "country",
+                p.state.iter().map(|s| s.as_str().to_lowercase()).collect(),
+            );
             out.push(json!({"id": format!("{id}-passport-{i}"), "schema": "Passport", "properties": pp}));
         }
     }
@@ -251,7 +384,11 @@ pub fn write_link(rel: &Relationship, from: &str, to: &str) -> Value {
     if rel.kind == RelationKind::Financer {
         put(&mut props, "role", vec!["financer".into()]);
     }
-    put(&mut props, "startDate", rel.since.iter().map(|d| d.to_string()).collect());
+    put(
+        &mut props,
+        "startDate",
+        rel.since.iter().map(|d| d.to_string()).collect(),
+    );
     put(&mut props, "endDate", rel.until.iter().map(|d| d.to_string()).collect());
     json!({"id": rel.id, "schema": schema, "properties": props})
 }

@@ -5,7 +5,7 @@
 
 use crate::records::record;
 use crate::{Ctx, Result, Store, StoreError, new_id};
-use concord_domain::{Identifier, RelationKind, RecordStatus};
+use concord_domain::{Identifier, RecordStatus, RelationKind};
 use sqlx::{Any, Row, Transaction};
 use std::collections::HashMap;
 use time::Date;
@@ -18,7 +18,13 @@ pub enum ImportItem {
     /// A document to add to the record with this file id (a FtM Passport).
     Identifier { holder: String, identifier: Identifier },
     /// A relationship between two records by their file ids.
-    Link { from: String, to: String, kind: RelationKind, since: Option<Date>, until: Option<Date> },
+    Link {
+        from: String,
+        to: String,
+        kind: RelationKind,
+        since: Option<Date>,
+        until: Option<Date>,
+    },
 }
 
 /// Why an import failed; nothing was written.
@@ -36,7 +42,11 @@ pub struct ImportError {
 impl ImportError {
     /// An error at `line` about `field`.
     pub fn new(line: u64, field: impl Into<String>, message: impl Into<String>) -> Self {
-        ImportError { line, field: field.into(), message: message.into() }
+        ImportError {
+            line,
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -85,16 +95,35 @@ impl Store {
         let mut seen: HashMap<String, u64> = HashMap::new();
         let mut audit_ids: Vec<String> = Vec::new();
         let mut n = 0;
-        for item in items {
+        let mut items = items.peekable();
+        while let Some(item) = items.next() {
             let (line, item) = item?;
             match item {
-                ImportItem::Record(input) => {
+                ImportItem::Record(mut input) => {
+                    // Documents that follow their holder are merged before writing.
+                    while let Some(Ok((_, ImportItem::Identifier { holder, .. }))) = items.peek() {
+                        if Some(holder.as_str()) != input.source_id.as_deref() {
+                            break;
+                        }
+                        if let Some(Ok((_, ImportItem::Identifier { identifier, .. }))) = items.next() {
+                            if !input.facts.identifiers.contains(&identifier) {
+                                input.facts.identifiers.push(identifier);
+                            }
+                            report.identifiers += 1;
+                            n += 1;
+                        }
+                    }
                     let source = input.source_id.clone().unwrap_or_default();
                     if source.is_empty() {
                         return Err(ImportError::new(line, "id", "every record needs an id").into());
                     }
                     if let Some(first) = seen.insert(source.clone(), line) {
-                        return Err(ImportError::new(line, "id", format!("duplicate id {source:?}: first on line {first}")).into());
+                        return Err(ImportError::new(
+                            line,
+                            "id",
+                            format!("duplicate id {source:?}: first on line {first}"),
+                        )
+                        .into());
                     }
                     self.check_input(ctx, &input).map_err(|e| at_line(line, e))?;
                     let id = self.upsert_in(&mut w.tx, ctx, &input, line, &mut report).await?;
@@ -103,7 +132,8 @@ impl Store {
                 other => deferred.push((line, other)),
             }
             if audit_ids.len() >= AUDIT_CHUNK {
-                self.append_in(&mut w.tx, self.draft(&ctx.into(), "record.import", audit_ids.join(","))).await?;
+                self.append_in(&mut w.tx, self.draft(&ctx.into(), "record.import", audit_ids.join(",")))
+                    .await?;
                 audit_ids.clear();
             }
             n += 1;
@@ -115,22 +145,38 @@ impl Store {
         for (line, item) in deferred {
             match item {
                 ImportItem::Identifier { holder, identifier } => {
-                    let id = self.by_source(&mut w.tx, ctx, &holder).await?.ok_or_else(|| ImportError::new(line, "holder", format!("no record with id {holder:?}")))?;
+                    let id = self
+                        .by_source(&mut w.tx, ctx, &holder)
+                        .await?
+                        .ok_or_else(|| ImportError::new(line, "holder", format!("no record with id {holder:?}")))?;
                     self.add_identifier_in(&mut w.tx, ctx, &id, identifier, line).await?;
                     report.identifiers += 1;
                 }
-                ImportItem::Link { from, to, kind, since, until } => {
-                    let a = self.by_source(&mut w.tx, ctx, &from).await?.ok_or_else(|| ImportError::new(line, "from", format!("no record with id {from:?}")))?;
-                    let b = self.by_source(&mut w.tx, ctx, &to).await?.ok_or_else(|| ImportError::new(line, "to", format!("no record with id {to:?}")))?;
+                ImportItem::Link {
+                    from,
+                    to,
+                    kind,
+                    since,
+                    until,
+                } => {
+                    let a = self
+                        .by_source(&mut w.tx, ctx, &from)
+                        .await?
+                        .ok_or_else(|| ImportError::new(line, "from", format!("no record with id {from:?}")))?;
+                    let b = self
+                        .by_source(&mut w.tx, ctx, &to)
+                        .await?
+                        .ok_or_else(|| ImportError::new(line, "to", format!("no record with id {to:?}")))?;
                     if a == b {
                         return Err(ImportError::new(line, "to", "a record cannot be related to itself").into());
                     }
-                    let exists = sqlx::query("SELECT 1 FROM relationships WHERE from_id = $1 AND to_id = $2 AND kind = $3")
-                        .bind(&a)
-                        .bind(&b)
-                        .bind(kind.as_str())
-                        .fetch_optional(&mut *w.tx)
-                        .await?;
+                    let exists =
+                        sqlx::query("SELECT 1 FROM relationships WHERE from_id = $1 AND to_id = $2 AND kind = $3")
+                            .bind(&a)
+                            .bind(&b)
+                            .bind(kind.as_str())
+                            .fetch_optional(&mut *w.tx)
+                            .await?;
                     if exists.is_none() {
                         sqlx::query("INSERT INTO relationships (id, from_id, to_id, kind, since, until, source, originator, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
                             .bind(new_id("rel")?)
@@ -155,23 +201,46 @@ impl Store {
             }
         }
         if !audit_ids.is_empty() {
-            self.append_in(&mut w.tx, self.draft(&ctx.into(), "record.import", audit_ids.join(","))).await?;
+            self.append_in(&mut w.tx, self.draft(&ctx.into(), "record.import", audit_ids.join(",")))
+                .await?;
         }
         w.tx.commit().await?;
         progress(n);
         Ok(report)
     }
 
+    /// The record with file id `source`: the importer's own, or else one of
+    /// another authority that the importer may read (links across authorities).
     async fn by_source(&self, tx: &mut Transaction<'static, Any>, ctx: &Ctx, source: &str) -> Result<Option<String>> {
         let row = sqlx::query("SELECT id FROM records WHERE originator = $1 AND source_id = $2")
             .bind(ctx.viewer.authority.as_str())
             .bind(source)
             .fetch_optional(&mut **tx)
             .await?;
-        Ok(row.map(|r| r.try_get::<String, _>(0)).transpose()?)
+        if let Some(r) = row {
+            return Ok(Some(r.try_get::<String, _>(0)?));
+        }
+        let rows = sqlx::query("SELECT * FROM records WHERE source_id = $1")
+            .bind(source)
+            .fetch_all(&mut **tx)
+            .await?;
+        for row in &rows {
+            let r = record(row)?;
+            if self.decide_on(ctx, &r.protected, concord_domain::Action::Read).allowed {
+                return Ok(Some(r.id));
+            }
+        }
+        Ok(None)
     }
 
-    async fn upsert_in(&self, tx: &mut Transaction<'static, Any>, ctx: &Ctx, input: &crate::RecordInput, line: u64, report: &mut ImportReport) -> Result<String, ImportFailure> {
+    async fn upsert_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        ctx: &Ctx,
+        input: &crate::RecordInput,
+        line: u64,
+        report: &mut ImportReport,
+    ) -> Result<String, ImportFailure> {
         let source = input.source_id.as_deref().unwrap_or_default();
         let existing = sqlx::query("SELECT * FROM records WHERE originator = $1 AND source_id = $2")
             .bind(ctx.viewer.authority.as_str())
@@ -180,13 +249,16 @@ impl Store {
             .await?;
         match existing.as_ref().map(record).transpose()? {
             None => {
-                let r = self.insert_in(tx, ctx, input, "imported").await?;
+                let r = self.insert_in(tx, ctx, input, "imported", false).await?;
                 report.created += 1;
                 Ok(r.id)
             }
-            Some(r) if r.status != RecordStatus::Active => {
-                Err(ImportError::new(line, "id", format!("record {source:?} is {} and cannot be re-imported", r.status)).into())
-            }
+            Some(r) if r.status != RecordStatus::Active => Err(ImportError::new(
+                line,
+                "id",
+                format!("record {source:?} is {} and cannot be re-imported", r.status),
+            )
+            .into()),
             Some(r) => {
                 let same = r.kind == input.kind
                     && r.facts == input.facts
@@ -197,7 +269,8 @@ impl Store {
                 if same {
                     report.unchanged += 1;
                 } else {
-                    self.replace_in(tx, ctx, &r.id, r.version, input, "re-imported").await?;
+                    self.replace_in(tx, ctx, &r.id, r.version, input, "re-imported", false)
+                        .await?;
                     report.updated += 1;
                 }
                 Ok(r.id)
@@ -205,7 +278,14 @@ impl Store {
         }
     }
 
-    async fn add_identifier_in(&self, tx: &mut Transaction<'static, Any>, ctx: &Ctx, id: &str, identifier: Identifier, line: u64) -> Result<(), ImportFailure> {
+    async fn add_identifier_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        ctx: &Ctx,
+        id: &str,
+        identifier: Identifier,
+        line: u64,
+    ) -> Result<(), ImportFailure> {
         let mut r = self.fetch_in(tx, id).await?;
         if r.facts.identifiers.contains(&identifier) {
             return Ok(());
@@ -223,7 +303,8 @@ impl Store {
             review_date: r.protected.review_date.unwrap_or(self.clock().today()),
             source_id: r.source_id,
         };
-        self.replace_in(tx, ctx, id, r.version, &input, "document imported").await?;
+        self.replace_in(tx, ctx, id, r.version, &input, "document imported", false)
+            .await?;
         Ok(())
     }
 }
@@ -232,5 +313,108 @@ fn at_line(line: u64, e: StoreError) -> ImportFailure {
     match e {
         StoreError::Invalid { field, message } => ImportError::new(line, field, message).into(),
         other => other.into(),
+    }
+}
+
+impl Store {
+    /// A supervisor of the importing authority approves, in one decision,
+    /// every imported record of that authority still pending, with the
+    /// checklist answered for all of them and one note. Each record gets its
+    /// version; the audit entry lists them.
+    pub async fn approve_imported(&self, ctx: &Ctx, checklist: concord_domain::Checklist, note: &str) -> Result<u64> {
+        if !ctx.viewer.roles.has(concord_domain::Role::Supervisor) {
+            return Err(StoreError::Forbidden("approval needs the supervisor role".into()));
+        }
+        if let Some(missing) = checklist.missing().first() {
+            return Err(StoreError::invalid(
+                &format!("checklist.{missing}"),
+                "every item of the checklist must hold before approval",
+            ));
+        }
+        if note.trim().is_empty() {
+            return Err(StoreError::invalid("note", "a compliance decision states its reasons"));
+        }
+        let mut w = self.write().await?;
+        let authority = ctx.viewer.authority.as_str();
+        let ids: Vec<String> = sqlx::query(
+            "SELECT id FROM records WHERE originator = $1 AND compliance = 'pending' AND status = 'active' AND source_id IS NOT NULL \
+             AND classification <= $2 ORDER BY id",
+        )
+        .bind(authority)
+        .bind(ctx.viewer.clearance.rank())
+        .fetch_all(&mut *w.tx)
+        .await?
+        .iter()
+        .map(|r| r.try_get::<String, _>(0))
+        .collect::<Result<_, _>>()?;
+        let now = self.now_text();
+        let filter = "originator = $1 AND compliance = 'pending' AND status = 'active' AND source_id IS NOT NULL AND classification <= $2";
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO record_versions (record_id, version, at, author, authority, action, reason, classification, snapshot) \
+             SELECT r.id, r.version + 1, $3, $4, $1, 'compliance.approved', $5, r.classification, \
+             REPLACE(v.snapshot, '\"compliance\":\"pending\"', '\"compliance\":\"approved\"') \
+             FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version WHERE {}",
+            "r.originator = $1 AND r.compliance = 'pending' AND r.status = 'active' AND r.source_id IS NOT NULL AND r.classification <= $2"
+        )))
+        .bind(authority)
+        .bind(ctx.viewer.clearance.rank())
+        .bind(&now)
+        .bind(ctx.viewer.user.as_str())
+        .bind(note)
+        .execute(&mut *w.tx)
+        .await?;
+        let checklist_text = "{\"criminal_act_described\":true,\"legal_basis_cites_article\":true,\"not_on_protected_grounds_alone\":true}";
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE records SET compliance = 'approved', compliance_note = $3, checklist = $4, version = version + 1, updated_at = $5 WHERE {filter}"
+        )))
+        .bind(authority)
+        .bind(ctx.viewer.clearance.rank())
+        .bind(note)
+        .bind(checklist_text)
+        .bind(&now)
+        .execute(&mut *w.tx)
+        .await?;
+        for chunk in ids.chunks(AUDIT_CHUNK) {
+            self.append_in(
+                &mut w.tx,
+                self.draft(&ctx.into(), "record.compliance.approved", chunk.join(",")),
+            )
+            .await?;
+        }
+        w.tx.commit().await?;
+        Ok(ids.len() as u64)
+    }
+
+    /// The relationships whose both ends are among `ids` (records the caller
+    /// already holds, as after an export).
+    pub async fn links_between(&self, ids: &std::collections::HashSet<String>) -> Result<Vec<crate::Relationship>> {
+        let rows = sqlx::query("SELECT * FROM relationships ORDER BY created_at, id")
+            .fetch_all(self.pool())
+            .await?;
+        let mut out = Vec::new();
+        for row in &rows {
+            let from: String = row.try_get("from_id")?;
+            let to: String = row.try_get("to_id")?;
+            if !ids.contains(&from) || !ids.contains(&to) {
+                continue;
+            }
+            let since: Option<String> = row.try_get("since")?;
+            let until: Option<String> = row.try_get("until")?;
+            out.push(crate::Relationship {
+                id: row.try_get("id")?,
+                kind: crate::registry::parse("relationships", &row.try_get::<String, _>("kind")?)?,
+                since: since
+                    .map(|d| crate::registry::parse_date("relationships", &d))
+                    .transpose()?,
+                until: until
+                    .map(|d| crate::registry::parse_date("relationships", &d))
+                    .transpose()?,
+                source: row.try_get("source")?,
+                originator: row.try_get("originator")?,
+                from,
+                to,
+            });
+        }
+        Ok(out)
     }
 }

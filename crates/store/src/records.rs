@@ -419,6 +419,7 @@ impl Store {
         id: &str,
         action: &str,
         reason: &str,
+        audit: bool,
     ) -> Result<Record> {
         let r = self.fetch_in(tx, id).await?;
         sqlx::query(
@@ -436,11 +437,13 @@ impl Store {
         .bind(if r.status == RecordStatus::Deleted { "{}".to_owned() } else { snapshot(&r) })
         .execute(&mut **tx)
         .await?;
-        self.append_in(
-            tx,
-            self.draft(&ctx.into(), &format!("record.{action}"), format!("{id} v{}", r.version)),
-        )
-        .await?;
+        if audit {
+            self.append_in(
+                tx,
+                self.draft(&ctx.into(), &format!("record.{action}"), format!("{id} v{}", r.version)),
+            )
+            .await?;
+        }
         Ok(r)
     }
 
@@ -451,6 +454,7 @@ impl Store {
         ctx: &Ctx,
         input: &RecordInput,
         reason: &str,
+        audit: bool,
     ) -> Result<Record> {
         let id = new_id("rec")?;
         let now = self.now_text();
@@ -483,7 +487,7 @@ impl Store {
         .execute(&mut **tx)
         .await?;
         self.write_index(tx, &id, &input.facts).await?;
-        self.version_in(tx, ctx, &id, "create", reason).await
+        self.version_in(tx, ctx, &id, "create", reason, audit).await
     }
 
     /// Replaces a record's content inside `tx`; it returns to pending review.
@@ -495,6 +499,7 @@ impl Store {
         expected_version: i64,
         input: &RecordInput,
         reason: &str,
+        audit: bool,
     ) -> Result<Record> {
         let title = input.facts.title().unwrap_or("(event)").to_owned();
         let done = sqlx::query(
@@ -527,7 +532,7 @@ impl Store {
             )));
         }
         self.write_index(tx, id, &input.facts).await?;
-        self.version_in(tx, ctx, id, "update", reason).await
+        self.version_in(tx, ctx, id, "update", reason, audit).await
     }
 
     /// Creates a record contributed by the viewer's authority, pending its
@@ -535,7 +540,7 @@ impl Store {
     pub async fn create_record(&self, ctx: &Ctx, input: RecordInput) -> Result<Record> {
         self.check_input(ctx, &input)?;
         let mut w = self.write().await?;
-        let r = self.insert_in(&mut w.tx, ctx, &input, "created").await?;
+        let r = self.insert_in(&mut w.tx, ctx, &input, "created", true).await?;
         w.tx.commit().await?;
         Ok(r)
     }
@@ -559,7 +564,7 @@ impl Store {
         self.check_input(ctx, &input)?;
         let mut w = self.write().await?;
         let r = self
-            .replace_in(&mut w.tx, ctx, id, expected_version, &input, reason)
+            .replace_in(&mut w.tx, ctx, id, expected_version, &input, reason, true)
             .await?;
         w.tx.commit().await?;
         Ok(r)
@@ -743,7 +748,7 @@ impl Store {
             )));
         }
         let r = self
-            .version_in(&mut w.tx, ctx, id, &format!("compliance.{status}"), note)
+            .version_in(&mut w.tx, ctx, id, &format!("compliance.{status}"), note, true)
             .await?;
         w.tx.commit().await?;
         Ok(r)
@@ -764,7 +769,7 @@ impl Store {
             .execute(&mut *w.tx)
             .await?;
         let r = self
-            .version_in(&mut w.tx, ctx, id, "consent", &format!("consent to {to}"))
+            .version_in(&mut w.tx, ctx, id, "consent", &format!("consent to {to}"), true)
             .await?;
         w.tx.commit().await?;
         Ok(r)
@@ -835,7 +840,9 @@ impl Store {
                 "record {id} is no longer at version {expected_version}"
             )));
         }
-        let r = self.version_in(&mut w.tx, ctx, id, "review.extend", reason).await?;
+        let r = self
+            .version_in(&mut w.tx, ctx, id, "review.extend", reason, true)
+            .await?;
         w.tx.commit().await?;
         Ok(r)
     }
@@ -859,7 +866,7 @@ impl Store {
                 "record {id} is no longer at version {expected_version}"
             )));
         }
-        let r = self.version_in(&mut w.tx, ctx, id, "archive", reason).await?;
+        let r = self.version_in(&mut w.tx, ctx, id, "archive", reason, true).await?;
         w.tx.commit().await?;
         Ok(r)
     }
@@ -910,7 +917,7 @@ impl Store {
             .bind(id)
             .execute(&mut **tx)
             .await?;
-        self.version_in(tx, ctx, id, "erase", decision).await?;
+        self.version_in(tx, ctx, id, "erase", decision, true).await?;
         Ok(())
     }
 }
