@@ -2,6 +2,7 @@
 
 mod access;
 mod audit;
+mod exchange;
 mod http;
 mod records;
 mod registry;

@@ -208,20 +208,8 @@ pub async fn export_to(node: &Node, ctx: &Ctx, format: ExportFormat, out: &mut d
     match format {
         ExportFormat::Ftm => {
             let ids: HashSet<String> = records.iter().map(|r| r.id.clone()).collect();
-            let ftm_ids: HashMap<&str, String> = records
-                .iter()
-                .map(|r| (r.id.as_str(), concord_exchange::ftm::entity_id(r)))
-                .collect();
-            for r in &records {
-                for e in concord_exchange::ftm::write_record(r) {
-                    writeln!(out, "{e}")?;
-                }
-            }
-            for rel in node.store.links_between(&ids).await? {
-                if let (Some(a), Some(b)) = (ftm_ids.get(rel.from.as_str()), ftm_ids.get(rel.to.as_str())) {
-                    writeln!(out, "{}", concord_exchange::ftm::write_link(&rel, a, b))?;
-                }
-            }
+            let links = node.store.links_between(&ids).await?;
+            concord_exchange::ftm::write_all(out, &records, &links)?;
         }
         ExportFormat::Csv => concord_exchange::csv::write(&mut *out, &records)?,
     }

@@ -392,3 +392,20 @@ pub fn write_link(rel: &Relationship, from: &str, to: &str) -> Value {
     put(&mut props, "endDate", rel.until.iter().map(|d| d.to_string()).collect());
     json!({"id": rel.id, "schema": schema, "properties": props})
 }
+
+/// Writes records, their passports, and the links between them as FtM lines.
+pub fn write_all<W: std::io::Write>(out: &mut W, records: &[Record], links: &[Relationship]) -> std::io::Result<()> {
+    let ftm_ids: std::collections::HashMap<&str, String> =
+        records.iter().map(|r| (r.id.as_str(), entity_id(r))).collect();
+    for r in records {
+        for e in write_record(r) {
+            writeln!(out, "{e}")?;
+        }
+    }
+    for rel in links {
+        if let (Some(a), Some(b)) = (ftm_ids.get(rel.from.as_str()), ftm_ids.get(rel.to.as_str())) {
+            writeln!(out, "{}", write_link(rel, a, b))?;
+        }
+    }
+    out.flush()
+}
