@@ -130,7 +130,7 @@ const RECORDS: &[(&str, &str, &str, Dissemination, Use, Classification)] = &[
     ),
 ];
 
-pub async fn run(dir: &Path, listen: SocketAddr, no_serve: bool) -> Result<()> {
+pub async fn run(dir: &Path, listen: SocketAddr, no_serve: bool, persons: u64, orgs: u64) -> Result<()> {
     let args = NodeArgs {
         data_dir: dir.to_path_buf(),
         database: None,
@@ -156,6 +156,7 @@ pub async fn run(dir: &Path, listen: SocketAddr, no_serve: bool) -> Result<()> {
         node.store.create_user(new, &system).await?;
     }
     seed_records(&node).await?;
+    seed_synthetic(&node, persons, orgs).await?;
 
     let listener = match tokio::net::TcpListener::bind(listen).await {
         Ok(l) => l,
@@ -254,5 +255,191 @@ async fn seed_records(node: &Node) -> Result<()> {
             )
             .await?;
     }
+    Ok(())
+}
+
+/// How each member state's slice of the synthetic data is handled, so that
+/// the demo shows every distribution, classification and dissemination.
+const SLICES: &[(&str, &str, Classification, Dissemination, Use)] = &[
+    (
+        "CN",
+        "all-members",
+        Classification::Restricted,
+        Dissemination::Free,
+        Use::Evidence,
+    ),
+    (
+        "RU",
+        "all-members",
+        Classification::Restricted,
+        Dissemination::Free,
+        Use::Evidence,
+    ),
+    (
+        "KZ",
+        "all-members",
+        Classification::Confidential,
+        Dissemination::Free,
+        Use::IntelligenceOnly,
+    ),
+    (
+        "KG",
+        "all-members",
+        Classification::Restricted,
+        Dissemination::OriginatorConsent,
+        Use::Evidence,
+    ),
+    (
+        "TJ",
+        "states:KZ,KG,TJ,UZ",
+        Classification::Restricted,
+        Dissemination::Free,
+        Use::Evidence,
+    ),
+    (
+        "UZ",
+        "states:KZ,KG,TJ,UZ,RU",
+        Classification::Confidential,
+        Dissemination::Free,
+        Use::Evidence,
+    ),
+    (
+        "IN",
+        "all-members",
+        Classification::Confidential,
+        Dissemination::OriginatorConsent,
+        Use::IntelligenceOnly,
+    ),
+    (
+        "PK",
+        "all-members",
+        Classification::Restricted,
+        Dissemination::Free,
+        Use::Evidence,
+    ),
+    (
+        "IR",
+        "structure-only",
+        Classification::Restricted,
+        Dissemination::Free,
+        Use::Evidence,
+    ),
+    (
+        "BY",
+        "all-members",
+        Classification::Unclassified,
+        Dissemination::Free,
+        Use::Evidence,
+    ),
+];
+
+/// Loads `persons` synthetic persons, each state's by a registrar of that
+/// state's security service, and `orgs` organizations with their links by
+/// the regional structure; every slice is approved by its registrar.
+async fn seed_synthetic(node: &Node, persons: u64, orgs: u64) -> Result<()> {
+    let registrar = |cc: &str| format!("{}.registrar", cc.to_lowercase());
+    if node.store.user_by_name(&registrar("structure")).await.is_ok() {
+        return Ok(());
+    }
+    let g = concord_synth::Generator::new(2026);
+    let review = node.store.clock().today() + time::Duration::days(365);
+    let system = Actor::system("demo set-up");
+    let mut by_state: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
+    for i in 0..persons {
+        let p = g.person(i);
+        let text = by_state.entry(p.state).or_default();
+        for e in concord_synth::Generator::person_entities(&p) {
+            text.push_str(&e.to_string());
+            text.push('\n');
+        }
+    }
+    let mut slices: Vec<(String, String, HandlingCode)> = Vec::new();
+    for (cc, distribution, classification, dissemination, use_) in SLICES {
+        let handling = HandlingCode {
+            distribution: distribution.parse()?,
+            dissemination: *dissemination,
+            use_: *use_,
+            classification: *classification,
+        };
+        slices.push((
+            registrar(cc),
+            format!("{}-security-service", cc.to_lowercase()),
+            handling,
+        ));
+    }
+    let mut org_text = String::new();
+    for i in 0..orgs {
+        for e in concord_synth::Generator::organization_entities(&g.organization(i, persons)) {
+            org_text.push_str(&e.to_string());
+            org_text.push('\n');
+        }
+    }
+    slices.push((
+        registrar("structure"),
+        "structure".into(),
+        HandlingCode {
+            distribution: Distribution::AllMembers,
+            dissemination: Dissemination::Free,
+            use_: Use::Evidence,
+            classification: Classification::Restricted,
+        },
+    ));
+    let started = std::time::Instant::now();
+    for (username, authority, handling) in slices {
+        let hash = concord_server::hash_password(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let user = node
+            .store
+            .create_user(
+                NewUser {
+                    username: username.clone(),
+                    display_name: format!("Demo {username}"),
+                    authority: authority.as_str().into(),
+                    roles: Roles::of([Role::Officer, Role::Supervisor]),
+                    clearance: Classification::Secret,
+                    password_hash: hash,
+                },
+                &system,
+            )
+            .await?;
+        let ctx = Ctx {
+            viewer: node.store.viewer(&user)?,
+            purpose: "demo set-up".into(),
+        };
+        let text = if authority == "structure" {
+            std::mem::take(&mut org_text)
+        } else {
+            by_state
+                .remove(authority.split('-').next().unwrap_or("").to_uppercase().as_str())
+                .unwrap_or_default()
+        };
+        let defaults = concord_exchange::ImportDefaults {
+            legal_basis: LegalBasis {
+                instrument: "shanghai-convention-2001".into(),
+                article: "1.1.1b".into(),
+                category: Category::Terrorism,
+            },
+            handling,
+            review_date: review,
+            evidence: None,
+        };
+        let items = concord_exchange::ftm::read(std::io::Cursor::new(text.as_bytes()), &defaults);
+        node.store
+            .import(&ctx, items, |_| {})
+            .await
+            .map_err(|e| anyhow::anyhow!("loading the synthetic data: {e}"))?;
+        node.store
+            .approve_imported(
+                &ctx,
+                ALL_TICKED,
+                "Demo data: synthetic records, each describing a criminal act.",
+            )
+            .await?;
+    }
+    tracing::info!(
+        persons,
+        orgs,
+        seconds = started.elapsed().as_secs_f64(),
+        "loaded the synthetic demo data"
+    );
     Ok(())
 }

@@ -79,6 +79,12 @@ enum Command {
         /// Set up and print, then exit without serving.
         #[arg(long)]
         no_serve: bool,
+        /// Synthetic persons to load on first start.
+        #[arg(long, default_value_t = 45_000)]
+        persons: u64,
+        /// Synthetic organizations to load on first start.
+        #[arg(long, default_value_t = 2_000)]
+        orgs: u64,
     },
     /// Configuration folders.
     Config {
@@ -270,11 +276,17 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             println!("Concord listening on http://{}", listener.local_addr()?);
             n.serve(listener, settings).await?;
         }
-        Command::Demo { dir, listen, no_serve } => {
+        Command::Demo {
+            dir,
+            listen,
+            no_serve,
+            persons,
+            orgs,
+        } => {
             if !no_serve {
                 init_logs(LogFormat::Text);
             }
-            demo::run(&dir, listen, no_serve).await?;
+            demo::run(&dir, listen, no_serve, persons, orgs).await?;
         }
         Command::Config {
             command: ConfigCommand::Check { dir },

@@ -34,7 +34,18 @@ fn config_check_names_file_line_and_field_and_exits_1() {
 fn audit_verify_exits_1_when_the_log_was_edited() {
     let dir = tempfile::tempdir().expect("temp");
     let d = dir.path().to_str().expect("utf-8");
-    let demo = concord(&["demo", "--dir", d, "--no-serve", "--listen", "127.0.0.1:0"]);
+    let demo = concord(&[
+        "demo",
+        "--dir",
+        d,
+        "--no-serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--persons",
+        "300",
+        "--orgs",
+        "20",
+    ]);
     assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
     assert!(String::from_utf8_lossy(&demo.stdout).contains("concord-demo-2026"));
     let ok = concord(&["audit", "verify", "--data-dir", d]);

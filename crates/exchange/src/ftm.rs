@@ -394,7 +394,11 @@ pub fn write_link(rel: &Relationship, from: &str, to: &str) -> Value {
 }
 
 /// Writes records, their passports, and the links between them as FtM lines.
-pub fn write_all<W: std::io::Write>(out: &mut W, records: &[Record], links: &[Relationship]) -> std::io::Result<()> {
+pub fn write_all<W: std::io::Write + ?Sized>(
+    out: &mut W,
+    records: &[Record],
+    links: &[Relationship],
+) -> std::io::Result<()> {
     let ftm_ids: std::collections::HashMap<&str, String> =
         records.iter().map(|r| (r.id.as_str(), entity_id(r))).collect();
     for r in records {

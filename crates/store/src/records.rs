@@ -365,37 +365,87 @@ impl Store {
     }
 
     /// Writes the searchable names and identifiers of a record.
-    async fn write_index(&self, tx: &mut Transaction<'static, Any>, id: &str, facts: &Facts) -> Result<()> {
-        sqlx::query("DELETE FROM record_names WHERE record_id = $1")
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
-        sqlx::query("DELETE FROM record_identifiers WHERE record_id = $1")
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
-        for (i, n) in facts.names.iter().enumerate() {
-            sqlx::query("INSERT INTO record_names (record_id, position, full_name, fold, script, lang, kind) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+    async fn write_index(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        id: &str,
+        facts: &Facts,
+        fresh: bool,
+    ) -> Result<()> {
+        if !fresh {
+            sqlx::query("DELETE FROM record_names WHERE record_id = $1")
                 .bind(id)
-                .bind(i as i64)
-                .bind(&n.full)
-                .bind(fold(&n.full))
-                .bind(n.script.as_str())
-                .bind(&n.lang)
-                .bind(n.kind.as_str())
+                .execute(&mut **tx)
+                .await?;
+            sqlx::query("DELETE FROM record_identifiers WHERE record_id = $1")
+                .bind(id)
                 .execute(&mut **tx)
                 .await?;
         }
-        for (i, ident) in facts.identifiers.iter().enumerate() {
-            sqlx::query("INSERT INTO record_identifiers (record_id, position, scheme, value, norm, state) VALUES ($1, $2, $3, $4, $5, $6)")
-                .bind(id)
-                .bind(i as i64)
-                .bind(&ident.scheme)
-                .bind(&ident.value)
-                .bind(normalize_identifier(&ident.value))
-                .bind(ident.state.as_ref().map(|s| s.to_string()))
-                .execute(&mut **tx)
-                .await?;
+        // One multi-row insert per table: imports write millions of these.
+        if !facts.names.is_empty() {
+            let rows: Vec<String> = (0..facts.names.len())
+                .map(|i| {
+                    let b = i * 7;
+                    format!(
+                        "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                        b + 1,
+                        b + 2,
+                        b + 3,
+                        b + 4,
+                        b + 5,
+                        b + 6,
+                        b + 7
+                    )
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO record_names (record_id, position, full_name, fold, script, lang, kind) VALUES {}",
+                rows.join(", ")
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (i, n) in facts.names.iter().enumerate() {
+                q = q
+                    .bind(id)
+                    .bind(i as i64)
+                    .bind(&n.full)
+                    .bind(fold(&n.full))
+                    .bind(n.script.as_str())
+                    .bind(&n.lang)
+                    .bind(n.kind.as_str());
+            }
+            q.execute(&mut **tx).await?;
+        }
+        if !facts.identifiers.is_empty() {
+            let rows: Vec<String> = (0..facts.identifiers.len())
+                .map(|i| {
+                    let b = i * 6;
+                    format!(
+                        "(${}, ${}, ${}, ${}, ${}, ${})",
+                        b + 1,
+                        b + 2,
+                        b + 3,
+                        b + 4,
+                        b + 5,
+                        b + 6
+                    )
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO record_identifiers (record_id, position, scheme, value, norm, state) VALUES {}",
+                rows.join(", ")
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (i, ident) in facts.identifiers.iter().enumerate() {
+                q = q
+                    .bind(id)
+                    .bind(i as i64)
+                    .bind(&ident.scheme)
+                    .bind(&ident.value)
+                    .bind(normalize_identifier(&ident.value))
+                    .bind(ident.state.as_ref().map(|s| s.to_string()));
+            }
+            q.execute(&mut **tx).await?;
         }
         Ok(())
     }
@@ -422,6 +472,21 @@ impl Store {
         audit: bool,
     ) -> Result<Record> {
         let r = self.fetch_in(tx, id).await?;
+        self.write_version(tx, ctx, &r, action, reason, audit).await?;
+        Ok(r)
+    }
+
+    /// Writes the version row of `r` as it now stands (and its audit entry).
+    async fn write_version(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        ctx: &Ctx,
+        r: &Record,
+        action: &str,
+        reason: &str,
+        audit: bool,
+    ) -> Result<()> {
+        let id = r.id.as_str();
         sqlx::query(
             "INSERT INTO record_versions (record_id, version, at, author, authority, action, reason, classification, snapshot) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -444,7 +509,7 @@ impl Store {
             )
             .await?;
         }
-        Ok(r)
+        Ok(())
     }
 
     /// Inserts a new record inside `tx`, pending its compliance review.
@@ -486,8 +551,33 @@ impl Store {
         .bind(&input.source_id)
         .execute(&mut **tx)
         .await?;
-        self.write_index(tx, &id, &input.facts).await?;
-        self.version_in(tx, ctx, &id, "create", reason, audit).await
+        self.write_index(tx, &id, &input.facts, true).await?;
+        // The record as inserted, without reading it back.
+        let r = Record {
+            id,
+            kind: input.kind,
+            title,
+            facts: input.facts.clone(),
+            legal_basis: input.legal_basis.clone(),
+            evidence: input.evidence.clone(),
+            protected: Protected {
+                originator: v.authority.clone(),
+                originator_state: v.state.clone(),
+                handling: input.handling.clone(),
+                compliance: Compliance::Pending,
+                review_date: Some(input.review_date),
+                consented: BTreeSet::new(),
+                archived: false,
+            },
+            status: RecordStatus::Active,
+            compliance_note: None,
+            source_id: input.source_id.clone(),
+            version: 1,
+            created_at: now.clone(),
+            updated_at: now,
+        };
+        self.write_version(tx, ctx, &r, "create", reason, audit).await?;
+        Ok(r)
     }
 
     /// Replaces a record's content inside `tx`; it returns to pending review.
@@ -531,7 +621,7 @@ impl Store {
                 "record {id} is no longer at version {expected_version}; read it again and reapply your change"
             )));
         }
-        self.write_index(tx, id, &input.facts).await?;
+        self.write_index(tx, id, &input.facts, false).await?;
         self.version_in(tx, ctx, id, "update", reason, audit).await
     }
 
@@ -912,7 +1002,7 @@ impl Store {
             .bind(id)
             .execute(&mut **tx)
             .await?;
-        self.write_index(tx, id, &Facts::default()).await?;
+        self.write_index(tx, id, &Facts::default(), false).await?;
         sqlx::query("DELETE FROM relationships WHERE from_id = $1 OR to_id = $1")
             .bind(id)
             .execute(&mut **tx)
