@@ -18,6 +18,11 @@ const SQLITE: &[Migration] = &[
         "shared database",
         include_str!("../migrations/sqlite/0002_shared_database.sql"),
     ),
+    (
+        3,
+        "source index",
+        include_str!("../migrations/sqlite/0003_source_index.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -29,6 +34,11 @@ const POSTGRES: &[Migration] = &[
         2,
         "shared database",
         include_str!("../migrations/postgres/0002_shared_database.sql"),
+    ),
+    (
+        3,
+        "source index",
+        include_str!("../migrations/postgres/0003_source_index.sql"),
     ),
 ];
 

@@ -1,0 +1,1 @@
+CREATE INDEX records_source_any ON records (source_id);
