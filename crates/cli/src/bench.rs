@@ -23,6 +23,17 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 8)]
         writers: usize,
     },
+    /// Get-by-id latency over HTTP against an existing node (e.g. the demo).
+    Get {
+        #[command(flatten)]
+        node: crate::NodeArgs,
+        /// The reading user.
+        #[arg(long)]
+        user: String,
+        /// Requests to time.
+        #[arg(long, default_value_t = 2000)]
+        requests: usize,
+    },
 }
 
 pub async fn run(command: BenchCommand) -> Result<()> {
@@ -32,7 +43,93 @@ pub async fn run(command: BenchCommand) -> Result<()> {
             entries,
             writers,
         } => audit(database, entries, writers.max(1)).await,
+        BenchCommand::Get { node, user, requests } => get(&node, &user, requests.max(1)).await,
     }
+}
+
+/// Reads one HTTP/1.1 response (headers and a Content-Length body).
+async fn read_response(stream: &mut tokio::io::BufReader<tokio::net::TcpStream>) -> Result<u16> {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt};
+    let mut line = String::new();
+    stream.read_line(&mut line).await?;
+    let status: u16 = line.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let mut length = 0usize;
+    loop {
+        line.clear();
+        stream.read_line(&mut line).await?;
+        if line == "\r\n" || line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap_or(0);
+        }
+    }
+    let mut body = vec![0u8; length];
+    stream.read_exact(&mut body).await?;
+    Ok(status)
+}
+
+/// Get-by-id latency over HTTP (keep-alive, one client), cycling through the
+/// records the user may read; every read is audited as in production.
+async fn get(node_args: &crate::NodeArgs, username: &str, requests: usize) -> Result<()> {
+    use tokio::io::AsyncWriteExt;
+    let node = crate::node::Node::open(node_args).await?;
+    let user = node.store.user_by_name(username).await?;
+    let ctx = concord_store::Ctx {
+        viewer: node.store.viewer(&user)?,
+        purpose: "benchmark".into(),
+    };
+    let mut ids = Vec::new();
+    let mut offset = 0;
+    while ids.len() < requests {
+        let q = concord_store::RecordQuery {
+            offset,
+            limit: 500,
+            ..Default::default()
+        };
+        let page = node.store.list_records(&ctx, &q).await?;
+        if page.is_empty() {
+            break;
+        }
+        offset += page.len() as i64;
+        ids.extend(page.into_iter().map(|r| r.id));
+    }
+    anyhow::ensure!(!ids.is_empty(), "{username} can read no record");
+    let (token, hash) = concord_server::auth::new_token().map_err(|e| anyhow::anyhow!("{e}"))?;
+    node.store.create_session(&user.id, &hash, "benchmark", 3600).await?;
+    let state = concord_server::AppState {
+        store: node.store.clone(),
+        node_public_key: Some(node.key.public()),
+        settings: Arc::new(concord_server::Settings::default()),
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move { axum::serve(listener, concord_server::router(state)).await });
+    let mut stream = tokio::io::BufReader::new(tokio::net::TcpStream::connect(addr).await?);
+    let mut times = Vec::with_capacity(requests);
+    for i in 0..requests {
+        let id = &ids[(i * 7919) % ids.len()];
+        let req = format!("GET /api/v1/records/{id} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {token}\r\n\r\n");
+        let start = Instant::now();
+        stream.get_mut().write_all(req.as_bytes()).await?;
+        let status = read_response(&mut stream).await?;
+        times.push(start.elapsed());
+        anyhow::ensure!(status == 200, "GET {id} answered {status}");
+    }
+    times.sort();
+    let pct = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)].as_secs_f64() * 1000.0;
+    println!(
+        "backend: {:?}; {} distinct records read by {username}",
+        node.store.backend(),
+        ids.len().min(requests)
+    );
+    println!(
+        "GET /api/v1/records/{{id}} x {requests}: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        pct(0.5),
+        pct(0.99),
+        pct(1.0)
+    );
+    Ok(())
 }
 
 async fn audit(database: Option<String>, entries: usize, writers: usize) -> Result<()> {

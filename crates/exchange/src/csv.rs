@@ -170,7 +170,7 @@ fn parse_row(line: u64, cell: &dyn Fn(&str) -> String, d: &ImportDefaults) -> Re
         Some(notes.to_owned())
     }
     .ok_or_else(|| ImportError::new(line, "notes", "no evidence summary: fill `notes` or give --evidence"))?;
-    Ok(ImportItem::Record(RecordInput {
+    Ok(ImportItem::Record(Box::new(RecordInput {
         kind,
         facts,
         legal_basis: d.legal_basis.clone(),
@@ -178,7 +178,7 @@ fn parse_row(line: u64, cell: &dyn Fn(&str) -> String, d: &ImportDefaults) -> Re
         handling: d.handling.clone(),
         review_date: d.review_date,
         source_id: Some(id.into()),
-    }))
+    })))
 }
 
 /// Writes records as CSV with [`HEADER`].

@@ -181,7 +181,7 @@ fn parse_line(n: u64, line: &str, d: &ImportDefaults) -> Result<ImportItem, Impo
                         "no evidence summary: give one in `notes` or with --evidence",
                     )
                 })?;
-            Ok(ImportItem::Record(RecordInput {
+            Ok(ImportItem::Record(Box::new(RecordInput {
                 kind,
                 facts,
                 legal_basis: d.legal_basis.clone(),
@@ -189,7 +189,7 @@ fn parse_line(n: u64, line: &str, d: &ImportDefaults) -> Result<ImportItem, Impo
                 handling: d.handling.clone(),
                 review_date: d.review_date,
                 source_id: Some(e.id.clone()),
-            }))
+            })))
         }
         "Passport" | "Identification" => {
             let holder = first(&e, "holder")

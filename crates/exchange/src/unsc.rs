@@ -182,7 +182,7 @@ pub fn read(
         let _ = &e.reference_number;
         out.push((
             n,
-            ImportItem::Record(RecordInput {
+            ImportItem::Record(Box::new(RecordInput {
                 kind,
                 facts,
                 legal_basis: defaults.legal_basis.clone(),
@@ -190,7 +190,7 @@ pub fn read(
                 handling: defaults.handling.clone(),
                 review_date: defaults.review_date,
                 source_id: Some(format!("unsc-{}", e.dataid.trim())),
-            }),
+            })),
         ));
     }
     Ok(out)

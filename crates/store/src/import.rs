@@ -14,7 +14,7 @@ use time::Date;
 #[derive(Debug, Clone)]
 pub enum ImportItem {
     /// A record; its `source_id` is the file's id for it.
-    Record(crate::RecordInput),
+    Record(Box<crate::RecordInput>),
     /// A document to add to the record with this file id (a FtM Passport).
     Identifier { holder: String, identifier: Identifier },
     /// A relationship between two records by their file ids.

@@ -499,7 +499,7 @@ impl Store {
         .bind(action)
         .bind(reason)
         .bind(r.protected.handling.classification.rank())
-        .bind(if r.status == RecordStatus::Deleted { "{}".to_owned() } else { snapshot(&r) })
+        .bind(if r.status == RecordStatus::Deleted { "{}".to_owned() } else { snapshot(r) })
         .execute(&mut **tx)
         .await?;
         if audit {
@@ -581,6 +581,8 @@ impl Store {
     }
 
     /// Replaces a record's content inside `tx`; it returns to pending review.
+    // Internal: the import path adds `audit` to the public path's arguments.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn replace_in(
         &self,
         tx: &mut Transaction<'static, Any>,
