@@ -542,3 +542,83 @@ story!(the_openapi_document_lists_every_route, |f| {
         "not_found"
     );
 });
+
+story!(files_import_and_export_over_http, |f| {
+    let app = app(&f).await;
+    let t = login(&app, "cn.officer").await;
+    let csv = "id,kind,name,notes\nc1,person,Li Wei,Synthetic: carried explosives across a border.\nc2,organization,River Circle,Synthetic: ran a training camp.\n";
+    let q = "/api/v1/import?format=csv&instrument=shanghai-convention-2001&article=1.1.3&category=extremism&classification=restricted";
+    let send = |body: &'static str, uri: String| {
+        Request::post(uri)
+            .header("authorization", format!("Bearer {t}"))
+            .header("content-type", "text/csv")
+            .body(Body::from(body))
+            .expect("req")
+    };
+    let (status, report) = raw(&app, send(csv, q.to_owned())).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(report["created"], 2);
+    let (status, report) = raw(&app, send(csv, q.to_owned())).await;
+    assert_eq!(
+        (status, report["unchanged"].as_i64()),
+        (StatusCode::OK, Some(2)),
+        "idempotent"
+    );
+    let bad = "id,kind,name,notes\nc3,person,Ok Name,Synthetic: an attack.\nc4,person,Bad,\n";
+    let (status, err) = raw(&app, send(bad, q.to_owned())).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert_eq!(err["field"], "notes");
+    assert!(err["message"].as_str().is_some_and(|m| m.contains("line 3")), "{err}");
+    let (status, err) = raw(&app, send(csv, q.replace("category=extremism", "category=heresy"))).await;
+    assert_eq!(
+        (status, err["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("category"))
+    );
+    assert_eq!(
+        call(&app, "GET", "/api/v1/records/count", Some(&t), None).await.1["count"],
+        2,
+        "nothing half-imported"
+    );
+    // Bigger than the JSON limit, within the import limit.
+    let mut big = String::from("id,kind,name,notes\n");
+    let mut n = 0;
+    while big.len() <= concord_server::BODY_LIMIT {
+        big.push_str(&format!(
+            "b{n},person,Bulk Person {n},Synthetic: smuggled weapons across a border.\n"
+        ));
+        n += 1;
+    }
+    let big: &'static str = Box::leak(big.into_boxed_str());
+    let (status, report) = raw(&app, send(big, q.to_owned())).await;
+    assert_eq!(
+        (status, report["created"].as_i64()),
+        (StatusCode::OK, Some(n)),
+        "{report}"
+    );
+
+    for (format, needle) in [
+        ("ftm", "\"schema\":\"Person\""),
+        ("csv", "id,kind,name"),
+        ("jsonl", "\"originator\":\"cn-security-service\""),
+    ] {
+        let (status, body) = call(
+            &app,
+            "GET",
+            &format!("/api/v1/records/export?format={format}"),
+            Some(&t),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            body.to_string().contains(needle) || body.as_str().is_some_and(|b| b.contains(needle)),
+            "{format}"
+        );
+    }
+    assert_eq!(
+        call(&app, "GET", "/api/v1/records/export?format=pdf", Some(&t), None)
+            .await
+            .0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+});

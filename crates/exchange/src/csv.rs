@@ -34,10 +34,10 @@ pub const HEADER: [&str; 12] = [
 const REQUIRED: [&str; 3] = ["id", "kind", "name"];
 
 /// Reads CSV rows into import items. Line numbers count the header as line 1.
-pub fn read<'a, R: Read + 'a>(
+pub fn read<'a, R: Read + Send + 'a>(
     input: R,
     defaults: &'a ImportDefaults,
-) -> Box<dyn Iterator<Item = Result<(u64, ImportItem), ImportError>> + 'a> {
+) -> Box<dyn Iterator<Item = Result<(u64, ImportItem), ImportError>> + Send + 'a> {
     let mut reader = ::csv::ReaderBuilder::new().flexible(false).from_reader(input);
     let header: Vec<String> = match reader.headers() {
         Ok(h) => h

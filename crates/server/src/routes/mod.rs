@@ -2,6 +2,7 @@
 
 mod audit;
 mod auth;
+mod exchange;
 mod records;
 mod registry;
 mod requests;
@@ -15,7 +16,7 @@ use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use axum::{Json, Router};
 use std::sync::Arc;
-use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
 /// The documented API.
@@ -32,7 +33,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(users::update))
         .routes(routes!(records::list, records::create))
         .routes(routes!(records::count))
-        .routes(routes!(records::export))
+        .routes(routes!(exchange::export))
+        .routes(routes!(exchange::import).layer(axum::extract::DefaultBodyLimit::max(exchange::IMPORT_LIMIT)))
         .routes(routes!(records::get_one, records::update))
         .routes(routes!(records::history))
         .routes(routes!(records::review_queue))

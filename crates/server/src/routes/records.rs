@@ -5,8 +5,6 @@ use crate::json::{Json, Query};
 use crate::views::*;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::http::header::CONTENT_TYPE;
-use axum::response::IntoResponse;
 use concord_domain::{
     Category, Checklist, Classification, Compliance, Dissemination, Distribution, FieldError, HandlingCode, RecordKind,
     RecordStatus, RelationKind, StateCode, Use,
@@ -233,23 +231,6 @@ pub async fn count(
     Ok(axum::Json(CountView {
         count: s.store.count_records(&caller.ctx(), &query).await?,
     }))
-}
-
-/// The records the caller may pass on, as JSON lines.
-#[utoipa::path(get, path = "/api/v1/records/export", tag = "records",
-    responses((status = 200, description = "one RecordView per line", content_type = "application/x-ndjson")),
-    security(("bearer" = []), ("cookie" = [])))]
-pub async fn export(State(s): State<AppState>, caller: Caller) -> Result<impl IntoResponse, ApiError> {
-    let records = s.store.export_records(&caller.ctx()).await?;
-    let mut out = String::new();
-    for r in &records {
-        out.push_str(
-            &serde_json::to_string(&record_view(r))
-                .map_err(|e| ApiError::new(crate::error::Code::Internal, e.to_string()))?,
-        );
-        out.push('\n');
-    }
-    Ok(([(CONTENT_TYPE, "application/x-ndjson")], out))
 }
 
 /// One record; "not found" also when the caller may not see it.

@@ -1,0 +1,6 @@
+#![no_main]
+mod common;
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    let d = common::defaults();
+    common::check(concord_exchange::ftm::read(std::io::Cursor::new(data), &d));
+});
