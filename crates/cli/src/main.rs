@@ -5,6 +5,7 @@ mod bench;
 mod demo;
 mod exchange;
 mod node;
+mod records;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -132,6 +133,11 @@ enum Command {
         /// Also write the query variants of each record (JSON lines).
         #[arg(long)]
         truth: Option<PathBuf>,
+    },
+    /// Records of the shared database, as a user (the access model applies).
+    Record {
+        #[command(subcommand)]
+        command: records::RecordCommand,
     },
     /// Measurements whose figures go into BENCHMARKS.md.
     Bench {
@@ -348,6 +354,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
         }
         Command::Bench { command } => bench::run(command).await?,
         Command::Import(args) => return exchange::import(args).await,
+        Command::Record { command } => records::run(command).await?,
         Command::Export {
             node,
             format,

@@ -75,3 +75,38 @@ fn audit_verify_exits_1_when_the_log_was_edited() {
         String::from_utf8_lossy(&bad.stderr)
     );
 }
+
+#[test]
+fn records_from_the_command_line_obey_the_access_model() {
+    let dir = tempfile::tempdir().expect("temp");
+    let d = dir.path().to_str().expect("utf-8");
+    let demo = concord(&["demo", "--dir", d, "--no-serve", "--persons", "200", "--orgs", "5"]);
+    assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
+    let list = |user: &str| {
+        let out = concord(&["record", "list", "--data-dir", d, "--user", user, "--limit", "500"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).lines().count()
+    };
+    let structure = list("structure.analyst");
+    let india = list("in.officer");
+    assert!(structure > india && india > 0, "structure {structure}, India {india}");
+    let first = concord(&[
+        "record",
+        "list",
+        "--data-dir",
+        d,
+        "--user",
+        "in.officer",
+        "--limit",
+        "1",
+    ]);
+    let id = String::from_utf8_lossy(&first.stdout)
+        .split_whitespace()
+        .next()
+        .expect("an id")
+        .to_owned();
+    let history = concord(&["record", "history", "--data-dir", d, "--user", "in.officer", &id]);
+    assert!(String::from_utf8_lossy(&history.stdout).contains("compliance.approved"));
+    let hidden = concord(&["record", "get", "--data-dir", d, "--user", "nobody", &id]);
+    assert!(!hidden.status.success());
+}
