@@ -77,6 +77,9 @@ impl From<sqlx::Error> for ImportFailure {
     }
 }
 
+/// New records are written this many at a time.
+const BATCH: usize = 200;
+
 /// Records are audited in chunks of this many ids per entry.
 const AUDIT_CHUNK: usize = 1000;
 
@@ -95,6 +98,7 @@ impl Store {
         let mut seen: HashMap<String, u64> = HashMap::new();
         let mut audit_ids: Vec<String> = Vec::new();
         let mut n = 0;
+        let mut pending: Vec<(u64, crate::RecordInput)> = Vec::with_capacity(BATCH);
         let mut items = items.peekable();
         while let Some(item) = items.next() {
             let (line, item) = item?;
@@ -126,8 +130,11 @@ impl Store {
                         .into());
                     }
                     self.check_input(ctx, &input).map_err(|e| at_line(line, e))?;
-                    let id = self.upsert_in(&mut w.tx, ctx, &input, line, &mut report).await?;
-                    audit_ids.push(id);
+                    pending.push((line, *input));
+                    if pending.len() >= BATCH {
+                        let ids = self.flush_in(&mut w.tx, ctx, &mut pending, &mut report).await?;
+                        audit_ids.extend(ids);
+                    }
                 }
                 other => deferred.push((line, other)),
             }
@@ -141,6 +148,8 @@ impl Store {
                 progress(n);
             }
         }
+        let ids = self.flush_in(&mut w.tx, ctx, &mut pending, &mut report).await?;
+        audit_ids.extend(ids);
         // Documents and links may point at records later in the file.
         for (line, item) in deferred {
             match item {
@@ -231,6 +240,49 @@ impl Store {
             }
         }
         Ok(None)
+    }
+
+    /// Writes the buffered records: new ones in one multi-row insert per
+    /// table, existing ones (same file id) updated one by one.
+    async fn flush_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        ctx: &Ctx,
+        pending: &mut Vec<(u64, crate::RecordInput)>,
+        report: &mut ImportReport,
+    ) -> Result<Vec<String>, ImportFailure> {
+        if pending.is_empty() {
+            return Ok(Vec::new());
+        }
+        let batch = std::mem::take(pending);
+        let placeholders: Vec<String> = (0..batch.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "SELECT source_id FROM records WHERE originator = $1 AND source_id IN ({})",
+            placeholders.join(", ")
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(ctx.viewer.authority.to_string());
+        for (_, input) in &batch {
+            q = q.bind(input.source_id.clone());
+        }
+        let existing: std::collections::HashSet<String> = q
+            .fetch_all(&mut **tx)
+            .await?
+            .iter()
+            .map(|r| r.try_get::<String, _>(0))
+            .collect::<Result<_, _>>()?;
+        let mut ids = Vec::with_capacity(batch.len());
+        let (old, new): (Vec<_>, Vec<_>) = batch
+            .iter()
+            .partition(|(_, i)| i.source_id.as_ref().is_some_and(|s| existing.contains(s)));
+        for (line, input) in old {
+            ids.push(self.upsert_in(tx, ctx, input, *line, report).await?);
+        }
+        let inputs: Vec<&crate::RecordInput> = new.iter().map(|(_, i)| i).collect();
+        for r in self.insert_many_in(tx, ctx, &inputs, "imported").await? {
+            report.created += 1;
+            ids.push(r.id);
+        }
+        Ok(ids)
     }
 
     async fn upsert_in(

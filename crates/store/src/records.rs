@@ -199,6 +199,28 @@ fn like_pattern(text: &str) -> String {
     p
 }
 
+/// `rows` copies of `template`, its `?` placeholders numbered `$1, $2, ...`
+/// in order (the one placeholder syntax both backends accept).
+fn numbered(template: &str, rows: usize) -> String {
+    let mut out = String::with_capacity(template.len() * rows + 8 * rows);
+    let mut n = 0;
+    for r in 0..rows {
+        if r > 0 {
+            out.push_str(", ");
+        }
+        for c in template.chars() {
+            if c == '?' {
+                n += 1;
+                out.push('$');
+                out.push_str(&n.to_string());
+            } else {
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
 /// Ids for an audit entry: all of them, since each one is a read of personal data.
 pub(crate) fn id_list(records: &[Record]) -> String {
     records.iter().map(|r| r.id.as_str()).collect::<Vec<_>>().join(",")
@@ -521,63 +543,164 @@ impl Store {
         reason: &str,
         audit: bool,
     ) -> Result<Record> {
-        let id = new_id("rec")?;
+        let mut records = self.insert_many_in(tx, ctx, &[input], reason).await?;
+        let r = records
+            .pop()
+            .ok_or_else(|| StoreError::corrupt("records", "insert returned nothing"))?;
+        if audit {
+            self.append_in(tx, self.draft(&ctx.into(), "record.create", format!("{} v1", r.id)))
+                .await?;
+        }
+        Ok(r)
+    }
+
+    /// Inserts new records with one multi-row statement per table (imports
+    /// write millions); no audit entry: the caller audits the batch.
+    pub(crate) async fn insert_many_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        ctx: &Ctx,
+        inputs: &[&RecordInput],
+        reason: &str,
+    ) -> Result<Vec<Record>> {
+        if inputs.is_empty() {
+            return Ok(Vec::new());
+        }
         let now = self.now_text();
         let v = &ctx.viewer;
-        let title = input.facts.title().unwrap_or("(event)").to_owned();
-        sqlx::query(
+        let mut records = Vec::with_capacity(inputs.len());
+        for input in inputs {
+            records.push(Record {
+                id: new_id("rec")?,
+                kind: input.kind,
+                title: input.facts.title().unwrap_or("(event)").to_owned(),
+                facts: input.facts.clone(),
+                legal_basis: input.legal_basis.clone(),
+                evidence: input.evidence.clone(),
+                protected: Protected {
+                    originator: v.authority.clone(),
+                    originator_state: v.state.clone(),
+                    handling: input.handling.clone(),
+                    compliance: Compliance::Pending,
+                    review_date: Some(input.review_date),
+                    consented: BTreeSet::new(),
+                    archived: false,
+                },
+                status: RecordStatus::Active,
+                compliance_note: None,
+                source_id: input.source_id.clone(),
+                version: 1,
+                created_at: now.clone(),
+                updated_at: now.clone(),
+            });
+        }
+        let sql = format!(
             "INSERT INTO records (id, kind, title, title_fold, originator, originator_state, distribution, dissemination, \
              use_code, classification, compliance, compliance_note, review_date, consented, body, version, created_at, updated_at, \
-             status, legal_instrument, legal_article, category, evidence, source_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', NULL, $11, '', $12, 1, $13, $13, 'active', $14, $15, $16, $17, $18)",
-        )
-        .bind(&id)
-        .bind(input.kind.as_str())
-        .bind(&title)
-        .bind(fold(&title))
-        .bind(v.authority.as_str())
-        .bind(v.state.as_ref().map(|s| s.to_string()))
-        .bind(input.handling.distribution.to_string())
-        .bind(input.handling.dissemination.as_str())
-        .bind(input.handling.use_.as_str())
-        .bind(input.handling.classification.rank())
-        .bind(input.review_date.to_string())
-        .bind(facts_to_text(&input.facts))
-        .bind(&now)
-        .bind(&input.legal_basis.instrument)
-        .bind(&input.legal_basis.article)
-        .bind(input.legal_basis.category.as_str())
-        .bind(&input.evidence)
-        .bind(&input.source_id)
-        .execute(&mut **tx)
-        .await?;
-        self.write_index(tx, &id, &input.facts, true).await?;
-        // The record as inserted, without reading it back.
-        let r = Record {
-            id,
-            kind: input.kind,
-            title,
-            facts: input.facts.clone(),
-            legal_basis: input.legal_basis.clone(),
-            evidence: input.evidence.clone(),
-            protected: Protected {
-                originator: v.authority.clone(),
-                originator_state: v.state.clone(),
-                handling: input.handling.clone(),
-                compliance: Compliance::Pending,
-                review_date: Some(input.review_date),
-                consented: BTreeSet::new(),
-                archived: false,
-            },
-            status: RecordStatus::Active,
-            compliance_note: None,
-            source_id: input.source_id.clone(),
-            version: 1,
-            created_at: now.clone(),
-            updated_at: now,
-        };
-        self.write_version(tx, ctx, &r, "create", reason, audit).await?;
-        Ok(r)
+             status, legal_instrument, legal_article, category, evidence, source_id) VALUES {}",
+            numbered(
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', NULL, ?, '', ?, 1, ?, ?, 'active', ?, ?, ?, ?, ?)",
+                records.len()
+            )
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for r in &records {
+            let h = &r.protected.handling;
+            q = q
+                .bind(r.id.clone())
+                .bind(r.kind.as_str())
+                .bind(r.title.clone())
+                .bind(fold(&r.title))
+                .bind(v.authority.to_string())
+                .bind(v.state.as_ref().map(|s| s.to_string()))
+                .bind(h.distribution.to_string())
+                .bind(h.dissemination.as_str())
+                .bind(h.use_.as_str())
+                .bind(h.classification.rank())
+                .bind(r.protected.review_date.map(|d| d.to_string()))
+                .bind(facts_to_text(&r.facts))
+                .bind(now.clone())
+                .bind(now.clone())
+                .bind(r.legal_basis.instrument.clone())
+                .bind(r.legal_basis.article.clone())
+                .bind(r.legal_basis.category.as_str())
+                .bind(r.evidence.clone())
+                .bind(r.source_id.clone());
+        }
+        q.execute(&mut **tx).await?;
+
+        let names: Vec<(&str, usize, &concord_domain::Name)> = records
+            .iter()
+            .flat_map(|r| {
+                r.facts
+                    .names
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, n)| (r.id.as_str(), i, n))
+            })
+            .collect();
+        for chunk in names.chunks(1000) {
+            let sql = format!(
+                "INSERT INTO record_names (record_id, position, full_name, fold, script, lang, kind) VALUES {}",
+                numbered("(?, ?, ?, ?, ?, ?, ?)", chunk.len())
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (id, i, n) in chunk {
+                q = q
+                    .bind(*id)
+                    .bind(*i as i64)
+                    .bind(&n.full)
+                    .bind(fold(&n.full))
+                    .bind(n.script.as_str())
+                    .bind(&n.lang)
+                    .bind(n.kind.as_str());
+            }
+            q.execute(&mut **tx).await?;
+        }
+        let idents: Vec<(&str, usize, &concord_domain::Identifier)> = records
+            .iter()
+            .flat_map(|r| {
+                r.facts
+                    .identifiers
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, x)| (r.id.as_str(), i, x))
+            })
+            .collect();
+        for chunk in idents.chunks(1000) {
+            let sql = format!(
+                "INSERT INTO record_identifiers (record_id, position, scheme, value, norm, state) VALUES {}",
+                numbered("(?, ?, ?, ?, ?, ?)", chunk.len())
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (id, i, x) in chunk {
+                q = q
+                    .bind(*id)
+                    .bind(*i as i64)
+                    .bind(&x.scheme)
+                    .bind(&x.value)
+                    .bind(normalize_identifier(&x.value))
+                    .bind(x.state.as_ref().map(|s| s.to_string()));
+            }
+            q.execute(&mut **tx).await?;
+        }
+        let sql = format!(
+            "INSERT INTO record_versions (record_id, version, at, author, authority, action, reason, classification, snapshot) VALUES {}",
+            numbered("(?, 1, ?, ?, ?, 'create', ?, ?, ?)", records.len())
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for r in &records {
+            q = q
+                .bind(r.id.clone())
+                .bind(now.clone())
+                .bind(v.user.to_string())
+                .bind(v.authority.to_string())
+                .bind(reason.to_owned())
+                .bind(r.protected.handling.classification.rank())
+                .bind(snapshot(r));
+        }
+        q.execute(&mut **tx).await?;
+        Ok(records)
     }
 
     /// Replaces a record's content inside `tx`; it returns to pending review.
