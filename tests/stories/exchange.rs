@@ -211,9 +211,11 @@ story!(csv_imports_and_exports_with_its_documented_header, |f| {
         "the export re-imports onto the same records"
     );
 
-    let bad: [(&str, u64, &str); 5] = [
+    let bad: [(&str, u64, &str); 7] = [
         ("id,kind\na,person\n", 1, "name"),
         ("id,kind,name,colour\na,person,X,red\n", 1, "colour"),
+        (",id,kind,name\n,a,person,X\n", 1, "header"),
+        ("id,kind,name,name\na,person,X,Y\n", 1, "name"),
         ("id,kind,name,notes\na,person,X\n", 2, "row"),
         (
             "id,kind,name,birth_dates,notes\na,person,X,1985-13-40,Synthetic: an act.\n",

@@ -46,6 +46,14 @@ pub fn read<'a, R: Read + Send + 'a>(
             .collect(),
         Err(e) => return Box::new(std::iter::once(Err(ImportError::new(1, "header", csv_message(&e))))),
     };
+    if let Some(pos) = header.iter().position(|c| c.is_empty()) {
+        let msg = format!("column {} has no name; the columns are {}", pos + 1, HEADER.join(","));
+        return Box::new(std::iter::once(Err(ImportError::new(1, "header", msg))));
+    }
+    if let Some((i, dup)) = header.iter().enumerate().find(|(i, c)| header[..*i].contains(c)) {
+        let msg = format!("column {dup:?} appears twice (again at position {})", i + 1);
+        return Box::new(std::iter::once(Err(ImportError::new(1, dup.clone(), msg))));
+    }
     if let Some(unknown) = header.iter().find(|c| !HEADER.contains(&c.as_str())) {
         let msg = format!("unknown column {unknown:?}; the columns are {}", HEADER.join(","));
         return Box::new(std::iter::once(Err(ImportError::new(1, unknown.clone(), msg))));
