@@ -387,49 +387,35 @@ impl Store {
     }
 
     /// Writes the searchable names and identifiers of a record.
-    async fn write_index(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        id: &str,
-        facts: &Facts,
-        fresh: bool,
-    ) -> Result<()> {
-        if !fresh {
-            sqlx::query("DELETE FROM record_names WHERE record_id = $1")
-                .bind(id)
-                .execute(&mut **tx)
-                .await?;
-            sqlx::query("DELETE FROM record_identifiers WHERE record_id = $1")
-                .bind(id)
-                .execute(&mut **tx)
-                .await?;
-        }
-        // One multi-row insert per table: imports write millions of these.
-        if !facts.names.is_empty() {
-            let rows: Vec<String> = (0..facts.names.len())
-                .map(|i| {
-                    let b = i * 7;
-                    format!(
-                        "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                        b + 1,
-                        b + 2,
-                        b + 3,
-                        b + 4,
-                        b + 5,
-                        b + 6,
-                        b + 7
-                    )
-                })
-                .collect();
+    async fn write_index(&self, tx: &mut Transaction<'static, Any>, id: &str, facts: &Facts) -> Result<()> {
+        sqlx::query("DELETE FROM record_names WHERE record_id = $1")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query("DELETE FROM record_identifiers WHERE record_id = $1")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        self.insert_index_in(tx, &[(id, facts)]).await
+    }
+
+    /// Inserts the searchable names and identifiers of records, one
+    /// multi-row statement per table and 1,000 rows.
+    async fn insert_index_in(&self, tx: &mut Transaction<'static, Any>, records: &[(&str, &Facts)]) -> Result<()> {
+        let names: Vec<(&str, usize, &concord_domain::Name)> = records
+            .iter()
+            .flat_map(|(id, f)| f.names.iter().enumerate().map(move |(i, n)| (*id, i, n)))
+            .collect();
+        for chunk in names.chunks(1000) {
             let sql = format!(
                 "INSERT INTO record_names (record_id, position, full_name, fold, script, lang, kind) VALUES {}",
-                rows.join(", ")
+                numbered("(?, ?, ?, ?, ?, ?, ?)", chunk.len())
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for (i, n) in facts.names.iter().enumerate() {
+            for (id, i, n) in chunk {
                 q = q
-                    .bind(id)
-                    .bind(i as i64)
+                    .bind(*id)
+                    .bind(*i as i64)
                     .bind(&n.full)
                     .bind(fold(&n.full))
                     .bind(n.script.as_str())
@@ -438,34 +424,24 @@ impl Store {
             }
             q.execute(&mut **tx).await?;
         }
-        if !facts.identifiers.is_empty() {
-            let rows: Vec<String> = (0..facts.identifiers.len())
-                .map(|i| {
-                    let b = i * 6;
-                    format!(
-                        "(${}, ${}, ${}, ${}, ${}, ${})",
-                        b + 1,
-                        b + 2,
-                        b + 3,
-                        b + 4,
-                        b + 5,
-                        b + 6
-                    )
-                })
-                .collect();
+        let idents: Vec<(&str, usize, &concord_domain::Identifier)> = records
+            .iter()
+            .flat_map(|(id, f)| f.identifiers.iter().enumerate().map(move |(i, x)| (*id, i, x)))
+            .collect();
+        for chunk in idents.chunks(1000) {
             let sql = format!(
                 "INSERT INTO record_identifiers (record_id, position, scheme, value, norm, state) VALUES {}",
-                rows.join(", ")
+                numbered("(?, ?, ?, ?, ?, ?)", chunk.len())
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for (i, ident) in facts.identifiers.iter().enumerate() {
+            for (id, i, x) in chunk {
                 q = q
-                    .bind(id)
-                    .bind(i as i64)
-                    .bind(&ident.scheme)
-                    .bind(&ident.value)
-                    .bind(normalize_identifier(&ident.value))
-                    .bind(ident.state.as_ref().map(|s| s.to_string()));
+                    .bind(*id)
+                    .bind(*i as i64)
+                    .bind(&x.scheme)
+                    .bind(&x.value)
+                    .bind(normalize_identifier(&x.value))
+                    .bind(x.state.as_ref().map(|s| s.to_string()));
             }
             q.execute(&mut **tx).await?;
         }
@@ -629,61 +605,8 @@ impl Store {
         }
         q.execute(&mut **tx).await?;
 
-        let names: Vec<(&str, usize, &concord_domain::Name)> = records
-            .iter()
-            .flat_map(|r| {
-                r.facts
-                    .names
-                    .iter()
-                    .enumerate()
-                    .map(move |(i, n)| (r.id.as_str(), i, n))
-            })
-            .collect();
-        for chunk in names.chunks(1000) {
-            let sql = format!(
-                "INSERT INTO record_names (record_id, position, full_name, fold, script, lang, kind) VALUES {}",
-                numbered("(?, ?, ?, ?, ?, ?, ?)", chunk.len())
-            );
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for (id, i, n) in chunk {
-                q = q
-                    .bind(*id)
-                    .bind(*i as i64)
-                    .bind(&n.full)
-                    .bind(fold(&n.full))
-                    .bind(n.script.as_str())
-                    .bind(&n.lang)
-                    .bind(n.kind.as_str());
-            }
-            q.execute(&mut **tx).await?;
-        }
-        let idents: Vec<(&str, usize, &concord_domain::Identifier)> = records
-            .iter()
-            .flat_map(|r| {
-                r.facts
-                    .identifiers
-                    .iter()
-                    .enumerate()
-                    .map(move |(i, x)| (r.id.as_str(), i, x))
-            })
-            .collect();
-        for chunk in idents.chunks(1000) {
-            let sql = format!(
-                "INSERT INTO record_identifiers (record_id, position, scheme, value, norm, state) VALUES {}",
-                numbered("(?, ?, ?, ?, ?, ?)", chunk.len())
-            );
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for (id, i, x) in chunk {
-                q = q
-                    .bind(*id)
-                    .bind(*i as i64)
-                    .bind(&x.scheme)
-                    .bind(&x.value)
-                    .bind(normalize_identifier(&x.value))
-                    .bind(x.state.as_ref().map(|s| s.to_string()));
-            }
-            q.execute(&mut **tx).await?;
-        }
+        let index: Vec<(&str, &Facts)> = records.iter().map(|r| (r.id.as_str(), &r.facts)).collect();
+        self.insert_index_in(tx, &index).await?;
         let sql = format!(
             "INSERT INTO record_versions (record_id, version, at, author, authority, action, reason, classification, snapshot) VALUES {}",
             numbered("(?, 1, ?, ?, ?, 'create', ?, ?, ?)", records.len())
@@ -746,7 +669,7 @@ impl Store {
                 "record {id} is no longer at version {expected_version}; read it again and reapply your change"
             )));
         }
-        self.write_index(tx, id, &input.facts, false).await?;
+        self.write_index(tx, id, &input.facts).await?;
         self.version_in(tx, ctx, id, "update", reason, audit).await
     }
 
@@ -1127,7 +1050,7 @@ impl Store {
             .bind(id)
             .execute(&mut **tx)
             .await?;
-        self.write_index(tx, id, &Facts::default(), false).await?;
+        self.write_index(tx, id, &Facts::default()).await?;
         sqlx::query("DELETE FROM relationships WHERE from_id = $1 OR to_id = $1")
             .bind(id)
             .execute(&mut **tx)
