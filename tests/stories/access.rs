@@ -438,3 +438,58 @@ story!(paging_and_limits_are_checked, |f| {
         .await;
     assert!(matches!(stale, Err(StoreError::Conflict(_))), "{stale:?}");
 });
+
+story!(pages_walk_across_hidden_records_without_gaps_or_repeats, |f| {
+    let kz = ctx(
+        &f.store,
+        "kz",
+        "kz-police",
+        Roles::of([Role::Officer, Role::Supervisor]),
+        Classification::Secret,
+    );
+    let cn = ctx(
+        &f.store,
+        "cn",
+        "cn-police",
+        Roles::of([Role::Officer, Role::Supervisor]),
+        Classification::Secret,
+    );
+    let hidden = HandlingCode {
+        distribution: concord_domain::Distribution::OriginatorOnly,
+        ..HandlingCode::open()
+    };
+    for i in 0..150 {
+        let (who, handling) = if i % 3 == 0 {
+            (&cn, hidden.clone())
+        } else {
+            (&kz, HandlingCode::open())
+        };
+        f.store
+            .create_record(
+                who,
+                sample_input(RecordKind::Person, &format!("Paged Person {i}"), handling),
+            )
+            .await
+            .expect("create");
+    }
+    let all = f.store.list_records(&kz, &RecordQuery::first(500)).await.expect("all");
+    assert_eq!(all.len(), 100);
+    let mut walked = Vec::new();
+    for offset in (0..120).step_by(17) {
+        let page = f
+            .store
+            .list_records(
+                &kz,
+                &RecordQuery {
+                    offset,
+                    limit: 17,
+                    ..RecordQuery::default()
+                },
+            )
+            .await
+            .expect("page");
+        walked.extend(page.into_iter().map(|r| r.id));
+    }
+    let ids: Vec<String> = all.into_iter().map(|r| r.id).collect();
+    assert_eq!(walked, ids);
+});

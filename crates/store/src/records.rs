@@ -125,6 +125,8 @@ pub struct ReviewItem {
 }
 
 pub(crate) const MAX_PAGE: i64 = 500;
+/// Candidates read per query when paging through the records a viewer may see.
+const SCAN_CHUNK: i64 = 64;
 const WORKERS: &[Role] = &[Role::Analyst, Role::Officer, Role::Supervisor];
 
 pub(crate) fn record(row: &AnyRow) -> Result<Record> {
@@ -299,7 +301,13 @@ impl Store {
 
     /// Candidates for `q`: SQL narrows by filters and by conditions `decide`
     /// also enforces (clearance, never deleted); `decide` has the last word.
-    async fn candidates(&self, ctx: &Ctx, q: &RecordQuery) -> Result<Vec<Record>> {
+    async fn candidates(
+        &self,
+        ctx: &Ctx,
+        q: &RecordQuery,
+        after: Option<(&str, &str)>,
+        chunk: Option<i64>,
+    ) -> Result<Vec<Record>> {
         let mut sql = Sql::default();
         let clearance = sql.int(ctx.viewer.clearance.rank());
         let status = sql.text(q.status.unwrap_or(RecordStatus::Active).as_str().to_owned());
@@ -332,13 +340,22 @@ impl Store {
             let p = sql.text(self.clock().today().to_string());
             sql.text += &format!(" AND review_date <= {p}");
         }
+        if let Some((created, id)) = after {
+            let c = sql.text(created.to_owned());
+            let i = sql.text(id.to_owned());
+            sql.text += &format!(" AND (created_at > {c} OR (created_at = {c} AND id > {i}))");
+        }
         sql.text += " ORDER BY created_at, id";
+        if let Some(n) = chunk {
+            let n = sql.int(n);
+            sql.text += &format!(" LIMIT {n}");
+        }
         sql.fetch_all(self).await?.iter().map(record).collect()
     }
 
     async fn visible(&self, ctx: &Ctx, q: &RecordQuery, action: Action) -> Result<Vec<Record>> {
         Ok(self
-            .candidates(ctx, q)
+            .candidates(ctx, q, None, None)
             .await?
             .into_iter()
             .filter(|r| self.decide_on(ctx, &r.protected, action).allowed)
@@ -767,9 +784,26 @@ impl Store {
         if q.offset < 0 {
             return Err(StoreError::invalid("offset", "must not be negative"));
         }
-        let page: Vec<Record> = self
-            .visible(ctx, q, Action::Read)
-            .await?
+        // Walk the candidates in keyset order, a chunk at a time, and stop
+        // once the page is full: a first page costs a page, not the table.
+        let want = (q.offset + q.limit) as usize;
+        let mut visible: Vec<Record> = Vec::new();
+        let mut cursor: Option<(String, String)> = None;
+        loop {
+            let after = cursor.as_ref().map(|(c, i)| (c.as_str(), i.as_str()));
+            let chunk = self.candidates(ctx, q, after, Some(SCAN_CHUNK)).await?;
+            let done = (chunk.len() as i64) < SCAN_CHUNK;
+            cursor = chunk.last().map(|r| (r.created_at.clone(), r.id.clone()));
+            visible.extend(
+                chunk
+                    .into_iter()
+                    .filter(|r| self.decide_on(ctx, &r.protected, Action::Read).allowed),
+            );
+            if done || visible.len() >= want {
+                break;
+            }
+        }
+        let page: Vec<Record> = visible
             .into_iter()
             .skip(q.offset as usize)
             .take(q.limit as usize)
