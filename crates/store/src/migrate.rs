@@ -23,6 +23,11 @@ const SQLITE: &[Migration] = &[
         "source index",
         include_str!("../migrations/sqlite/0003_source_index.sql"),
     ),
+    (
+        4,
+        "keyset index",
+        include_str!("../migrations/sqlite/0004_created_index.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -39,6 +44,11 @@ const POSTGRES: &[Migration] = &[
         3,
         "source index",
         include_str!("../migrations/postgres/0003_source_index.sql"),
+    ),
+    (
+        4,
+        "keyset index",
+        include_str!("../migrations/postgres/0004_created_index.sql"),
     ),
 ];
 

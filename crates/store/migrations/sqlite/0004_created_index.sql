@@ -1,0 +1,1 @@
+CREATE INDEX records_created ON records (created_at, id);
