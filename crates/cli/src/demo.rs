@@ -2,17 +2,12 @@
 //! synthetic records, ready to explore.
 
 use crate::NodeArgs;
+use crate::exchange::ALL_TICKED;
 use crate::node::Node;
 use anyhow::Result;
-use concord_domain::{Category, Checklist, Facts, LegalBasis, Name, NameKind, RecordKind, Script};
+use concord_domain::{Category, Facts, LegalBasis, Name, NameKind, RecordKind, Script};
 use concord_domain::{Classification, Dissemination, Distribution, HandlingCode, Role, Roles, Use};
 use concord_store::{Actor, Ctx, NewUser, RecordInput, RecordQuery};
-
-const ALL_TICKED: Checklist = Checklist {
-    criminal_act_described: true,
-    legal_basis_cites_article: true,
-    not_on_protected_grounds_alone: true,
-};
 use std::net::SocketAddr;
 use std::path::Path;
 

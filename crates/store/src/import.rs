@@ -469,22 +469,7 @@ impl Store {
             if !ids.contains(&from) || !ids.contains(&to) {
                 continue;
             }
-            let since: Option<String> = row.try_get("since")?;
-            let until: Option<String> = row.try_get("until")?;
-            out.push(crate::Relationship {
-                id: row.try_get("id")?,
-                kind: crate::registry::parse("relationships", &row.try_get::<String, _>("kind")?)?,
-                since: since
-                    .map(|d| crate::registry::parse_date("relationships", &d))
-                    .transpose()?,
-                until: until
-                    .map(|d| crate::registry::parse_date("relationships", &d))
-                    .transpose()?,
-                source: row.try_get("source")?,
-                originator: row.try_get("originator")?,
-                from,
-                to,
-            });
+            out.push(crate::relations::relationship(row)?);
         }
         Ok(out)
     }

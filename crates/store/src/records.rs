@@ -252,33 +252,33 @@ fn snapshot(r: &Record) -> String {
 #[derive(Default)]
 struct Sql {
     text: String,
-    ints: Vec<(usize, i64)>,
-    texts: Vec<(usize, String)>,
-    n: usize,
+    binds: Vec<Bind>,
+}
+
+/// A value bound to a numbered placeholder.
+enum Bind {
+    Int(i64),
+    Text(String),
 }
 
 impl Sql {
+    fn push(&mut self, b: Bind) -> String {
+        self.binds.push(b);
+        format!("${}", self.binds.len())
+    }
     fn int(&mut self, v: i64) -> String {
-        self.n += 1;
-        self.ints.push((self.n, v));
-        format!("${}", self.n)
+        self.push(Bind::Int(v))
     }
     fn text(&mut self, v: String) -> String {
-        self.n += 1;
-        self.texts.push((self.n, v));
-        format!("${}", self.n)
+        self.push(Bind::Text(v))
     }
     async fn fetch_all(self, store: &Store) -> Result<Vec<AnyRow>> {
-        // Binds go in placeholder order.
-        let mut binds: Vec<(usize, Result<i64, String>)> = self.ints.into_iter().map(|(i, v)| (i, Ok(v))).collect();
-        binds.extend(self.texts.into_iter().map(|(i, v)| (i, Err(v))));
-        binds.sort_by_key(|(i, _)| *i);
         // The text is assembled from fixed fragments and placeholders only.
         let mut q = sqlx::query(sqlx::AssertSqlSafe(self.text));
-        for (_, b) in binds {
+        for b in self.binds {
             q = match b {
-                Ok(i) => q.bind(i),
-                Err(s) => q.bind(s),
+                Bind::Int(i) => q.bind(i),
+                Bind::Text(s) => q.bind(s),
             };
         }
         Ok(q.fetch_all(store.pool()).await?)

@@ -35,6 +35,23 @@ pub struct Link<'a> {
     pub source: &'a str,
 }
 
+/// A relationship from its row.
+pub(crate) fn relationship(row: &sqlx::any::AnyRow) -> Result<Relationship> {
+    let since: Option<String> = row.try_get("since")?;
+    let until: Option<String> = row.try_get("until")?;
+    let date = |d: String| crate::registry::parse_date("relationships", &d);
+    Ok(Relationship {
+        id: row.try_get("id")?,
+        from: row.try_get("from_id")?,
+        to: row.try_get("to_id")?,
+        kind: crate::registry::parse("relationships", &row.try_get::<String, _>("kind")?)?,
+        since: since.map(date).transpose()?,
+        until: until.map(date).transpose()?,
+        source: row.try_get("source")?,
+        originator: row.try_get("originator")?,
+    })
+}
+
 impl Store {
     /// Records a relationship between two records the viewer may read.
     pub async fn relate(&self, ctx: &Ctx, link: Link<'_>) -> Result<Relationship> {
@@ -118,22 +135,7 @@ impl Store {
             if self.readable(ctx, other).await.is_err() {
                 continue;
             }
-            let since: Option<String> = row.try_get("since")?;
-            let until: Option<String> = row.try_get("until")?;
-            out.push(Relationship {
-                id: row.try_get("id")?,
-                kind: crate::registry::parse("relationships", &row.try_get::<String, _>("kind")?)?,
-                since: since
-                    .map(|d| crate::registry::parse_date("relationships", &d))
-                    .transpose()?,
-                until: until
-                    .map(|d| crate::registry::parse_date("relationships", &d))
-                    .transpose()?,
-                source: row.try_get("source")?,
-                originator: row.try_get("originator")?,
-                from,
-                to,
-            });
+            out.push(relationship(row)?);
         }
         self.audit(&ctx.into(), "relationship.read", id).await?;
         Ok(out)
