@@ -20,7 +20,7 @@ fn password_hash() -> String {
     HASH.get_or_init(|| hash_password(PASSWORD).expect("hash")).clone()
 }
 
-async fn app(f: &Fixture) -> Router {
+pub(crate) async fn app(f: &Fixture) -> Router {
     let users: &[(&str, &str, &str, Classification)] = &[
         (
             "cn.officer",
@@ -53,10 +53,17 @@ async fn app(f: &Fixture) -> Router {
         store: f.store.clone(),
         node_public_key: Some(f.key.public()),
         settings: Arc::new(Settings::default()),
+        screening: Default::default(),
     })
 }
 
-async fn call(app: &Router, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+pub(crate) async fn call(
+    app: &Router,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
     let mut req = Request::builder().method(method).uri(path);
     if let Some(t) = token {
         req = req.header("authorization", format!("Bearer {t}"));
@@ -71,7 +78,7 @@ async fn call(app: &Router, method: &str, path: &str, token: Option<&str>, body:
     raw(app, req.body(body).expect("request")).await
 }
 
-async fn raw(app: &Router, req: Request<Body>) -> (StatusCode, Value) {
+pub(crate) async fn raw(app: &Router, req: Request<Body>) -> (StatusCode, Value) {
     let res = app.clone().oneshot(req).await.expect("response");
     let status = res.status();
     let bytes = res.into_body().collect().await.expect("body").to_bytes();
@@ -80,7 +87,7 @@ async fn raw(app: &Router, req: Request<Body>) -> (StatusCode, Value) {
     (status, value)
 }
 
-async fn login(app: &Router, user: &str) -> String {
+pub(crate) async fn login(app: &Router, user: &str) -> String {
     let (status, body) = call(
         app,
         "POST",

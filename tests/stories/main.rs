@@ -6,4 +6,5 @@ mod exchange;
 mod http;
 mod records;
 mod registry;
+mod screening;
 mod users;

@@ -23,6 +23,9 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 8)]
         writers: usize,
     },
+    /// Screening index: build time and memory, save and load, single-query
+    /// latency and batch throughput, on synthetic names.
+    Screening(crate::evaluate::ScreeningBenchArgs),
     /// Get-by-id latency over HTTP against an existing node (e.g. the demo).
     Get {
         #[command(flatten)]
@@ -43,6 +46,7 @@ pub async fn run(command: BenchCommand) -> Result<()> {
             entries,
             writers,
         } => audit(database, entries, writers.max(1)).await,
+        BenchCommand::Screening(args) => crate::evaluate::bench(args),
         BenchCommand::Get { node, user, requests } => get(&node, &user, requests.max(1)).await,
     }
 }
@@ -101,6 +105,7 @@ async fn get(node_args: &crate::NodeArgs, username: &str, requests: usize) -> Re
         store: node.store.clone(),
         node_public_key: Some(node.key.public()),
         settings: Arc::new(concord_server::Settings::default()),
+        screening: Default::default(),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;

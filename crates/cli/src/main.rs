@@ -3,9 +3,11 @@
 
 mod bench;
 mod demo;
+mod evaluate;
 mod exchange;
 mod node;
 mod records;
+mod screening;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -134,6 +136,20 @@ enum Command {
         #[arg(long)]
         truth: Option<PathBuf>,
     },
+    /// Score two names (or every `A<TAB>B` line of --pairs FILE) and explain the score as JSON.
+    Compare(screening::CompareArgs),
+    /// Build a screening index from an FtM JSON-lines file and save it.
+    Index {
+        /// The FtM file.
+        input: PathBuf,
+        /// The index file to write.
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// Screen a batch of names (CSV or JSON lines) against an index or an FtM file; resumable.
+    Screen(screening::ScreenArgs),
+    /// Measure the matcher's recall and precision on synthetic ground truth.
+    Evaluate(evaluate::EvaluateArgs),
     /// Records of the shared database, as a user (the access model applies).
     Record {
         #[command(subcommand)]
@@ -361,6 +377,10 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             user,
             output,
         } => exchange::export(&node, format, &user, &output).await?,
+        Command::Compare(args) => return screening::compare(args),
+        Command::Index { input, output } => screening::build_index(&input, &output)?,
+        Command::Screen(args) => return screening::screen(args),
+        Command::Evaluate(args) => evaluate::evaluate(args)?,
         Command::Generate {
             persons,
             orgs,

@@ -85,6 +85,7 @@ impl Node {
             store: self.store.clone(),
             node_public_key: Some(self.key.public()),
             settings: Arc::new(settings),
+            screening: Default::default(),
         };
         let app = concord_server::router(state);
         axum::serve(listener, app)

@@ -110,3 +110,101 @@ fn records_from_the_command_line_obey_the_access_model() {
     let hidden = concord(&["record", "get", "--data-dir", d, "--user", "nobody", &id]);
     assert!(!hidden.status.success());
 }
+
+#[test]
+fn compare_explains_and_scores_pairs_line_by_line() {
+    let out = concord(&["compare", "Антон Павлович Чехов", "Tschechow, Anton"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert!(v["score"].as_f64().expect("score") > 0.9, "{v}");
+    assert!(v["explanation"]["parts"].to_string().contains("German"), "{v}");
+
+    let dir = tempfile::tempdir().expect("temp");
+    let pairs = dir.path().join("pairs.tsv");
+    std::fs::write(
+        &pairs,
+        "王小明\tWang Hsiao-ming\nno tab here\nIvan Petrov\tPyotr Sidorov\n",
+    )
+    .expect("write");
+    let out = concord(&["compare", "--pairs", pairs.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(1), "a bad line fails the run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "one line per input line: {stdout}");
+    let first: f64 = lines[0].parse().expect("a score");
+    let third: f64 = lines[2].parse().expect("a score");
+    assert!(first > 0.9 && third < 0.6, "{stdout}");
+    assert!(lines[1].is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("pairs.tsv:2:"));
+}
+
+#[test]
+fn screening_a_batch_keeps_good_lines_names_bad_ones_and_resumes() {
+    let dir = tempfile::tempdir().expect("temp");
+    let path = |f: &str| dir.path().join(f).to_str().expect("utf-8").to_owned();
+    let gen_out = concord(&[
+        "generate",
+        "--persons",
+        "300",
+        "--orgs",
+        "5",
+        "--output",
+        &path("people.ftm.json"),
+        "--truth",
+        &path("truth.jsonl"),
+    ]);
+    assert!(gen_out.status.success());
+    let out = concord(&["index", &path("people.ftm.json"), "--output", &path("people.idx")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // Queries from the ground truth, a bad line in the middle.
+    let truth = std::fs::read_to_string(path("truth.jsonl")).expect("truth");
+    let picked: Vec<serde_json::Value> = truth
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("json"))
+        .filter(|v| v["variant"] == "reordered")
+        .take(6)
+        .collect();
+    let mut batch = String::new();
+    for (i, v) in picked.iter().enumerate() {
+        if i == 3 {
+            batch.push_str("{\"name\": \"!!!\"}\n");
+        }
+        batch.push_str(
+            &serde_json::json!({"id": v["id"], "name": v["query"], "birth_date": v["birth_date"]}).to_string(),
+        );
+        batch.push('\n');
+    }
+    std::fs::write(path("batch.jsonl"), &batch).expect("write");
+    let (input, index, output) = (path("batch.jsonl"), path("people.idx"), path("results.jsonl"));
+    let run = |extra: &[&str]| {
+        let mut args = vec!["screen", "--input", &input, "--against", &index, "--output", &output];
+        args.extend_from_slice(extra);
+        concord(&args)
+    };
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 4: name 0: the name has no letters"));
+    let results = std::fs::read_to_string(path("results.jsonl")).expect("results");
+    let lines: Vec<serde_json::Value> = results
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert_eq!(lines.len(), 7);
+    assert_eq!(lines[3]["line"], 4);
+    for l in lines.iter().filter(|l| l.get("error").is_none()) {
+        assert_eq!(l["results"][0]["record_id"], l["query_id"], "{l}");
+    }
+
+    // Interrupted after three lines and a torn fourth: resume finishes the rest.
+    let kept: String = results.lines().take(3).map(|l| format!("{l}\n")).collect::<String>() + "{\"line\": 4, \"err";
+    std::fs::write(path("results.jsonl"), kept).expect("write");
+    let out = run(&["--resume"]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("resumed after line 3"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let resumed = std::fs::read_to_string(path("results.jsonl")).expect("results");
+    assert_eq!(resumed, results, "resuming gives the same file as one run");
+}

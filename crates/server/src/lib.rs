@@ -12,6 +12,7 @@ pub mod error;
 pub mod json;
 mod openapi;
 mod routes;
+pub mod screening;
 mod views;
 
 use axum::Router;
@@ -52,6 +53,8 @@ pub struct AppState {
     pub node_public_key: Option<concord_audit::PublicKey>,
     /// Settings.
     pub settings: Arc<Settings>,
+    /// The in-memory screening index.
+    pub screening: Arc<screening::Screening>,
 }
 
 /// The application: API, OpenAPI document, health checks, landing page.

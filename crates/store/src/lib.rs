@@ -24,6 +24,7 @@ mod records;
 mod registry;
 mod relations;
 mod requests;
+mod screening;
 mod users;
 
 use concord_audit::{EntryDraft, NodeKey};

@@ -7,6 +7,7 @@
 
 pub mod names;
 mod rng;
+pub mod surnames;
 pub mod translit;
 
 use names::{Cyrillic, HAN_GIVEN, HAN_SURNAMES, Spellings};
@@ -134,7 +135,13 @@ impl Generator {
             t.male[pick % t.male.len()]
         };
         let s = rng.below(t.surnames_m.len());
-        let surname = if female { t.surnames_f[s] } else { t.surnames_m[s] };
+        let (built_m, built_f) = surnames::cyrillic(rng, surnames::parts(t.state));
+        let surname: &str = match (rng.chance(0.85), female) {
+            (true, false) => &built_m,
+            (true, true) => &built_f,
+            (false, false) => t.surnames_m[s],
+            (false, true) => t.surnames_f[s],
+        };
         let (pm, pf) = *rng.pick(t.patronymics);
         let patronymic = if female { pf } else { pm };
         let with_patronymic = rng.chance(0.75);
@@ -176,10 +183,12 @@ impl Generator {
         } else {
             (names::UZBEK_LATIN_MALE[g], t.male[g])
         };
-        let (sur_lat, sur_cyr) = if female {
-            (names::UZBEK_LATIN_SURNAMES_F[s], t.surnames_f[s])
-        } else {
-            (names::UZBEK_LATIN_SURNAMES_M[s], t.surnames_m[s])
+        let (built_m, built_f) = surnames::cyrillic(rng, surnames::parts("UZ"));
+        let (sur_lat, sur_cyr) = match (rng.chance(0.85), female) {
+            (true, false) => (surnames::uzbek_latin(&built_m), built_m),
+            (true, true) => (surnames::uzbek_latin(&built_f), built_f),
+            (false, false) => (names::UZBEK_LATIN_SURNAMES_M[s].to_owned(), t.surnames_m[s].to_owned()),
+            (false, true) => (names::UZBEK_LATIN_SURNAMES_F[s].to_owned(), t.surnames_f[s].to_owned()),
         };
         p.names.push((format!("{given_lat} {sur_lat}"), "primary", "uz"));
         p.queries.push((format!("{given_cyr} {sur_cyr}"), "cyrillic"));
@@ -214,16 +223,48 @@ impl Generator {
 
     fn spelled(&self, rng: &mut Rng, p: &mut Person, t: &Spellings, female: bool) {
         let given = if female { *rng.pick(t.female) } else { *rng.pick(t.male) };
-        let surname = *rng.pick(t.surnames);
-        p.names.push((format!("{} {}", given.0, surname.0), "primary", t.lang));
-        let usual = format!("{} {}", given.1[0], surname.1[0]);
+        // A second part of the given name: a Hindi middle name, or a
+        // compound Persian or Urdu given name (Muhammad Imran).
+        let second: Option<(String, Vec<String>)> = match t.state {
+            "IN" if rng.chance(0.6) => {
+                let m = rng.pick(surnames::HINDI_MIDDLE);
+                Some((m.0.to_owned(), m.1.iter().map(|s| s.to_string()).collect()))
+            }
+            "PK" | "IR" if !female && rng.chance(0.5) => {
+                let m = rng.pick(t.male);
+                (m.0 != given.0).then(|| (m.0.to_owned(), m.1.iter().map(|s| s.to_string()).collect()))
+            }
+            _ => None,
+        };
+        let table = *rng.pick(t.surnames);
+        let surname: (String, Vec<String>) = if t.state != "IN" && rng.chance(0.6) {
+            surnames::persian(rng)
+        } else {
+            (table.0.to_owned(), table.1.iter().map(|s| s.to_string()).collect())
+        };
+        let join = |g: &str, m: Option<&str>, s: &str| match m {
+            Some(m) => format!("{g} {m} {s}"),
+            None => format!("{g} {s}"),
+        };
+        let first = |v: &Vec<String>| v.first().cloned().unwrap_or_default();
+        let last = |v: &Vec<String>| v.last().cloned().unwrap_or_default();
+        let second_native = second.as_ref().map(|m| m.0.as_str());
+        let second_usual = second.as_ref().map(|m| first(&m.1));
+        let second_alt = second.as_ref().map(|m| last(&m.1));
+        let native = join(given.0, second_native, &surname.0);
+        p.names.push((native.clone(), "primary", t.lang));
+        let usual = join(given.1[0], second_usual.as_deref(), &first(&surname.1));
         p.names.push((usual.clone(), "transliteration", t.lang));
-        p.queries.push((format!("{} {}", given.0, surname.0), "exact"));
+        p.queries.push((native, "exact"));
+        let given_usual = match &second_usual {
+            Some(m) => format!("{} {m}", given.1[0]),
+            None => given.1[0].to_owned(),
+        };
         p.queries
-            .push((format!("{} {}", surname.1[0], given.1[0]), "reordered"));
+            .push((format!("{} {given_usual}", first(&surname.1)), "reordered"));
         let alt_g = given.1[given.1.len() - 1];
-        let alt_s = surname.1[surname.1.len() - 1];
-        p.queries.push((format!("{alt_g} {alt_s}"), "spelling"));
+        p.queries
+            .push((join(alt_g, second_alt.as_deref(), &last(&surname.1)), "spelling"));
         p.queries.push((typo(rng, &usual), "typo"));
     }
 

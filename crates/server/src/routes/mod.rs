@@ -6,6 +6,7 @@ mod exchange;
 mod records;
 mod registry;
 mod requests;
+mod screening;
 mod users;
 
 use crate::AppState;
@@ -45,6 +46,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(requests::register, requests::list))
         .routes(routes!(requests::decide))
         .routes(routes!(records::compliance))
+        .routes(routes!(screening::screen))
+        .routes(routes!(screening::batch).layer(axum::extract::DefaultBodyLimit::max(screening::BATCH_LIMIT)))
         .routes(routes!(audit::entries))
         .routes(routes!(audit::verify))
         .routes(routes!(health))

@@ -1,0 +1,440 @@
+//! `concord compare`, `concord index` and `concord screen`: the matcher from
+//! the command line, over files. Batch screening is resumable: the output
+//! says which input line each result answers, and a rerun with `--resume`
+//! continues after the last one written.
+
+use anyhow::{Context, Result, bail};
+use concord_matcher::{Index, IndexBuilder, IndexRecord, Kind, SearchOptions, Subject};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+/// Output format of `concord screen`.
+#[derive(Clone, Copy, clap::ValueEnum, PartialEq)]
+pub enum ScreenFormat {
+    Jsonl,
+    Csv,
+}
+
+#[derive(clap::Args)]
+pub struct CompareArgs {
+    /// The two names (omit with --pairs).
+    #[arg(num_args = 0..=2)]
+    pub names: Vec<String>,
+    /// A file of `NAME A<TAB>NAME B` lines: writes one score per line.
+    #[arg(long, conflicts_with = "names")]
+    pub pairs: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+pub struct ScreenArgs {
+    /// Names to screen: CSV with a header (`id,name,birth_date,nationality,gender,identifier`)
+    /// or JSON lines (`{"id", "name" or "names", "birth_date", "nationality", "gender", "identifiers"}`).
+    #[arg(long)]
+    pub input: PathBuf,
+    /// What to screen against: a saved index (`concord index`) or an FtM JSON-lines file.
+    #[arg(long)]
+    pub against: PathBuf,
+    /// Results below this score are left out.
+    #[arg(long, default_value_t = concord_matcher::DEFAULT_THRESHOLD)]
+    pub threshold: f64,
+    /// Results per query at most.
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    /// Where to write the results.
+    #[arg(long, short)]
+    pub output: PathBuf,
+    /// jsonl (with explanations) or csv.
+    #[arg(long, value_enum, default_value = "jsonl")]
+    pub format: ScreenFormat,
+    /// Continue an interrupted run: keep the output's complete lines and go on after them.
+    #[arg(long)]
+    pub resume: bool,
+}
+
+pub fn compare(args: CompareArgs) -> Result<std::process::ExitCode> {
+    if let Some(path) = args.pairs {
+        let file = std::fs::File::open(&path).with_context(|| format!("opening {}", path.display()))?;
+        let mut out = BufWriter::new(std::io::stdout().lock());
+        let mut failed = 0;
+        for (i, line) in BufReader::new(file).split(b'\n').enumerate() {
+            let line = line?;
+            let result = std::str::from_utf8(&line)
+                .map_err(|e| format!("not UTF-8 at byte {}", e.valid_up_to()))
+                .and_then(|l| {
+                    let l = l.trim_end_matches('\r');
+                    let (a, b) = l.split_once('\t').ok_or("expected two names separated by a tab")?;
+                    concord_matcher::compare(a, b).map_err(|e| e.to_string())
+                });
+            match result {
+                Ok((score, _)) => writeln!(out, "{score}")?,
+                Err(e) => {
+                    writeln!(out)?;
+                    eprintln!("{}:{}: {e}", path.display(), i + 1);
+                    failed += 1;
+                }
+            }
+        }
+        out.flush()?;
+        return Ok(if failed > 0 {
+            std::process::ExitCode::from(1)
+        } else {
+            std::process::ExitCode::SUCCESS
+        });
+    }
+    let [a, b] = args.names.as_slice() else {
+        bail!("give two names, or --pairs FILE");
+    };
+    let (score, explanation) = concord_matcher::compare(a, b).map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&json!({"score": score, "explanation": explanation}))?
+    );
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+fn strings(v: Option<&Value>) -> Vec<String> {
+    match v {
+        Some(Value::Array(a)) => a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect(),
+        Some(Value::String(s)) => vec![s.clone()],
+        _ => Vec::new(),
+    }
+}
+
+/// Reads an FtM JSON-lines file into index records: persons and
+/// organizations with their names, birth date, nationality, gender, and the
+/// numbers of the passports they hold.
+pub fn read_ftm(path: &Path, mut each: impl FnMut(IndexRecord)) -> Result<usize> {
+    // First pass: documents by holder, since they follow their holders.
+    let mut documents: HashMap<String, Vec<String>> = HashMap::new();
+    let open = || -> Result<BufReader<std::fs::File>> {
+        Ok(BufReader::new(
+            std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?,
+        ))
+    };
+    for (i, line) in open()?.lines().enumerate() {
+        let line = line.with_context(|| format!("{}:{}", path.display(), i + 1))?;
+        if !line.contains("\"Passport\"") && !line.contains("\"Identification\"") {
+            continue;
+        }
+        let v: Value = serde_json::from_str(&line).with_context(|| format!("{}:{}", path.display(), i + 1))?;
+        let p = &v["properties"];
+        for holder in strings(p.get("holder")) {
+            documents.entry(holder).or_default().extend(strings(p.get("number")));
+        }
+    }
+    let mut n = 0;
+    for (i, line) in open()?.lines().enumerate() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: Value = serde_json::from_str(&line).with_context(|| format!("{}:{}", path.display(), i + 1))?;
+        let kind = match v["schema"].as_str() {
+            Some("Person") => Kind::Person,
+            Some("Organization" | "Company" | "LegalEntity") => Kind::Organization,
+            _ => continue,
+        };
+        let p = &v["properties"];
+        let id = v["id"].as_str().unwrap_or_default().to_owned();
+        let mut names = strings(p.get("name"));
+        names.extend(strings(p.get("alias")));
+        names.extend(strings(p.get("previousName")));
+        each(IndexRecord {
+            identifiers: documents.remove(&id).unwrap_or_default(),
+            id,
+            kind: Some(kind),
+            names,
+            birth_date: strings(p.get("birthDate")).into_iter().next(),
+            nationality: strings(p.get("nationality")).into_iter().next(),
+            gender: strings(p.get("gender")).into_iter().next(),
+        });
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// Builds an index from an FtM file.
+pub fn index_ftm(path: &Path) -> Result<Index> {
+    let mut b = IndexBuilder::new();
+    read_ftm(path, |r| b.add(&r))?;
+    for (id, why) in b.skipped.iter().take(10) {
+        eprintln!("skipped a name of {id}: {why}");
+    }
+    Ok(b.finish())
+}
+
+/// Loads a saved index, or builds one from an FtM file.
+pub fn load_or_build(path: &Path) -> Result<Index> {
+    let mut f = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let mut magic = [0u8; 8];
+    let is_index = f.read_exact(&mut magic).is_ok() && &magic == b"CCDIDX01";
+    if is_index {
+        let bytes = std::fs::read(path)?;
+        Ok(Index::from_bytes(&bytes).with_context(|| format!("reading {}", path.display()))?)
+    } else {
+        index_ftm(path)
+    }
+}
+
+/// `concord index FTM OUTPUT`.
+pub fn build_index(input: &Path, output: &Path) -> Result<()> {
+    let t = std::time::Instant::now();
+    let index = index_ftm(input)?;
+    let built = t.elapsed();
+    std::fs::write(output, index.to_bytes()).with_context(|| format!("writing {}", output.display()))?;
+    println!(
+        "indexed {} records ({} names) in {:.1} s into {}",
+        index.len(),
+        index.names(),
+        built.as_secs_f64(),
+        output.display()
+    );
+    Ok(())
+}
+
+/// One line of a batch file, as a subject and the caller's id for it: the
+/// same reading as the HTTP API's.
+fn subject_from_json(line: &str) -> Result<(String, Subject), String> {
+    let v: Value = serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))?;
+    concord_server::screening::subject_from_json(&v, &[])
+}
+
+const CSV_COLUMNS: [&str; 6] = ["id", "name", "birth_date", "nationality", "gender", "identifier"];
+
+fn split_csv(line: &str) -> Result<Vec<String>, String> {
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            ('"', true) => quoted = false,
+            ('"', false) if field.is_empty() => quoted = true,
+            (',', false) => fields.push(std::mem::take(&mut field)),
+            _ => field.push(c),
+        }
+    }
+    if quoted {
+        return Err("a quoted field is not closed".into());
+    }
+    fields.push(field);
+    Ok(fields)
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+/// Lines already answered in an output being resumed: the highest input line
+/// named in its complete lines. A torn last line is cut off.
+fn resume_point(output: &Path, format: ScreenFormat) -> Result<usize> {
+    let Ok(text) = std::fs::read(output) else { return Ok(0) };
+    let complete = text.iter().rposition(|b| *b == b'\n').map(|p| p + 1).unwrap_or(0);
+    let f = std::fs::OpenOptions::new().write(true).open(output)?;
+    f.set_len(complete as u64)?;
+    let text = String::from_utf8_lossy(&text[..complete]);
+    let mut last = 0;
+    for line in text.lines() {
+        let n = match format {
+            ScreenFormat::Jsonl => serde_json::from_str::<Value>(line)
+                .ok()
+                .and_then(|v| v["line"].as_u64()),
+            ScreenFormat::Csv => line.split(',').next().and_then(|s| s.parse().ok()),
+        };
+        if let Some(n) = n {
+            last = last.max(n as usize);
+        }
+    }
+    Ok(last)
+}
+
+pub fn screen(args: ScreenArgs) -> Result<std::process::ExitCode> {
+    if !(0.0..=1.0).contains(&args.threshold) {
+        bail!("--threshold must be between 0 and 1");
+    }
+    let index = load_or_build(&args.against)?;
+    let done = if args.resume {
+        resume_point(&args.output, args.format)?
+    } else {
+        0
+    };
+    let out_file = std::fs::OpenOptions::new()
+        .create(true)
+        .write(true)
+        .append(args.resume)
+        .truncate(!args.resume)
+        .open(&args.output)
+        .with_context(|| format!("opening {}", args.output.display()))?;
+    let mut out = BufWriter::new(out_file);
+    if args.format == ScreenFormat::Csv && done == 0 {
+        writeln!(out, "line,query_id,query_name,rank,record_id,score,record_name")?;
+    }
+    let input = std::fs::File::open(&args.input).with_context(|| format!("opening {}", args.input.display()))?;
+    let size = input.metadata().map(|m| m.len()).unwrap_or(0);
+    let pb = ProgressBar::new(size);
+    pb.set_style(
+        ProgressStyle::with_template("screening [{bar:30}] {bytes}/{total_bytes} ({eta}) {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let csv_input = args.input.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let mut header: Option<Vec<String>> = None;
+    let options = SearchOptions {
+        limit: args.limit.max(1),
+        threshold: args.threshold,
+        ..Default::default()
+    };
+    let (mut screened, mut errors, mut hits) = (0usize, 0usize, 0usize);
+    let mut read = 0u64;
+    for (i, line) in BufReader::new(input).split(b'\n').enumerate() {
+        let line = line?;
+        read += line.len() as u64 + 1;
+        let number = i + 1;
+        if number % 256 == 0 {
+            pb.set_position(read);
+        }
+        let text = match std::str::from_utf8(&line) {
+            Ok(t) => t.trim_end_matches('\r'),
+            Err(e) => {
+                if number > done {
+                    errors += 1;
+                    write_error(
+                        &mut out,
+                        args.format,
+                        number,
+                        &format!("not UTF-8 at byte {}", e.valid_up_to()),
+                    )?;
+                }
+                continue;
+            }
+        };
+        if csv_input && header.is_none() {
+            let cols = split_csv(text.trim_start_matches('\u{feff}')).unwrap_or_default();
+            if !cols.iter().any(|c| c == "name") {
+                bail!(
+                    "{}:1: the CSV header must have a name column (columns: {})",
+                    args.input.display(),
+                    CSV_COLUMNS.join(",")
+                );
+            }
+            if let Some(bad) = cols.iter().find(|c| !CSV_COLUMNS.contains(&c.as_str())) {
+                bail!(
+                    "{}:1: unknown column {bad:?} (columns: {})",
+                    args.input.display(),
+                    CSV_COLUMNS.join(",")
+                );
+            }
+            header = Some(cols);
+            continue;
+        }
+        if text.trim().is_empty() || number <= done {
+            continue;
+        }
+        let parsed = if let Some(cols) = &header {
+            split_csv(text).and_then(|fields| {
+                if fields.len() != cols.len() {
+                    return Err(format!("{} fields, the header has {}", fields.len(), cols.len()));
+                }
+                let get = |c: &str| {
+                    cols.iter()
+                        .position(|x| x == c)
+                        .map(|i| fields[i].clone())
+                        .filter(|s| !s.is_empty())
+                };
+                Ok((
+                    get("id").unwrap_or_default(),
+                    Subject {
+                        names: get("name").into_iter().collect(),
+                        birth_date: get("birth_date"),
+                        nationalities: get("nationality").into_iter().collect(),
+                        gender: get("gender"),
+                        identifiers: get("identifier").into_iter().collect(),
+                        kind: None,
+                    },
+                ))
+            })
+        } else {
+            subject_from_json(text)
+        };
+        let prepared = parsed.and_then(|(id, s)| s.prepare().map(|p| (id, s, p)).map_err(|e| e.to_string()));
+        let (id, subject, prepared) = match prepared {
+            Ok(x) => x,
+            Err(e) => {
+                errors += 1;
+                write_error(&mut out, args.format, number, &e)?;
+                continue;
+            }
+        };
+        screened += 1;
+        let results = index.search(&prepared, &options, &|_| true);
+        hits += results.len();
+        match args.format {
+            ScreenFormat::Jsonl => {
+                let results: Vec<Value> = results
+                    .iter()
+                    .map(|h| json!({"record_id": index.id(h.record), "score": h.score, "explanation": h.explanation}))
+                    .collect();
+                writeln!(
+                    out,
+                    "{}",
+                    json!({"line": number, "query_id": id, "query": subject.names, "results": results})
+                )?;
+            }
+            ScreenFormat::Csv => {
+                let name = subject.names.first().map(String::as_str).unwrap_or("");
+                if results.is_empty() {
+                    writeln!(out, "{number},{},{},,,,", csv_field(&id), csv_field(name))?;
+                }
+                for (rank, h) in results.iter().enumerate() {
+                    writeln!(
+                        out,
+                        "{number},{},{},{},{},{},{}",
+                        csv_field(&id),
+                        csv_field(name),
+                        rank + 1,
+                        csv_field(index.id(h.record)),
+                        h.score,
+                        csv_field(&h.explanation.record_name)
+                    )?;
+                }
+            }
+        }
+    }
+    out.flush()?;
+    pb.finish_and_clear();
+    eprintln!(
+        "screened {screened} queries ({hits} results at or above {}), {errors} bad lines{}; results in {}",
+        args.threshold,
+        if done > 0 {
+            format!(", resumed after line {done}")
+        } else {
+            String::new()
+        },
+        args.output.display()
+    );
+    Ok(if errors > 0 {
+        std::process::ExitCode::from(1)
+    } else {
+        std::process::ExitCode::SUCCESS
+    })
+}
+
+fn write_error(out: &mut impl Write, format: ScreenFormat, line: usize, error: &str) -> Result<()> {
+    eprintln!("line {line}: {error}");
+    match format {
+        ScreenFormat::Jsonl => writeln!(out, "{}", json!({"line": line, "error": error}))?,
+        ScreenFormat::Csv => writeln!(out, "{line},,,,,,{}", csv_field(&format!("error: {error}")))?,
+    }
+    Ok(())
+}

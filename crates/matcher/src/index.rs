@@ -1,0 +1,676 @@
+//! The screening index: every record's prepared names in one arena, and
+//! posting lists from phonetic keys to names. A query finds candidates
+//! through the keys of its parts (two parts in common, or one part and the
+//! birth year, or a document number), ranks them cheaply, and scores the best
+//! few in full.
+
+use crate::latin::skeleton;
+use crate::name::{PreparedName, Role, Via, parts_of};
+use crate::subject::{
+    Birth, Explanation, Kind, Prepared, RecordFacts, country, gender_code, normalize_identifier, score_record,
+};
+use std::collections::HashMap;
+
+/// A record as the index takes it.
+#[derive(Debug, Clone, Default)]
+pub struct IndexRecord {
+    pub id: String,
+    pub kind: Option<Kind>,
+    pub names: Vec<String>,
+    pub birth_date: Option<String>,
+    pub nationality: Option<String>,
+    pub gender: Option<String>,
+    pub identifiers: Vec<String>,
+}
+
+/// Search settings.
+#[derive(Debug, Clone, Copy)]
+pub struct SearchOptions {
+    /// Results at most.
+    pub limit: usize,
+    /// Results below this score are left out.
+    pub threshold: f64,
+    /// Candidates scored in full per query name.
+    pub candidates: usize,
+}
+
+/// The threshold a result must reach unless the caller sets another; chosen
+/// on the evaluation in `BENCHMARKS.md`.
+pub const DEFAULT_THRESHOLD: f64 = 0.85;
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions {
+            limit: 10,
+            threshold: DEFAULT_THRESHOLD,
+            candidates: 64,
+        }
+    }
+}
+
+/// One result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    /// Position of the record in the index.
+    pub record: u32,
+    pub score: f64,
+    pub explanation: Explanation,
+}
+
+/// Why a saved index cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IndexError {
+    #[error("not a Concord screening index (bad magic)")]
+    Magic,
+    #[error("the index file is truncated or damaged ({0})")]
+    Damaged(&'static str),
+}
+
+const MAGIC: &[u8; 8] = b"CCDIDX01";
+const UNKNOWN_YEAR: u16 = 0;
+
+fn hash(kind: u8, text: &str, year: u16) -> u32 {
+    // FNV-1a; a collision only adds a candidate.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in std::iter::once(kind).chain(text.bytes()).chain(year.to_le_bytes()) {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    (h >> 32) as u32 ^ h as u32
+}
+
+/// The key texts of one part: the skeleton of every form, or the form itself
+/// when it has no consonants.
+fn part_keys(forms: impl Iterator<Item = (Via, String)>) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    for (_, text) in forms {
+        let s = skeleton(&text);
+        let k = if s.is_empty() { text } else { s };
+        if !k.is_empty() && !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    keys
+}
+
+fn name_part_keys(encoded: &str) -> Vec<Vec<String>> {
+    parts_of(encoded)
+        .filter(|p| p.role != Role::Initial)
+        .map(|p| part_keys(p.forms().map(|f| (f.via, f.text.to_owned()))))
+        .collect()
+}
+
+/// Builds an index one record at a time.
+#[derive(Debug, Default)]
+pub struct IndexBuilder {
+    index: Index,
+    pairs: Vec<u64>,
+    /// Names that could not be read, with the reason.
+    pub skipped: Vec<(String, String)>,
+}
+
+impl IndexBuilder {
+    /// An empty builder.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a record; names that cannot be read are skipped and noted.
+    pub fn add(&mut self, record: &IndexRecord) {
+        let ix = &mut self.index;
+        let rec = ix.ids.len() as u32;
+        let birth = record.birth_date.as_deref().and_then(Birth::parse).unwrap_or_default();
+        let first_name = ix.names.len() as u32;
+        for name in &record.names {
+            match PreparedName::new(name) {
+                Ok(p) => {
+                    let n = ix.names.len() as u32;
+                    let start = ix.arena.len() as u64;
+                    ix.arena.push_str(&name.replace('\u{1D}', " "));
+                    ix.arena.push('\u{1D}');
+                    ix.arena.push_str(p.encoded());
+                    ix.names.push((rec, start, ix.arena.len() as u64));
+                    for keys in name_part_keys(p.encoded()) {
+                        for k in keys {
+                            self.pairs.push((hash(b't', &k, 0) as u64) << 32 | n as u64);
+                            self.pairs.push((hash(b'y', &k, birth.year) as u64) << 32 | n as u64);
+                        }
+                    }
+                }
+                Err(e) => self.skipped.push((record.id.clone(), format!("{name:?}: {e}"))),
+            }
+        }
+        let ids: Vec<String> = record
+            .identifiers
+            .iter()
+            .map(|i| normalize_identifier(i))
+            .filter(|i| !i.is_empty())
+            .collect();
+        if ix.names.len() as u32 > first_name {
+            for id in &ids {
+                self.pairs.push((hash(b'd', id, 0) as u64) << 32 | first_name as u64);
+            }
+        }
+        ix.ids.push(record.id.clone());
+        ix.first_name.push(first_name);
+        ix.birth.push(birth.pack());
+        ix.nationality
+            .push(record.nationality.as_deref().and_then(country).unwrap_or([0, 0]));
+        ix.gender
+            .push(record.gender.as_deref().and_then(gender_code).unwrap_or(0));
+        ix.kind.push(match record.kind {
+            Some(Kind::Person) => b'P',
+            Some(Kind::Organization) => b'O',
+            None => 0,
+        });
+        ix.identifiers.push(ids.join("\n"));
+    }
+
+    /// The index.
+    pub fn finish(mut self) -> Index {
+        self.pairs.sort_unstable();
+        self.pairs.dedup();
+        let ix = &mut self.index;
+        ix.first_name.push(ix.names.len() as u32);
+        for pair in &self.pairs {
+            let key = (pair >> 32) as u32;
+            if ix.keys.last() != Some(&key) {
+                ix.keys.push(key);
+                ix.offsets.push(ix.postings.len() as u32);
+            }
+            ix.postings.push(*pair as u32);
+        }
+        ix.offsets.push(ix.postings.len() as u32);
+        self.index
+    }
+}
+
+/// A built or loaded index.
+#[derive(Debug, Default, Clone)]
+pub struct Index {
+    ids: Vec<String>,
+    /// Per record, the first of its names; one more entry at the end.
+    first_name: Vec<u32>,
+    birth: Vec<u32>,
+    nationality: Vec<[u8; 2]>,
+    gender: Vec<u8>,
+    kind: Vec<u8>,
+    identifiers: Vec<String>,
+    /// Per name: record, start and end in the arena.
+    names: Vec<(u32, u64, u64)>,
+    arena: String,
+    keys: Vec<u32>,
+    offsets: Vec<u32>,
+    postings: Vec<u32>,
+}
+
+impl Index {
+    /// Records held.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether it holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// Names held.
+    pub fn names(&self) -> usize {
+        self.names.len()
+    }
+
+    /// The id of record `record`.
+    pub fn id(&self, record: u32) -> &str {
+        self.ids.get(record as usize).map(String::as_str).unwrap_or("")
+    }
+
+    fn posting(&self, key: u32) -> &[u32] {
+        match self.keys.binary_search(&key) {
+            Ok(i) => &self.postings[self.offsets[i] as usize..self.offsets[i + 1] as usize],
+            Err(_) => &[],
+        }
+    }
+
+    fn name(&self, n: u32) -> (&str, &str) {
+        let (_, start, end) = self.names[n as usize];
+        let text = &self.arena[start as usize..end as usize];
+        text.split_once('\u{1D}').unwrap_or((text, ""))
+    }
+
+    fn record_names(&self, record: u32) -> impl Iterator<Item = (&str, &str)> {
+        let (a, b) = (self.first_name[record as usize], self.first_name[record as usize + 1]);
+        (a..b).map(|n| self.name(n))
+    }
+
+    /// The best records for `query` among those `allow` admits.
+    pub fn search(&self, query: &Prepared, options: &SearchOptions, allow: &dyn Fn(u32) -> bool) -> Vec<Hit> {
+        // name -> (parts matched, by year or document)
+        let mut found: HashMap<u32, (u8, bool)> = HashMap::new();
+        for name in &query.names {
+            let parts = name_part_keys(name.encoded());
+            self.candidates_by_parts(&parts, &mut found);
+            if query.birth.year > 0 {
+                for keys in &parts {
+                    for k in keys {
+                        for year in [query.birth.year, UNKNOWN_YEAR] {
+                            for n in self.posting(hash(b'y', k, year)) {
+                                let e = found.entry(*n).or_insert((0, false));
+                                e.1 = true;
+                                if e.0 == 0 {
+                                    e.0 = 1;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for id in &query.identifiers {
+            for n in self.posting(hash(b'd', id, 0)) {
+                found.insert(*n, (8, true));
+            }
+        }
+        let q = query.birth;
+        let compat = |rec: u32| -> u8 {
+            let r = Birth::unpack(self.birth[rec as usize]);
+            if q.year == 0 || r.year == 0 {
+                1
+            } else if r.year == q.year && (q.month == 0 || r.month == 0 || q.month == r.month) {
+                2
+            } else {
+                0
+            }
+        };
+        let wanted_kind = query.kind.map(|k| if k == Kind::Person { b'P' } else { b'O' });
+        let mut ranked: Vec<(u8, u8, u32, u32)> = found
+            .into_iter()
+            .filter_map(|(n, (count, _))| {
+                let rec = self.names[n as usize].0;
+                let kind = self.kind[rec as usize];
+                if wanted_kind.is_some_and(|w| kind != 0 && kind != w) || !allow(rec) {
+                    return None;
+                }
+                Some((count, compat(rec), n, rec))
+            })
+            .collect();
+        let budget = options.candidates.max(options.limit) * query.names.len().max(1);
+        if ranked.len() > budget {
+            ranked.select_nth_unstable_by(budget, |a, b| (b.0, b.1, a.2).cmp(&(a.0, a.1, b.2)));
+            ranked.truncate(budget);
+        }
+        let mut records: Vec<u32> = ranked.iter().map(|r| r.3).collect();
+        records.sort_unstable();
+        records.dedup();
+        let mut hits: Vec<Hit> = records
+            .into_iter()
+            .filter_map(|rec| {
+                let ids: Vec<String> = self.identifiers[rec as usize]
+                    .split('\n')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+                let nat = self.nationality[rec as usize];
+                let facts = RecordFacts {
+                    birth: Birth::unpack(self.birth[rec as usize]),
+                    nationality: (nat != [0, 0]).then_some(nat),
+                    gender: Some(self.gender[rec as usize]).filter(|g| *g != 0),
+                    identifiers: &ids,
+                };
+                let (score, explanation) = score_record(query, self.record_names(rec), facts)?;
+                (score >= options.threshold).then_some(Hit {
+                    record: rec,
+                    score,
+                    explanation,
+                })
+            })
+            .collect();
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.record.cmp(&b.record)));
+        hits.truncate(options.limit);
+        hits
+    }
+
+    /// Names sharing at least two parts with the query (or one, when the
+    /// query has one part), found by walking the shortest posting lists.
+    fn candidates_by_parts(&self, parts: &[Vec<String>], found: &mut HashMap<u32, (u8, bool)>) {
+        let lists: Vec<Vec<&[u32]>> = parts
+            .iter()
+            .map(|keys| {
+                keys.iter()
+                    .map(|k| self.posting(hash(b't', k, 0)))
+                    .filter(|l| !l.is_empty())
+                    .collect()
+            })
+            .collect();
+        let size = |i: usize| lists[i].iter().map(|l| l.len()).sum::<usize>();
+        let mut order: Vec<usize> = (0..lists.len()).filter(|i| size(*i) > 0).collect();
+        order.sort_by_key(|i| size(*i));
+        if order.len() == 1 || lists.len() == 1 {
+            // One part: its rarest list, bounded.
+            if let Some(i) = order.first() {
+                for l in &lists[*i] {
+                    for n in l.iter().take(20_000) {
+                        found.entry(*n).or_insert((1, false));
+                    }
+                }
+            }
+            return;
+        }
+        // Two drivers, so a misspelt part that happens to be rare does not
+        // hide the others.
+        for (d, driver) in order.iter().take(2).enumerate() {
+            for list in &lists[*driver] {
+                for n in *list {
+                    let mut count = 1u8;
+                    for other in &order {
+                        if other == driver {
+                            continue;
+                        }
+                        if lists[*other].iter().any(|l| l.binary_search(n).is_ok()) {
+                            count += 1;
+                        }
+                    }
+                    if count >= 2 || (d == 0 && order.len() < lists.len()) {
+                        let e = found.entry(*n).or_insert((0, false));
+                        e.0 = e.0.max(count);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The index as bytes, to save; [`Index::from_bytes`] reads them back.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.arena.len() + self.postings.len() * 4 + self.names.len() * 20 + 64);
+        out.extend_from_slice(MAGIC);
+        let strings = |out: &mut Vec<u8>, v: &[String]| {
+            put_u64(out, v.len() as u64);
+            for s in v {
+                put_u64(out, s.len() as u64);
+                out.extend_from_slice(s.as_bytes());
+            }
+        };
+        strings(&mut out, &self.ids);
+        put_u32s(&mut out, &self.first_name);
+        put_u32s(&mut out, &self.birth);
+        let nat: Vec<u8> = self.nationality.iter().flatten().copied().collect();
+        put_bytes(&mut out, &nat);
+        put_bytes(&mut out, &self.gender);
+        put_bytes(&mut out, &self.kind);
+        strings(&mut out, &self.identifiers);
+        let recs: Vec<u32> = self.names.iter().map(|n| n.0).collect();
+        put_u32s(&mut out, &recs);
+        put_u64(&mut out, self.names.len() as u64);
+        for n in &self.names {
+            put_u64(&mut out, n.1);
+            put_u64(&mut out, n.2);
+        }
+        put_bytes(&mut out, self.arena.as_bytes());
+        put_u32s(&mut out, &self.keys);
+        put_u32s(&mut out, &self.offsets);
+        put_u32s(&mut out, &self.postings);
+        out
+    }
+
+    /// Reads an index saved by [`Index::to_bytes`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<Index, IndexError> {
+        let mut r = Reader { bytes, at: 0 };
+        if r.take(8, "magic")? != MAGIC {
+            return Err(IndexError::Magic);
+        }
+        let ids = r.strings("ids")?;
+        let first_name = r.u32s("first names")?;
+        let birth = r.u32s("birth dates")?;
+        let nationality = r
+            .bytes("nationalities")?
+            .chunks_exact(2)
+            .map(|c| [c[0], c[1]])
+            .collect();
+        let gender = r.bytes("genders")?.to_vec();
+        let kind = r.bytes("kinds")?.to_vec();
+        let identifiers = r.strings("identifiers")?;
+        let recs = r.u32s("name records")?;
+        let count = r.u64("names")? as usize;
+        if count != recs.len() {
+            return Err(IndexError::Damaged("name table"));
+        }
+        let mut names = Vec::with_capacity(count);
+        for rec in recs {
+            names.push((rec, r.u64("name")?, r.u64("name")?));
+        }
+        let arena = String::from_utf8(r.bytes("arena")?.to_vec()).map_err(|_| IndexError::Damaged("arena"))?;
+        let keys = r.u32s("keys")?;
+        let offsets = r.u32s("offsets")?;
+        let postings = r.u32s("postings")?;
+        let ix = Index {
+            ids,
+            first_name,
+            birth,
+            nationality,
+            gender,
+            kind,
+            identifiers,
+            names,
+            arena,
+            keys,
+            offsets,
+            postings,
+        };
+        ix.check()?;
+        Ok(ix)
+    }
+
+    fn check(&self) -> Result<(), IndexError> {
+        let n = self.ids.len();
+        if self.first_name.len() != n + 1
+            || [
+                self.birth.len(),
+                self.nationality.len(),
+                self.gender.len(),
+                self.kind.len(),
+                self.identifiers.len(),
+            ]
+            .iter()
+            .any(|l| *l != n)
+        {
+            return Err(IndexError::Damaged("record tables"));
+        }
+        if self.offsets.len() != self.keys.len() + 1
+            || self.offsets.last().copied().unwrap_or(0) as usize != self.postings.len()
+        {
+            return Err(IndexError::Damaged("posting lists"));
+        }
+        if self.offsets.windows(2).any(|w| w[0] > w[1]) || self.first_name.windows(2).any(|w| w[0] > w[1]) {
+            return Err(IndexError::Damaged("offsets"));
+        }
+        if self.first_name.last().copied().unwrap_or(0) as usize != self.names.len()
+            || self.postings.iter().any(|p| *p as usize >= self.names.len())
+        {
+            return Err(IndexError::Damaged("name numbers"));
+        }
+        for (rec, start, end) in &self.names {
+            if *rec as usize >= n
+                || start > end
+                || *end as usize > self.arena.len()
+                || !self.arena.is_char_boundary(*start as usize)
+                || !self.arena.is_char_boundary(*end as usize)
+            {
+                return Err(IndexError::Damaged("names"));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn put_u64(out: &mut Vec<u8>, v: u64) {
+    out.extend_from_slice(&v.to_le_bytes());
+}
+
+fn put_bytes(out: &mut Vec<u8>, v: &[u8]) {
+    put_u64(out, v.len() as u64);
+    out.extend_from_slice(v);
+}
+
+fn put_u32s(out: &mut Vec<u8>, v: &[u32]) {
+    put_u64(out, v.len() as u64);
+    for x in v {
+        out.extend_from_slice(&x.to_le_bytes());
+    }
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize, what: &'static str) -> Result<&'a [u8], IndexError> {
+        let end = self
+            .at
+            .checked_add(n)
+            .filter(|e| *e <= self.bytes.len())
+            .ok_or(IndexError::Damaged(what))?;
+        let s = &self.bytes[self.at..end];
+        self.at = end;
+        Ok(s)
+    }
+
+    fn u64(&mut self, what: &'static str) -> Result<u64, IndexError> {
+        let b = self.take(8, what)?;
+        let mut a = [0u8; 8];
+        a.copy_from_slice(b);
+        Ok(u64::from_le_bytes(a))
+    }
+
+    fn len(&mut self, unit: usize, what: &'static str) -> Result<usize, IndexError> {
+        let n = self.u64(what)? as usize;
+        if n.checked_mul(unit).is_none_or(|b| b > self.bytes.len() - self.at) {
+            return Err(IndexError::Damaged(what));
+        }
+        Ok(n)
+    }
+
+    fn bytes(&mut self, what: &'static str) -> Result<&'a [u8], IndexError> {
+        let n = self.len(1, what)?;
+        self.take(n, what)
+    }
+
+    fn u32s(&mut self, what: &'static str) -> Result<Vec<u32>, IndexError> {
+        let n = self.len(4, what)?;
+        let b = self.take(n * 4, what)?;
+        Ok(b.chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect())
+    }
+
+    fn strings(&mut self, what: &'static str) -> Result<Vec<String>, IndexError> {
+        let n = self.len(8, what)?;
+        let mut v = Vec::with_capacity(n);
+        for _ in 0..n {
+            let s = self.bytes(what)?;
+            v.push(String::from_utf8(s.to_vec()).map_err(|_| IndexError::Damaged(what))?);
+        }
+        Ok(v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::subject::Subject;
+
+    fn record(id: &str, names: &[&str], birth: &str) -> IndexRecord {
+        IndexRecord {
+            id: id.into(),
+            kind: Some(Kind::Person),
+            names: names.iter().map(|s| s.to_string()).collect(),
+            birth_date: Some(birth.into()),
+            identifiers: vec![format!("P-{id}")],
+            ..Default::default()
+        }
+    }
+
+    fn index() -> Index {
+        let mut b = IndexBuilder::new();
+        b.add(&record("chekhov", &["Антон Павлович Чехов"], "1860-01-29"));
+        b.add(&record("chekhov-brother", &["Николай Павлович Чехов"], "1858"));
+        b.add(&record("lu-xun", &["鲁迅", "周树人"], "1881-09-25"));
+        b.add(&record("bad", &["", "???"], "1900"));
+        b.finish()
+    }
+
+    fn search(ix: &Index, name: &str, birth: Option<&str>) -> Vec<String> {
+        let q = Subject {
+            names: vec![name.into()],
+            birth_date: birth.map(Into::into),
+            ..Default::default()
+        }
+        .prepare()
+        .expect("query");
+        ix.search(&q, &SearchOptions::default(), &|_| true)
+            .iter()
+            .map(|h| ix.id(h.record).to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn finds_across_scripts_and_ranks_the_brother_below() {
+        let ix = index();
+        assert_eq!(search(&ix, "Anton Tschechow", None), ["chekhov"]);
+        assert_eq!(
+            search(&ix, "Chekhov Anton", Some("1860")).first().map(String::as_str),
+            Some("chekhov")
+        );
+        assert_eq!(search(&ix, "Lu Xun", None), ["lu-xun"]);
+        assert!(search(&ix, "Zhou Shuren", None).contains(&"lu-xun".to_owned()));
+    }
+
+    #[test]
+    fn the_filter_hides_records() {
+        let ix = index();
+        let q = Subject {
+            names: vec!["Anton Chekhov".into()],
+            ..Default::default()
+        }
+        .prepare()
+        .expect("q");
+        assert!(
+            ix.search(&q, &SearchOptions::default(), &|r| ix.id(r) != "chekhov")
+                .iter()
+                .all(|h| ix.id(h.record) != "chekhov")
+        );
+    }
+
+    #[test]
+    fn a_document_number_alone_finds_its_record() {
+        let ix = index();
+        let q = Subject {
+            names: vec!["X Y".into()],
+            identifiers: vec!["p chekhov".into()],
+            ..Default::default()
+        }
+        .prepare()
+        .expect("q");
+        let opts = SearchOptions {
+            threshold: 0.0,
+            ..Default::default()
+        };
+        assert!(
+            ix.search(&q, &opts, &|_| true)
+                .iter()
+                .any(|h| ix.id(h.record) == "chekhov")
+        );
+    }
+
+    #[test]
+    fn saved_and_loaded_index_answers_the_same() {
+        let ix = index();
+        let back = Index::from_bytes(&ix.to_bytes()).expect("load");
+        assert_eq!(search(&back, "Anton Chekhov", None), search(&ix, "Anton Chekhov", None));
+        assert!(matches!(Index::from_bytes(b"nonsense"), Err(IndexError::Magic)));
+        let bytes = ix.to_bytes();
+        for cut in [9, bytes.len() / 2, bytes.len() - 1] {
+            assert!(Index::from_bytes(&bytes[..cut]).is_err(), "cut at {cut}");
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! Screening: one subject, or a batch streamed back line by line. Only the
+//! records the caller may read are searched, and each screening is audited
+//! with the purpose the caller states.
+
+use super::records::record_view;
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, ErrorBody};
+use crate::screening::subject_from_json;
+use crate::views::RecordView;
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::header;
+use axum::response::Response;
+use concord_matcher::{Prepared, SearchOptions};
+use serde::Serialize;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use utoipa::ToSchema;
+
+/// Largest batch accepted, in bytes.
+pub const BATCH_LIMIT: usize = 16 * 1024 * 1024;
+/// Results per subject at most.
+const MAX_LIMIT: usize = 100;
+
+/// One result: the record as the caller may see it, the score, and why.
+#[derive(Serialize, ToSchema)]
+pub struct ScreeningHit {
+    pub record: RecordView,
+    /// In [0, 1].
+    pub score: f64,
+    /// Which query name met which record name, part by part and how; what
+    /// counted for or against (birth date, nationality, gender, document).
+    #[schema(value_type = Object)]
+    pub explanation: Value,
+}
+
+/// The results of screening one subject.
+#[derive(Serialize, ToSchema)]
+pub struct ScreeningResult {
+    pub results: Vec<ScreeningHit>,
+    /// Records in the index searched.
+    pub indexed: usize,
+    /// When the index was built; `stale` when records changed since and a
+    /// rebuild is under way.
+    pub index_built_at: String,
+    pub stale: bool,
+}
+
+/// A subject to screen, with optional `limit` (default 10, at most 100) and
+/// `threshold` (default 0.8).
+// The OpenAPI shape of the body; the handler reads it as JSON to name a bad
+// field precisely, in the same code the batch uses.
+#[allow(dead_code)]
+#[derive(ToSchema)]
+#[schema(example = json!({"name": "Anton Tschechow", "birth_date": "1860", "nationality": "RU"}))]
+pub struct ScreeningRequest {
+    pub name: Option<String>,
+    pub names: Option<Vec<String>>,
+    /// YYYY, YYYY-MM or YYYY-MM-DD.
+    pub birth_date: Option<String>,
+    pub nationality: Option<String>,
+    pub gender: Option<String>,
+    pub identifiers: Option<Vec<String>>,
+    /// person or organization.
+    pub kind: Option<String>,
+    pub limit: Option<usize>,
+    pub threshold: Option<f64>,
+}
+
+fn options(v: &Value) -> Result<SearchOptions, String> {
+    let mut o = SearchOptions::default();
+    if let Some(l) = v.get("limit") {
+        let l = l.as_u64().filter(|l| (1..=MAX_LIMIT as u64).contains(l));
+        o.limit = l.ok_or(format!("limit: must be between 1 and {MAX_LIMIT}"))? as usize;
+    }
+    if let Some(t) = v.get("threshold") {
+        o.threshold = t
+            .as_f64()
+            .filter(|t| (0.0..=1.0).contains(t))
+            .ok_or("threshold: must be between 0 and 1")?;
+    }
+    Ok(o)
+}
+
+fn purpose(caller: &Caller) -> Result<String, ApiError> {
+    if caller.purpose == "not stated" {
+        return Err(ApiError::field(
+            "X-Concord-Purpose",
+            "screening needs a stated purpose: send it in the X-Concord-Purpose header",
+        ));
+    }
+    Ok(caller.purpose.clone())
+}
+
+fn prepare(v: &Value) -> Result<(String, Prepared, SearchOptions), (Option<String>, String)> {
+    let (id, subject) = subject_from_json(v, &["limit", "threshold"]).map_err(|e| (field_of(&e), e))?;
+    let opts = options(v).map_err(|e| (field_of(&e), e))?;
+    let prepared = subject.prepare().map_err(|e| {
+        let f = match e {
+            concord_matcher::SubjectError::BirthDate(_) => "birth_date",
+            _ => "name",
+        };
+        (Some(f.to_owned()), e.to_string())
+    })?;
+    Ok((id, prepared, opts))
+}
+
+/// The field a reader's message starts with (`birth_date: ...`), or the
+/// one it names as unknown.
+fn field_of(message: &str) -> Option<String> {
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        return Some(rest.trim_matches('"').to_owned());
+    }
+    message
+        .split_once(':')
+        .map(|(f, _)| f.split('[').next().unwrap_or(f).to_owned())
+}
+
+/// Searches and returns the hits the caller may read, checked fresh.
+async fn run(
+    s: &AppState,
+    caller: &Caller,
+    prepared: &Prepared,
+    opts: &SearchOptions,
+) -> Result<ScreeningResult, ApiError> {
+    let (built, stale) = s.screening.get(&s.store).await?;
+    let ctx = caller.ctx();
+    let store = &s.store;
+    let allow = |rec: u32| {
+        built
+            .protected
+            .get(rec as usize)
+            .is_some_and(|p| store.decide_on(&ctx, p, concord_domain::Action::Read).allowed)
+    };
+    let hits = built.index.search(prepared, opts, &allow);
+    let ids: Vec<String> = hits.iter().map(|h| built.index.id(h.record).to_owned()).collect();
+    let query = prepared.originals.join(" / ");
+    let records = s.store.screening_results(&ctx, &query, &ids).await?;
+    let results = hits
+        .into_iter()
+        .filter_map(|h| {
+            let id = built.index.id(h.record);
+            let r = records.iter().find(|r| r.id == id)?;
+            Some(ScreeningHit {
+                record: record_view(r),
+                score: h.score,
+                explanation: serde_json::to_value(&h.explanation).unwrap_or(Value::Null),
+            })
+        })
+        .collect();
+    Ok(ScreeningResult {
+        results,
+        indexed: built.index.len(),
+        index_built_at: built.built_at.clone(),
+        stale,
+    })
+}
+
+/// Screens one person or organization against the records the caller may
+/// read. Needs the `X-Concord-Purpose` header; audited.
+#[utoipa::path(post, path = "/api/v1/screen", tag = "screening", request_body = ScreeningRequest,
+    responses((status = 200, body = ScreeningResult), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn screen(
+    State(s): State<AppState>,
+    caller: Caller,
+    crate::json::Json(body): crate::json::Json<Value>,
+) -> Result<axum::Json<ScreeningResult>, ApiError> {
+    purpose(&caller)?;
+    let (_, prepared, opts) = prepare(&body).map_err(|(f, m)| match f {
+        Some(f) => ApiError::field(f, m),
+        None => ApiError::new(crate::error::Code::InvalidField, m),
+    })?;
+    Ok(axum::Json(run(&s, &caller, &prepared, &opts).await?))
+}
+
+/// Screens a batch: JSON lines, one subject per line (as for one subject,
+/// plus your own `id`). The answer streams back as JSON lines in input
+/// order: `{"line", "id", "results"}` or `{"line", "error"}` for a line that
+/// cannot be read; the other lines are screened all the same.
+#[utoipa::path(post, path = "/api/v1/screen/batch", tag = "screening",
+    request_body(content = String, content_type = "application/x-ndjson"),
+    responses((status = 200, content_type = "application/x-ndjson", body = String), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn batch(State(s): State<AppState>, caller: Caller, body: Bytes) -> Result<Response, ApiError> {
+    purpose(&caller)?;
+    // Build (or refresh) before streaming, so that errors are a status code.
+    s.screening.get(&s.store).await?;
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(64);
+    let caller = Arc::new(caller);
+    tokio::spawn(async move {
+        for (i, raw) in body.split(|b| *b == b'\n').enumerate() {
+            let line = i + 1;
+            if raw.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let out = match std::str::from_utf8(raw) {
+                Err(e) => json!({"line": line, "error": format!("not UTF-8 at byte {}", e.valid_up_to())}),
+                Ok(text) => match serde_json::from_str::<Value>(text) {
+                    Err(e) => json!({"line": line, "error": format!("not JSON: {e}")}),
+                    Ok(v) => match prepare(&v) {
+                        Err((_, m)) => json!({"line": line, "error": m}),
+                        Ok((id, prepared, opts)) => match run(&s, &caller, &prepared, &opts).await {
+                            Ok(r) => json!({"line": line, "id": id, "results": r.results}),
+                            Err(e) => json!({"line": line, "error": e.message}),
+                        },
+                    },
+                },
+            };
+            let mut bytes = out.to_string().into_bytes();
+            bytes.push(b'\n');
+            if tx.send(Ok(Bytes::from(bytes))).await.is_err() {
+                break; // the client went away
+            }
+        }
+    });
+    let stream = tokio_stream::wrappers::ReceiverStream::new(rx);
+    Response::builder()
+        .header(header::CONTENT_TYPE, "application/x-ndjson")
+        .body(Body::from_stream(stream))
+        .map_err(|e| ApiError::new(crate::error::Code::Internal, e.to_string()))
+}
