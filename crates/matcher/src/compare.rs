@@ -1,10 +1,10 @@
 //! Scores: how similar two parts are, two names are, a query and a record
 //! are; each with the reasons.
 
-use crate::latin::skeleton;
+use crate::latin::Skeleton;
 use crate::name::{FormView, PartView, PreparedName, Role, Via, parts_of};
+use crate::similarity::{jaro_winkler, levenshtein};
 use serde::Serialize;
-use strsim::jaro_winkler;
 
 /// How one query part met one record part.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -72,37 +72,25 @@ fn forms_similarity<'a>(q: &PartView<'a>, r: &PartView<'a>) -> Best<'a> {
         }
         return best;
     }
+    let record_forms: Vec<FormView<'a>> = r.forms().collect();
+    // Equal forms first: the common case, and the cheapest test.
     for qf in q.forms() {
-        for rf in r.forms() {
-            if qf.text == rf.text {
-                return Best {
-                    sim: 1.0,
-                    q: Some(qf),
-                    r: Some(rf),
-                    method: Method::Same,
-                };
-            }
-            let vowelless = qf.via == Via::Arabic || rf.via == Via::Arabic;
-            let (sim, method) = if vowelless {
-                let (a, b) = (skeleton(qf.text), skeleton(rf.text));
-                if a.is_empty() || b.is_empty() {
-                    (0.0, Method::Consonants)
-                } else if a == b {
-                    (0.95, Method::Consonants)
-                } else {
-                    (jaro_winkler(&a, &b) * 0.9, Method::Consonants)
-                }
-            } else {
-                let jw = spelling(qf.text, rf.text);
-                // Vowels written differently (Mohammed / Muhammad): the same
-                // consonants from the same first sound.
-                let vowel = |t: &str| t.starts_with(['a', 'e', 'i', 'o', 'u', 'y']);
-                let same_start = qf.text.get(..1) == rf.text.get(..1) || (vowel(qf.text) && vowel(rf.text));
-                if jw < 0.92 && qf.text.len() > 3 && same_start && skeleton(qf.text) == skeleton(rf.text) {
-                    (jw.max(0.9), Method::Consonants)
-                } else {
-                    (jw, Method::Spelling)
-                }
+        if let Some(&rf) = record_forms.iter().find(|rf| rf.text == qf.text) {
+            return Best {
+                sim: 1.0,
+                q: Some(qf),
+                r: Some(rf),
+                method: Method::Same,
+            };
+        }
+    }
+    // Below the floor a pair does not count, so only better pairs need the
+    // costlier measures.
+    best.sim = PART_FLOOR - 1e-9;
+    for qf in q.forms() {
+        for &rf in &record_forms {
+            let Some((sim, method)) = form_pair(qf, rf, best.sim) else {
+                continue;
             };
             if sim > best.sim {
                 best = Best {
@@ -114,16 +102,59 @@ fn forms_similarity<'a>(q: &PartView<'a>, r: &PartView<'a>) -> Best<'a> {
             }
         }
     }
+    if best.q.is_none() {
+        best.sim = 0.0;
+    }
     best
 }
+
+/// The similarity of two different forms, or `None` when it cannot beat
+/// `beat` (which spares the costlier measures).
+fn form_pair(qf: FormView<'_>, rf: FormView<'_>, beat: f64) -> Option<(f64, Method)> {
+    if qf.via == Via::Arabic || rf.via == Via::Arabic {
+        let (a, b) = (Skeleton::of(qf.text), Skeleton::of(rf.text));
+        let (a, b) = (a.as_str(), b.as_str());
+        return if a.is_empty() || b.is_empty() {
+            None
+        } else if a == b {
+            Some((0.95, Method::Consonants))
+        } else {
+            Some((jaro_winkler(a, b) * 0.9, Method::Consonants))
+        };
+    }
+    // Vowels written differently (Mohammed / Muhammad): the same consonants
+    // from the same first sound lift a weak spelling match to 0.9.
+    let rescued = || {
+        let vowel = |t: &str| t.starts_with(['a', 'e', 'i', 'o', 'u', 'y']);
+        let same_start = qf.text.get(..1) == rf.text.get(..1) || (vowel(qf.text) && vowel(rf.text));
+        qf.text.len() > 3 && same_start && Skeleton::of(qf.text).as_str() == Skeleton::of(rf.text).as_str()
+    };
+    let jw = jaro_winkler(qf.text, rf.text);
+    if jw <= beat {
+        // The spelling score is at most `jw`; only the rescue could win.
+        return (beat < RESCUED && rescued()).then_some((RESCUED, Method::Consonants));
+    }
+    let sim = spelling_from(jw, qf.text, rf.text);
+    if sim < CLOSE && rescued() {
+        Some((sim.max(RESCUED), Method::Consonants))
+    } else {
+        Some((sim, Method::Spelling))
+    }
+}
+
+/// What a same-consonants match is worth at least.
+const RESCUED: f64 = 0.9;
 
 /// Jaro-Winkler, held down by the share of letters that differ: Jaro-Winkler
 /// alone rates Ivan / Ivanov or Petr / Petrov as near-identical, and those
 /// are other names.
 fn spelling(a: &str, b: &str) -> f64 {
-    let jw = jaro_winkler(a, b);
+    spelling_from(jaro_winkler(a, b), a, b)
+}
+
+fn spelling_from(jw: f64, a: &str, b: &str) -> f64 {
     let longest = a.len().max(b.len()).max(1) as f64;
-    let edits = strsim::levenshtein(a, b) as f64;
+    let edits = levenshtein(a, b) as f64;
     jw.min(1.0 - edits / longest + 0.1)
 }
 
@@ -167,108 +198,173 @@ fn describe(b: &Best<'_>) -> String {
     }
 }
 
-/// Compares a query name with a record name, part by part in any order.
-pub fn compare_names(query: &PreparedName, record_encoded: &str) -> NameMatch {
-    let q: Vec<PartView<'_>> = query.parts().collect();
-    let r: Vec<PartView<'_>> = parts_of(record_encoded).collect();
-    let mut matrix: Vec<(f64, usize, usize, Best<'_>)> = Vec::with_capacity(q.len() * r.len());
-    for (i, qp) in q.iter().enumerate() {
-        for (j, rp) in r.iter().enumerate() {
-            let b = forms_similarity(qp, rp);
-            if b.sim >= PART_FLOOR {
-                matrix.push((b.sim, i, j, b));
+/// The similarity of one query part and one record part, in [0, 1].
+pub(crate) fn part_similarity(q: &PartView<'_>, r: &PartView<'_>) -> f64 {
+    forms_similarity(q, r).sim
+}
+
+/// Buffers reused across the comparisons of one query, so that scoring
+/// hundreds of candidates allocates nothing.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    matrix: Vec<(f64, u16, u16)>,
+    q_used: Vec<bool>,
+    r_used: Vec<bool>,
+    pairs: Vec<(u16, u16)>,
+    joined: [String; 3],
+}
+
+/// The outcome of [`assign`]; the matched pairs stay in the scratch.
+struct Assigned {
+    score: f64,
+    /// Set when the whole strings matched better: the record's parts were
+    /// taken reversed or not.
+    joined: Option<bool>,
+}
+
+/// Pairs query parts with record parts, best pairs first, and scores the
+/// pairing. `sim(i, j)` is the similarity of query part `i` and record part
+/// `j`; the search passes a memoized one, the explanation the plain one.
+fn assign(
+    q: &[PartView<'_>],
+    r: &[PartView<'_>],
+    mut sim: impl FnMut(usize, usize) -> f64,
+    s: &mut Scratch,
+) -> Assigned {
+    s.matrix.clear();
+    for i in 0..q.len() {
+        for j in 0..r.len() {
+            let v = sim(i, j);
+            if v >= PART_FLOOR {
+                s.matrix.push((v, i as u16, j as u16));
             }
         }
     }
-    matrix.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let mut q_used = vec![false; q.len()];
-    let mut r_used = vec![false; r.len()];
-    let mut pairs = Vec::new();
+    // Ties go to the earlier query part, then the earlier record part.
+    s.matrix
+        .sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    s.q_used.clear();
+    s.q_used.resize(q.len(), false);
+    s.r_used.clear();
+    s.r_used.resize(r.len(), false);
+    s.pairs.clear();
     let mut num = 0.0;
-    for (sim, i, j, best) in matrix {
-        if q_used[i] || r_used[j] {
+    for &(v, i, j) in &s.matrix {
+        let (iu, ju) = (i as usize, j as usize);
+        if s.q_used[iu] || s.r_used[ju] {
             continue;
         }
-        q_used[i] = true;
-        r_used[j] = true;
-        num += credit(sim) * (weight(&q[i]) + weight(&r[j]));
-        pairs.push(PartMatch {
-            query: q[i].original.to_owned(),
-            record: r[j].original.to_owned(),
-            how: describe(&best),
-            similarity: round(sim),
-        });
+        s.q_used[iu] = true;
+        s.r_used[ju] = true;
+        num += credit(v) * (weight(&q[iu]) + weight(&r[ju]));
+        s.pairs.push((i, j));
     }
     // A query part the record lacks counts against in full, unless it is a
     // patronymic: records often leave those out.
-    let mut den: f64 = q
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            weight(p)
-                * if !q_used[i] && p.role == Role::Patronymic {
-                    0.15
-                } else {
-                    1.0
-                }
-        })
-        .sum();
-    let mut unmatched_record = Vec::new();
-    for (j, rp) in r.iter().enumerate() {
-        if r_used[j] {
-            den += weight(rp);
-        } else {
-            // A record part the query leaves out: a patronymic hardly counts,
-            // another part (a middle name) counts some.
-            den += weight(rp) * if rp.role == Role::Patronymic { 0.15 } else { 0.5 };
-            unmatched_record.push(rp.original.to_owned());
-        }
+    let mut den = 0.0;
+    for (p, used) in q.iter().zip(&s.q_used) {
+        den += weight(p) * if !used && p.role == Role::Patronymic { 0.15 } else { 1.0 };
     }
-    let unmatched_query: Vec<String> = q
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !q_used[*i])
-        .map(|(_, p)| p.original.to_owned())
-        .collect();
+    // A record part the query leaves out: a patronymic hardly counts,
+    // another part (a middle name) counts some.
+    for (p, used) in r.iter().zip(&s.r_used) {
+        den += weight(p)
+            * match (used, p.role) {
+                (true, _) => 1.0,
+                (false, Role::Patronymic) => 0.15,
+                (false, _) => 0.5,
+            };
+    }
     let mut score = if den > 0.0 { num / den } else { 0.0 };
     let mut joined = None;
     if q.len() != r.len() {
-        let (j, how) = joined_similarity(&q, &r);
+        let (j, reversed) = joined_similarity(q, r, &mut s.joined);
         // Only as good as a near-identical whole string; otherwise a shared
         // long surname would carry a different given name along.
         if j >= 0.9 && j > score {
             score = j;
-            joined = Some(how);
+            joined = Some(reversed);
         }
     }
-    NameMatch {
+    Assigned {
         score: round(score),
-        parts: pairs,
-        unmatched_query,
-        unmatched_record,
         joined,
+    }
+}
+
+/// The score of two names given as part lists, with a memoized part
+/// similarity: the fast path of the search.
+pub(crate) fn name_score(
+    q: &[PartView<'_>],
+    r: &[PartView<'_>],
+    sim: impl FnMut(usize, usize) -> f64,
+    s: &mut Scratch,
+) -> f64 {
+    assign(q, r, sim, s).score
+}
+
+/// Compares a query name with a record name, part by part in any order.
+pub fn compare_names(query: &PreparedName, record_encoded: &str) -> NameMatch {
+    let q: Vec<PartView<'_>> = query.parts().collect();
+    let r: Vec<PartView<'_>> = parts_of(record_encoded).collect();
+    let mut s = Scratch::default();
+    let assigned = assign(&q, &r, |i, j| part_similarity(&q[i], &r[j]), &mut s);
+    let parts = s
+        .pairs
+        .iter()
+        .map(|&(i, j)| {
+            let (qp, rp) = (&q[i as usize], &r[j as usize]);
+            let best = forms_similarity(qp, rp);
+            PartMatch {
+                query: qp.original.to_owned(),
+                record: rp.original.to_owned(),
+                how: describe(&best),
+                similarity: round(best.sim),
+            }
+        })
+        .collect();
+    let unmatched = |parts: &[PartView<'_>], used: &[bool]| -> Vec<String> {
+        parts
+            .iter()
+            .zip(used)
+            .filter(|(_, used)| !**used)
+            .map(|(p, _)| p.original.to_owned())
+            .collect()
+    };
+    let [query_joined, forward, backward] = &s.joined;
+    NameMatch {
+        score: assigned.score,
+        parts,
+        unmatched_query: unmatched(&q, &s.q_used),
+        unmatched_record: unmatched(&r, &s.r_used),
+        joined: assigned.joined.map(|reversed| {
+            let other = if reversed { backward } else { forward };
+            format!("{query_joined} ~ {other} as one string")
+        }),
     }
 }
 
 /// The names as whole strings (parts in the query's order, against the
 /// record's parts in order and reversed), for names split differently.
-fn joined_similarity(q: &[PartView<'_>], r: &[PartView<'_>]) -> (f64, String) {
-    let concat = |parts: &mut dyn Iterator<Item = &PartView<'_>>| -> String {
-        parts
-            .filter(|p| p.role != Role::Patronymic)
-            .map(|p| p.first())
-            .collect()
+/// Returns the similarity and whether the reversed order gave it; the
+/// strings stay in `buf` (query, forward, backward).
+fn joined_similarity(q: &[PartView<'_>], r: &[PartView<'_>], buf: &mut [String; 3]) -> (f64, bool) {
+    let concat = |out: &mut String, parts: &mut dyn Iterator<Item = &PartView<'_>>| {
+        out.clear();
+        for p in parts.filter(|p| p.role != Role::Patronymic) {
+            out.push_str(p.first());
+        }
     };
-    let qs = concat(&mut q.iter());
-    let forward = concat(&mut r.iter());
-    let backward = concat(&mut r.iter().rev());
+    let [qs, forward, backward] = buf;
+    concat(qs, &mut q.iter());
+    concat(forward, &mut r.iter());
+    concat(backward, &mut r.iter().rev());
     if qs.len() < 4 {
-        return (0.0, String::new());
+        return (0.0, false);
     }
-    let (f, b) = (spelling(&qs, &forward), spelling(&qs, &backward));
-    let (sim, other) = if f >= b { (f, forward) } else { (b, backward) };
+    let (f, b) = (spelling(qs, forward), spelling(qs, backward));
     // Whole-string similarity is weaker evidence than part-by-part.
-    (sim * 0.95, format!("{qs} ~ {other} as one string"))
+    if f >= b { (f * 0.95, false) } else { (b * 0.95, true) }
 }
 
 pub(crate) fn round(x: f64) -> f64 {

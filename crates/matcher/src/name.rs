@@ -118,7 +118,8 @@ pub struct PreparedName {
 pub struct PartView<'a> {
     pub role: Role,
     pub original: &'a str,
-    forms: &'a str,
+    /// The encoded forms: what a comparison depends on, with the role.
+    pub(crate) forms: &'a str,
 }
 
 /// One Latin form of a part.

@@ -179,7 +179,119 @@ pub struct RecordFacts<'a> {
     pub birth: Birth,
     pub nationality: Option<[u8; 2]>,
     pub gender: Option<u8>,
-    pub identifiers: &'a [String],
+    /// Normalized document numbers (see [`normalize_identifier`]), one per
+    /// line: the index keeps them so, and scoring needs no allocation.
+    pub identifiers: &'a str,
+}
+
+/// Why a factor counted, turned into words only for an explanation.
+#[derive(Debug, Clone, Copy)]
+enum Reason {
+    OtherYear(u16, u16),
+    OtherMonth,
+    OtherDay,
+    SameDate,
+    DatesAgree,
+    SameNationality,
+    OtherNationality,
+    OtherGender,
+    /// Index into the query's identifiers.
+    Document(usize),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Effect {
+    what: &'static str,
+    effect: f64,
+    reason: Reason,
+}
+
+/// What counts besides the name: at most one effect each for birth date,
+/// nationality, gender and document number.
+fn effects(query: &Prepared, facts: &RecordFacts<'_>, name_score: f64) -> [Option<Effect>; 4] {
+    let effect = |what, effect, reason| Some(Effect { what, effect, reason });
+    let (q, r) = (query.birth, facts.birth);
+    let birth = if q.year > 0 && r.year > 0 {
+        let dy = (q.year as i32 - r.year as i32).abs();
+        if dy > 0 {
+            let e = if dy == 1 { -0.2 } else { -0.35 };
+            effect("birth_date", e, Reason::OtherYear(q.year, r.year))
+        } else if q.month > 0 && r.month > 0 && q.month != r.month {
+            effect("birth_date", -0.2, Reason::OtherMonth)
+        } else if q.day > 0 && r.day > 0 && q.day != r.day {
+            effect("birth_date", -0.15, Reason::OtherDay)
+        } else if q.day > 0 && r.day > 0 {
+            effect("birth_date", 0.06, Reason::SameDate)
+        } else if q.month > 0 && r.month > 0 {
+            effect("birth_date", 0.04, Reason::DatesAgree)
+        } else {
+            effect("birth_date", 0.02, Reason::DatesAgree)
+        }
+    } else {
+        None
+    };
+    let nationality = match facts.nationality {
+        Some(n) if !query.nationalities.is_empty() => {
+            if query.nationalities.contains(&n) {
+                effect("nationality", 0.02, Reason::SameNationality)
+            } else {
+                effect("nationality", -0.05, Reason::OtherNationality)
+            }
+        }
+        _ => None,
+    };
+    let gender = match (query.gender, facts.gender) {
+        (Some(a), Some(b)) if a != b => effect("gender", -0.1, Reason::OtherGender),
+        _ => None,
+    };
+    // A shared document number is near proof whatever the spelling.
+    let document = query
+        .identifiers
+        .iter()
+        .position(|i| facts.identifiers.split('\n').any(|r| r == i))
+        .and_then(|at| {
+            effect(
+                "identifier",
+                round((1.0 - name_score) * 0.8).max(0.0),
+                Reason::Document(at),
+            )
+        });
+    [birth, nationality, gender, document]
+}
+
+/// The highest score a record born in another year can reach without a
+/// shared document number: a perfect name, -0.2 for the nearest other year,
+/// +0.02 for the same nationality. The search uses it to skip such records
+/// when the threshold is above it.
+pub const OTHER_YEAR_CEILING: f64 = 0.82;
+
+/// The final score: the name score with every effect added, in [0, 1].
+fn total(name_score: f64, effects: &[Option<Effect>; 4]) -> f64 {
+    let sum: f64 = effects.iter().flatten().map(|e| e.effect).sum();
+    round((name_score + sum).clamp(0.0, 1.0))
+}
+
+/// The score of a record whose best name scored `name_score`, without the
+/// explanation: the search ranks candidates with it.
+pub(crate) fn score_with_facts(query: &Prepared, facts: &RecordFacts<'_>, name_score: f64) -> f64 {
+    total(name_score, &effects(query, facts, name_score))
+}
+
+fn describe(query: &Prepared, reason: Reason) -> String {
+    match reason {
+        Reason::OtherYear(q, r) => format!("born {q} against {r}"),
+        Reason::OtherMonth => "same year, another month".into(),
+        Reason::OtherDay => "same month, another day".into(),
+        Reason::SameDate => "same birth date".into(),
+        Reason::DatesAgree => "birth dates agree as far as both are known".into(),
+        Reason::SameNationality => "same nationality".into(),
+        Reason::OtherNationality => "another nationality".into(),
+        Reason::OtherGender => "another gender".into(),
+        Reason::Document(at) => format!(
+            "same document number {}",
+            query.identifiers.get(at).map(String::as_str).unwrap_or("")
+        ),
+    }
 }
 
 /// Scores a record's names (encoded, with their originals) against the query.
@@ -198,89 +310,18 @@ pub fn score_record<'a>(
         }
     }
     let (name_score, qi, record_name, name) = best?;
-    let mut factors = Vec::new();
-    let (q, r) = (query.birth, facts.birth);
-    if q.year > 0 && r.year > 0 {
-        let dy = (q.year as i32 - r.year as i32).abs();
-        if dy > 0 {
-            let effect = if dy == 1 { -0.2 } else { -0.35 };
-            factors.push(Factor {
-                what: "birth_date",
-                effect,
-                detail: format!("born {} against {}", q.year, r.year),
-            });
-        } else if q.month > 0 && r.month > 0 && q.month != r.month {
-            factors.push(Factor {
-                what: "birth_date",
-                effect: -0.2,
-                detail: "same year, another month".into(),
-            });
-        } else if q.day > 0 && r.day > 0 && q.day != r.day {
-            factors.push(Factor {
-                what: "birth_date",
-                effect: -0.15,
-                detail: "same month, another day".into(),
-            });
-        } else {
-            let exact = q.day > 0 && r.day > 0;
-            let effect = if exact {
-                0.06
-            } else if q.month > 0 && r.month > 0 {
-                0.04
-            } else {
-                0.02
-            };
-            let detail = if exact {
-                "same birth date"
-            } else {
-                "birth dates agree as far as both are known"
-            };
-            factors.push(Factor {
-                what: "birth_date",
-                effect,
-                detail: detail.into(),
-            });
-        }
-    }
-    if let Some(n) = facts.nationality
-        && !query.nationalities.is_empty()
-    {
-        let (effect, detail) = if query.nationalities.contains(&n) {
-            (0.02, "same nationality")
-        } else {
-            (-0.05, "another nationality")
-        };
-        factors.push(Factor {
-            what: "nationality",
-            effect,
-            detail: detail.into(),
-        });
-    }
-    if let (Some(a), Some(b)) = (query.gender, facts.gender)
-        && a != b
-    {
-        factors.push(Factor {
-            what: "gender",
-            effect: -0.1,
-            detail: "another gender".into(),
-        });
-    }
-    if let Some(id) = query
-        .identifiers
+    let effects = effects(query, &facts, name_score);
+    let factors = effects
         .iter()
-        .find(|i| facts.identifiers.iter().any(|r| r == *i))
-    {
-        // A shared document number is near proof whatever the spelling.
-        let effect = round((1.0 - name_score) * 0.8).max(0.0);
-        factors.push(Factor {
-            what: "identifier",
-            effect,
-            detail: format!("same document number {id}"),
-        });
-    }
-    let score = round((name_score + factors.iter().map(|f| f.effect).sum::<f64>()).clamp(0.0, 1.0));
+        .flatten()
+        .map(|e| Factor {
+            what: e.what,
+            effect: e.effect,
+            detail: describe(query, e.reason),
+        })
+        .collect();
     Some((
-        score,
+        total(name_score, &effects),
         Explanation {
             query_name: query.originals.get(qi).cloned().unwrap_or_default(),
             record_name: record_name.to_owned(),
@@ -305,7 +346,7 @@ mod tests {
         .expect("subject")
     }
 
-    fn score(q: &Prepared, name: &str, birth: &str, ids: &[String]) -> f64 {
+    fn score(q: &Prepared, name: &str, birth: &str, ids: &str) -> f64 {
         let n = PreparedName::new(name).expect("name");
         let facts = RecordFacts {
             birth: Birth::parse(birth).unwrap_or_default(),
@@ -320,9 +361,9 @@ mod tests {
     #[test]
     fn birth_dates_count_for_and_against() {
         let q = subject("Ivan Petrov", Some("1980-05-01"));
-        let same = score(&q, "Иван Петров", "1980-05-01", &[]);
-        let partial = score(&q, "Иван Петров", "1980", &[]);
-        let other = score(&q, "Иван Петров", "1975", &[]);
+        let same = score(&q, "Иван Петров", "1980-05-01", "");
+        let partial = score(&q, "Иван Петров", "1980", "");
+        let other = score(&q, "Иван Петров", "1975", "");
         assert!(same >= partial && partial > other, "{same} {partial} {other}");
     }
 
@@ -330,9 +371,26 @@ mod tests {
     fn a_document_number_counts_heavily() {
         let mut q = subject("Iwan Pitrof", None);
         q.identifiers = vec![normalize_identifier("ru 123-456")];
-        let with = score(&q, "Ivan Petrov", "", &["RU123456".into()]);
-        let without = score(&q, "Ivan Petrov", "", &[]);
+        let with = score(&q, "Ivan Petrov", "", "RU123456");
+        let without = score(&q, "Ivan Petrov", "", "");
         assert!(with > without + 0.2 && with >= 0.9, "{with} {without}");
+    }
+
+    #[test]
+    fn another_birth_year_stays_under_the_ceiling() {
+        let mut q = subject("Ivan Petrov", Some("1980-05-01"));
+        q.nationalities = vec![*b"RU"];
+        q.gender = Some(b'm');
+        let n = PreparedName::new("Ivan Petrov").expect("name");
+        let facts = RecordFacts {
+            birth: Birth::parse("1981-05-01").unwrap_or_default(),
+            nationality: Some(*b"RU"),
+            gender: Some(b'm'),
+            identifiers: "",
+        };
+        let (best, _) = score_record(&q, std::iter::once(("Ivan Petrov", n.encoded())), facts).expect("scored");
+        assert!(best <= OTHER_YEAR_CEILING, "{best}");
+        assert!(best > OTHER_YEAR_CEILING - 0.01, "the ceiling is tight: {best}");
     }
 
     #[test]
