@@ -3,7 +3,7 @@
 
 use crate::latin::Skeleton;
 use crate::name::{FormView, PartView, PreparedName, Role, Via, parts_of};
-use crate::similarity::{jaro_winkler, levenshtein};
+use crate::similarity::{jaro_winkler, jaro_winkler_bound, levenshtein};
 use serde::Serialize;
 
 /// How one query part met one record part.
@@ -129,7 +129,12 @@ fn form_pair(qf: FormView<'_>, rf: FormView<'_>, beat: f64) -> Option<(f64, Meth
         let same_start = qf.text.get(..1) == rf.text.get(..1) || (vowel(qf.text) && vowel(rf.text));
         qf.text.len() > 3 && same_start && Skeleton::of(qf.text).as_str() == Skeleton::of(rf.text).as_str()
     };
-    let jw = jaro_winkler(qf.text, rf.text);
+    let bound = jaro_winkler_bound(qf.text, rf.text).unwrap_or(1.0);
+    let jw = if bound <= beat {
+        bound
+    } else {
+        jaro_winkler(qf.text, rf.text)
+    };
     if jw <= beat {
         // The spelling score is at most `jw`; only the rescue could win.
         return (beat < RESCUED && rescued()).then_some((RESCUED, Method::Consonants));

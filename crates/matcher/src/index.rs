@@ -211,7 +211,7 @@ impl<'q, 'i> Scorer<'q, 'i> {
         Scorer {
             query,
             offsets,
-            memo: HashMap::default(),
+            memo: HashMap::with_capacity_and_hasher(512, Default::default()),
             record: Vec::new(),
             scratch: Scratch::default(),
         }
@@ -310,7 +310,7 @@ impl Index {
     /// The best records for `query` among those `allow` admits.
     pub fn search(&self, query: &Prepared, options: &SearchOptions, allow: &dyn Fn(u32) -> bool) -> Vec<Hit> {
         // name -> (parts matched, by year or document)
-        let mut found: HashMap<u32, (u8, bool)> = HashMap::default();
+        let mut found: HashMap<u32, (u8, bool)> = HashMap::with_capacity_and_hasher(256, Default::default());
         // A record born in another year cannot reach a threshold above the
         // ceiling, so only the postings of the query's year (and of records
         // without one) need walking: lists about fifty times shorter.
