@@ -170,7 +170,7 @@ pub fn index_ftm(path: &Path) -> Result<Index> {
 pub fn load_or_build(path: &Path) -> Result<Index> {
     let mut f = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
     let mut magic = [0u8; 8];
-    let is_index = f.read_exact(&mut magic).is_ok() && &magic == b"CCDIDX01";
+    let is_index = f.read_exact(&mut magic).is_ok() && &magic == concord_matcher::index::MAGIC;
     if is_index {
         let bytes = std::fs::read(path)?;
         Ok(Index::from_bytes(&bytes).with_context(|| format!("reading {}", path.display()))?)

@@ -86,18 +86,12 @@ pub fn romanize(word: &str) -> String {
             pending = false;
         } else if c == '़' {
             // A nukta turns the consonant before it into a borrowed sound.
-            let base = out.trim_end_matches(|ch: char| ch.is_ascii_lowercase());
-            let last = out[base.len()..].to_owned();
-            let borrowed = match last.as_str() {
-                "k" => Some("q"),
-                "j" => Some("z"),
-                "ph" => Some("f"),
-                "d" | "dh" => Some("r"),
-                _ => None,
-            };
-            if let Some(b) = borrowed {
-                out.truncate(base.len());
-                out.push_str(b);
+            // Two-letter consonants first, so that `kh` is not read as `k`.
+            const BORROWED: [(&str, &str); 7] =
+                [("ph", "f"), ("dh", "r"), ("kh", "kh"), ("k", "q"), ("j", "z"), ("d", "r"), ("g", "gh")];
+            if let Some((from, to)) = BORROWED.iter().find(|(from, _)| out.ends_with(from)) {
+                out.truncate(out.len() - from.len());
+                out.push_str(to);
             }
         } else if matches!(c, 'ं' | 'ँ') {
             if pending {

@@ -68,7 +68,8 @@ pub enum IndexError {
     Damaged(&'static str),
 }
 
-const MAGIC: &[u8; 8] = b"CCDIDX01";
+/// The first bytes of a saved index; the number changes with the key scheme.
+pub const MAGIC: &[u8; 8] = b"CCDIDX02";
 const UNKNOWN_YEAR: u16 = 0;
 
 fn hash(kind: u8, text: &str, year: u16) -> u32 {

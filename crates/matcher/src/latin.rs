@@ -55,6 +55,7 @@ const RULES: &[(&str, &str)] = &[
     ("dj", "j"),
     ("zh", "j"),
     ("kh", "h"),
+    ("gh", "g"),
     ("ph", "f"),
     ("ts", "c"),
     ("tz", "c"),

@@ -349,7 +349,7 @@ fn read_word(original: &str) -> Vec<Part> {
         WordScript::Arabic => vec![(
             Role::Name,
             original.to_owned(),
-            vec![(Via::Arabic, arabic::romanize(word))],
+            vec![(Via::Arabic, lat(&arabic::romanize(word)))],
         )],
         WordScript::Devanagari => {
             vec![(
@@ -361,7 +361,13 @@ fn read_word(original: &str) -> Vec<Part> {
         WordScript::Latin | WordScript::Other => {
             let folded = latin::fold(word);
             let role = if folded.len() == 1 { Role::Initial } else { Role::Name };
-            vec![(role, original.to_owned(), vec![(Via::Latin, latin::phonetic(&folded))])]
+            let mut forms = vec![(Via::Latin, latin::phonetic(&folded))];
+            // x is kh in Uzbek Latin and a hiss in Pinyin (read as h), but ks
+            // in Alexander.
+            if folded.contains('x') && folded.len() > 1 {
+                forms.push((Via::Latin, latin::phonetic(&folded.replace('x', "ks"))));
+            }
+            vec![(role, original.to_owned(), forms)]
         }
     }
 }
@@ -372,6 +378,8 @@ const HONORIFICS: &[&str] = &[
     "mirza", "alama", "alamah", "munshi", "haji", "hadji", "shaih", "sheih", "shaykh", "sheik", "sayid", "syed",
     "sayed", "mr", "mrs", "ms", "dr", "prof", "sir", "mula", "maulana", "mavlana", "hazrat", "janab", "sahib", "shri",
     "sri", "smt", "ustad", "imam", "hafiz", "kari", "gospodin", "mirzo",
+    // As the vowel-less script reads them: مرزا, مولانا, شیخ.
+    "mrza", "mulana", "shih",
 ];
 
 /// Particles that join or qualify parts: dropped, the part before them may
@@ -386,6 +394,14 @@ const PATRONYMIC_ENDINGS: &[&str] = &[
     "ovich", "evich", "ovna", "evna", "ichna", "ovic", "evic", "ogli", "ugli", "uly", "kyzy", "kizi", "ulu", "avich",
     "evna", "auna",
 ];
+
+/// Whether a part is a title. A vowel-less reading is too short to tell
+/// (عمر, Umar, reads `mr`), so Arabic-script parts need four letters.
+fn is_honorific(part: &Part) -> bool {
+    part.2
+        .iter()
+        .any(|(via, f)| HONORIFICS.contains(&f.as_str()) && (*via != Via::Arabic || f.len() >= 4))
+}
 
 fn structure(parts: &mut Vec<Part>, dropped: &mut Vec<String>) {
     let key = |p: &Part| p.2.first().map(|f| f.1.clone()).unwrap_or_default();
@@ -411,7 +427,7 @@ fn structure(parts: &mut Vec<Part>, dropped: &mut Vec<String>) {
                 prev.0 = Role::Patronymic;
             }
             dropped.push(part.1);
-        } else if PARTICLES.contains(&k.as_str()) || is(HONORIFICS) {
+        } else if PARTICLES.contains(&k.as_str()) || is_honorific(&part) {
             dropped.push(part.1);
             out.push((Role::Initial, String::from("\u{0}"), part.2));
         } else {
