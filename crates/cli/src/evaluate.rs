@@ -180,9 +180,10 @@ pub fn evaluate(args: EvaluateArgs) -> Result<()> {
     let mut exported = Vec::new();
     let (mut pos, mut top1, mut top10, mut at_t) = (0usize, 0usize, 0usize, 0usize);
     let (mut flagged, mut flagged_right, mut neg, mut neg_flagged) = (0usize, 0usize, 0usize, 0usize);
-    // Twins: another synthetic person with the same name in the same script
-    // and a birth date that agrees as far as both are known. No matcher can
-    // tell them apart, and a screening officer must see both.
+    // Twins: another synthetic person who carries one of the same names,
+    // written the same way, with a birth date that agrees as far as both are
+    // known. The generator draws from finite tables, so at a million persons
+    // many exist; no matcher can tell them apart, and an officer must see both.
     let (mut flagged_twin, mut neg_flagged_twin) = (0usize, 0usize);
     let person_of = |id: &str| {
         id.strip_prefix("syn-p-")
@@ -191,7 +192,8 @@ pub fn evaluate(args: EvaluateArgs) -> Result<()> {
     };
     let twins = |a: &concord_synth::Person, b: &concord_synth::Person| {
         let (x, y) = (&a.birth_date, &b.birth_date);
-        a.names[0].0 == b.names[0].0 && (x.starts_with(y.as_str()) || y.starts_with(x.as_str()))
+        a.names.iter().any(|n| b.names.iter().any(|m| m.0 == n.0))
+            && (x.starts_with(y.as_str()) || y.starts_with(x.as_str()))
     };
     let mut per_variant: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     let mut latencies = Vec::with_capacity(qs.len());

@@ -168,11 +168,14 @@ fn spelling_from(jw: f64, a: &str, b: &str) -> f64 {
 /// much less than its face value.
 const CLOSE: f64 = 0.92;
 
+/// What a pair at the floor is credited with; the credit rises to `CLOSE`.
+const CLOSE_BASE: f64 = 0.0;
+
 fn credit(sim: f64) -> f64 {
     if sim >= CLOSE {
         sim
     } else {
-        (0.2 + (sim - PART_FLOOR) * (CLOSE - 0.2) / (CLOSE - PART_FLOOR)).max(0.0)
+        (CLOSE_BASE + (sim - PART_FLOOR) * (CLOSE - CLOSE_BASE) / (CLOSE - PART_FLOOR)).max(0.0)
     }
 }
 
@@ -395,7 +398,7 @@ mod tests {
             ("王小明", "Wang Xiaoming"),
             ("王小明", "Wang Hsiao-ming"),
             ("王小明", "Ван Сяомин"),
-            ("張小明", "Xiaoming Wang"),
+            ("張小明", "Xiaoming Zhang"),
             ("محمد علی", "Mohammed Ali"),
             ("राहुल शर्मा", "Rahul Sharma"),
         ] {

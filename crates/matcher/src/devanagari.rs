@@ -87,8 +87,15 @@ pub fn romanize(word: &str) -> String {
         } else if c == '़' {
             // A nukta turns the consonant before it into a borrowed sound.
             // Two-letter consonants first, so that `kh` is not read as `k`.
-            const BORROWED: [(&str, &str); 7] =
-                [("ph", "f"), ("dh", "r"), ("kh", "kh"), ("k", "q"), ("j", "z"), ("d", "r"), ("g", "gh")];
+            const BORROWED: [(&str, &str); 7] = [
+                ("ph", "f"),
+                ("dh", "r"),
+                ("kh", "kh"),
+                ("k", "q"),
+                ("j", "z"),
+                ("d", "r"),
+                ("g", "gh"),
+            ];
             if let Some((from, to)) = BORROWED.iter().find(|(from, _)| out.ends_with(from)) {
                 out.truncate(out.len() - from.len());
                 out.push_str(to);

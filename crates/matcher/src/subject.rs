@@ -219,7 +219,7 @@ fn effects(query: &Prepared, facts: &RecordFacts<'_>, name_score: f64) -> [Optio
         } else if q.month > 0 && r.month > 0 && q.month != r.month {
             effect("birth_date", -0.2, Reason::OtherMonth)
         } else if q.day > 0 && r.day > 0 && q.day != r.day {
-            effect("birth_date", -0.15, Reason::OtherDay)
+            effect("birth_date", -0.2, Reason::OtherDay)
         } else if q.day > 0 && r.day > 0 {
             effect("birth_date", 0.06, Reason::SameDate)
         } else if q.month > 0 && r.month > 0 {

@@ -4,7 +4,7 @@
 //! is checked again against the record as it is now before it is returned.
 
 use concord_domain::{Protected, RecordKind};
-use concord_matcher::{Index, IndexBuilder, IndexRecord, Kind, Subject};
+use concord_matcher::{Index, IndexBuilder, IndexRecord, Kind, Prepared, SearchOptions, Subject};
 use concord_store::{Record, Store};
 use serde_json::Value;
 use std::sync::{Arc, Mutex, RwLock};
@@ -195,4 +195,57 @@ pub fn subject_from_json(v: &Value, extra: &[&str]) -> Result<(String, Subject),
             kind,
         },
     ))
+}
+
+/// Results per subject at most.
+pub const MAX_LIMIT: usize = 100;
+
+/// The search options of a request: `limit` and `threshold`, checked.
+pub fn options(v: &Value) -> Result<SearchOptions, String> {
+    let mut o = SearchOptions::default();
+    if let Some(l) = v.get("limit") {
+        let l = l.as_u64().filter(|l| (1..=MAX_LIMIT as u64).contains(l));
+        o.limit = l.ok_or(format!("limit: must be between 1 and {MAX_LIMIT}"))? as usize;
+    }
+    if let Some(t) = v.get("threshold") {
+        o.threshold = t
+            .as_f64()
+            .filter(|t| (0.0..=1.0).contains(t))
+            .ok_or("threshold: must be between 0 and 1")?;
+    }
+    Ok(o)
+}
+
+/// Reads one screening request: the subject, its id and the search
+/// options; an error names the field at fault.
+pub fn prepare(v: &Value) -> Result<(String, Prepared, SearchOptions), (Option<String>, String)> {
+    let (id, subject) = subject_from_json(v, &["limit", "threshold"]).map_err(|e| (field_of(&e), e))?;
+    let opts = options(v).map_err(|e| (field_of(&e), e))?;
+    let prepared = subject.prepare().map_err(|e| {
+        let f = match e {
+            concord_matcher::SubjectError::BirthDate(_) => "birth_date",
+            _ => "name",
+        };
+        (Some(f.to_owned()), e.to_string())
+    })?;
+    Ok((id, prepared, opts))
+}
+
+/// The field a reader's message starts with (`birth_date: ...`), or the
+/// one it names as unknown.
+pub fn field_of(message: &str) -> Option<String> {
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        return Some(rest.trim_matches('"').to_owned());
+    }
+    message
+        .split_once(':')
+        .map(|(f, _)| f.split('[').next().unwrap_or(f).to_owned())
+}
+
+/// Reads one line of a batch (NDJSON): UTF-8, JSON, then [`prepare`]. The
+/// error says what is wrong; the caller adds the line number.
+pub fn read_batch_line(raw: &[u8]) -> Result<(String, Prepared, SearchOptions), String> {
+    let text = std::str::from_utf8(raw).map_err(|e| format!("not UTF-8 at byte {}", e.valid_up_to()))?;
+    let v: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    prepare(&v).map_err(|(_, m)| m)
 }

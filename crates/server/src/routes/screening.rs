@@ -6,7 +6,7 @@ use super::records::record_view;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
-use crate::screening::subject_from_json;
+use crate::screening::{prepare, read_batch_line};
 use crate::views::RecordView;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
@@ -20,8 +20,6 @@ use utoipa::ToSchema;
 
 /// Largest batch accepted, in bytes.
 pub const BATCH_LIMIT: usize = 16 * 1024 * 1024;
-/// Results per subject at most.
-const MAX_LIMIT: usize = 100;
 
 /// One result: the record as the caller may see it, the score, and why.
 #[derive(Serialize, ToSchema)]
@@ -68,21 +66,6 @@ pub struct ScreeningRequest {
     pub threshold: Option<f64>,
 }
 
-fn options(v: &Value) -> Result<SearchOptions, String> {
-    let mut o = SearchOptions::default();
-    if let Some(l) = v.get("limit") {
-        let l = l.as_u64().filter(|l| (1..=MAX_LIMIT as u64).contains(l));
-        o.limit = l.ok_or(format!("limit: must be between 1 and {MAX_LIMIT}"))? as usize;
-    }
-    if let Some(t) = v.get("threshold") {
-        o.threshold = t
-            .as_f64()
-            .filter(|t| (0.0..=1.0).contains(t))
-            .ok_or("threshold: must be between 0 and 1")?;
-    }
-    Ok(o)
-}
-
 fn purpose(caller: &Caller) -> Result<String, ApiError> {
     if caller.purpose == "not stated" {
         return Err(ApiError::field(
@@ -91,30 +74,6 @@ fn purpose(caller: &Caller) -> Result<String, ApiError> {
         ));
     }
     Ok(caller.purpose.clone())
-}
-
-fn prepare(v: &Value) -> Result<(String, Prepared, SearchOptions), (Option<String>, String)> {
-    let (id, subject) = subject_from_json(v, &["limit", "threshold"]).map_err(|e| (field_of(&e), e))?;
-    let opts = options(v).map_err(|e| (field_of(&e), e))?;
-    let prepared = subject.prepare().map_err(|e| {
-        let f = match e {
-            concord_matcher::SubjectError::BirthDate(_) => "birth_date",
-            _ => "name",
-        };
-        (Some(f.to_owned()), e.to_string())
-    })?;
-    Ok((id, prepared, opts))
-}
-
-/// The field a reader's message starts with (`birth_date: ...`), or the
-/// one it names as unknown.
-fn field_of(message: &str) -> Option<String> {
-    if let Some(rest) = message.strip_prefix("unknown field ") {
-        return Some(rest.trim_matches('"').to_owned());
-    }
-    message
-        .split_once(':')
-        .map(|(f, _)| f.split('[').next().unwrap_or(f).to_owned())
 }
 
 /// Searches and returns the hits the caller may read, checked fresh.
@@ -195,17 +154,11 @@ pub async fn batch(State(s): State<AppState>, caller: Caller, body: Bytes) -> Re
             if raw.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            let out = match std::str::from_utf8(raw) {
-                Err(e) => json!({"line": line, "error": format!("not UTF-8 at byte {}", e.valid_up_to())}),
-                Ok(text) => match serde_json::from_str::<Value>(text) {
-                    Err(e) => json!({"line": line, "error": format!("not JSON: {e}")}),
-                    Ok(v) => match prepare(&v) {
-                        Err((_, m)) => json!({"line": line, "error": m}),
-                        Ok((id, prepared, opts)) => match run(&s, &caller, &prepared, &opts).await {
-                            Ok(r) => json!({"line": line, "id": id, "results": r.results}),
-                            Err(e) => json!({"line": line, "error": e.message}),
-                        },
-                    },
+            let out = match read_batch_line(raw) {
+                Err(m) => json!({"line": line, "error": m}),
+                Ok((id, prepared, opts)) => match run(&s, &caller, &prepared, &opts).await {
+                    Ok(r) => json!({"line": line, "id": id, "results": r.results}),
+                    Err(e) => json!({"line": line, "error": e.message}),
                 },
             };
             let mut bytes = out.to_string().into_bytes();
