@@ -59,6 +59,14 @@ fn forms_similarity<'a>(q: &PartView<'a>, r: &PartView<'a>) -> Best<'a> {
         r: None,
         method: Method::Spelling,
     };
+    if q.role == Role::Initial && r.role == Role::Initial && q.first() == r.first() {
+        return Best {
+            sim: 1.0,
+            q: q.forms().next(),
+            r: r.forms().next(),
+            method: Method::Same,
+        };
+    }
     if q.role == Role::Initial || r.role == Role::Initial {
         let (i, other) = if q.role == Role::Initial { (q, r) } else { (r, q) };
         let letter = i.first().chars().next();

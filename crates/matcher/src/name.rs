@@ -186,6 +186,11 @@ impl PreparedName {
                 encoded.push(via.tag() as char);
                 encoded.push_str(form);
             }
+            // A part no system spells (a lone soft sign): it stays itself.
+            if seen.is_empty() {
+                encoded.push(Via::Latin.tag() as char);
+                encoded.push_str(&original.to_lowercase());
+            }
         }
         if parts.is_empty() {
             return Err(NameError::NoLetters);
@@ -359,9 +364,22 @@ fn read_word(original: &str) -> Vec<Part> {
             )]
         }
         WordScript::Latin | WordScript::Other => {
-            let folded = latin::fold(word);
-            let role = if folded.len() == 1 { Role::Initial } else { Role::Name };
-            let mut forms = vec![(Via::Latin, latin::phonetic(&folded))];
+            // A letter no system here romanizes (Greek, Georgian...) stays
+            // itself, so that it still meets its own spelling.
+            let folded = Some(latin::fold(word))
+                .filter(|f| !f.is_empty())
+                .unwrap_or_else(|| word.to_owned());
+            let role = if folded.chars().count() == 1 {
+                Role::Initial
+            } else {
+                Role::Name
+            };
+            let phonetic = if folded.is_ascii() {
+                latin::phonetic(&folded)
+            } else {
+                folded.clone()
+            };
+            let mut forms = vec![(Via::Latin, phonetic)];
             // x is kh in Uzbek Latin and a hiss in Pinyin (read as h), but ks
             // in Alexander.
             if folded.contains('x') && folded.len() > 1 {
@@ -527,5 +545,15 @@ mod tests {
     fn mixed_scripts_split_into_parts() {
         let p = parts("Ivanов");
         assert_eq!(p.len(), 2);
+    }
+
+    /// Found by the `name_normalizer` fuzz target: a Greek letter inside a
+    /// Cyrillic name had no form, so the name scored 0.92 against itself.
+    #[test]
+    fn letters_no_system_romanizes_still_meet_themselves() {
+        for name in ["Антон Павлоβич Чехов", "HHHHHинHHHHHHHHHHHHHHHHHHHHHHь"] {
+            let (score, _) = crate::compare(name, name).expect("compare");
+            assert_eq!(score, 1.0, "{name}");
+        }
     }
 }
