@@ -77,7 +77,8 @@ pub struct ImportArgs {
     pub approve_with_note: Option<String>,
 }
 
-async fn user_ctx(node: &Node, username: &str, purpose: &str) -> Result<Ctx> {
+/// The user's access context, with the purpose the audit log records.
+pub async fn user_ctx(node: &Node, username: &str, purpose: &str) -> Result<Ctx> {
     let user = node
         .store
         .user_by_name(username)

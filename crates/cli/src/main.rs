@@ -379,7 +379,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
         } => exchange::export(&node, format, &user, &output).await?,
         Command::Compare(args) => return screening::compare(args),
         Command::Index { input, output } => screening::build_index(&input, &output)?,
-        Command::Screen(args) => return screening::screen(args),
+        Command::Screen(args) => return screening::screen(args).await,
         Command::Evaluate(args) => evaluate::evaluate(args)?,
         Command::Generate {
             persons,

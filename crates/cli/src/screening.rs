@@ -3,8 +3,13 @@
 //! says which input line each result answers, and a rerun with `--resume`
 //! continues after the last one written.
 
+use crate::NodeArgs;
+use crate::exchange::user_ctx;
+use crate::node::Node;
 use anyhow::{Context, Result, bail};
-use concord_matcher::{Index, IndexBuilder, IndexRecord, Kind, SearchOptions, Subject};
+use concord_domain::Action;
+use concord_matcher::{Explanation, Index, IndexBuilder, IndexRecord, Kind, Prepared, SearchOptions, Subject};
+use concord_store::Ctx;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -34,9 +39,21 @@ pub struct ScreenArgs {
     /// or JSON lines (`{"id", "name" or "names", "birth_date", "nationality", "gender", "identifiers"}`).
     #[arg(long)]
     pub input: PathBuf,
-    /// What to screen against: a saved index (`concord index`) or an FtM JSON-lines file.
+    /// What to screen against: a saved index (`concord index`), an FtM
+    /// JSON-lines file, or a node's data folder (the database: then `--user`
+    /// and `--purpose` are required, only records that user may read are
+    /// searched, and every query is audited).
     #[arg(long)]
     pub against: PathBuf,
+    /// With a node folder: the user screening (the access model applies).
+    #[arg(long)]
+    pub user: Option<String>,
+    /// With a node folder: why, for the audit log.
+    #[arg(long)]
+    pub purpose: Option<String>,
+    /// With a node folder: its database URL when not the folder's SQLite file.
+    #[arg(long, env = "CONCORD_DATABASE_URL")]
+    pub database: Option<String>,
     /// Results below this score are left out.
     #[arg(long, default_value_t = concord_matcher::DEFAULT_THRESHOLD)]
     pub threshold: f64,
@@ -259,11 +276,86 @@ fn resume_point(output: &Path, format: ScreenFormat) -> Result<usize> {
     Ok(last)
 }
 
-pub fn screen(args: ScreenArgs) -> Result<std::process::ExitCode> {
+/// What `concord screen` searches.
+enum Target {
+    Index(Index),
+    /// A node's database, as one user.
+    Node {
+        node: Node,
+        ctx: Ctx,
+        built: std::sync::Arc<concord_server::screening::Built>,
+    },
+}
+
+impl Target {
+    async fn open(args: &ScreenArgs) -> Result<Target> {
+        if !args.against.is_dir() {
+            if args.user.is_some() || args.purpose.is_some() {
+                bail!("--user and --purpose go with a node folder as --against");
+            }
+            return Ok(Target::Index(load_or_build(&args.against)?));
+        }
+        if args.database.is_none() && !args.against.join("concord.db").exists() {
+            bail!(
+                "{} is a folder but not a Concord node (no concord.db)",
+                args.against.display()
+            );
+        }
+        let (Some(user), Some(purpose)) = (&args.user, &args.purpose) else {
+            bail!("screening a node's database needs --user (whose access applies) and --purpose (for the audit log)");
+        };
+        let node = Node::open(&NodeArgs {
+            data_dir: args.against.clone(),
+            database: args.database.clone(),
+            key: None,
+        })
+        .await?;
+        node.load_config(None).await?;
+        let ctx = user_ctx(&node, user, purpose).await?;
+        let built = concord_server::screening::Screening::default()
+            .rebuild(&node.store)
+            .await
+            .context("building the screening index")?;
+        Ok(Target::Node { node, ctx, built })
+    }
+
+    /// The results: record id, score, explanation. From a node, only what
+    /// the user may read, checked again and audited with the purpose.
+    async fn search(&self, query: &Prepared, options: &SearchOptions) -> Result<Vec<(String, f64, Explanation)>> {
+        match self {
+            Target::Index(index) => Ok(index
+                .search(query, options, &|_| true)
+                .into_iter()
+                .map(|h| (index.id(h.record).to_owned(), h.score, h.explanation))
+                .collect()),
+            Target::Node { node, ctx, built } => {
+                let allow = |rec: u32| {
+                    built
+                        .protected
+                        .get(rec as usize)
+                        .is_some_and(|p| node.store.decide_on(ctx, p, Action::Read).allowed)
+                };
+                let hits = built.index.search(query, options, &allow);
+                let ids: Vec<String> = hits.iter().map(|h| built.index.id(h.record).to_owned()).collect();
+                let fresh = node
+                    .store
+                    .screening_results(ctx, &query.originals.join(" / "), &ids)
+                    .await?;
+                Ok(hits
+                    .into_iter()
+                    .filter(|h| fresh.iter().any(|r| r.id == built.index.id(h.record)))
+                    .map(|h| (built.index.id(h.record).to_owned(), h.score, h.explanation))
+                    .collect())
+            }
+        }
+    }
+}
+
+pub async fn screen(args: ScreenArgs) -> Result<std::process::ExitCode> {
     if !(0.0..=1.0).contains(&args.threshold) {
         bail!("--threshold must be between 0 and 1");
     }
-    let index = load_or_build(&args.against)?;
+    let target = Target::open(&args).await?;
     let done = if args.resume {
         resume_point(&args.output, args.format)?
     } else {
@@ -377,13 +469,15 @@ pub fn screen(args: ScreenArgs) -> Result<std::process::ExitCode> {
             }
         };
         screened += 1;
-        let results = index.search(&prepared, &options, &|_| true);
+        let results = target.search(&prepared, &options).await?;
         hits += results.len();
         match args.format {
             ScreenFormat::Jsonl => {
                 let results: Vec<Value> = results
                     .iter()
-                    .map(|h| json!({"record_id": index.id(h.record), "score": h.score, "explanation": h.explanation}))
+                    .map(
+                        |(id, score, explanation)| json!({"record_id": id, "score": score, "explanation": explanation}),
+                    )
                     .collect();
                 writeln!(
                     out,
@@ -396,16 +490,16 @@ pub fn screen(args: ScreenArgs) -> Result<std::process::ExitCode> {
                 if results.is_empty() {
                     writeln!(out, "{number},{},{},,,,", csv_field(&id), csv_field(name))?;
                 }
-                for (rank, h) in results.iter().enumerate() {
+                for (rank, (record, score, explanation)) in results.iter().enumerate() {
                     writeln!(
                         out,
                         "{number},{},{},{},{},{},{}",
                         csv_field(&id),
                         csv_field(name),
                         rank + 1,
-                        csv_field(index.id(h.record)),
-                        h.score,
-                        csv_field(&h.explanation.record_name)
+                        csv_field(record),
+                        score,
+                        csv_field(&explanation.record_name)
                     )?;
                 }
             }

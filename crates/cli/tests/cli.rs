@@ -208,3 +208,67 @@ fn screening_a_batch_keeps_good_lines_names_bad_ones_and_resumes() {
     let resumed = std::fs::read_to_string(path("results.jsonl")).expect("results");
     assert_eq!(resumed, results, "resuming gives the same file as one run");
 }
+
+#[test]
+fn screening_a_node_searches_only_what_the_user_may_read() {
+    let dir = tempfile::tempdir().expect("temp");
+    let d = dir.path().join("node");
+    let d = d.to_str().expect("utf-8");
+    let demo = concord(&["demo", "--dir", d, "--no-serve", "--persons", "200", "--orgs", "5"]);
+    assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
+    let list = |user: &str| {
+        let out = concord(&["record", "list", "--data-dir", d, "--user", user, "--limit", "500"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let (structure, india) = (list("structure.analyst"), list("in.officer"));
+    // A person the regional structure may read and India may not.
+    let (id, name) = structure
+        .lines()
+        .filter(|l| l.split_whitespace().nth(1) == Some("person"))
+        .map(|l| {
+            let id = l.split_whitespace().next().unwrap_or("").to_owned();
+            let name = l.split("  ").last().unwrap_or("").trim().to_owned();
+            (id, name)
+        })
+        .find(|(id, _)| !india.contains(id.as_str()))
+        .expect("a record hidden from India");
+    let input = dir.path().join("q.jsonl");
+    std::fs::write(&input, serde_json::json!({"id": "q", "name": name}).to_string() + "\n").expect("write");
+    let output = dir.path().join("out.jsonl");
+    let screen = |user: &str| {
+        let out = concord(&[
+            "screen",
+            "--input",
+            input.to_str().expect("utf-8"),
+            "--against",
+            d,
+            "--user",
+            user,
+            "--purpose",
+            "test of the access model",
+            "--output",
+            output.to_str().expect("utf-8"),
+        ]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        std::fs::read_to_string(&output).expect("results")
+    };
+    assert!(
+        screen("structure.analyst").contains(&id),
+        "{name} not found by the structure"
+    );
+    assert!(!screen("in.officer").contains(&id), "India saw {id} ({name})");
+    let no_purpose = concord(&[
+        "screen",
+        "--input",
+        input.to_str().expect("utf-8"),
+        "--against",
+        d,
+        "--user",
+        "in.officer",
+        "--output",
+        output.to_str().expect("utf-8"),
+    ]);
+    assert!(!no_purpose.status.success());
+    assert!(String::from_utf8_lossy(&no_purpose.stderr).contains("--purpose"));
+}
