@@ -160,6 +160,41 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
+/// One query's outcome, for figures at several thresholds.
+struct Outcome {
+    /// The first result's score.
+    top: Option<f64>,
+    /// Whether the first result is the true record.
+    right: bool,
+    /// Whether the first result is a twin of the query's person.
+    twin: bool,
+    /// For a positive query: the true record's score if it was returned.
+    truth: Option<Option<f64>>,
+}
+
+const THRESHOLDS: [f64; 5] = [0.85, 0.88, 0.9, 0.92, 0.95];
+
+/// Precision (and with twins allowed), recall and negatives flagged at `t`.
+fn at_threshold(outcomes: &[Outcome], t: f64) -> serde_json::Value {
+    let flagged: Vec<&Outcome> = outcomes.iter().filter(|o| o.top.is_some_and(|s| s >= t)).collect();
+    let right = flagged.iter().filter(|o| o.right).count();
+    let twins = flagged.iter().filter(|o| !o.right && o.twin).count();
+    let positives = outcomes.iter().filter(|o| o.truth.is_some()).count();
+    let found = outcomes
+        .iter()
+        .filter(|o| matches!(o.truth, Some(Some(s)) if s >= t))
+        .count();
+    let negatives = outcomes.len() - positives;
+    let negatives_flagged = flagged.iter().filter(|o| o.truth.is_none()).count();
+    let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+    json!({
+        "precision": ratio(right, flagged.len()),
+        "precision_twins_allowed": ratio(right + twins, flagged.len()),
+        "recall": ratio(found, positives),
+        "negatives_flagged": ratio(negatives_flagged, negatives),
+    })
+}
+
 pub fn evaluate(args: EvaluateArgs) -> Result<()> {
     let g = Generator::new(args.seed);
     let t = Instant::now();
@@ -198,6 +233,7 @@ pub fn evaluate(args: EvaluateArgs) -> Result<()> {
     let mut per_variant: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     let mut latencies = Vec::with_capacity(qs.len());
     let mut shown = 0;
+    let mut sweep: Vec<Outcome> = Vec::with_capacity(qs.len());
     for (i, q) in qs.iter().enumerate() {
         let t = Instant::now();
         let hits = index.search(&q.prepared, &options, &|_| true);
@@ -207,10 +243,22 @@ pub fn evaluate(args: EvaluateArgs) -> Result<()> {
         if top.is_some() {
             flagged += 1;
         }
-        let twin = top.is_some_and(|h| {
+        let first_is_twin = hits.first().is_some_and(|h| {
             let query_person = person_of(q.truth.as_deref().unwrap_or(&q.source));
             let hit_person = person_of(index.id(h.record));
             matches!((query_person, hit_person), (Some(a), Some(b)) if twins(&a, &b))
+        });
+        let twin = top.is_some() && first_is_twin;
+        sweep.push(Outcome {
+            top: hits.first().map(|h| h.score),
+            right: hits
+                .first()
+                .is_some_and(|h| q.truth.as_deref() == Some(index.id(h.record))),
+            twin: first_is_twin,
+            truth: q
+                .truth
+                .as_ref()
+                .map(|t| hits.iter().find(|h| index.id(h.record) == t).map(|h| h.score)),
         });
         let wrong = match &q.truth {
             Some(truth) => top.is_some_and(|h| index.id(h.record) != truth) || !ids.contains(&truth.as_str()),
@@ -293,6 +341,7 @@ pub fn evaluate(args: EvaluateArgs) -> Result<()> {
             "precision_at_threshold_twins_allowed": ratio(flagged_right + flagged_twin + neg_flagged_twin, flagged),
             "negatives_flagged": ratio(neg_flagged, neg),
             "negatives_flagged_not_twins": ratio(neg_flagged - neg_flagged_twin, neg),
+            "by_threshold": THRESHOLDS.iter().map(|t| (format!("{t}"), at_threshold(&sweep, *t))).collect::<serde_json::Map<_, _>>(),
             "recall_at_10_by_variant": per_variant.iter().map(|(k, (n, ok))| (k.to_string(), json!(ratio(*ok, *n)))).collect::<serde_json::Map<_, _>>(),
             "latency_ms": {"p50": percentile(&latencies, 0.5), "p99": percentile(&latencies, 0.99)},
         }))?
