@@ -69,7 +69,7 @@ pub enum IndexError {
 }
 
 /// The first bytes of a saved index; the number changes with the key scheme.
-pub const MAGIC: &[u8; 8] = b"CCDIDX02";
+pub const MAGIC: &[u8; 8] = b"CCDIDX03";
 const UNKNOWN_YEAR: u16 = 0;
 
 fn hash(kind: u8, text: &str, year: u16) -> u32 {
@@ -133,6 +133,7 @@ impl IndexBuilder {
                     ix.arena.push('\u{1D}');
                     ix.arena.push_str(p.encoded());
                     ix.names.push((rec, start, ix.arena.len() as u64));
+                    ix.initials.push(initials(p.encoded(), false));
                     for keys in name_part_keys(p.encoded()) {
                         for k in keys {
                             self.pairs.push((hash(b't', &k, 0) as u64) << 32 | n as u64);
@@ -250,6 +251,38 @@ impl<'q, 'i> Scorer<'q, 'i> {
     }
 }
 
+/// The first letters of each query part's forms, as bit masks (a to z).
+fn query_initials(query: &Prepared) -> Vec<u32> {
+    query
+        .names
+        .iter()
+        .flat_map(|n| n.parts().map(|p| initials(p.forms, true)).collect::<Vec<_>>())
+        .collect()
+}
+
+/// The first letters of the forms in an encoding, as a bit mask: of one
+/// part's forms (`tag form,tag form`, `at_tag` set) or of a whole encoded
+/// name (`role original:tag form,...|...`).
+fn initials(encoded: &str, mut at_tag: bool) -> u32 {
+    let mut mask = 0;
+    let mut at_form = false;
+    for b in encoded.bytes() {
+        if at_form && b.is_ascii_lowercase() {
+            mask |= 1 << (b - b'a');
+        }
+        // Each form is a one-letter tag and the text, after `:` or `,`.
+        at_form = at_tag;
+        at_tag = b == b':' || b == b',';
+    }
+    mask
+}
+
+/// How many query parts begin with a letter that some part of the record
+/// name begins with: a cheap hint, for ranking candidates only.
+fn shared_initials(query: &[u32], record: u32) -> u8 {
+    query.iter().filter(|q| *q & record != 0).count().min(u8::MAX as usize) as u8
+}
+
 /// A built or loaded index.
 #[derive(Debug, Default, Clone)]
 pub struct Index {
@@ -263,6 +296,8 @@ pub struct Index {
     identifiers: Vec<String>,
     /// Per name: record, start and end in the arena.
     names: Vec<(u32, u64, u64)>,
+    /// Per name: the first letters of its forms (see [`initials`]).
+    initials: Vec<u32>,
     arena: String,
     keys: Vec<u32>,
     offsets: Vec<u32>,
@@ -352,7 +387,7 @@ impl Index {
             }
         };
         let wanted_kind = query.kind.map(|k| if k == Kind::Person { b'P' } else { b'O' });
-        let mut ranked: Vec<(u8, u8, u32, u32)> = found
+        let mut ranked: Vec<(u8, u8, u8, u32, u32)> = found
             .into_iter()
             .filter_map(|(n, (count, _))| {
                 let rec = self.names[n as usize].0;
@@ -360,15 +395,21 @@ impl Index {
                 if wanted_kind.is_some_and(|w| kind != 0 && kind != w) || !allow(rec) {
                     return None;
                 }
-                Some((count, compat(rec), n, rec))
+                Some((count, compat(rec), 0, n, rec))
             })
             .collect();
         let budget = options.candidates.max(options.limit) * query.names.len().max(1);
         if ranked.len() > budget {
-            ranked.select_nth_unstable_by(budget, |a, b| (b.0, b.1, a.2).cmp(&(a.0, a.1, b.2)));
+            // Too many: those sharing only some parts (a typo changed another
+            // part's key) are told apart by the initials of the other parts.
+            let initials = query_initials(query);
+            for r in ranked.iter_mut() {
+                r.2 = shared_initials(&initials, self.initials[r.3 as usize]);
+            }
+            ranked.select_nth_unstable_by(budget, |a, b| (b.0, b.1, b.2, a.3).cmp(&(a.0, a.1, a.2, b.3)));
             ranked.truncate(budget);
         }
-        let mut records: Vec<u32> = ranked.iter().map(|r| r.3).collect();
+        let mut records: Vec<u32> = ranked.iter().map(|r| r.4).collect();
         records.sort_unstable();
         records.dedup();
         // Score every candidate without words, then explain only the results.
@@ -489,6 +530,7 @@ impl Index {
         put_u32s(&mut out, &self.keys);
         put_u32s(&mut out, &self.offsets);
         put_u32s(&mut out, &self.postings);
+        put_u32s(&mut out, &self.initials);
         out
     }
 
@@ -522,6 +564,7 @@ impl Index {
         let keys = r.u32s("keys")?;
         let offsets = r.u32s("offsets")?;
         let postings = r.u32s("postings")?;
+        let initials = r.u32s("initials")?;
         let ix = Index {
             ids,
             first_name,
@@ -535,6 +578,7 @@ impl Index {
             keys,
             offsets,
             postings,
+            initials,
         };
         ix.check()?;
         Ok(ix)
@@ -564,6 +608,7 @@ impl Index {
             return Err(IndexError::Damaged("offsets"));
         }
         if self.first_name.last().copied().unwrap_or(0) as usize != self.names.len()
+            || self.initials.len() != self.names.len()
             || self.postings.iter().any(|p| *p as usize >= self.names.len())
         {
             return Err(IndexError::Damaged("name numbers"));
@@ -742,6 +787,18 @@ mod tests {
                 proptest::prop_assert_eq!(fast, explained);
             }
         }
+    }
+
+    #[test]
+    fn initials_are_the_first_letters_of_every_form() {
+        let p = PreparedName::new("Чехов Anton").expect("name");
+        let bit = |c: u8| 1u32 << (c - b'a');
+        assert_eq!(initials(p.encoded(), false), bit(b'c') | bit(b'a'));
+        let first = p.parts().next().expect("a part");
+        assert_eq!(initials(first.forms, true), bit(b'c'));
+        let han = PreparedName::new("王小明").expect("name");
+        // Pinyin wang, Wade-Giles wang, Palladius van; hsiao, siao, hiao...
+        assert_ne!(initials(han.encoded(), false) & bit(b'v'), 0);
     }
 
     #[test]
