@@ -189,6 +189,12 @@ impl IndexBuilder {
     }
 }
 
+/// Entries walked per posting list at most for a query without a birth
+/// year (and for a one-part name always). Only names that thousands of
+/// records share reach it; past it the candidates would all score alike,
+/// and walking them would cost more than the search may.
+const WALK_LIMIT: usize = 20_000;
+
 /// Scores candidates against one query. Candidates share parts with the
 /// query and with each other (they were found through them), so part
 /// similarities are remembered by the record part's forms.
@@ -353,7 +359,10 @@ impl Index {
         let year = (query.birth.year > 0 && options.threshold > OTHER_YEAR_CEILING).then_some(query.birth.year);
         for name in &query.names {
             let parts = name_part_keys(name.encoded());
-            self.candidates_by_parts(&parts, year, &mut found);
+            // Without a birth year nothing else tells apart the thousands
+            // that share a common name; with one, every posting is walked.
+            let walk = if query.birth.year == 0 { WALK_LIMIT } else { usize::MAX };
+            self.candidates_by_parts(&parts, year, walk, &mut found);
             if query.birth.year > 0 {
                 for keys in &parts {
                     for k in keys {
@@ -449,7 +458,13 @@ impl Index {
 
     /// Names sharing at least two parts with the query (or one, when the
     /// query has one part), found by walking the shortest posting lists.
-    fn candidates_by_parts(&self, parts: &[Vec<String>], year: Option<u16>, found: &mut HashMap<u32, (u8, bool)>) {
+    fn candidates_by_parts(
+        &self,
+        parts: &[Vec<String>],
+        year: Option<u16>,
+        walk: usize,
+        found: &mut HashMap<u32, (u8, bool)>,
+    ) {
         let lists: Vec<Vec<&[u32]>> = parts
             .iter()
             .map(|keys| {
@@ -470,7 +485,7 @@ impl Index {
             // One part: its rarest list, bounded.
             if let Some(i) = order.first() {
                 for l in &lists[*i] {
-                    for n in l.iter().take(20_000) {
+                    for n in l.iter().take(WALK_LIMIT) {
                         found.entry(*n).or_insert((1, false));
                     }
                 }
@@ -481,7 +496,7 @@ impl Index {
         // hide the others.
         for (d, driver) in order.iter().take(2).enumerate() {
             for list in &lists[*driver] {
-                for n in *list {
+                for n in list.iter().take(walk) {
                     let mut count = 1u8;
                     for other in &order {
                         if other == driver {
