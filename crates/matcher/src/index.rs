@@ -69,7 +69,7 @@ pub enum IndexError {
 }
 
 /// The first bytes of a saved index; the number changes with the key scheme.
-pub const MAGIC: &[u8; 8] = b"CCDIDX03";
+pub const MAGIC: &[u8; 8] = b"CCDIDX04";
 const UNKNOWN_YEAR: u16 = 0;
 
 fn hash(kind: u8, text: &str, year: u16) -> u32 {

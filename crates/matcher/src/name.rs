@@ -154,12 +154,19 @@ impl PreparedName {
         if text.trim().is_empty() {
             return Err(NameError::Empty);
         }
-        let words = words(text);
+        // A note in brackets ("(synthetic)", "[deceased]") is not part of
+        // the name, unless it is all there is.
+        let (bare, notes) = without_brackets(text);
+        let mut words = words(&bare);
+        let mut dropped = notes;
+        if words.is_empty() {
+            words = self::words(text);
+            dropped.clear();
+        }
         if words.is_empty() {
             return Err(NameError::NoLetters);
         }
         let mut parts: Vec<Part> = Vec::new();
-        let mut dropped = Vec::new();
         for word in &words {
             for (role, original, forms) in read_word(word) {
                 parts.push((role, original, forms));
@@ -229,6 +236,32 @@ pub fn parts_of(encoded: &str) -> impl Iterator<Item = PartView<'_>> {
         let (original, forms) = body.rsplit_once(':').unwrap_or((body, ""));
         PartView { role, original, forms }
     })
+}
+
+/// The text without its bracketed notes, and the notes.
+fn without_brackets(text: &str) -> (String, Vec<String>) {
+    let mut bare = String::with_capacity(text.len());
+    let mut notes = Vec::new();
+    let mut note = String::new();
+    let mut depth = 0usize;
+    for c in text.chars() {
+        match c {
+            '(' | '[' | '（' => {
+                depth += 1;
+                bare.push(' ');
+            }
+            ')' | ']' | '）' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 && !note.trim().is_empty() {
+                    notes.push(std::mem::take(&mut note).trim().to_owned());
+                }
+                note.clear();
+            }
+            _ if depth > 0 => note.push(c),
+            _ => bare.push(c),
+        }
+    }
+    (bare, notes)
 }
 
 const ARTICLES: [&str; 9] = ["al", "el", "ad", "as", "ash", "at", "az", "ar", "an"];
@@ -545,6 +578,17 @@ mod tests {
     fn mixed_scripts_split_into_parts() {
         let p = parts("Ivanов");
         assert_eq!(p.len(), 2);
+    }
+
+    #[test]
+    fn bracketed_notes_are_not_the_name() {
+        let p = PreparedName::new("Temirlan Osmonov (synthetic)").expect("name");
+        assert_eq!(p.parts().count(), 2);
+        assert_eq!(p.dropped, ["synthetic"]);
+        let (score, _) = crate::compare("Temirlan Osmonov", "Temirlan Osmonov (synthetic)").expect("compare");
+        assert_eq!(score, 1.0);
+        // Only a note: it is the name.
+        assert_eq!(PreparedName::new("(Osmonov)").expect("name").parts().count(), 1);
     }
 
     /// Found by the `name_normalizer` fuzz target: a Greek letter inside a
