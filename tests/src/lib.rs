@@ -150,6 +150,17 @@ pub fn ctx(store: &Store, user: &str, authority: &str, roles: Roles, clearance: 
     }
 }
 
+/// An officer and supervisor of `authority` with secret clearance.
+pub fn officer(f: &Fixture, authority: &str) -> Ctx {
+    ctx(
+        &f.store,
+        &format!("{authority}-officer"),
+        authority,
+        Roles::of([concord_domain::Role::Officer, concord_domain::Role::Supervisor]),
+        Classification::Secret,
+    )
+}
+
 /// Runs a story body once per backend, with a fresh fixture bound to `$f`.
 #[macro_export]
 macro_rules! story {

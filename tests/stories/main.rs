@@ -4,6 +4,7 @@ mod access;
 mod audit;
 mod exchange;
 mod http;
+mod messages;
 mod records;
 mod registry;
 mod screening;

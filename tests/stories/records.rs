@@ -6,18 +6,8 @@ use concord_domain::{
     Roles, Script,
 };
 use concord_store::{Link, RecordQuery, RequestKind, RequestStatus, StoreError};
-use concord_stories::{ALL_TICKED, START, ctx, sample_input, story};
+use concord_stories::{ALL_TICKED, START, ctx, officer, sample_input, story};
 use time::Duration;
-
-fn officer(f: &concord_stories::Fixture, authority: &str) -> concord_store::Ctx {
-    ctx(
-        &f.store,
-        &format!("{authority}-officer"),
-        authority,
-        Roles::of([Role::Officer, Role::Supervisor]),
-        Classification::Secret,
-    )
-}
 
 story!(every_change_is_a_version_and_stale_updates_conflict, |f| {
     let kz = officer(&f, "kz-security-service");

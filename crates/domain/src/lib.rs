@@ -13,6 +13,7 @@ pub mod ids;
 pub mod record;
 pub mod registry;
 pub mod user;
+pub mod workflow;
 
 pub use access::{Action, Compliance, Decision, Policy, Protected, Reason, decide};
 pub use clock::{Clock, FixedClock, SystemClock};

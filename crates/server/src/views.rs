@@ -402,3 +402,150 @@ pub struct AuditVerifyView {
 pub struct HealthView {
     pub status: &'static str,
 }
+
+/// An attachment to send, its bytes in base64.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentNew {
+    pub filename: String,
+    /// One of application/pdf, image/png, image/jpeg, text/plain, text/csv, application/json; checked against the bytes.
+    pub content_type: String,
+    /// The file, base64 (standard alphabet, padded).
+    pub content_base64: String,
+}
+
+/// A new message or request, or a reply.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MessageNew {
+    /// `message` or `request`.
+    #[serde(default = "default_kind")]
+    pub kind: String,
+    /// `routine`, `priority`, `urgent` or `flash`.
+    #[serde(default = "default_priority")]
+    pub priority: String,
+    pub subject: String,
+    pub body: String,
+    /// Authority ids, or `state:CODE`. A reply without recipients goes to the originator.
+    #[serde(default)]
+    pub recipients: Vec<String>,
+    pub handling: HandlingView,
+    /// Requests: the answer deadline, RFC 3339.
+    pub deadline: Option<String>,
+    /// Record ids of the shared database.
+    #[serde(default)]
+    pub links: Vec<String>,
+    #[serde(default)]
+    pub attachments: Vec<AttachmentNew>,
+}
+
+fn default_kind() -> String {
+    "message".into()
+}
+fn default_priority() -> String {
+    "routine".into()
+}
+
+/// An attachment on a message.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttachmentView {
+    pub sha256: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+}
+
+/// Where a message stands for one addressee.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReceiptView {
+    pub recipient: String,
+    /// `sent`, `delivered`, `acknowledged` or `answered`.
+    pub delivery: String,
+    pub delivered_at: Option<String>,
+    pub acknowledged_at: Option<String>,
+    pub answered_at: Option<String>,
+    pub overdue: bool,
+    pub forward_id: Option<String>,
+}
+
+/// A message as the caller may see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MessageView {
+    pub id: String,
+    pub thread_id: String,
+    pub parent_id: Option<String>,
+    pub kind: String,
+    pub priority: String,
+    pub subject: String,
+    pub body: String,
+    pub sender: String,
+    pub originator: String,
+    pub originator_state: Option<String>,
+    pub handling: HandlingView,
+    pub deadline: Option<String>,
+    pub created_at: String,
+    pub receipts: Vec<ReceiptView>,
+    /// Linked records the caller may read.
+    pub links: Vec<String>,
+    pub attachments: Vec<AttachmentView>,
+}
+
+/// A page of messages; pass `next` as `before` for the next page.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MessagePage {
+    pub items: Vec<MessageView>,
+    pub next: Option<String>,
+}
+
+/// Forward a message to more addressees.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ForwardNew {
+    pub recipients: Vec<String>,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A forward request waiting for (or decided by) the originator.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ForwardRequestView {
+    pub id: String,
+    pub message_id: String,
+    pub originator: String,
+    pub requester_authority: String,
+    pub recipients: Vec<String>,
+    pub note: String,
+    /// `pending`, `granted` or `refused`.
+    pub status: String,
+    pub created_at: String,
+    pub decided_at: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// The result of a forward: sent at once, or waiting for consent.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ForwardResult {
+    /// `sent` or `awaiting-consent`.
+    pub outcome: String,
+    pub message: Option<MessageView>,
+    pub request: Option<ForwardRequestView>,
+}
+
+/// The originator's decision on a forward request.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ForwardDecision {
+    pub grant: bool,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// A notice to act.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotificationView {
+    pub id: String,
+    pub kind: String,
+    pub subject_id: String,
+    pub text: String,
+    pub created_at: String,
+}

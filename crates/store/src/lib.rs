@@ -19,12 +19,14 @@
 mod audit;
 pub mod codec;
 mod import;
+mod messages;
 mod migrate;
 mod records;
 mod registry;
 mod relations;
 mod requests;
 mod screening;
+mod sql;
 mod users;
 
 use concord_audit::{EntryDraft, NodeKey};
@@ -36,6 +38,10 @@ use time::format_description::well_known::Rfc3339;
 
 pub use audit::AuditPage;
 pub use import::{ImportError, ImportFailure, ImportItem, ImportReport};
+pub use messages::{
+    ATTACHMENT_TYPES, AttachmentInput, AttachmentMeta, ForwardRequest, Forwarded, MAX_ATTACHMENT_BYTES,
+    MAX_ATTACHMENTS, Mailbox, Message, MessageInput, MessageQuery, Notification, Receipt,
+};
 pub use records::{Record, RecordInput, RecordQuery, ReviewItem, Version};
 pub use relations::{Link, Relationship};
 pub use requests::{ANSWER_DAYS, RequestKind, RequestStatus, SubjectRequest};

@@ -28,6 +28,11 @@ const SQLITE: &[Migration] = &[
         "keyset index",
         include_str!("../migrations/sqlite/0004_created_index.sql"),
     ),
+    (
+        5,
+        "cooperation workflows",
+        include_str!("../migrations/sqlite/0005_cooperation.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -49,6 +54,11 @@ const POSTGRES: &[Migration] = &[
         4,
         "keyset index",
         include_str!("../migrations/postgres/0004_created_index.sql"),
+    ),
+    (
+        5,
+        "cooperation workflows",
+        include_str!("../migrations/postgres/0005_cooperation.sql"),
     ),
 ];
 

@@ -4,6 +4,7 @@
 
 use crate::codec::{facts_from_text, facts_to_text, legal_basis_to_dto, normalize_identifier};
 use crate::registry::{parse, parse_date};
+use crate::sql::Sql;
 use crate::{Ctx, Result, Store, StoreError, new_id};
 use concord_domain::record::{self, Checklist};
 use concord_domain::{
@@ -246,43 +247,6 @@ fn snapshot(r: &Record) -> String {
         "status": r.status.as_str(),
     })
     .to_string()
-}
-
-/// A SQL text with its numbered binds.
-#[derive(Default)]
-struct Sql {
-    text: String,
-    binds: Vec<Bind>,
-}
-
-/// A value bound to a numbered placeholder.
-enum Bind {
-    Int(i64),
-    Text(String),
-}
-
-impl Sql {
-    fn push(&mut self, b: Bind) -> String {
-        self.binds.push(b);
-        format!("${}", self.binds.len())
-    }
-    fn int(&mut self, v: i64) -> String {
-        self.push(Bind::Int(v))
-    }
-    fn text(&mut self, v: String) -> String {
-        self.push(Bind::Text(v))
-    }
-    async fn fetch_all(self, store: &Store) -> Result<Vec<AnyRow>> {
-        // The text is assembled from fixed fragments and placeholders only.
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(self.text));
-        for b in self.binds {
-            q = match b {
-                Bind::Int(i) => q.bind(i),
-                Bind::Text(s) => q.bind(s),
-            };
-        }
-        Ok(q.fetch_all(store.pool()).await?)
-    }
 }
 
 impl Store {

@@ -3,6 +3,7 @@
 mod audit;
 mod auth;
 mod exchange;
+mod messages;
 mod records;
 mod registry;
 mod requests;
@@ -48,6 +49,18 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(records::compliance))
         .routes(routes!(screening::screen))
         .routes(routes!(screening::batch).layer(axum::extract::DefaultBodyLimit::max(screening::BATCH_LIMIT)))
+        .routes(routes!(messages::send).layer(axum::extract::DefaultBodyLimit::max(messages::SEND_LIMIT)))
+        .routes(routes!(messages::inbox))
+        .routes(routes!(messages::outbox))
+        .routes(routes!(messages::get_one))
+        .routes(routes!(messages::thread))
+        .routes(routes!(messages::reply).layer(axum::extract::DefaultBodyLimit::max(messages::SEND_LIMIT)))
+        .routes(routes!(messages::acknowledge))
+        .routes(routes!(messages::forward))
+        .routes(routes!(messages::attachment))
+        .routes(routes!(messages::forward_requests))
+        .routes(routes!(messages::decide_forward))
+        .routes(routes!(messages::notifications))
         .routes(routes!(audit::entries))
         .routes(routes!(audit::verify))
         .routes(routes!(health))

@@ -1,0 +1,1233 @@
+//! Intelligence exchange: messages and requests between authorities, states
+//! and the regional structure, with receipts, answer deadlines, threads,
+//! links to records, attachments stored once by SHA-256, and forwarding that
+//! waits for the originator's consent when the handling code says so.
+//!
+//! Who may read a message: its handling code through [`concord_domain::decide`],
+//! and, outside the originating authority, only an addressee (an authority, or
+//! any authority of an addressed state) or an authority it was forwarded to.
+
+use crate::registry::parse;
+use crate::sql::Sql;
+use crate::{Ctx, Result, Store, StoreError, new_id};
+use concord_domain::workflow::Refusal;
+use concord_domain::workflow::exchange::{self, Delivery, DeliveryEvent, Forward, MessageKind, Priority};
+use concord_domain::{
+    Action, AuthorityId, Classification, Compliance, HandlingCode, Protected, Role, StateCode, Viewer,
+};
+use sha2::{Digest, Sha256};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+use std::collections::{BTreeMap, BTreeSet};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
+
+/// The largest attachment accepted.
+pub const MAX_ATTACHMENT_BYTES: usize = 8 * 1024 * 1024;
+/// The most attachments on one message.
+pub const MAX_ATTACHMENTS: usize = 4;
+/// Content types accepted for attachments.
+pub const ATTACHMENT_TYPES: &[&str] = &[
+    "application/pdf",
+    "image/png",
+    "image/jpeg",
+    "text/plain",
+    "text/csv",
+    "application/json",
+];
+const SENDERS: &[Role] = &[Role::Officer, Role::Supervisor];
+const MAX_SUBJECT: usize = 500;
+const MAX_BODY: usize = 100_000;
+
+/// An attachment as sent.
+#[derive(Debug, Clone)]
+pub struct AttachmentInput {
+    pub filename: String,
+    pub content_type: String,
+    pub content: Vec<u8>,
+}
+
+/// A new message or request.
+#[derive(Debug, Clone)]
+pub struct MessageInput {
+    pub kind: MessageKind,
+    pub priority: Priority,
+    pub subject: String,
+    pub body: String,
+    /// Authority ids, or `state:CODE` for every authority of a state. A reply
+    /// with none goes to the originator of the message it answers.
+    pub recipients: Vec<String>,
+    pub handling: HandlingCode,
+    /// Requests only: when the answer is due.
+    pub deadline: Option<OffsetDateTime>,
+    /// Records of the shared database the message concerns.
+    pub links: Vec<String>,
+    pub attachments: Vec<AttachmentInput>,
+}
+
+/// An attachment as listed on a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentMeta {
+    pub sha256: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+}
+
+/// Where a message stands for one addressee.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    pub recipient: String,
+    pub delivery: Delivery,
+    pub delivered_at: Option<String>,
+    pub acknowledged_at: Option<String>,
+    pub answered_at: Option<String>,
+    /// The request's deadline passed without an answer from this addressee.
+    pub overdue: bool,
+    /// Set when the addressee received it by a forward.
+    pub forward_id: Option<String>,
+}
+
+/// A message as a reader sees it.
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub id: String,
+    pub thread_id: String,
+    pub parent_id: Option<String>,
+    pub kind: MessageKind,
+    pub priority: Priority,
+    pub subject: String,
+    pub body: String,
+    pub sender: String,
+    pub protected: Protected,
+    pub deadline: Option<String>,
+    pub created_at: String,
+    pub receipts: Vec<Receipt>,
+    /// Linked records the reader may read; others are left out.
+    pub links: Vec<String>,
+    pub attachments: Vec<AttachmentMeta>,
+}
+
+/// Which side of the exchange to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mailbox {
+    /// Addressed to the viewer's authority or state.
+    #[default]
+    Inbox,
+    /// Sent by the viewer's authority.
+    Outbox,
+}
+
+/// Filters for [`Store::list_messages`].
+#[derive(Debug, Clone, Default)]
+pub struct MessageQuery {
+    pub mailbox: Mailbox,
+    pub kind: Option<MessageKind>,
+    pub priority: Option<Priority>,
+    /// Inbox: not yet acknowledged by the viewer's side.
+    pub unacknowledged: bool,
+    /// Requests past their deadline without an answer.
+    pub overdue: bool,
+    /// Words in the subject or body.
+    pub text: Option<String>,
+    /// Paging: messages older than this `(created_at, id)`.
+    pub before: Option<(String, String)>,
+    pub limit: i64,
+}
+
+/// A request to forward a consent-bound message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForwardRequest {
+    pub id: String,
+    pub message_id: String,
+    pub originator: String,
+    pub requested_by: String,
+    pub requester_authority: String,
+    pub recipients: Vec<String>,
+    pub note: String,
+    pub status: Forward,
+    pub created_at: String,
+    pub decided_at: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// What a forward did.
+#[derive(Debug, Clone)]
+pub enum Forwarded {
+    /// The message went on at once.
+    Sent(Box<Message>),
+    /// The originator must consent first.
+    AwaitingConsent(Box<ForwardRequest>),
+}
+
+/// A notice to an authority (or every authority of a state) that must act.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notification {
+    pub id: String,
+    pub kind: String,
+    pub subject_id: String,
+    pub text: String,
+    pub created_at: String,
+}
+
+impl From<Refusal> for StoreError {
+    fn from(r: Refusal) -> Self {
+        StoreError::Conflict(r.0)
+    }
+}
+
+/// A fixed-width UTC timestamp, so that text order is time order.
+pub(crate) fn stamp(at: OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    at.format(format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
+    ))
+    .unwrap_or_else(|_| String::from("1970-01-01T00:00:00.000000Z"))
+}
+
+pub(crate) fn parse_stamp(table: &'static str, text: &str) -> Result<OffsetDateTime> {
+    OffsetDateTime::parse(text, &Rfc3339).map_err(|e| StoreError::corrupt(table, format!("{text:?}: {e}")))
+}
+
+/// Whether `viewer` is the addressee `recipient` names.
+fn addressed(viewer: &Viewer, recipient: &str) -> bool {
+    match recipient.strip_prefix("state:") {
+        Some(code) => viewer.state.as_ref().is_some_and(|s| s.as_str() == code),
+        None => viewer.authority.as_str() == recipient,
+    }
+}
+
+/// The addressee forms that name `viewer`.
+fn addresses(viewer: &Viewer) -> Vec<String> {
+    let mut out = vec![viewer.authority.to_string()];
+    if let Some(s) = &viewer.state {
+        out.push(format!("state:{s}"));
+    }
+    out
+}
+
+/// Checks an attachment's declared type against its bytes.
+fn check_attachment(i: usize, a: &AttachmentInput) -> Result<()> {
+    let field = |f: &str| format!("attachments[{i}].{f}");
+    if a.filename.trim().is_empty() || a.filename.contains(['/', '\\', '\0']) {
+        return Err(StoreError::invalid(&field("filename"), "a plain file name is required"));
+    }
+    if a.content.is_empty() {
+        return Err(StoreError::invalid(&field("content"), "the file is empty"));
+    }
+    if a.content.len() > MAX_ATTACHMENT_BYTES {
+        return Err(StoreError::invalid(
+            &field("content"),
+            format!(
+                "{} bytes is over the limit of {MAX_ATTACHMENT_BYTES} bytes",
+                a.content.len()
+            ),
+        ));
+    }
+    let declared = a
+        .content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let bytes = &a.content;
+    let sniffed: Option<&str> = if bytes.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else {
+        None
+    };
+    let ok = match declared.as_str() {
+        "application/pdf" | "image/png" | "image/jpeg" => sniffed == Some(declared.as_str()),
+        "text/plain" | "text/csv" => sniffed.is_none() && std::str::from_utf8(bytes).is_ok_and(|t| !t.contains('\0')),
+        "application/json" => serde_json::from_slice::<serde_json::Value>(bytes).is_ok(),
+        _ => {
+            return Err(StoreError::invalid(
+                &field("content_type"),
+                format!(
+                    "{declared:?} is not accepted; accepted: {}",
+                    ATTACHMENT_TYPES.join(", ")
+                ),
+            ));
+        }
+    };
+    if !ok {
+        return Err(StoreError::invalid(
+            &field("content_type"),
+            format!(
+                "the file is not {declared}{}",
+                sniffed.map(|s| format!(": its bytes are {s}")).unwrap_or_default()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn fold(text: &str) -> String {
+    text.to_lowercase()
+}
+
+fn like_pattern(text: &str) -> String {
+    let mut p = String::from("%");
+    for c in fold(text.trim()).chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+fn message_row(row: &AnyRow) -> Result<Message> {
+    let t = "messages";
+    let state: Option<String> = row.try_get("originator_state")?;
+    let consented: String = row.try_get("consented")?;
+    Ok(Message {
+        id: row.try_get("id")?,
+        thread_id: row.try_get("thread_id")?,
+        parent_id: row.try_get("parent_id")?,
+        kind: parse(t, &row.try_get::<String, _>("kind")?)?,
+        priority: parse(t, &row.try_get::<String, _>("priority")?)?,
+        subject: row.try_get("subject")?,
+        body: row.try_get("body")?,
+        sender: row.try_get("sender")?,
+        protected: Protected {
+            originator: AuthorityId::new(row.try_get::<String, _>("originator")?),
+            originator_state: state.map(StateCode::new),
+            handling: HandlingCode {
+                distribution: parse(t, &row.try_get::<String, _>("distribution")?)?,
+                dissemination: parse(t, &row.try_get::<String, _>("dissemination")?)?,
+                use_: parse(t, &row.try_get::<String, _>("use_code")?)?,
+                classification: Classification::from_rank(row.try_get("classification")?)
+                    .ok_or_else(|| StoreError::corrupt(t, "classification out of range"))?,
+            },
+            compliance: Compliance::Approved,
+            review_date: None,
+            consented: consented
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(AuthorityId::from)
+                .collect(),
+            archived: false,
+        },
+        deadline: row.try_get("deadline")?,
+        created_at: row.try_get("created_at")?,
+        receipts: Vec::new(),
+        links: Vec::new(),
+        attachments: Vec::new(),
+    })
+}
+
+fn forward_row(row: &AnyRow) -> Result<ForwardRequest> {
+    let recipients: String = row.try_get("recipients")?;
+    Ok(ForwardRequest {
+        id: row.try_get("id")?,
+        message_id: row.try_get("message_id")?,
+        originator: row.try_get("originator")?,
+        requested_by: row.try_get("requested_by")?,
+        requester_authority: row.try_get("requester_authority")?,
+        recipients: recipients
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        note: row.try_get("note")?,
+        status: parse("forward_requests", &row.try_get::<String, _>("status")?)?,
+        created_at: row.try_get("created_at")?,
+        decided_at: row.try_get("decided_at")?,
+        reason: row.try_get("reason")?,
+    })
+}
+
+impl Store {
+    fn require_sender(&self, ctx: &Ctx, what: &str) -> Result<()> {
+        if ctx.viewer.roles.any(SENDERS) {
+            Ok(())
+        } else {
+            Err(StoreError::Forbidden(format!(
+                "{what} needs the officer or supervisor role"
+            )))
+        }
+    }
+
+    /// Checks addressees: each must exist and be allowed to read a message
+    /// with this handling code today.
+    fn check_recipients(&self, recipients: &[String], handling: &HandlingCode, field: &str) -> Result<()> {
+        let snap = self.snapshot();
+        if recipients.is_empty() {
+            return Err(StoreError::invalid(field, "at least one recipient is required"));
+        }
+        let mut seen = BTreeSet::new();
+        for (i, r) in recipients.iter().enumerate() {
+            let f = format!("{field}[{i}]");
+            if !seen.insert(r) {
+                return Err(StoreError::invalid(&f, format!("{r} is listed twice")));
+            }
+            let (authority, state) = match r.strip_prefix("state:") {
+                Some(code) => {
+                    let code = StateCode::from(code);
+                    if !snap.registry.states.contains_key(&code) {
+                        return Err(StoreError::invalid(&f, format!("no state {code} in the registry")));
+                    }
+                    (AuthorityId::new(format!("state:{code}")), Some(code))
+                }
+                None => {
+                    let id = AuthorityId::from(r.as_str());
+                    let a = snap
+                        .registry
+                        .authority(&id)
+                        .ok_or_else(|| StoreError::invalid(&f, format!("no authority {r} in the registry")))?;
+                    (id, a.state.clone())
+                }
+            };
+            // Would a cleared reader of that addressee be allowed to read it?
+            let probe = Viewer {
+                user: concord_domain::UserId::from("probe"),
+                authority,
+                state,
+                roles: concord_domain::Roles::of([Role::Analyst]),
+                clearance: Classification::Secret,
+            };
+            let item = Protected {
+                originator: AuthorityId::from("\u{0}sender"),
+                originator_state: None,
+                handling: handling.clone(),
+                compliance: Compliance::Approved,
+                review_date: None,
+                consented: BTreeSet::new(),
+                archived: false,
+            };
+            let d = concord_domain::decide(
+                &probe,
+                &item,
+                Action::Read,
+                &snap.registry,
+                &snap.policy,
+                self.clock().today(),
+            );
+            if !d.allowed {
+                return Err(StoreError::invalid(
+                    &f,
+                    format!(
+                        "{r} may not read a message distributed {}: {}",
+                        handling.distribution, d.reason
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The message if the viewer may read it; "not found" otherwise.
+    async fn readable_message(&self, ctx: &Ctx, id: &str) -> Result<Message> {
+        let row = sqlx::query("SELECT * FROM messages WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        let Some(row) = row else {
+            return Err(StoreError::NotFound(format!("message {id}")));
+        };
+        let mut m = message_row(&row)?;
+        m.receipts = self.receipts(&m).await?;
+        if !self.may_read_message(ctx, &m) {
+            return Err(StoreError::NotFound(format!("message {id}")));
+        }
+        Ok(m)
+    }
+
+    fn may_read_message(&self, ctx: &Ctx, m: &Message) -> bool {
+        let own = ctx.viewer.authority == m.protected.originator;
+        (own || m.receipts.iter().any(|r| addressed(&ctx.viewer, &r.recipient)))
+            && self.decide_on(ctx, &m.protected, Action::Read).allowed
+    }
+
+    async fn receipts(&self, m: &Message) -> Result<Vec<Receipt>> {
+        let rows = sqlx::query("SELECT * FROM message_recipients WHERE message_id = $1 ORDER BY created_at, recipient")
+            .bind(&m.id)
+            .fetch_all(self.pool())
+            .await?;
+        let deadline = m.deadline.as_deref().map(|d| parse_stamp("messages", d)).transpose()?;
+        let now = self.clock().now();
+        rows.iter()
+            .map(|row| {
+                let delivery: Delivery = parse("message_recipients", &row.try_get::<String, _>("delivery")?)?;
+                Ok(Receipt {
+                    recipient: row.try_get("recipient")?,
+                    delivery,
+                    delivered_at: row.try_get("delivered_at")?,
+                    acknowledged_at: row.try_get("acknowledged_at")?,
+                    answered_at: row.try_get("answered_at")?,
+                    overdue: exchange::overdue(m.kind, delivery, deadline, now),
+                    forward_id: row.try_get("forward_id")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Fills links (those the viewer may read) and attachments.
+    async fn complete(&self, ctx: &Ctx, m: &mut Message) -> Result<()> {
+        let rows = sqlx::query("SELECT record_id FROM message_links WHERE message_id = $1 ORDER BY record_id")
+            .bind(&m.id)
+            .fetch_all(self.pool())
+            .await?;
+        m.links.clear();
+        for row in &rows {
+            let id: String = row.try_get("record_id")?;
+            if self.readable(ctx, &id).await.is_ok() {
+                m.links.push(id);
+            }
+        }
+        let rows = sqlx::query(
+            "SELECT a.sha256, a.content_type, a.size, ma.filename FROM message_attachments ma \
+             JOIN attachments a ON a.sha256 = ma.sha256 WHERE ma.message_id = $1 ORDER BY ma.filename",
+        )
+        .bind(&m.id)
+        .fetch_all(self.pool())
+        .await?;
+        m.attachments = rows
+            .iter()
+            .map(|row| {
+                Ok(AttachmentMeta {
+                    sha256: row.try_get("sha256")?,
+                    filename: row.try_get("filename")?,
+                    content_type: row.try_get("content_type")?,
+                    size: row.try_get("size")?,
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(())
+    }
+
+    /// Sends a message or request; with `parent`, a reply in its thread.
+    pub async fn send_message(&self, ctx: &Ctx, parent: Option<&str>, mut input: MessageInput) -> Result<Message> {
+        self.require_sender(ctx, "sending messages")?;
+        let parent = match parent {
+            Some(id) => Some(self.readable_message(ctx, id).await?),
+            None => None,
+        };
+        if let Some(p) = &parent
+            && input.recipients.is_empty()
+        {
+            input.recipients.push(p.protected.originator.to_string());
+        }
+        let subject = input.subject.trim();
+        if subject.is_empty() || subject.chars().count() > MAX_SUBJECT {
+            return Err(StoreError::invalid("subject", format!("1 to {MAX_SUBJECT} characters")));
+        }
+        if input.body.trim().is_empty() || input.body.len() > MAX_BODY {
+            return Err(StoreError::invalid("body", format!("1 to {MAX_BODY} bytes")));
+        }
+        if input.handling.classification > ctx.viewer.clearance {
+            return Err(StoreError::invalid(
+                "classification",
+                "above the sender's own clearance",
+            ));
+        }
+        let now = self.clock().now();
+        match (input.kind, input.deadline) {
+            (MessageKind::Request, None) => {
+                return Err(StoreError::invalid("deadline", "a request needs an answer deadline"));
+            }
+            (MessageKind::Request, Some(d)) if d <= now => {
+                return Err(StoreError::invalid("deadline", "the deadline must be in the future"));
+            }
+            (MessageKind::Message, Some(_)) => {
+                return Err(StoreError::invalid(
+                    "deadline",
+                    "only requests carry an answer deadline",
+                ));
+            }
+            _ => {}
+        }
+        self.check_recipients(&input.recipients, &input.handling, "recipients")?;
+        let mut links = BTreeSet::new();
+        for (i, id) in input.links.iter().enumerate() {
+            let r = self
+                .readable(ctx, id)
+                .await
+                .map_err(|_| StoreError::invalid(&format!("links[{i}]"), format!("no record {id} you may read")))?;
+            if r.protected.originator != ctx.viewer.authority
+                && !self.decide_on(ctx, &r.protected, Action::Disseminate).allowed
+            {
+                return Err(StoreError::invalid(
+                    &format!("links[{i}]"),
+                    format!("record {id} travels only with its originator's consent"),
+                ));
+            }
+            links.insert(id.clone());
+        }
+        if input.attachments.len() > MAX_ATTACHMENTS {
+            return Err(StoreError::invalid(
+                "attachments",
+                format!("at most {MAX_ATTACHMENTS} attachments"),
+            ));
+        }
+        let mut names = BTreeSet::new();
+        for (i, a) in input.attachments.iter().enumerate() {
+            check_attachment(i, a)?;
+            if !names.insert(a.filename.as_str()) {
+                return Err(StoreError::invalid(
+                    &format!("attachments[{i}].filename"),
+                    format!("{} is attached twice", a.filename),
+                ));
+            }
+        }
+
+        let id = new_id("msg")?;
+        let thread = parent.as_ref().map_or_else(|| id.clone(), |p| p.thread_id.clone());
+        let created = stamp(now);
+        let h = &input.handling;
+        let mut w = self.write().await?;
+        sqlx::query(
+            "INSERT INTO messages (id, thread_id, parent_id, kind, priority, subject, body, search_fold, sender, originator, \
+             originator_state, distribution, dissemination, use_code, classification, consented, deadline, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, '', $16, $17)",
+        )
+        .bind(&id)
+        .bind(&thread)
+        .bind(parent.as_ref().map(|p| p.id.clone()))
+        .bind(input.kind.as_str())
+        .bind(input.priority.as_str())
+        .bind(subject)
+        .bind(&input.body)
+        .bind(fold(&format!("{subject}\n{}", input.body)))
+        .bind(ctx.viewer.user.as_str())
+        .bind(ctx.viewer.authority.as_str())
+        .bind(ctx.viewer.state.as_ref().map(|s| s.to_string()))
+        .bind(h.distribution.to_string())
+        .bind(h.dissemination.as_str())
+        .bind(h.use_.as_str())
+        .bind(h.classification.rank())
+        .bind(input.deadline.map(stamp))
+        .bind(&created)
+        .execute(&mut *w.tx)
+        .await?;
+        self.add_recipients_in(&mut w.tx, &id, &input.recipients, None, &created)
+            .await?;
+        for l in &links {
+            sqlx::query("INSERT INTO message_links (message_id, record_id) VALUES ($1, $2)")
+                .bind(&id)
+                .bind(l)
+                .execute(&mut *w.tx)
+                .await?;
+        }
+        for a in &input.attachments {
+            let sha = hex::encode(Sha256::digest(&a.content));
+            let known = sqlx::query("SELECT 1 FROM attachments WHERE sha256 = $1")
+                .bind(&sha)
+                .fetch_optional(&mut *w.tx)
+                .await?;
+            if known.is_none() {
+                sqlx::query(
+                    "INSERT INTO attachments (sha256, content_type, size, content, created_at) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(&sha)
+                .bind(a.content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+                .bind(a.content.len() as i64)
+                .bind(a.content.clone())
+                .bind(&created)
+                .execute(&mut *w.tx)
+                .await?;
+            }
+            sqlx::query("INSERT INTO message_attachments (message_id, sha256, filename) VALUES ($1, $2, $3)")
+                .bind(&id)
+                .bind(&sha)
+                .bind(&a.filename)
+                .execute(&mut *w.tx)
+                .await?;
+        }
+        if let Some(p) = &parent {
+            self.mark_in(&mut w.tx, ctx, p, DeliveryEvent::Replied).await?;
+        }
+        for r in &input.recipients {
+            self.notify_in(
+                &mut w.tx,
+                r,
+                input.kind.as_str(),
+                &id,
+                &format!("{} from {}: {subject}", input.kind, ctx.viewer.authority),
+            )
+            .await?;
+        }
+        let target = format!(
+            "{id} to {} links [{}]",
+            input.recipients.join(","),
+            links.iter().cloned().collect::<Vec<_>>().join(",")
+        );
+        let action = if parent.is_some() {
+            "message.reply"
+        } else {
+            "message.send"
+        };
+        self.append_in(&mut w.tx, self.draft(&ctx.into(), action, target))
+            .await?;
+        w.tx.commit().await?;
+        let mut m = self.readable_message(ctx, &id).await?;
+        self.complete(ctx, &mut m).await?;
+        Ok(m)
+    }
+
+    async fn add_recipients_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        id: &str,
+        recipients: &[String],
+        forward: Option<&str>,
+        at: &str,
+    ) -> Result<()> {
+        for r in recipients {
+            sqlx::query(
+                "INSERT INTO message_recipients (message_id, recipient, forward_id, delivery, created_at) \
+                 VALUES ($1, $2, $3, 'sent', $4)",
+            )
+            .bind(id)
+            .bind(r)
+            .bind(forward.map(str::to_owned))
+            .bind(at)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Ok(())
+    }
+
+    pub(crate) async fn notify_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        authority: &str,
+        kind: &str,
+        subject_id: &str,
+        text: &str,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO notifications (id, authority, kind, subject_id, text, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(new_id("ntf")?)
+        .bind(authority)
+        .bind(kind)
+        .bind(subject_id)
+        .bind(text)
+        .bind(stamp(self.clock().now()))
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Moves the viewer's receipts on `m` by `event`.
+    async fn mark_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        ctx: &Ctx,
+        m: &Message,
+        event: DeliveryEvent,
+    ) -> Result<usize> {
+        let now = stamp(self.clock().now());
+        let mut moved = 0;
+        for r in m.receipts.iter().filter(|r| addressed(&ctx.viewer, &r.recipient)) {
+            let next = exchange::deliver(m.kind, r.delivery, event)?;
+            if next == r.delivery {
+                continue;
+            }
+            let set = match next {
+                Delivery::Delivered => "delivered_at = $2, acknowledged_by = COALESCE(acknowledged_by, $3)",
+                Delivery::Acknowledged => {
+                    "acknowledged_at = $2, delivered_at = COALESCE(delivered_at, $2), \
+                     acknowledged_by = COALESCE(acknowledged_by, $3)"
+                }
+                Delivery::Answered => {
+                    "answered_at = $2, delivered_at = COALESCE(delivered_at, $2), \
+                     acknowledged_at = COALESCE(acknowledged_at, $2), acknowledged_by = COALESCE(acknowledged_by, $3)"
+                }
+                Delivery::Sent => continue,
+            };
+            let sql = format!(
+                "UPDATE message_recipients SET delivery = $1, {set} \
+                 WHERE message_id = $4 AND recipient = $5 AND delivery = $6"
+            );
+            let by = (next != Delivery::Delivered).then(|| ctx.viewer.user.to_string());
+            let done = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(next.as_str())
+                .bind(&now)
+                .bind(by)
+                .bind(&m.id)
+                .bind(&r.recipient)
+                .bind(r.delivery.as_str())
+                .execute(&mut **tx)
+                .await?;
+            if done.rows_affected() != 1 {
+                return Err(StoreError::Conflict(format!(
+                    "message {} changed meanwhile; try again",
+                    m.id
+                )));
+            }
+            moved += 1;
+        }
+        Ok(moved)
+    }
+
+    /// One message, if the viewer may read it; opening it delivers it to the
+    /// viewer's side. Reads and refusals are audited.
+    pub async fn get_message(&self, ctx: &Ctx, id: &str) -> Result<Message> {
+        let mut m = match self.readable_message(ctx, id).await {
+            Ok(m) => m,
+            Err(StoreError::NotFound(e)) => {
+                self.audit(&ctx.into(), "message.read.refused", id).await?;
+                return Err(StoreError::NotFound(e));
+            }
+            Err(e) => return Err(e),
+        };
+        let mut w = self.write().await?;
+        self.mark_in(&mut w.tx, ctx, &m, DeliveryEvent::Opened).await?;
+        self.append_in(&mut w.tx, self.draft(&ctx.into(), "message.read", id.to_owned()))
+            .await?;
+        w.tx.commit().await?;
+        m.receipts = self.receipts(&m).await?;
+        self.complete(ctx, &mut m).await?;
+        Ok(m)
+    }
+
+    /// Acknowledges a message for the viewer's side; 409 if already done or
+    /// the viewer's side is not an addressee.
+    pub async fn acknowledge_message(&self, ctx: &Ctx, id: &str) -> Result<Message> {
+        self.require_sender(ctx, "acknowledging")?;
+        let m = self.readable_message(ctx, id).await?;
+        if !m.receipts.iter().any(|r| addressed(&ctx.viewer, &r.recipient)) {
+            return Err(StoreError::Conflict(format!(
+                "message {id} is not addressed to {}",
+                ctx.viewer.authority
+            )));
+        }
+        let mut w = self.write().await?;
+        self.mark_in(&mut w.tx, ctx, &m, DeliveryEvent::Acknowledge).await?;
+        self.append_in(&mut w.tx, self.draft(&ctx.into(), "message.acknowledge", id.to_owned()))
+            .await?;
+        w.tx.commit().await?;
+        let mut m = self.readable_message(ctx, id).await?;
+        self.complete(ctx, &mut m).await?;
+        Ok(m)
+    }
+
+    /// A page of the viewer's inbox or outbox, newest first.
+    pub async fn list_messages(&self, ctx: &Ctx, q: &MessageQuery) -> Result<Vec<Message>> {
+        if !(1..=crate::records::MAX_PAGE).contains(&q.limit) {
+            return Err(StoreError::invalid(
+                "limit",
+                format!("between 1 and {}", crate::records::MAX_PAGE),
+            ));
+        }
+        let now = stamp(self.clock().now());
+        let mut out: Vec<Message> = Vec::new();
+        let mut seen = BTreeSet::new();
+        let mut before = q.before.clone();
+        let chunk = (q.limit * 2).clamp(16, 200);
+        loop {
+            let mut sql = Sql::default();
+            let clearance = sql.int(ctx.viewer.clearance.rank());
+            sql.text = match q.mailbox {
+                Mailbox::Inbox => {
+                    let list: Vec<String> = addresses(&ctx.viewer).into_iter().map(|a| sql.text(a)).collect();
+                    let mut t = format!(
+                        "SELECT m.* FROM message_recipients r JOIN messages m ON m.id = r.message_id \
+                         WHERE r.recipient IN ({}) AND m.classification <= {clearance}",
+                        list.join(", ")
+                    );
+                    if q.unacknowledged {
+                        t += " AND r.delivery IN ('sent', 'delivered')";
+                    }
+                    if q.overdue {
+                        let n = sql.text(now.clone());
+                        t += &format!(" AND m.kind = 'request' AND r.delivery <> 'answered' AND m.deadline < {n}");
+                    }
+                    t
+                }
+                Mailbox::Outbox => {
+                    let me = sql.text(ctx.viewer.authority.to_string());
+                    let mut t = format!(
+                        "SELECT m.* FROM messages m WHERE m.originator = {me} AND m.classification <= {clearance}"
+                    );
+                    if q.overdue {
+                        let n = sql.text(now.clone());
+                        t += &format!(
+                            " AND m.kind = 'request' AND m.deadline < {n} AND EXISTS (SELECT 1 FROM message_recipients r \
+                             WHERE r.message_id = m.id AND r.delivery <> 'answered')"
+                        );
+                    }
+                    if q.unacknowledged {
+                        t += " AND EXISTS (SELECT 1 FROM message_recipients r WHERE r.message_id = m.id AND r.delivery IN ('sent', 'delivered'))";
+                    }
+                    t
+                }
+            };
+            if let Some(k) = q.kind {
+                let p = sql.text(k.as_str().to_owned());
+                sql.text += &format!(" AND m.kind = {p}");
+            }
+            if let Some(p) = q.priority {
+                let p = sql.text(p.as_str().to_owned());
+                sql.text += &format!(" AND m.priority = {p}");
+            }
+            if let Some(t) = q.text.as_deref().filter(|t| !t.trim().is_empty()) {
+                let p = sql.text(like_pattern(t));
+                sql.text += &format!(" AND m.search_fold LIKE {p} ESCAPE '\\'");
+            }
+            if let Some((c, i)) = &before {
+                let c = sql.text(c.clone());
+                let i = sql.text(i.clone());
+                sql.text += &format!(" AND (m.created_at < {c} OR (m.created_at = {c} AND m.id < {i}))");
+            }
+            let n = sql.int(chunk);
+            sql.text += &format!(" ORDER BY m.created_at DESC, m.id DESC LIMIT {n}");
+            let rows = sql.fetch_all(self).await?;
+            let fetched = rows.len() as i64;
+            for row in &rows {
+                let mut m = message_row(row)?;
+                before = Some((m.created_at.clone(), m.id.clone()));
+                if !seen.insert(m.id.clone()) {
+                    continue;
+                }
+                m.receipts = self.receipts(&m).await?;
+                if self.may_read_message(ctx, &m) {
+                    out.push(m);
+                    if out.len() as i64 == q.limit {
+                        break;
+                    }
+                }
+            }
+            if out.len() as i64 >= q.limit || fetched < chunk {
+                break;
+            }
+        }
+        let ids: Vec<&str> = out.iter().map(|m| m.id.as_str()).collect();
+        let action = match (q.mailbox, q.text.is_some()) {
+            (_, true) => "message.search",
+            (Mailbox::Inbox, false) => "message.inbox",
+            (Mailbox::Outbox, false) => "message.outbox",
+        };
+        self.audit(
+            &ctx.into(),
+            action,
+            format!("q={:?} -> [{}]", q.text.as_deref().unwrap_or(""), ids.join(",")),
+        )
+        .await?;
+        Ok(out)
+    }
+
+    /// The messages of a thread that the viewer may read, oldest first.
+    pub async fn thread(&self, ctx: &Ctx, id: &str) -> Result<Vec<Message>> {
+        let m = self.readable_message(ctx, id).await?;
+        let rows = sqlx::query("SELECT * FROM messages WHERE thread_id = $1 ORDER BY created_at, id")
+            .bind(&m.thread_id)
+            .fetch_all(self.pool())
+            .await?;
+        let mut out = Vec::new();
+        for row in &rows {
+            let mut m = message_row(row)?;
+            m.receipts = self.receipts(&m).await?;
+            if self.may_read_message(ctx, &m) {
+                self.complete(ctx, &mut m).await?;
+                out.push(m);
+            }
+        }
+        let ids: Vec<&str> = out.iter().map(|m| m.id.as_str()).collect();
+        self.audit(
+            &ctx.into(),
+            "message.thread",
+            format!("{} -> [{}]", m.thread_id, ids.join(",")),
+        )
+        .await?;
+        Ok(out)
+    }
+
+    /// An attachment's bytes, if the viewer may read a message that carries it.
+    pub async fn attachment(&self, ctx: &Ctx, message_id: &str, sha256: &str) -> Result<(AttachmentMeta, Vec<u8>)> {
+        let m = self.readable_message(ctx, message_id).await?;
+        let row = sqlx::query(
+            "SELECT a.content_type, a.size, a.content, ma.filename FROM message_attachments ma \
+             JOIN attachments a ON a.sha256 = ma.sha256 WHERE ma.message_id = $1 AND ma.sha256 = $2",
+        )
+        .bind(&m.id)
+        .bind(sha256)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("attachment {sha256} of message {message_id}")))?;
+        let meta = AttachmentMeta {
+            sha256: sha256.to_owned(),
+            filename: row.try_get("filename")?,
+            content_type: row.try_get("content_type")?,
+            size: row.try_get("size")?,
+        };
+        let content: Vec<u8> = row.try_get("content")?;
+        self.audit(&ctx.into(), "message.attachment.read", format!("{message_id} {sha256}"))
+            .await?;
+        Ok((meta, content))
+    }
+
+    /// Forwards a message the viewer may read. Where dissemination needs the
+    /// originator's consent and it has not been given, a forward request
+    /// goes to the originator and nothing moves until it agrees.
+    pub async fn forward_message(&self, ctx: &Ctx, id: &str, recipients: &[String], note: &str) -> Result<Forwarded> {
+        self.require_sender(ctx, "forwarding")?;
+        let m = self.readable_message(ctx, id).await?;
+        self.check_recipients(recipients, &m.protected.handling, "recipients")?;
+        let already: BTreeSet<&str> = m.receipts.iter().map(|r| r.recipient.as_str()).collect();
+        for (i, r) in recipients.iter().enumerate() {
+            if already.contains(r.as_str()) {
+                return Err(StoreError::invalid(
+                    &format!("recipients[{i}]"),
+                    format!("{r} already has this message"),
+                ));
+            }
+        }
+        let own = ctx.viewer.authority == m.protected.originator;
+        let may = own || self.decide_on(ctx, &m.protected, Action::Disseminate).allowed;
+        let mut w = self.write().await?;
+        if may {
+            let at = stamp(self.clock().now());
+            self.add_recipients_in(&mut w.tx, id, recipients, None, &at).await?;
+            for r in recipients {
+                self.notify_in(
+                    &mut w.tx,
+                    r,
+                    "message",
+                    id,
+                    &format!("forwarded by {}: {}", ctx.viewer.authority, m.subject),
+                )
+                .await?;
+            }
+            self.append_in(
+                &mut w.tx,
+                self.draft(
+                    &ctx.into(),
+                    "message.forward",
+                    format!("{id} to {}", recipients.join(",")),
+                ),
+            )
+            .await?;
+            w.tx.commit().await?;
+            let mut m = self.readable_message(ctx, id).await?;
+            self.complete(ctx, &mut m).await?;
+            return Ok(Forwarded::Sent(Box::new(m)));
+        }
+        let fid = new_id("fwd")?;
+        sqlx::query(
+            "INSERT INTO forward_requests (id, message_id, originator, requested_by, requester_authority, recipients, note, status, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8)",
+        )
+        .bind(&fid)
+        .bind(id)
+        .bind(m.protected.originator.as_str())
+        .bind(ctx.viewer.user.as_str())
+        .bind(ctx.viewer.authority.as_str())
+        .bind(recipients.join(","))
+        .bind(note)
+        .bind(stamp(self.clock().now()))
+        .execute(&mut *w.tx)
+        .await?;
+        self.notify_in(
+            &mut w.tx,
+            m.protected.originator.as_str(),
+            "forward-request",
+            &fid,
+            &format!(
+                "{} asks to forward {id} to {}",
+                ctx.viewer.authority,
+                recipients.join(",")
+            ),
+        )
+        .await?;
+        self.append_in(
+            &mut w.tx,
+            self.draft(&ctx.into(), "message.forward.request", format!("{fid} for {id}")),
+        )
+        .await?;
+        w.tx.commit().await?;
+        Ok(Forwarded::AwaitingConsent(Box::new(self.forward_request(&fid).await?)))
+    }
+
+    async fn forward_request(&self, id: &str) -> Result<ForwardRequest> {
+        let row = sqlx::query("SELECT * FROM forward_requests WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref()
+            .map(forward_row)
+            .transpose()?
+            .ok_or_else(|| StoreError::NotFound(format!("forward request {id}")))
+    }
+
+    /// Forward requests the viewer's authority must decide or has made.
+    pub async fn forward_requests(&self, ctx: &Ctx) -> Result<Vec<ForwardRequest>> {
+        let rows = sqlx::query(
+            "SELECT * FROM forward_requests WHERE originator = $1 OR requester_authority = $1 ORDER BY created_at, id",
+        )
+        .bind(ctx.viewer.authority.as_str())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(forward_row).collect()
+    }
+
+    /// The originating authority grants or refuses a forward request; a grant
+    /// records its consent for the requester and sends the message on.
+    pub async fn decide_forward(&self, ctx: &Ctx, id: &str, grant: bool, reason: &str) -> Result<ForwardRequest> {
+        let f = self.forward_request(id).await?;
+        let own = ctx.viewer.authority.as_str() == f.originator;
+        if !own && f.requester_authority != ctx.viewer.authority.as_str() {
+            return Err(StoreError::NotFound(format!("forward request {id}")));
+        }
+        if own && !ctx.viewer.roles.any(SENDERS) {
+            return Err(StoreError::Forbidden(
+                "deciding needs the officer or supervisor role".into(),
+            ));
+        }
+        let next = exchange::decide_forward(f.status, own, grant)?;
+        if !grant && reason.trim().is_empty() {
+            return Err(StoreError::invalid("reason", "a refusal needs a reason"));
+        }
+        let m = self.readable_message(ctx, &f.message_id).await?;
+        let mut w = self.write().await?;
+        let now = stamp(self.clock().now());
+        let done = sqlx::query(
+            "UPDATE forward_requests SET status = $1, decided_by = $2, decided_at = $3, reason = $4 WHERE id = $5 AND status = 'pending'",
+        )
+        .bind(next.as_str())
+        .bind(ctx.viewer.user.as_str())
+        .bind(&now)
+        .bind(reason)
+        .bind(id)
+        .execute(&mut *w.tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict(format!(
+                "forward request {id} was decided meanwhile"
+            )));
+        }
+        if next == Forward::Granted {
+            let mut consented = m.protected.consented.clone();
+            consented.insert(AuthorityId::from(f.requester_authority.as_str()));
+            let text = consented.iter().map(AuthorityId::as_str).collect::<Vec<_>>().join(",");
+            sqlx::query("UPDATE messages SET consented = $1 WHERE id = $2")
+                .bind(text)
+                .bind(&m.id)
+                .execute(&mut *w.tx)
+                .await?;
+            let already: BTreeSet<&str> = m.receipts.iter().map(|r| r.recipient.as_str()).collect();
+            let fresh: Vec<String> = f
+                .recipients
+                .iter()
+                .filter(|r| !already.contains(r.as_str()))
+                .cloned()
+                .collect();
+            self.add_recipients_in(&mut w.tx, &m.id, &fresh, Some(id), &now).await?;
+            for r in &fresh {
+                self.notify_in(
+                    &mut w.tx,
+                    r,
+                    "message",
+                    &m.id,
+                    &format!("forwarded by {}: {}", f.requester_authority, m.subject),
+                )
+                .await?;
+            }
+        }
+        self.notify_in(
+            &mut w.tx,
+            &f.requester_authority,
+            "forward-decision",
+            id,
+            &format!("forward of {} {next}", f.message_id),
+        )
+        .await?;
+        self.append_in(
+            &mut w.tx,
+            self.draft(
+                &ctx.into(),
+                &format!("message.forward.{next}"),
+                format!("{id} for {}", f.message_id),
+            ),
+        )
+        .await?;
+        w.tx.commit().await?;
+        self.forward_request(id).await
+    }
+
+    /// Notifications for the viewer's authority and state, newest first.
+    pub async fn notifications(&self, ctx: &Ctx, limit: i64) -> Result<Vec<Notification>> {
+        let mut sql = Sql::default();
+        let list: Vec<String> = addresses(&ctx.viewer).into_iter().map(|a| sql.text(a)).collect();
+        let n = sql.int(limit.clamp(1, crate::records::MAX_PAGE));
+        sql.text = format!(
+            "SELECT * FROM notifications WHERE authority IN ({}) ORDER BY created_at DESC, id DESC LIMIT {n}",
+            list.join(", ")
+        );
+        sql.fetch_all(self)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(Notification {
+                    id: row.try_get("id")?,
+                    kind: row.try_get("kind")?,
+                    subject_id: row.try_get("subject_id")?,
+                    text: row.try_get("text")?,
+                    created_at: row.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Readers of a message grouped by addressee: for tests and statistics.
+    pub async fn message_receipts(&self, ctx: &Ctx, id: &str) -> Result<BTreeMap<String, Delivery>> {
+        let m = self.readable_message(ctx, id).await?;
+        Ok(m.receipts.into_iter().map(|r| (r.recipient, r.delivery)).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(name: &str, ty: &str, content: &[u8]) -> AttachmentInput {
+        AttachmentInput {
+            filename: name.into(),
+            content_type: ty.into(),
+            content: content.to_vec(),
+        }
+    }
+
+    #[test]
+    fn attachments_must_be_what_they_claim() {
+        assert!(check_attachment(0, &file("a.pdf", "application/pdf", b"%PDF-1.7\n...")).is_ok());
+        assert!(check_attachment(0, &file("a.txt", "text/plain; charset=utf-8", "Привет".as_bytes())).is_ok());
+        assert!(check_attachment(0, &file("a.json", "application/json", b"{\"a\": 1}")).is_ok());
+        let lying = check_attachment(2, &file("a.pdf", "application/pdf", b"\x89PNG\r\n\x1a\nxxxx"));
+        let Err(StoreError::Invalid { field, message }) = lying else {
+            panic!("accepted a PNG as a PDF");
+        };
+        assert_eq!(field, "attachments[2].content_type");
+        assert!(message.contains("image/png"), "{message}");
+        assert!(check_attachment(0, &file("a.txt", "text/plain", b"%PDF-1.4")).is_err());
+        assert!(check_attachment(0, &file("a.txt", "text/plain", &[0xff, 0xfe, 0x00])).is_err());
+        assert!(check_attachment(0, &file("a.exe", "application/x-msdownload", b"MZ")).is_err());
+        assert!(check_attachment(0, &file("../a.txt", "text/plain", b"x")).is_err());
+        assert!(check_attachment(0, &file("a.txt", "text/plain", b"")).is_err());
+        let big = vec![b'a'; MAX_ATTACHMENT_BYTES + 1];
+        assert!(check_attachment(0, &file("a.txt", "text/plain", &big)).is_err());
+    }
+
+    #[test]
+    fn stamps_sort_as_time() {
+        let a = stamp(time::macros::datetime!(2026-01-01 09:00:00 UTC));
+        let b = stamp(time::macros::datetime!(2026-01-01 09:00:00.5 UTC));
+        let c = stamp(time::macros::datetime!(2026-01-01 10:00:00 +01:00));
+        assert!(a < b);
+        assert_eq!(a, c);
+        assert_eq!(
+            parse_stamp("t", &b).expect("parses"),
+            time::macros::datetime!(2026-01-01 09:00:00.5 UTC)
+        );
+    }
+}

@@ -1,0 +1,565 @@
+//! Intelligence exchange: delivery, acknowledgement, deadlines, threads,
+//! forwarding with consent, attachments, links, and who may read what.
+
+use concord_domain::workflow::exchange::{Delivery, MessageKind, Priority};
+use concord_domain::{Classification, Dissemination, Distribution, HandlingCode, RecordKind, Role, Roles};
+use concord_store::{AttachmentInput, Ctx, Forwarded, Mailbox, MessageInput, MessageQuery, RecordQuery, StoreError};
+use concord_stories::{ALL_TICKED, START, ctx, officer, sample_input, story};
+use time::Duration;
+
+fn analyst(f: &concord_stories::Fixture, authority: &str, clearance: Classification) -> Ctx {
+    ctx(
+        &f.store,
+        &format!("{authority}-analyst"),
+        authority,
+        Roles::of([Role::Analyst]),
+        clearance,
+    )
+}
+
+fn message(subject: &str, to: &[&str]) -> MessageInput {
+    MessageInput {
+        kind: MessageKind::Message,
+        priority: Priority::Routine,
+        subject: subject.into(),
+        body: format!("{subject}: details follow (synthetic)."),
+        recipients: to.iter().map(|s| s.to_string()).collect(),
+        handling: HandlingCode::open(),
+        deadline: None,
+        links: vec![],
+        attachments: vec![],
+    }
+}
+
+fn inbox(limit: i64) -> MessageQuery {
+    MessageQuery {
+        limit,
+        ..MessageQuery::default()
+    }
+}
+
+async fn inbox_ids(f: &concord_stories::Fixture, c: &Ctx, q: MessageQuery) -> Vec<String> {
+    f.store
+        .list_messages(c, &q)
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|m| m.id)
+        .collect()
+}
+
+story!(a_request_is_delivered_acknowledged_answered_or_overdue, |f| {
+    let kz = officer(&f, "kz-security-service");
+    let ru = officer(&f, "ru-police");
+    let mut req = message("Whereabouts of a courier", &["ru-police"]);
+    req.kind = MessageKind::Request;
+    req.priority = Priority::Urgent;
+    req.deadline = Some(START + Duration::days(5));
+    let sent = f.store.send_message(&kz, None, req).await.expect("send");
+    assert_eq!(sent.receipts.len(), 1);
+    assert_eq!(sent.receipts[0].delivery, Delivery::Sent);
+
+    let ids = inbox_ids(&f, &ru, inbox(10)).await;
+    assert_eq!(ids, [sent.id.as_str()]);
+    let unacked = MessageQuery {
+        unacknowledged: true,
+        ..inbox(10)
+    };
+    assert_eq!(inbox_ids(&f, &ru, unacked.clone()).await.len(), 1);
+    let opened = f.store.get_message(&ru, &sent.id).await.expect("open");
+    assert_eq!(opened.receipts[0].delivery, Delivery::Delivered);
+    let acked = f.store.acknowledge_message(&ru, &sent.id).await.expect("ack");
+    assert_eq!(acked.receipts[0].delivery, Delivery::Acknowledged);
+    assert!(acked.receipts[0].acknowledged_at.is_some());
+    let twice = f.store.acknowledge_message(&ru, &sent.id).await;
+    assert!(
+        matches!(&twice, Err(StoreError::Conflict(m)) if m.contains("already acknowledged")),
+        "{twice:?}"
+    );
+    assert!(inbox_ids(&f, &ru, unacked).await.is_empty());
+    // The sender cannot acknowledge its own message for the addressee.
+    assert!(matches!(
+        f.store.acknowledge_message(&kz, &sent.id).await,
+        Err(StoreError::Conflict(_))
+    ));
+
+    // Past the deadline, both sides see it overdue.
+    let overdue = MessageQuery {
+        overdue: true,
+        ..inbox(10)
+    };
+    let overdue_out = MessageQuery {
+        mailbox: Mailbox::Outbox,
+        ..overdue.clone()
+    };
+    assert!(inbox_ids(&f, &ru, overdue.clone()).await.is_empty());
+    f.clock.advance(Duration::days(6));
+    assert_eq!(inbox_ids(&f, &ru, overdue.clone()).await, [sent.id.as_str()]);
+    assert_eq!(inbox_ids(&f, &kz, overdue_out.clone()).await, [sent.id.as_str()]);
+    let late = f.store.get_message(&kz, &sent.id).await.expect("read own");
+    assert!(late.receipts[0].overdue);
+
+    // The answer ends it, in the same thread.
+    let mut answer = message("Re: whereabouts", &[]);
+    answer.body = "Seen crossing at the northern post on 3 May (synthetic).".into();
+    let reply = f.store.send_message(&ru, Some(&sent.id), answer).await.expect("reply");
+    assert_eq!(reply.thread_id, sent.id);
+    assert_eq!(reply.receipts[0].recipient, "kz-security-service");
+    assert!(inbox_ids(&f, &ru, overdue).await.is_empty());
+    assert!(inbox_ids(&f, &kz, overdue_out).await.is_empty());
+    let receipts = f.store.message_receipts(&kz, &sent.id).await.expect("receipts");
+    assert_eq!(receipts.get("ru-police"), Some(&Delivery::Answered));
+    let thread = f.store.thread(&kz, &reply.id).await.expect("thread");
+    assert_eq!(
+        thread.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+        [sent.id.as_str(), reply.id.as_str()]
+    );
+
+    // Every step is in the audit log.
+    let entries = f.store.audit_entries(0, 500).await.expect("audit").entries;
+    for action in [
+        "message.send",
+        "message.read",
+        "message.acknowledge",
+        "message.reply",
+        "message.thread",
+    ] {
+        assert!(entries.iter().any(|e| e.draft.action == action), "{action} not audited");
+    }
+});
+
+story!(only_addressees_and_the_originator_read_a_message, |f| {
+    let kz = officer(&f, "kz-security-service");
+    let ru_police = officer(&f, "ru-police");
+    let ru_security = officer(&f, "ru-security-service");
+    let cn = officer(&f, "cn-police");
+    let mut secret = message("Safe house on Poplar street", &["ru-police"]);
+    secret.handling.classification = Classification::Secret;
+    secret.attachments.push(AttachmentInput {
+        filename: "plan.txt".into(),
+        content_type: "text/plain".into(),
+        content: b"floor plan (synthetic)".to_vec(),
+    });
+    let m = f.store.send_message(&kz, None, secret).await.expect("send");
+    let sha = m.attachments[0].sha256.clone();
+
+    // The addressee reads it; another authority of the same state and a
+    // third state do not, by any path.
+    assert!(f.store.get_message(&ru_police, &m.id).await.is_ok());
+    for outsider in [&ru_security, &cn] {
+        assert!(matches!(
+            f.store.get_message(outsider, &m.id).await,
+            Err(StoreError::NotFound(_))
+        ));
+        assert!(inbox_ids(&f, outsider, inbox(50)).await.is_empty());
+        let search = MessageQuery {
+            text: Some("poplar".into()),
+            ..inbox(50)
+        };
+        assert!(inbox_ids(&f, outsider, search).await.is_empty());
+        assert!(f.store.thread(outsider, &m.id).await.is_err());
+        assert!(f.store.attachment(outsider, &m.id, &sha).await.is_err());
+        assert!(
+            f.store
+                .send_message(outsider, Some(&m.id), message("Re", &[]))
+                .await
+                .is_err()
+        );
+        assert!(f.store.acknowledge_message(outsider, &m.id).await.is_err());
+        assert!(
+            f.store
+                .forward_message(outsider, &m.id, &["cn-police".into()], "")
+                .await
+                .is_err()
+        );
+        assert!(f.store.notifications(outsider, 50).await.expect("notes").is_empty());
+    }
+    // An addressed analyst without the clearance does not see it either.
+    let low = analyst(&f, "ru-police", Classification::Confidential);
+    assert!(matches!(
+        f.store.get_message(&low, &m.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(inbox_ids(&f, &low, inbox(50)).await.is_empty());
+    let cleared = analyst(&f, "ru-police", Classification::Secret);
+    let (meta, bytes) = f.store.attachment(&cleared, &m.id, &sha).await.expect("attachment");
+    assert_eq!(meta.content_type, "text/plain");
+    assert_eq!(bytes, b"floor plan (synthetic)");
+    // Analysts read but do not act.
+    assert!(matches!(
+        f.store.acknowledge_message(&cleared, &m.id).await,
+        Err(StoreError::Forbidden(_))
+    ));
+
+    // Addressed to a state: every authority of that state.
+    let to_state = f
+        .store
+        .send_message(&kz, None, message("Alert for all Russian services", &["state:RU"]))
+        .await
+        .expect("send");
+    assert!(f.store.get_message(&ru_security, &to_state.id).await.is_ok());
+    assert!(f.store.get_message(&cn, &to_state.id).await.is_err());
+    let notes = f.store.notifications(&ru_security, 10).await.expect("notes");
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].subject_id, to_state.id);
+});
+
+story!(forwarding_a_consent_bound_message_waits_for_the_originator, |f| {
+    let kz = officer(&f, "kz-security-service");
+    let ru = officer(&f, "ru-police");
+    let cn = officer(&f, "cn-police");
+    let mut bound = message("Informant report", &["ru-police"]);
+    bound.handling.dissemination = Dissemination::OriginatorConsent;
+    let m = f.store.send_message(&kz, None, bound).await.expect("send");
+
+    let Forwarded::AwaitingConsent(req) = f
+        .store
+        .forward_message(&ru, &m.id, &["cn-police".into()], "CN holds the suspect")
+        .await
+        .expect("forward")
+    else {
+        panic!("forwarded without consent");
+    };
+    assert!(f.store.get_message(&cn, &m.id).await.is_err(), "moved before consent");
+    assert!(
+        matches!(
+            f.store.decide_forward(&ru, &req.id, true, "").await,
+            Err(StoreError::Conflict(_))
+        ),
+        "the requester decided its own request"
+    );
+    assert!(f.store.decide_forward(&cn, &req.id, true, "").await.is_err());
+    assert!(matches!(
+        f.store.decide_forward(&kz, &req.id, false, " ").await,
+        Err(StoreError::Invalid { .. })
+    ));
+    let pending = f.store.forward_requests(&kz).await.expect("queue");
+    assert_eq!(pending.len(), 1);
+    let granted = f.store.decide_forward(&kz, &req.id, true, "").await.expect("grant");
+    assert_eq!(granted.status.as_str(), "granted");
+    let seen = f.store.get_message(&cn, &m.id).await.expect("cn reads after consent");
+    assert!(
+        seen.receipts
+            .iter()
+            .any(|r| r.recipient == "cn-police" && r.forward_id.as_deref() == Some(req.id.as_str()))
+    );
+    assert!(matches!(
+        f.store.decide_forward(&kz, &req.id, false, "changed my mind").await,
+        Err(StoreError::Conflict(_))
+    ));
+    // CN has no consent of its own: its forward waits too.
+    assert!(matches!(
+        f.store.forward_message(&cn, &m.id, &["kg-police".into()], "").await,
+        Ok(Forwarded::AwaitingConsent(_))
+    ));
+
+    // RU now holds the originator's consent for this message: it forwards at once.
+    assert!(matches!(
+        f.store.forward_message(&ru, &m.id, &["kg-police".into()], "").await,
+        Ok(Forwarded::Sent(_))
+    ));
+
+    // A refusal leaves everything where it was.
+    let mut bound2 = message("Second informant report", &["ru-police"]);
+    bound2.handling.dissemination = Dissemination::OriginatorConsent;
+    let m2 = f.store.send_message(&kz, None, bound2).await.expect("send");
+    let Forwarded::AwaitingConsent(req2) = f
+        .store
+        .forward_message(&ru, &m2.id, &["tj-police".into()], "")
+        .await
+        .expect("forward")
+    else {
+        panic!("forwarded without consent");
+    };
+    let _ = f
+        .store
+        .decide_forward(&kz, &req2.id, false, "source protection")
+        .await
+        .expect("refuse");
+    let tj = officer(&f, "tj-police");
+    assert!(f.store.get_message(&tj, &m2.id).await.is_err());
+
+    // Free dissemination forwards at once.
+    let free = f
+        .store
+        .send_message(&kz, None, message("Open bulletin", &["ru-police"]))
+        .await
+        .expect("send");
+    assert!(matches!(
+        f.store.forward_message(&ru, &free.id, &["tj-police".into()], "").await,
+        Ok(Forwarded::Sent(_))
+    ));
+    assert!(f.store.get_message(&tj, &free.id).await.is_ok());
+});
+
+story!(bad_messages_are_refused_and_nothing_is_written, |f| {
+    let kz = officer(&f, "kz-security-service");
+    let ru = officer(&f, "ru-police");
+    let hidden = f
+        .store
+        .create_record(
+            &ru,
+            sample_input(RecordKind::Person, "Kept Pending", HandlingCode::open()),
+        )
+        .await
+        .expect("record");
+    let cases: Vec<(&str, MessageInput)> = vec![
+        ("recipients", message("No one", &[])),
+        ("recipients[0]", message("Unknown", &["xx-nowhere"])),
+        ("recipients[1]", message("Twice", &["ru-police", "ru-police"])),
+        ("recipients[0]", {
+            let mut m = message("Observer", &["state:MN"]);
+            m.handling.distribution = Distribution::AllMembers;
+            m
+        }),
+        ("recipients[0]", {
+            let mut m = message("Structure only", &["ru-police"]);
+            m.handling.distribution = Distribution::StructureOnly;
+            m
+        }),
+        ("deadline", {
+            let mut m = message("Request without deadline", &["ru-police"]);
+            m.kind = MessageKind::Request;
+            m
+        }),
+        ("deadline", {
+            let mut m = message("Request due yesterday", &["ru-police"]);
+            m.kind = MessageKind::Request;
+            m.deadline = Some(START - Duration::days(1));
+            m
+        }),
+        ("deadline", {
+            let mut m = message("Message with deadline", &["ru-police"]);
+            m.deadline = Some(START + Duration::days(1));
+            m
+        }),
+        ("subject", message(" ", &["ru-police"])),
+        ("links[0]", {
+            let mut m = message("Hidden link", &["ru-police"]);
+            m.links.push(hidden.id.clone());
+            m
+        }),
+        ("attachments[0].content_type", {
+            let mut m = message("Lying attachment", &["ru-police"]);
+            m.attachments.push(AttachmentInput {
+                filename: "scan.pdf".into(),
+                content_type: "application/pdf".into(),
+                content: b"\x89PNG\r\n\x1a\nnot a pdf".to_vec(),
+            });
+            m
+        }),
+        ("attachments[0].content", {
+            let mut m = message("Huge attachment", &["ru-police"]);
+            m.attachments.push(AttachmentInput {
+                filename: "big.txt".into(),
+                content_type: "text/plain".into(),
+                content: vec![b'a'; concord_store::MAX_ATTACHMENT_BYTES + 1],
+            });
+            m
+        }),
+    ];
+    for (field, input) in cases {
+        let subject = input.subject.clone();
+        match f.store.send_message(&kz, None, input).await {
+            Err(StoreError::Invalid { field: got, message }) => {
+                assert_eq!(got, field, "{subject}: {message}");
+            }
+            other => panic!("{subject}: {other:?}"),
+        }
+    }
+    let mut above = message("Above clearance", &["ru-police"]);
+    above.handling.classification = Classification::Secret;
+    let low = ctx(
+        &f.store,
+        "kz-low",
+        "kz-security-service",
+        Roles::of([Role::Officer]),
+        Classification::Restricted,
+    );
+    assert!(matches!(
+        f.store.send_message(&low, None, above).await,
+        Err(StoreError::Invalid { .. })
+    ));
+    let reader = analyst(&f, "kz-security-service", Classification::Secret);
+    assert!(matches!(
+        f.store
+            .send_message(&reader, None, message("Analyst", &["ru-police"]))
+            .await,
+        Err(StoreError::Forbidden(_))
+    ));
+    // A state suspended or an observer can be addressed only when named.
+    let mut named = message("Named observer", &["state:MN"]);
+    named.handling.distribution = "states:MN".parse().expect("distribution");
+    assert!(f.store.send_message(&kz, None, named).await.is_ok());
+
+    let outbox = MessageQuery {
+        mailbox: Mailbox::Outbox,
+        ..inbox(50)
+    };
+    assert_eq!(
+        inbox_ids(&f, &kz, outbox).await.len(),
+        1,
+        "only the valid message was written"
+    );
+    assert!(inbox_ids(&f, &ru, inbox(50)).await.is_empty());
+});
+
+story!(attachments_are_stored_once_and_links_show_only_readable_records, |f| {
+    let kz = officer(&f, "kz-security-service");
+    let ru = officer(&f, "ru-police");
+    let cn = officer(&f, "cn-police");
+    let mut shared = sample_input(RecordKind::Organization, "Northern Cell", HandlingCode::open());
+    shared.handling.distribution = "states:KZ,RU".parse().expect("distribution");
+    let r = f.store.create_record(&kz, shared).await.expect("record");
+    f.store
+        .decide_compliance(&kz, &r.id, true, ALL_TICKED, "act described", r.version)
+        .await
+        .expect("approve");
+    let file = AttachmentInput {
+        filename: "photo.png".into(),
+        content_type: "image/png".into(),
+        content: b"\x89PNG\r\n\x1a\n(synthetic pixels)".to_vec(),
+    };
+    let mut first = message("Cell photo", &["ru-police", "cn-police"]);
+    first.links.push(r.id.clone());
+    first.attachments.push(file.clone());
+    let a = f.store.send_message(&kz, None, first).await.expect("first");
+    f.clock.advance(Duration::minutes(1));
+    let mut second = message("Same photo again", &["ru-police"]);
+    second.attachments.push(file);
+    let b = f.store.send_message(&kz, None, second).await.expect("second");
+    assert_eq!(a.attachments[0].sha256, b.attachments[0].sha256);
+
+    let for_ru = f.store.get_message(&ru, &a.id).await.expect("ru");
+    assert_eq!(for_ru.links, [r.id.as_str()]);
+    let for_cn = f.store.get_message(&cn, &a.id).await.expect("cn");
+    assert!(for_cn.links.is_empty(), "CN sees a record not distributed to it");
+    let visible = f.store.list_records(&cn, &RecordQuery::first(50)).await.expect("list");
+    assert!(visible.iter().all(|x| x.id != r.id));
+
+    // Search finds words in subject and body, case-insensitively, and pages.
+    let search = MessageQuery {
+        text: Some("PHOTO".into()),
+        ..inbox(1)
+    };
+    let page1 = f.store.list_messages(&ru, &search).await.expect("page 1");
+    assert_eq!(page1.len(), 1);
+    assert_eq!(page1[0].id, b.id, "newest first");
+    let next = MessageQuery {
+        before: Some((page1[0].created_at.clone(), page1[0].id.clone())),
+        ..search
+    };
+    let page2 = f.store.list_messages(&ru, &next).await.expect("page 2");
+    assert_eq!(page2.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), [a.id.as_str()]);
+});
+
+story!(messages_over_http_with_attachments_and_clear_errors, |f| {
+    use crate::http::{app, call, login, raw};
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use serde_json::json;
+    use tower::ServiceExt;
+
+    let app = app(&f).await;
+    let cn = login(&app, "cn.officer").await;
+    let ru = login(&app, "ru.analyst").await;
+    let body = |attachment: serde_json::Value| {
+        json!({
+            "kind": "request",
+            "priority": "urgent",
+            "subject": "Vehicle seen at the border",
+            "body": "A grey van, plates partly read (synthetic).",
+            "recipients": ["ru-police"],
+            "handling": {"distribution": "all-members", "dissemination": "free", "use": "evidence", "classification": "restricted"},
+            "deadline": "2026-12-01T12:00:00Z",
+            "attachments": [attachment]
+        })
+    };
+    let ok = json!({"filename": "note.txt", "content_type": "text/plain", "content_base64": "cGxhdGVzOiBBQjEyMw=="});
+    let cases = [
+        (
+            json!({"filename": "a.txt", "content_type": "text/plain", "content_base64": "***"}),
+            "attachments[0].content_base64",
+        ),
+        (
+            json!({"filename": "a.pdf", "content_type": "application/pdf", "content_base64": "cGxhdGVz"}),
+            "attachments[0].content_type",
+        ),
+        (
+            json!({"filename": "a.txt", "content_type": "text/plain", "content_base64": "cGxhdGVz", "size": 3}),
+            "attachments[0].size",
+        ),
+    ];
+    for (attachment, field) in cases {
+        let (status, err) = call(&app, "POST", "/api/v1/messages", Some(&cn), Some(body(attachment))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+        assert_eq!(err["field"], field, "{err}");
+    }
+    let mut no_deadline = body(ok.clone());
+    no_deadline["deadline"] = serde_json::Value::Null;
+    let (status, err) = call(&app, "POST", "/api/v1/messages", Some(&cn), Some(no_deadline)).await;
+    assert_eq!(
+        (status, err["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("deadline"))
+    );
+
+    let (status, sent) = call(&app, "POST", "/api/v1/messages", Some(&cn), Some(body(ok))).await;
+    assert_eq!(status, StatusCode::CREATED, "{sent}");
+    let id = sent["id"].as_str().expect("id");
+    let sha = sent["attachments"][0]["sha256"].as_str().expect("sha");
+
+    let (status, page) = call(
+        &app,
+        "GET",
+        "/api/v1/messages/inbox?kind=request&q=grey%20van",
+        Some(&ru),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(page["items"][0]["id"], id);
+    let (status, err) = call(&app, "GET", "/api/v1/messages/inbox?kind=letter", Some(&ru), None).await;
+    assert_eq!(
+        (status, err["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("kind"))
+    );
+
+    let req = Request::builder()
+        .uri(format!("/api/v1/messages/{id}/attachments/{sha}"))
+        .header("authorization", format!("Bearer {ru}"))
+        .body(Body::empty())
+        .expect("request");
+    let res = app.clone().oneshot(req).await.expect("response");
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "text/plain");
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+
+    // The analyst reads but may not acknowledge; the officer's side is the sender.
+    let (status, _) = call(
+        &app,
+        "POST",
+        &format!("/api/v1/messages/{id}/acknowledgement"),
+        Some(&ru),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, err) = call(
+        &app,
+        "POST",
+        &format!("/api/v1/messages/{id}/acknowledgement"),
+        Some(&cn),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{err}");
+    let missing = Request::builder()
+        .uri("/api/v1/messages/msg-none")
+        .header("authorization", format!("Bearer {ru}"))
+        .body(Body::empty())
+        .expect("request");
+    assert_eq!(raw(&app, missing).await.0, StatusCode::NOT_FOUND);
+    let (status, notes) = call(&app, "GET", "/api/v1/notifications", Some(&ru), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(notes[0]["subject_id"], id);
+});
