@@ -303,16 +303,7 @@ story!(the_ftm_export_passes_the_followthemoney_validator, |f| {
     let path = dir.path().join("export.jsonl");
     let mut file = std::fs::File::create(&path).expect("create");
     concord_exchange::ftm::write_all(&mut file, &records, &links).expect("write");
-    let has_ftm = std::process::Command::new("python3")
-        .args(["-c", "import followthemoney"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !has_ftm {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have the followthemoney package (pip install followthemoney)"
-        );
-        eprintln!("skipped the followthemoney validation: pip install followthemoney to run it");
+    if !has_followthemoney() {
         return;
     }
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/validate_ftm.py");
@@ -332,3 +323,19 @@ story!(the_ftm_export_passes_the_followthemoney_validator, |f| {
     let again = import_ftm(&f, &c, &text).await.expect("re-import");
     assert_eq!(again.created, 0, "{again:?}");
 });
+
+/// Whether python3 can import followthemoney; CI must be able to.
+pub(crate) fn has_followthemoney() -> bool {
+    let has = std::process::Command::new("python3")
+        .args(["-c", "import followthemoney"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have the followthemoney package (pip install followthemoney)"
+        );
+        eprintln!("skipped the followthemoney validation: pip install followthemoney to run it");
+    }
+    has
+}

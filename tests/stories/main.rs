@@ -2,6 +2,7 @@
 
 mod access;
 mod audit;
+mod designations;
 mod exchange;
 mod http;
 mod messages;

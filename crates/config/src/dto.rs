@@ -6,7 +6,7 @@ use toml::Spanned;
 
 pub type S = Spanned<String>;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NamesDto {
     pub en: String,
@@ -25,6 +25,10 @@ pub struct OrganizationFile {
 pub struct OrganizationDto {
     pub name: NamesDto,
     pub review_grace_days: Option<Spanned<i64>>,
+    pub silence_period_days: Option<Spanned<i64>>,
+    pub consultation_window_hours: Option<Spanned<i64>>,
+    pub consultation_meeting_delay_hours: Option<Spanned<i64>>,
+    pub consultation_proposer: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

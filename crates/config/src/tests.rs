@@ -165,3 +165,26 @@ fn tempfile_dir() -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
 }
+
+#[test]
+fn workflow_settings_are_read_and_checked() {
+    let c = crate::sco().expect("valid");
+    assert_eq!(c.policy.silence_period_days, 30);
+    assert_eq!(c.policy.consultation_window_hours, 72);
+    let text = "[organization]\nname = { en = \"O\" }\nsilence_period_days = 0\n";
+    check_one(
+        with("organization.toml", text),
+        "organization.toml",
+        3,
+        "organization.silence_period_days",
+        "between 1 and 365",
+    );
+    let text = "[organization]\nname = { en = \"O\" }\nconsultation_proposer = \"astrologer\"\n";
+    check_one(
+        with("organization.toml", text),
+        "organization.toml",
+        3,
+        "organization.consultation_proposer",
+        "foreign-ministry",
+    );
+}

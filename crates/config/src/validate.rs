@@ -132,8 +132,8 @@ pub fn validate(sources: Vec<(&str, &str)>) -> Result<Config, ConfigErrors> {
     let mut policy = Policy::default();
 
     if let Some(org) = ctx.parse::<OrganizationFile>("organization.toml") {
-        registry.organization = names(org.organization.name);
-        if let Some(days) = org.organization.review_grace_days {
+        registry.organization = names(org.organization.name.clone());
+        if let Some(days) = &org.organization.review_grace_days {
             if !(0..=3650).contains(days.get_ref()) {
                 ctx.err(
                     days.span().start,
@@ -142,6 +142,44 @@ pub fn validate(sources: Vec<(&str, &str)>) -> Result<Config, ConfigErrors> {
                 );
             }
             policy.review_grace_days = *days.get_ref();
+        }
+        let o = &org.organization;
+        for (field, value, range, target) in [
+            (
+                "organization.silence_period_days",
+                &o.silence_period_days,
+                1..=365,
+                &mut policy.silence_period_days,
+            ),
+            (
+                "organization.consultation_window_hours",
+                &o.consultation_window_hours,
+                1..=720,
+                &mut policy.consultation_window_hours,
+            ),
+            (
+                "organization.consultation_meeting_delay_hours",
+                &o.consultation_meeting_delay_hours,
+                1..=720,
+                &mut policy.consultation_meeting_delay_hours,
+            ),
+        ] {
+            if let Some(v) = value {
+                if !range.contains(v.get_ref()) {
+                    ctx.err(
+                        v.span().start,
+                        field,
+                        format!("must be between {} and {}", range.start(), range.end()),
+                    );
+                }
+                *target = *v.get_ref();
+            }
+        }
+        if let Some(kind) = &o.consultation_proposer {
+            match kind.get_ref().parse::<concord_domain::AuthorityKind>() {
+                Ok(k) => policy.consultation_proposer = k,
+                Err(e) => ctx.err(kind.span().start, "organization.consultation_proposer", e.to_string()),
+            }
         }
     }
     if let Some(file) = ctx.parse::<StatesFile>("states.toml") {

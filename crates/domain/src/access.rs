@@ -50,11 +50,25 @@ pub struct Policy {
     /// Days after its review date during which an unreviewed record stays
     /// visible outside the originating state.
     pub review_grace_days: i64,
+    /// Days members have to object to a designation once it passed review.
+    pub silence_period_days: i64,
+    /// Hours a first emergency-consultation proposal waits for a second.
+    pub consultation_window_hours: i64,
+    /// Hours after convening by which the emergency meeting takes place.
+    pub consultation_meeting_delay_hours: i64,
+    /// The kind of authority that proposes emergency consultations for its state.
+    pub consultation_proposer: crate::AuthorityKind,
 }
 
 impl Default for Policy {
     fn default() -> Self {
-        Policy { review_grace_days: 30 }
+        Policy {
+            review_grace_days: 30,
+            silence_period_days: 30,
+            consultation_window_hours: 72,
+            consultation_meeting_delay_hours: 48,
+            consultation_proposer: crate::AuthorityKind::ForeignMinistry,
+        }
     }
 }
 

@@ -353,6 +353,14 @@ pub fn validate(
     } else if facts.event.is_some() {
         errors.push(FieldError::new("event", format!("a {kind} is not an event")));
     }
+    errors.extend(validate_basis(basis, evidence, registry));
+    errors
+}
+
+/// Checks a legal basis (instrument and article from the registry) and an
+/// evidence summary; records and designation proposals share these rules.
+pub fn validate_basis(basis: &LegalBasis, evidence: &str, registry: &Registry) -> Vec<FieldError> {
+    let mut errors = Vec::new();
     match registry.instruments.get(&basis.instrument) {
         None => errors.push(FieldError::new(
             "legal_basis.instrument",

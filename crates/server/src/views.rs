@@ -549,3 +549,165 @@ pub struct NotificationView {
     pub text: String,
     pub created_at: String,
 }
+
+/// The unified criteria of a designation proposal.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CriteriaView {
+    /// `terrorism`, `separatism` or `extremism`, in the conventions' terms.
+    pub act_kind: Option<String>,
+    /// The acts themselves.
+    pub acts: String,
+    /// When they took place.
+    pub when: String,
+    /// Where they took place.
+    pub place: String,
+    /// How they are attributed to the organization.
+    pub attribution: String,
+}
+
+/// A proposal to list or delist an organization.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProposalNew {
+    /// `listing` or `delisting`.
+    pub direction: String,
+    /// The organization's record: approved, distributed to all members.
+    pub record_id: String,
+    /// Registry instrument id.
+    pub instrument: String,
+    /// An article of that instrument.
+    pub article: String,
+    /// The acts the proposal rests on.
+    pub evidence: String,
+    pub criteria: CriteriaView,
+}
+
+/// A member's position.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PositionView {
+    pub state: String,
+    /// `accept`, `object` or `silent` (counted as acceptance).
+    pub position: String,
+    pub reasons: String,
+    pub at: String,
+}
+
+/// One step of a workflow's timeline.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TimelineView {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub authority: String,
+    pub action: String,
+    /// The stage after this step.
+    pub stage: String,
+    pub detail: String,
+}
+
+/// A designation proposal with its positions and timeline.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProposalView {
+    pub id: String,
+    pub direction: String,
+    pub record_id: String,
+    pub organization: String,
+    pub proposer_state: String,
+    pub proposer_authority: String,
+    pub instrument: String,
+    pub article: String,
+    pub evidence: String,
+    pub criteria: CriteriaView,
+    /// `compliance-review`, `returned`, `silence-period`, `adopted`, `blocked` or `withdrawn`.
+    pub stage: String,
+    pub electorate: Vec<String>,
+    pub positions: Vec<PositionView>,
+    pub silence_ends: Option<String>,
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+    pub timeline: Vec<TimelineView>,
+}
+
+/// The regional structure's compliance decision on a proposal.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProposalReview {
+    pub pass: bool,
+    pub checklist: ChecklistView,
+    #[serde(default)]
+    pub reasons: String,
+}
+
+/// A state's position in the silence period.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VoteNew {
+    /// `accept` or `object` (objections need reasons).
+    pub position: String,
+    #[serde(default)]
+    pub reasons: String,
+}
+
+/// Resubmitting or withdrawing, by the proposer.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProposerStep {
+    #[serde(default)]
+    pub note: String,
+}
+
+/// An organization on the common list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ListEntryView {
+    pub record_id: String,
+    pub organization: String,
+    pub designation_id: String,
+    pub listed_at: String,
+    /// Every step of every proposal about it.
+    pub history: Vec<HistoryView>,
+}
+
+/// A step of one of the proposals about a listed organization.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryView {
+    pub proposal_id: String,
+    pub step: TimelineView,
+}
+
+/// An organization, by record id and name.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganizationRef {
+    pub record_id: String,
+    pub organization: String,
+}
+
+/// Add to (with `listed_on`) or remove from (without) the caller's national list.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NationalEntryNew {
+    pub record_id: String,
+    /// YYYY-MM-DD; leave out to remove the entry.
+    pub listed_on: Option<String>,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// An organization on a national list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NationalEntryView {
+    pub state: String,
+    pub record_id: String,
+    pub organization: String,
+    pub listed_on: String,
+    pub note: String,
+}
+
+/// Where a national list and the common list differ.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ListDifferenceView {
+    pub state: String,
+    pub only_common: Vec<OrganizationRef>,
+    pub only_national: Vec<OrganizationRef>,
+}

@@ -18,6 +18,7 @@
 
 mod audit;
 pub mod codec;
+mod designations;
 mod import;
 mod messages;
 mod migrate;
@@ -37,6 +38,9 @@ use std::sync::{Arc, Once, RwLock};
 use time::format_description::well_known::Rfc3339;
 
 pub use audit::AuditPage;
+pub use designations::{
+    ListDifference, ListEntry, NationalEntry, PositionEntry, Proposal, ProposalInput, TimelineEntry,
+};
 pub use import::{ImportError, ImportFailure, ImportItem, ImportReport};
 pub use messages::{
     ATTACHMENT_TYPES, AttachmentInput, AttachmentMeta, ForwardRequest, Forwarded, MAX_ATTACHMENT_BYTES,
@@ -226,6 +230,12 @@ impl Store {
             }
             _ => url.to_owned(),
         };
+        // Migrate on a connection of its own: SQLite connections opened
+        // before a migration alters a table would prepare against the old
+        // schema.
+        let migrator = AnyPoolOptions::new().max_connections(1).connect(&url).await?;
+        migrate::run(&migrator, backend).await?;
+        migrator.close().await;
         let pool = AnyPoolOptions::new()
             .max_connections(options.max_connections)
             .after_connect(move |conn, _| {
@@ -243,7 +253,6 @@ impl Store {
             })
             .connect(&url)
             .await?;
-        migrate::run(&pool, backend).await?;
         let store = Store {
             inner: Arc::new(Inner {
                 pool,

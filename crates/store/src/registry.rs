@@ -61,12 +61,18 @@ impl Store {
             exec(tx, format!("DELETE FROM {table}")).await?;
         }
         sqlx::query(
-            "INSERT INTO organization (id, name_en, name_ru, name_zh, review_grace_days) VALUES (1, $1, $2, $3, $4)",
+            "INSERT INTO organization (id, name_en, name_ru, name_zh, review_grace_days, silence_period_days, \
+             consultation_window_hours, consultation_meeting_delay_hours, consultation_proposer) \
+             VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(&r.organization.en)
         .bind(&r.organization.ru)
         .bind(&r.organization.zh)
         .bind(config.policy.review_grace_days)
+        .bind(config.policy.silence_period_days)
+        .bind(config.policy.consultation_window_hours)
+        .bind(config.policy.consultation_meeting_delay_hours)
+        .bind(config.policy.consultation_proposer.as_str())
         .execute(&mut **tx)
         .await?;
         for s in r.states.values() {
@@ -177,6 +183,10 @@ impl Store {
         {
             registry.organization = names(&row, "name")?;
             policy.review_grace_days = row.try_get("review_grace_days")?;
+            policy.silence_period_days = row.try_get("silence_period_days")?;
+            policy.consultation_window_hours = row.try_get("consultation_window_hours")?;
+            policy.consultation_meeting_delay_hours = row.try_get("consultation_meeting_delay_hours")?;
+            policy.consultation_proposer = parse("organization", &row.try_get::<String, _>("consultation_proposer")?)?;
         }
         for row in sqlx::query("SELECT * FROM states").fetch_all(pool).await? {
             let code = StateCode::new(row.try_get::<String, _>("code")?);

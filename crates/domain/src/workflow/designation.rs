@@ -223,6 +223,9 @@ impl Designation {
                 if self.silence_ends.is_some_and(|end| now > end) {
                     return Err(Refusal::new("the silence period has ended"));
                 }
+                if !ctx.members_now.contains(state) {
+                    return Err(Refusal::new(format!("{state} is not a member on the day of the vote")));
+                }
                 if !self.electorate.contains(state) {
                     return Err(Refusal::new(format!(
                         "{state} was not a member when the silence period opened"
@@ -472,8 +475,35 @@ mod tests {
         let d = in_silence();
         let outsider = vote(&d, "IN", Position::Accept, "");
         assert!(outsider.expect_err("not a member").0.contains("not a member"));
+        let joined = Context {
+            members_now: ["CN", "KZ", "RU", "IN"].into_iter().map(s).collect(),
+            silence: Duration::days(30),
+        };
+        let late_member = d.apply(
+            &Actor::State(s("IN")),
+            &Event::Vote(Position::Accept, "".into()),
+            &joined,
+            T0,
+        );
+        assert!(
+            late_member
+                .expect_err("joined later")
+                .0
+                .contains("when the silence period opened")
+        );
         let twice = vote(&d, "KZ", Position::Object, "changed mind");
         assert!(twice.expect_err("twice").0.contains("already"));
+        let suspended = Context {
+            members_now: ["KZ", "RU"].into_iter().map(s).collect(),
+            silence: Duration::days(30),
+        };
+        let cn_suspended = d.apply(
+            &Actor::State(s("CN")),
+            &Event::Vote(Position::Accept, "".into()),
+            &suspended,
+            T0,
+        );
+        assert!(cn_suspended.expect_err("suspended").0.contains("day of the vote"));
         let silent = vote(&d, "CN", Position::Silent, "");
         assert!(silent.is_err());
         assert!(

@@ -2,6 +2,7 @@
 
 mod audit;
 mod auth;
+mod designations;
 mod exchange;
 mod messages;
 mod records;
@@ -61,6 +62,16 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(messages::forward_requests))
         .routes(routes!(messages::decide_forward))
         .routes(routes!(messages::notifications))
+        .routes(routes!(designations::propose, designations::list))
+        .routes(routes!(designations::get_one))
+        .routes(routes!(designations::review))
+        .routes(routes!(designations::vote))
+        .routes(routes!(designations::resubmit))
+        .routes(routes!(designations::withdraw))
+        .routes(routes!(designations::common_list))
+        .routes(routes!(designations::set_national))
+        .routes(routes!(designations::national_list))
+        .routes(routes!(designations::differences))
         .routes(routes!(audit::entries))
         .routes(routes!(audit::verify))
         .routes(routes!(health))

@@ -1,3 +1,8 @@
+-- Workflow settings from organization.toml.
+ALTER TABLE organization ADD COLUMN silence_period_days BIGINT NOT NULL DEFAULT 30;
+ALTER TABLE organization ADD COLUMN consultation_window_hours BIGINT NOT NULL DEFAULT 72;
+ALTER TABLE organization ADD COLUMN consultation_meeting_delay_hours BIGINT NOT NULL DEFAULT 48;
+ALTER TABLE organization ADD COLUMN consultation_proposer TEXT NOT NULL DEFAULT 'foreign-ministry';
 -- Intelligence exchange.
 CREATE TABLE messages (
     id TEXT PRIMARY KEY,
