@@ -2,6 +2,7 @@
 
 mod access;
 mod audit;
+mod consultations;
 mod designations;
 mod exchange;
 mod http;

@@ -711,3 +711,95 @@ pub struct ListDifferenceView {
     pub only_common: Vec<OrganizationRef>,
     pub only_national: Vec<OrganizationRef>,
 }
+
+/// A situation summary: proposing, or seconding, an emergency consultation.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConsultationProposal {
+    pub summary: String,
+}
+
+/// A consultation's agenda.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgendaNew {
+    pub agenda: String,
+}
+
+/// A new version of the joint statement.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatementNew {
+    pub text: String,
+}
+
+/// A member's answer to a statement version.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VerdictNew {
+    /// `approve` or `changes-requested` (with the changes in `reasons`).
+    pub verdict: String,
+    #[serde(default)]
+    pub reasons: String,
+}
+
+/// A proposing state.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProposerView {
+    pub state: String,
+    pub at: String,
+}
+
+/// A version of the joint statement.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatementView {
+    pub version: i64,
+    pub text: String,
+    pub state: String,
+    pub at: String,
+}
+
+/// A member's answer to a version.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VerdictView {
+    pub version: i64,
+    pub state: String,
+    pub verdict: String,
+    pub reasons: String,
+    pub at: String,
+}
+
+/// One step of a consultation's timeline.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConsultationStepView {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub state: Option<String>,
+    pub action: String,
+    pub statement_version: Option<i64>,
+    pub detail: String,
+}
+
+/// An emergency consultation with its whole timeline.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConsultationView {
+    pub id: String,
+    /// `proposed`, `lapsed`, `convened` or `adopted`.
+    pub stage: String,
+    pub summary: String,
+    pub window_ends: String,
+    pub members: Vec<String>,
+    pub meeting_at: Option<String>,
+    pub agenda: String,
+    /// The current statement version (0: none yet).
+    pub version: i64,
+    pub proposals: Vec<ProposerView>,
+    pub statements: Vec<StatementView>,
+    pub verdicts: Vec<VerdictView>,
+    /// The adopted and published statement.
+    pub adopted_statement: Option<StatementView>,
+    pub timeline: Vec<ConsultationStepView>,
+    pub created_at: String,
+    pub updated_at: String,
+}

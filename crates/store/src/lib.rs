@@ -18,6 +18,7 @@
 
 mod audit;
 pub mod codec;
+mod consultations;
 mod designations;
 mod import;
 mod messages;
@@ -38,6 +39,7 @@ use std::sync::{Arc, Once, RwLock};
 use time::format_description::well_known::Rfc3339;
 
 pub use audit::AuditPage;
+pub use consultations::{Consultation, ConsultationStep, StatementVersion, VerdictEntry};
 pub use designations::{
     ListDifference, ListEntry, NationalEntry, PositionEntry, Proposal, ProposalInput, TimelineEntry,
 };

@@ -2,6 +2,7 @@
 
 mod audit;
 mod auth;
+mod consultations;
 mod designations;
 mod exchange;
 mod messages;
@@ -72,6 +73,12 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(designations::set_national))
         .routes(routes!(designations::national_list))
         .routes(routes!(designations::differences))
+        .routes(routes!(consultations::propose, consultations::list))
+        .routes(routes!(consultations::get_one))
+        .routes(routes!(consultations::second))
+        .routes(routes!(consultations::agenda))
+        .routes(routes!(consultations::draft))
+        .routes(routes!(consultations::answer))
         .routes(routes!(audit::entries))
         .routes(routes!(audit::verify))
         .routes(routes!(health))
