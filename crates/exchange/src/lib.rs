@@ -8,6 +8,7 @@
 
 pub mod csv;
 pub mod ftm;
+pub mod stix;
 pub mod unified_list;
 pub mod unsc;
 

@@ -943,6 +943,54 @@ impl Store {
         Ok(out)
     }
 
+    /// A thread and its linked records as far as the viewer may pass them on
+    /// (its own, or free dissemination, or the originator's consent): for a
+    /// STIX export. The message asked for must itself be passable.
+    pub async fn export_thread(&self, ctx: &Ctx, id: &str) -> Result<(Vec<Message>, Vec<crate::Record>)> {
+        let m = self.readable_message(ctx, id).await?;
+        let passable =
+            |p: &Protected| p.originator == ctx.viewer.authority || self.decide_on(ctx, p, Action::Disseminate).allowed;
+        if !passable(&m.protected) {
+            return Err(StoreError::Forbidden(format!(
+                "message {id} travels only with its originator's consent"
+            )));
+        }
+        let rows = sqlx::query("SELECT * FROM messages WHERE thread_id = $1 ORDER BY created_at, id")
+            .bind(&m.thread_id)
+            .fetch_all(self.pool())
+            .await?;
+        let mut messages = Vec::new();
+        let mut records: BTreeMap<String, crate::Record> = BTreeMap::new();
+        for row in &rows {
+            let mut m = message_row(row)?;
+            m.receipts = self.receipts(&m).await?;
+            if !self.may_read_message(ctx, &m) || !passable(&m.protected) {
+                continue;
+            }
+            self.complete(ctx, &mut m).await?;
+            let mut kept = Vec::new();
+            for rid in &m.links {
+                if let Ok(r) = self.readable(ctx, rid).await
+                    && passable(&r.protected)
+                {
+                    kept.push(rid.clone());
+                    records.insert(rid.clone(), r);
+                }
+            }
+            m.links = kept;
+            messages.push(m);
+        }
+        let ids: Vec<&str> = messages.iter().map(|m| m.id.as_str()).collect();
+        let rids: Vec<&str> = records.keys().map(String::as_str).collect();
+        self.audit(
+            &ctx.into(),
+            "message.export.stix",
+            format!("[{}] records [{}]", ids.join(","), rids.join(",")),
+        )
+        .await?;
+        Ok((messages, records.into_values().collect()))
+    }
+
     /// An attachment's bytes, if the viewer may read a message that carries it.
     pub async fn attachment(&self, ctx: &Ctx, message_id: &str, sha256: &str) -> Result<(AttachmentMeta, Vec<u8>)> {
         let m = self.readable_message(ctx, message_id).await?;

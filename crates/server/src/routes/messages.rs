@@ -397,3 +397,19 @@ pub async fn notifications(
             .collect(),
     ))
 }
+
+/// The thread as a STIX 2.1 bundle, with the linked records, as far as the
+/// caller may pass them on; handling codes as statement markings and TLP 2.0.
+#[utoipa::path(get, path = "/api/v1/messages/{id}/stix", tag = "exchange",
+    params(("id" = String, Path, description = "any message of the thread")),
+    responses((status = 200, description = "a STIX 2.1 bundle"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn stix(State(s): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let (messages, records) = s.store.export_thread(&caller.ctx(), &id).await?;
+    let bundle = concord_exchange::stix::thread_bundle(&messages, &records, &s.store.snapshot().registry);
+    Ok((
+        [(header::CONTENT_TYPE, "application/stix+json;version=2.1")],
+        bundle.to_string(),
+    )
+        .into_response())
+}

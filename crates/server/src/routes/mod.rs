@@ -56,6 +56,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(messages::outbox))
         .routes(routes!(messages::get_one))
         .routes(routes!(messages::thread))
+        .routes(routes!(messages::stix))
         .routes(routes!(messages::reply).layer(axum::extract::DefaultBodyLimit::max(messages::SEND_LIMIT)))
         .routes(routes!(messages::acknowledge))
         .routes(routes!(messages::forward))
