@@ -10,4 +10,5 @@ mod messages;
 mod records;
 mod registry;
 mod screening;
+mod taxii;
 mod users;

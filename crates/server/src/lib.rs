@@ -13,6 +13,7 @@ pub mod json;
 mod openapi;
 mod routes;
 pub mod screening;
+pub mod taxii;
 mod views;
 
 use axum::Router;
@@ -61,7 +62,8 @@ pub struct AppState {
 pub fn router(state: AppState) -> Router {
     let (api, doc) = routes::api().split_for_parts();
     let doc = Arc::new(openapi::finish(doc));
-    api.merge(routes::meta(doc))
+    api.merge(taxii::routes())
+        .merge(routes::meta(doc))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)

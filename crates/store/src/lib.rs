@@ -29,6 +29,7 @@ mod relations;
 mod requests;
 mod screening;
 mod sql;
+mod taxii;
 mod users;
 
 use concord_audit::{EntryDraft, NodeKey};
@@ -51,6 +52,7 @@ pub use messages::{
 pub use records::{Record, RecordInput, RecordQuery, ReviewItem, Version};
 pub use relations::{Link, Relationship};
 pub use requests::{ANSWER_DAYS, RequestKind, RequestStatus, SubjectRequest};
+pub use taxii::{Collection, MAX_TAXII_PAGE, ObjectPage, ObjectQuery, TaxiiObject, VersionMatch};
 pub use users::{NewUser, Session, UserUpdate};
 
 /// Which database a [`Store`] talks to.

@@ -33,6 +33,7 @@ const SQLITE: &[Migration] = &[
         "cooperation workflows",
         include_str!("../migrations/sqlite/0005_cooperation.sql"),
     ),
+    (6, "taxii", include_str!("../migrations/sqlite/0006_taxii.sql")),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -60,6 +61,7 @@ const POSTGRES: &[Migration] = &[
         "cooperation workflows",
         include_str!("../migrations/postgres/0005_cooperation.sql"),
     ),
+    (6, "taxii", include_str!("../migrations/postgres/0006_taxii.sql")),
 ];
 
 pub async fn run(pool: &AnyPool, backend: Backend) -> Result<()> {
