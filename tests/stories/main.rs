@@ -12,3 +12,4 @@ mod registry;
 mod screening;
 mod taxii;
 mod users;
+mod webhooks;

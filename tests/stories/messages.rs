@@ -181,6 +181,8 @@ story!(only_addressees_and_the_originator_read_a_message, |f| {
         Err(StoreError::NotFound(_))
     ));
     assert!(inbox_ids(&f, &low, inbox(50)).await.is_empty());
+    // Not even a notice reveals that the message exists.
+    assert!(f.store.notifications(&low, 50).await.expect("notes").is_empty());
     let cleared = analyst(&f, "ru-police", Classification::Secret);
     let (meta, bytes) = f.store.attachment(&cleared, &m.id, &sha).await.expect("attachment");
     assert_eq!(meta.content_type, "text/plain");
@@ -649,4 +651,110 @@ story!(a_thread_exports_as_a_valid_stix_bundle_within_the_access_model, |f| {
         .expect("python3");
     let report = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{report}{}", String::from_utf8_lossy(&out.stderr));
+});
+
+story!(inbox_pages_and_search_find_each_message_once, |f| {
+    let kz = officer(&f, "kz-security-service");
+    let ru = officer(&f, "ru-police");
+    let cn = officer(&f, "cn-police");
+    let plan: [(&str, &[&str]); 7] = [
+        ("alpha convoy north", &["ru-police"]),
+        ("routine weather", &["state:RU"]),
+        ("alpha beta checkpoint", &["ru-police", "state:RU"]),
+        ("北京 会议 schedule", &["state:RU"]),
+        ("market prices", &["ru-police"]),
+        ("Alpha again", &["state:RU"]),
+        ("unrelated", &["tj-police"]),
+    ];
+    let mut sent = Vec::new();
+    for (subject, to) in plan {
+        f.clock.advance(Duration::minutes(1));
+        let m = f
+            .store
+            .send_message(&kz, None, message(subject, to))
+            .await
+            .expect("send");
+        sent.push(m.id);
+    }
+    let newest_first = |idx: &[usize]| idx.iter().rev().map(|i| sent[*i].clone()).collect::<Vec<_>>();
+
+    // Pages of two through the merged walks of ru-police and state:RU.
+    let mut seen = Vec::new();
+    let mut before = None;
+    loop {
+        let q = MessageQuery {
+            before: before.clone(),
+            ..inbox(2)
+        };
+        let page = f.store.list_messages(&ru, &q).await.expect("page");
+        seen.extend(page.iter().map(|m| m.id.clone()));
+        match page.last() {
+            Some(m) if page.len() == 2 => before = Some((m.created_at.clone(), m.id.clone())),
+            _ => break,
+        }
+    }
+    assert_eq!(seen, newest_first(&[0, 1, 2, 3, 4, 5]));
+
+    let search = |text: &str, limit: i64, mailbox: Mailbox| MessageQuery {
+        text: Some(text.into()),
+        mailbox,
+        ..inbox(limit)
+    };
+    let ids = |ms: Vec<concord_store::Message>| ms.into_iter().map(|m| m.id).collect::<Vec<_>>();
+    let alpha = ids(f
+        .store
+        .list_messages(&ru, &search("ALPHA", 10, Mailbox::Inbox))
+        .await
+        .expect("search"));
+    assert_eq!(alpha, newest_first(&[0, 2, 5]));
+    let both = ids(f
+        .store
+        .list_messages(&ru, &search("alpha beta", 10, Mailbox::Inbox))
+        .await
+        .expect("search"));
+    assert_eq!(both, newest_first(&[2]));
+    let han = ids(f
+        .store
+        .list_messages(&ru, &search("北京", 10, Mailbox::Inbox))
+        .await
+        .expect("search"));
+    assert_eq!(han, newest_first(&[3]));
+    let first = f
+        .store
+        .list_messages(&ru, &search("alpha", 1, Mailbox::Inbox))
+        .await
+        .expect("page");
+    let next = MessageQuery {
+        before: Some((first[0].created_at.clone(), first[0].id.clone())),
+        ..search("alpha", 1, Mailbox::Inbox)
+    };
+    assert_eq!(
+        ids(f.store.list_messages(&ru, &next).await.expect("page")),
+        newest_first(&[2])
+    );
+    let out = ids(f
+        .store
+        .list_messages(&kz, &search("alpha", 10, Mailbox::Outbox))
+        .await
+        .expect("search"));
+    assert_eq!(out, newest_first(&[0, 2, 5]));
+
+    // Not addressed: nothing, by any word; forwarded: found by the new addressee.
+    assert!(
+        f.store
+            .list_messages(&cn, &search("alpha", 10, Mailbox::Inbox))
+            .await
+            .expect("search")
+            .is_empty()
+    );
+    f.store
+        .forward_message(&ru, &sent[0], &["cn-police".into()], "")
+        .await
+        .expect("forward");
+    let found = ids(f
+        .store
+        .list_messages(&cn, &search("convoy", 10, Mailbox::Inbox))
+        .await
+        .expect("search"));
+    assert_eq!(found, [sent[0].clone()]);
 });

@@ -26,6 +26,9 @@ pub enum BenchCommand {
     /// Screening index: build time and memory, save and load, single-query
     /// latency and batch throughput, on synthetic names.
     Screening(crate::evaluate::ScreeningBenchArgs),
+    /// Intelligence exchange: inbox and outbox listing and search latency over
+    /// a large message store, and posting messages with three recipients.
+    Exchange(crate::bench_exchange::ExchangeBenchArgs),
     /// Get-by-id latency over HTTP against an existing node (e.g. the demo).
     Get {
         #[command(flatten)]
@@ -47,6 +50,7 @@ pub async fn run(command: BenchCommand) -> Result<()> {
             writers,
         } => audit(database, entries, writers.max(1)).await,
         BenchCommand::Screening(args) => crate::evaluate::bench(args),
+        BenchCommand::Exchange(args) => crate::bench_exchange::run(args).await,
         BenchCommand::Get { node, user, requests } => get(&node, &user, requests.max(1)).await,
     }
 }

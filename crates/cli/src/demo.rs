@@ -52,11 +52,39 @@ const USERS: &[(&str, &str, &[Role], Classification, &str)] = &[
         "approves its authority's records",
     ),
     (
+        "structure.supervisor",
+        "structure",
+        &[Role::Supervisor],
+        Classification::Secret,
+        "reviews designation proposals",
+    ),
+    (
         "ru.analyst",
         "ru-police",
         &[Role::Analyst],
         Classification::Confidential,
         "another member state",
+    ),
+    (
+        "ru.officer",
+        "ru-police",
+        &[Role::Officer, Role::Supervisor],
+        Classification::Confidential,
+        "answers China's request; takes Russia's positions",
+    ),
+    (
+        "kz.diplomat",
+        "kz-foreign-ministry",
+        &[Role::Officer],
+        Classification::Confidential,
+        "emergency consultations for Kazakhstan",
+    ),
+    (
+        "ru.diplomat",
+        "ru-foreign-ministry",
+        &[Role::Officer],
+        Classification::Confidential,
+        "emergency consultations for Russia",
     ),
     (
         "kz.dpo",
@@ -151,6 +179,7 @@ pub async fn run(dir: &Path, listen: SocketAddr, no_serve: bool, persons: u64, o
         node.store.create_user(new, &system).await?;
     }
     seed_records(&node).await?;
+    crate::demo_cooperation::seed(&node).await?;
     seed_synthetic(&node, persons, orgs).await?;
 
     let listener = match tokio::net::TcpListener::bind(listen).await {

@@ -2,7 +2,10 @@
 //! the only place that uses `anyhow`.
 
 mod bench;
+mod bench_exchange;
+mod cooperation;
 mod demo;
+mod demo_cooperation;
 mod evaluate;
 mod exchange;
 mod node;
@@ -150,6 +153,12 @@ enum Command {
     Screen(screening::ScreenArgs),
     /// Measure the matcher's recall and precision on synthetic ground truth.
     Evaluate(evaluate::EvaluateArgs),
+    /// Cooperation workflows as a user: overdue requests, the common list,
+    /// STIX export of a thread, settling deadlines.
+    Cooperation {
+        #[command(subcommand)]
+        command: cooperation::CooperationCommand,
+    },
     /// Records of the shared database, as a user (the access model applies).
     Record {
         #[command(subcommand)]
@@ -371,6 +380,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
         Command::Bench { command } => bench::run(command).await?,
         Command::Import(args) => return exchange::import(args).await,
         Command::Record { command } => records::run(command).await?,
+        Command::Cooperation { command } => cooperation::run(command).await?,
         Command::Export {
             node,
             format,

@@ -88,12 +88,15 @@ impl Node {
             screening: Default::default(),
         };
         let app = concord_server::router(state);
-        axum::serve(listener, app)
+        let deliveries = concord_server::webhooks::spawn_worker(self.store.clone(), std::time::Duration::from_secs(2));
+        let served = axum::serve(listener, app)
             .with_graceful_shutdown(async {
                 tokio::signal::ctrl_c().await.ok();
             })
             .await
-            .context("serving")?;
+            .context("serving");
+        deliveries.abort();
+        served?;
         if let Some(cp) = self.store.checkpoint().await? {
             tracing::info!(seq = cp.seq, "signed the audit checkpoint at shutdown");
         }

@@ -272,3 +272,59 @@ fn screening_a_node_searches_only_what_the_user_may_read() {
     assert!(!no_purpose.status.success());
     assert!(String::from_utf8_lossy(&no_purpose.stderr).contains("--purpose"));
 }
+
+#[test]
+fn cooperation_from_the_command_line_follows_the_access_model() {
+    let dir = tempfile::tempdir().expect("temp");
+    let d = dir.path().to_str().expect("utf-8 path");
+    let demo = concord(&["demo", "--dir", d, "--no-serve", "--persons", "50", "--orgs", "5"]);
+    assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
+    let inbox = concord(&[
+        "cooperation",
+        "inbox",
+        "--data-dir",
+        d,
+        "--user",
+        "ru.officer",
+        "-q",
+        "courier",
+    ]);
+    assert!(inbox.status.success(), "{}", String::from_utf8_lossy(&inbox.stderr));
+    let text = String::from_utf8_lossy(&inbox.stdout).into_owned();
+    let id = text.split_whitespace().next().expect("the demo request").to_owned();
+    assert!(id.starts_with("msg-"), "{text}");
+    // The Indian officer is not addressed: nothing.
+    let other = concord(&[
+        "cooperation",
+        "inbox",
+        "--data-dir",
+        d,
+        "--user",
+        "in.officer",
+        "-q",
+        "courier",
+    ]);
+    assert!(other.status.success());
+    assert!(other.stdout.is_empty(), "{}", String::from_utf8_lossy(&other.stdout));
+    let stix = concord(&["cooperation", "stix", "--data-dir", d, "--user", "cn.officer", &id]);
+    assert!(stix.status.success(), "{}", String::from_utf8_lossy(&stix.stderr));
+    let bundle: serde_json::Value = serde_json::from_slice(&stix.stdout).expect("json");
+    assert_eq!(bundle["type"], "bundle");
+    let refused = concord(&["cooperation", "stix", "--data-dir", d, "--user", "in.officer", &id]);
+    assert!(!refused.status.success(), "an outsider exported the thread");
+    let list = concord(&["cooperation", "common-list", "--data-dir", d, "--user", "ru.analyst"]);
+    assert!(list.status.success(), "{}", String::from_utf8_lossy(&list.stderr));
+    assert!(String::from_utf8_lossy(&list.stdout).starts_with("record_id,organization"));
+    let bad = concord(&[
+        "cooperation",
+        "common-list",
+        "--data-dir",
+        d,
+        "--user",
+        "ru.analyst",
+        "--format",
+        "xml",
+    ]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("expected csv or ftm"));
+}

@@ -15,6 +15,7 @@ mod routes;
 pub mod screening;
 pub mod taxii;
 mod views;
+pub mod webhooks;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

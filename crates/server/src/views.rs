@@ -803,3 +803,28 @@ pub struct ConsultationView {
     pub created_at: String,
     pub updated_at: String,
 }
+
+/// Where a state's notifications are posted.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookNew {
+    /// `http://` (or `https://` through a TLS gateway) URL of the receiver.
+    pub url: String,
+    /// Signs each delivery (`X-Concord-Signature: sha256=HMAC`); at least 16 characters.
+    pub secret: String,
+}
+
+/// A state's webhook and how its deliveries go.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebhookView {
+    /// A state code, or `structure`.
+    pub owner: String,
+    pub url: String,
+    /// Notifications delivered so far.
+    pub delivered: i64,
+    /// Failed attempts since the last success.
+    pub attempts: i64,
+    pub next_attempt_at: String,
+    pub last_error: Option<String>,
+    pub updated_at: String,
+}

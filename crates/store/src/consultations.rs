@@ -412,7 +412,7 @@ impl Store {
         Ok(n)
     }
 
-    async fn visible_consultation(&self, ctx: &Ctx, id: &str) -> Result<Consultation> {
+    pub(crate) async fn visible_consultation(&self, ctx: &Ctx, id: &str) -> Result<Consultation> {
         self.settle_consultations().await?;
         let c = self.load_consultation(id).await?;
         if self.may_see_consultation(ctx, &c) {
@@ -462,7 +462,7 @@ impl Store {
                 &format!("state:{member}"),
                 "consultation",
                 &id,
-                &format!("{state} proposes an emergency consultation: {}", summary.trim()),
+                &format!("{state} proposes emergency consultation {id}"),
             )
             .await?;
         }

@@ -267,7 +267,7 @@ impl Store {
     }
 
     /// A proposal the viewer may see; "not found" otherwise.
-    async fn visible_proposal(&self, ctx: &Ctx, id: &str) -> Result<Proposal> {
+    pub(crate) async fn visible_proposal(&self, ctx: &Ctx, id: &str) -> Result<Proposal> {
         self.settle_designations().await?;
         let p = self.load_proposal(id).await?;
         if self.proposal_visible(ctx, &p).await {
@@ -400,10 +400,7 @@ impl Store {
                 a.id.as_str(),
                 "designation",
                 &id,
-                &format!(
-                    "compliance review: {} of {} proposed by {state}",
-                    input.direction, r.title
-                ),
+                &format!("compliance review: {} proposal {id} by {state}", input.direction),
             )
             .await?;
         }
@@ -558,7 +555,7 @@ impl Store {
                 &to,
                 "designation",
                 &p.id,
-                &format!("{} of {}: {}", p.direction, p.organization, after.stage),
+                &format!("{} proposal {}: {}", p.direction, p.id, after.stage),
             )
             .await?;
         }

@@ -161,6 +161,14 @@ pub enum Forwarded {
     AwaitingConsent(Box<ForwardRequest>),
 }
 
+/// A message written in bulk (benchmarks, demo data): sent by `sender` at `at`.
+#[derive(Debug, Clone)]
+pub struct SeedMessage {
+    pub sender: Viewer,
+    pub input: MessageInput,
+    pub at: OffsetDateTime,
+}
+
 /// A notice to an authority (or every authority of a state) that must act.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notification {
@@ -199,7 +207,7 @@ fn addressed(viewer: &Viewer, recipient: &str) -> bool {
 }
 
 /// The addressee forms that name `viewer`.
-fn addresses(viewer: &Viewer) -> Vec<String> {
+pub(crate) fn addresses(viewer: &Viewer) -> Vec<String> {
     let mut out = vec![viewer.authority.to_string()];
     if let Some(s) = &viewer.state {
         out.push(format!("state:{s}"));
@@ -268,11 +276,11 @@ fn check_attachment(i: usize, a: &AttachmentInput) -> Result<()> {
     Ok(())
 }
 
-fn fold(text: &str) -> String {
+pub(crate) fn fold(text: &str) -> String {
     text.to_lowercase()
 }
 
-fn like_pattern(text: &str) -> String {
+pub(crate) fn like_pattern(text: &str) -> String {
     let mut p = String::from("%");
     for c in fold(text.trim()).chars() {
         if matches!(c, '%' | '_' | '\\') {
@@ -284,7 +292,22 @@ fn like_pattern(text: &str) -> String {
     p
 }
 
-fn message_row(row: &AnyRow) -> Result<Message> {
+/// A recipient row of `m` as a receipt, its overdue flag as of `now`.
+pub(crate) fn receipt_row(row: &AnyRow, m: &Message, now: OffsetDateTime) -> Result<Receipt> {
+    let deadline = m.deadline.as_deref().map(|d| parse_stamp("messages", d)).transpose()?;
+    let delivery: Delivery = parse("message_recipients", &row.try_get::<String, _>("delivery")?)?;
+    Ok(Receipt {
+        recipient: row.try_get("recipient")?,
+        delivery,
+        delivered_at: row.try_get("delivered_at")?,
+        acknowledged_at: row.try_get("acknowledged_at")?,
+        answered_at: row.try_get("answered_at")?,
+        overdue: exchange::overdue(m.kind, delivery, deadline, now),
+        forward_id: row.try_get("forward_id")?,
+    })
+}
+
+pub(crate) fn message_row(row: &AnyRow) -> Result<Message> {
     let t = "messages";
     let state: Option<String> = row.try_get("originator_state")?;
     let consented: String = row.try_get("consented")?;
@@ -441,33 +464,19 @@ impl Store {
         Ok(m)
     }
 
-    fn may_read_message(&self, ctx: &Ctx, m: &Message) -> bool {
+    pub(crate) fn may_read_message(&self, ctx: &Ctx, m: &Message) -> bool {
         let own = ctx.viewer.authority == m.protected.originator;
         (own || m.receipts.iter().any(|r| addressed(&ctx.viewer, &r.recipient)))
             && self.decide_on(ctx, &m.protected, Action::Read).allowed
     }
 
-    async fn receipts(&self, m: &Message) -> Result<Vec<Receipt>> {
+    pub(crate) async fn receipts(&self, m: &Message) -> Result<Vec<Receipt>> {
         let rows = sqlx::query("SELECT * FROM message_recipients WHERE message_id = $1 ORDER BY created_at, recipient")
             .bind(&m.id)
             .fetch_all(self.pool())
             .await?;
-        let deadline = m.deadline.as_deref().map(|d| parse_stamp("messages", d)).transpose()?;
         let now = self.clock().now();
-        rows.iter()
-            .map(|row| {
-                let delivery: Delivery = parse("message_recipients", &row.try_get::<String, _>("delivery")?)?;
-                Ok(Receipt {
-                    recipient: row.try_get("recipient")?,
-                    delivery,
-                    delivered_at: row.try_get("delivered_at")?,
-                    acknowledged_at: row.try_get("acknowledged_at")?,
-                    answered_at: row.try_get("answered_at")?,
-                    overdue: exchange::overdue(m.kind, delivery, deadline, now),
-                    forward_id: row.try_get("forward_id")?,
-                })
-            })
-            .collect()
+        rows.iter().map(|row| receipt_row(row, m, now)).collect()
     }
 
     /// Fills links (those the viewer may read) and attachments.
@@ -583,6 +592,7 @@ impl Store {
         let thread = parent.as_ref().map_or_else(|| id.clone(), |p| p.thread_id.clone());
         let created = stamp(now);
         let h = &input.handling;
+        let search_fold = fold(&format!("{subject}\n{}", input.body));
         let mut w = self.write().await?;
         sqlx::query(
             "INSERT INTO messages (id, thread_id, parent_id, kind, priority, subject, body, search_fold, sender, originator, \
@@ -596,7 +606,7 @@ impl Store {
         .bind(input.priority.as_str())
         .bind(subject)
         .bind(&input.body)
-        .bind(fold(&format!("{subject}\n{}", input.body)))
+        .bind(&search_fold)
         .bind(ctx.viewer.user.as_str())
         .bind(ctx.viewer.authority.as_str())
         .bind(ctx.viewer.state.as_ref().map(|s| s.to_string()))
@@ -610,6 +620,8 @@ impl Store {
         .await?;
         self.add_recipients_in(&mut w.tx, &id, &input.recipients, None, &created)
             .await?;
+        let doc = crate::mailbox::search_doc(&search_fold, ctx.viewer.authority.as_str(), &input.recipients);
+        self.index_new_in(&mut w.tx, &id, &created, doc).await?;
         for l in &links {
             sqlx::query("INSERT INTO message_links (message_id, record_id) VALUES ($1, $2)")
                 .bind(&id)
@@ -617,8 +629,21 @@ impl Store {
                 .execute(&mut *w.tx)
                 .await?;
         }
+        let mut attachments_meta = Vec::new();
         for a in &input.attachments {
             let sha = hex::encode(Sha256::digest(&a.content));
+            attachments_meta.push(AttachmentMeta {
+                sha256: sha.clone(),
+                filename: a.filename.clone(),
+                content_type: a
+                    .content_type
+                    .split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase(),
+                size: a.content.len() as i64,
+            });
             let known = sqlx::query("SELECT 1 FROM attachments WHERE sha256 = $1")
                 .bind(&sha)
                 .fetch_optional(&mut *w.tx)
@@ -645,16 +670,12 @@ impl Store {
         if let Some(p) = &parent {
             self.mark_in(&mut w.tx, ctx, p, DeliveryEvent::Replied).await?;
         }
-        for r in &input.recipients {
-            self.notify_in(
-                &mut w.tx,
-                r,
-                input.kind.as_str(),
-                &id,
-                &format!("{} from {}: {subject}", input.kind, ctx.viewer.authority),
-            )
-            .await?;
-        }
+        // Notices say what to open, never what it says: whoever lists them
+        // may lack the clearance the message needs.
+        let text = format!("{} {} {id} from {}", input.priority, input.kind, ctx.viewer.authority);
+        let notes: Vec<(&str, &str)> = input.recipients.iter().map(|r| (r.as_str(), text.as_str())).collect();
+        self.notify_many_in(&mut w.tx, &notes, input.kind.as_str(), &id).await?;
+        attachments_meta.sort_by(|a, b| a.filename.cmp(&b.filename));
         let target = format!(
             "{id} to {} links [{}]",
             input.recipients.join(","),
@@ -668,9 +689,44 @@ impl Store {
         self.append_in(&mut w.tx, self.draft(&ctx.into(), action, target))
             .await?;
         w.tx.commit().await?;
-        let mut m = self.readable_message(ctx, &id).await?;
-        self.complete(ctx, &mut m).await?;
-        Ok(m)
+        Ok(Message {
+            id: id.clone(),
+            thread_id: thread,
+            parent_id: parent.as_ref().map(|p| p.id.clone()),
+            kind: input.kind,
+            priority: input.priority,
+            subject: subject.to_owned(),
+            body: input.body.clone(),
+            sender: ctx.viewer.user.to_string(),
+            protected: Protected {
+                originator: ctx.viewer.authority.clone(),
+                originator_state: ctx.viewer.state.clone(),
+                handling: input.handling.clone(),
+                compliance: Compliance::Approved,
+                review_date: None,
+                consented: BTreeSet::new(),
+                archived: false,
+            },
+            deadline: input.deadline.map(stamp),
+            created_at: created.clone(),
+            receipts: input
+                .recipients
+                .iter()
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .map(|r| Receipt {
+                    recipient: r.clone(),
+                    delivery: Delivery::Sent,
+                    delivered_at: None,
+                    acknowledged_at: None,
+                    answered_at: None,
+                    overdue: false,
+                    forward_id: None,
+                })
+                .collect(),
+            links: links.into_iter().collect(),
+            attachments: attachments_meta,
+        })
     }
 
     async fn add_recipients_in(
@@ -681,18 +737,48 @@ impl Store {
         forward: Option<&str>,
         at: &str,
     ) -> Result<()> {
-        for r in recipients {
-            sqlx::query(
-                "INSERT INTO message_recipients (message_id, recipient, forward_id, delivery, created_at) \
-                 VALUES ($1, $2, $3, 'sent', $4)",
-            )
-            .bind(id)
-            .bind(r)
-            .bind(forward.map(str::to_owned))
-            .bind(at)
-            .execute(&mut **tx)
-            .await?;
+        if recipients.is_empty() {
+            return Ok(());
         }
+        let sql = format!(
+            "INSERT INTO message_recipients (message_id, recipient, forward_id, delivery, created_at) VALUES {}",
+            crate::records::numbered("(?, ?, ?, 'sent', ?)", recipients.len())
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for r in recipients {
+            q = q.bind(id).bind(r).bind(forward.map(str::to_owned)).bind(at);
+        }
+        q.execute(&mut **tx).await?;
+        Ok(())
+    }
+
+    /// Notices to several authorities about one subject, in one statement.
+    pub(crate) async fn notify_many_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        notes: &[(&str, &str)],
+        kind: &str,
+        subject_id: &str,
+    ) -> Result<()> {
+        if notes.is_empty() {
+            return Ok(());
+        }
+        let sql = format!(
+            "INSERT INTO notifications (id, authority, kind, subject_id, text, created_at) VALUES {}",
+            crate::records::numbered("(?, ?, ?, ?, ?, ?)", notes.len())
+        );
+        let at = stamp(self.clock().now());
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (authority, text) in notes {
+            q = q
+                .bind(new_id("ntf")?)
+                .bind(*authority)
+                .bind(kind)
+                .bind(subject_id)
+                .bind(*text)
+                .bind(at.clone());
+        }
+        q.execute(&mut **tx).await?;
         Ok(())
     }
 
@@ -810,111 +896,6 @@ impl Store {
         let mut m = self.readable_message(ctx, id).await?;
         self.complete(ctx, &mut m).await?;
         Ok(m)
-    }
-
-    /// A page of the viewer's inbox or outbox, newest first.
-    pub async fn list_messages(&self, ctx: &Ctx, q: &MessageQuery) -> Result<Vec<Message>> {
-        if !(1..=crate::records::MAX_PAGE).contains(&q.limit) {
-            return Err(StoreError::invalid(
-                "limit",
-                format!("between 1 and {}", crate::records::MAX_PAGE),
-            ));
-        }
-        let now = stamp(self.clock().now());
-        let mut out: Vec<Message> = Vec::new();
-        let mut seen = BTreeSet::new();
-        let mut before = q.before.clone();
-        let chunk = (q.limit * 2).clamp(16, 200);
-        loop {
-            let mut sql = Sql::default();
-            let clearance = sql.int(ctx.viewer.clearance.rank());
-            sql.text = match q.mailbox {
-                Mailbox::Inbox => {
-                    let list: Vec<String> = addresses(&ctx.viewer).into_iter().map(|a| sql.text(a)).collect();
-                    let mut t = format!(
-                        "SELECT m.* FROM message_recipients r JOIN messages m ON m.id = r.message_id \
-                         WHERE r.recipient IN ({}) AND m.classification <= {clearance}",
-                        list.join(", ")
-                    );
-                    if q.unacknowledged {
-                        t += " AND r.delivery IN ('sent', 'delivered')";
-                    }
-                    if q.overdue {
-                        let n = sql.text(now.clone());
-                        t += &format!(" AND m.kind = 'request' AND r.delivery <> 'answered' AND m.deadline < {n}");
-                    }
-                    t
-                }
-                Mailbox::Outbox => {
-                    let me = sql.text(ctx.viewer.authority.to_string());
-                    let mut t = format!(
-                        "SELECT m.* FROM messages m WHERE m.originator = {me} AND m.classification <= {clearance}"
-                    );
-                    if q.overdue {
-                        let n = sql.text(now.clone());
-                        t += &format!(
-                            " AND m.kind = 'request' AND m.deadline < {n} AND EXISTS (SELECT 1 FROM message_recipients r \
-                             WHERE r.message_id = m.id AND r.delivery <> 'answered')"
-                        );
-                    }
-                    if q.unacknowledged {
-                        t += " AND EXISTS (SELECT 1 FROM message_recipients r WHERE r.message_id = m.id AND r.delivery IN ('sent', 'delivered'))";
-                    }
-                    t
-                }
-            };
-            if let Some(k) = q.kind {
-                let p = sql.text(k.as_str().to_owned());
-                sql.text += &format!(" AND m.kind = {p}");
-            }
-            if let Some(p) = q.priority {
-                let p = sql.text(p.as_str().to_owned());
-                sql.text += &format!(" AND m.priority = {p}");
-            }
-            if let Some(t) = q.text.as_deref().filter(|t| !t.trim().is_empty()) {
-                let p = sql.text(like_pattern(t));
-                sql.text += &format!(" AND m.search_fold LIKE {p} ESCAPE '\\'");
-            }
-            if let Some((c, i)) = &before {
-                let c = sql.text(c.clone());
-                let i = sql.text(i.clone());
-                sql.text += &format!(" AND (m.created_at < {c} OR (m.created_at = {c} AND m.id < {i}))");
-            }
-            let n = sql.int(chunk);
-            sql.text += &format!(" ORDER BY m.created_at DESC, m.id DESC LIMIT {n}");
-            let rows = sql.fetch_all(self).await?;
-            let fetched = rows.len() as i64;
-            for row in &rows {
-                let mut m = message_row(row)?;
-                before = Some((m.created_at.clone(), m.id.clone()));
-                if !seen.insert(m.id.clone()) {
-                    continue;
-                }
-                m.receipts = self.receipts(&m).await?;
-                if self.may_read_message(ctx, &m) {
-                    out.push(m);
-                    if out.len() as i64 == q.limit {
-                        break;
-                    }
-                }
-            }
-            if out.len() as i64 >= q.limit || fetched < chunk {
-                break;
-            }
-        }
-        let ids: Vec<&str> = out.iter().map(|m| m.id.as_str()).collect();
-        let action = match (q.mailbox, q.text.is_some()) {
-            (_, true) => "message.search",
-            (Mailbox::Inbox, false) => "message.inbox",
-            (Mailbox::Outbox, false) => "message.outbox",
-        };
-        self.audit(
-            &ctx.into(),
-            action,
-            format!("q={:?} -> [{}]", q.text.as_deref().unwrap_or(""), ids.join(",")),
-        )
-        .await?;
-        Ok(out)
     }
 
     /// The messages of a thread that the viewer may read, oldest first.
@@ -1037,13 +1018,14 @@ impl Store {
         if may {
             let at = stamp(self.clock().now());
             self.add_recipients_in(&mut w.tx, id, recipients, None, &at).await?;
+            self.index_message_in(&mut w.tx, id).await?;
             for r in recipients {
                 self.notify_in(
                     &mut w.tx,
                     r,
                     "message",
                     id,
-                    &format!("forwarded by {}: {}", ctx.viewer.authority, m.subject),
+                    &format!("message {id} forwarded by {}", ctx.viewer.authority),
                 )
                 .await?;
             }
@@ -1171,13 +1153,14 @@ impl Store {
                 .cloned()
                 .collect();
             self.add_recipients_in(&mut w.tx, &m.id, &fresh, Some(id), &now).await?;
+            self.index_message_in(&mut w.tx, &m.id).await?;
             for r in &fresh {
                 self.notify_in(
                     &mut w.tx,
                     r,
                     "message",
                     &m.id,
-                    &format!("forwarded by {}: {}", f.requester_authority, m.subject),
+                    &format!("message {} forwarded by {}", m.id, f.requester_authority),
                 )
                 .await?;
             }
@@ -1205,26 +1188,133 @@ impl Store {
 
     /// Notifications for the viewer's authority and state, newest first.
     pub async fn notifications(&self, ctx: &Ctx, limit: i64) -> Result<Vec<Notification>> {
+        let limit = limit.clamp(1, crate::records::MAX_PAGE);
         let mut sql = Sql::default();
         let list: Vec<String> = addresses(&ctx.viewer).into_iter().map(|a| sql.text(a)).collect();
-        let n = sql.int(limit.clamp(1, crate::records::MAX_PAGE));
+        // Read more than asked: notices about what the viewer may not see are left out.
+        let n = sql.int(limit * 4);
         sql.text = format!(
             "SELECT * FROM notifications WHERE authority IN ({}) ORDER BY created_at DESC, id DESC LIMIT {n}",
             list.join(", ")
         );
-        sql.fetch_all(self)
-            .await?
-            .iter()
-            .map(|row| {
-                Ok(Notification {
-                    id: row.try_get("id")?,
-                    kind: row.try_get("kind")?,
-                    subject_id: row.try_get("subject_id")?,
-                    text: row.try_get("text")?,
-                    created_at: row.try_get("created_at")?,
-                })
-            })
-            .collect()
+        let mut out = Vec::new();
+        for row in sql.fetch_all(self).await? {
+            let n = Notification {
+                id: row.try_get("id")?,
+                kind: row.try_get("kind")?,
+                subject_id: row.try_get("subject_id")?,
+                text: row.try_get("text")?,
+                created_at: row.try_get("created_at")?,
+            };
+            // A notice must not reveal what its reader may not see.
+            let visible = match n.kind.as_str() {
+                "message" | "request" => self.readable_message(ctx, &n.subject_id).await.is_ok(),
+                "designation" => self.visible_proposal(ctx, &n.subject_id).await.is_ok(),
+                "consultation" => self.visible_consultation(ctx, &n.subject_id).await.is_ok(),
+                _ => true,
+            };
+            if visible {
+                out.push(n);
+                if out.len() as i64 == limit {
+                    break;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Writes messages in bulk, in one transaction with one audit entry: for
+    /// benchmark and demo data. Each message is checked like a sent one
+    /// (subject, body, deadline, addressees); links and attachments are not
+    /// written.
+    pub async fn seed_messages(&self, actor: &crate::Actor, items: &[SeedMessage]) -> Result<usize> {
+        for (i, m) in items.iter().enumerate() {
+            let field = |f: &str| format!("messages[{i}].{f}");
+            if m.input.subject.trim().is_empty() || m.input.body.trim().is_empty() {
+                return Err(StoreError::invalid(
+                    &field("subject"),
+                    "subject and body must not be empty",
+                ));
+            }
+            if (m.input.kind == MessageKind::Request) != m.input.deadline.is_some() {
+                return Err(StoreError::invalid(
+                    &field("deadline"),
+                    "requests, and only requests, carry a deadline",
+                ));
+            }
+            self.check_recipients(&m.input.recipients, &m.input.handling, &field("recipients"))?;
+        }
+        let mut w = self.write().await?;
+        for chunk in items.chunks(500) {
+            let sql = format!(
+                "INSERT INTO messages (id, thread_id, parent_id, kind, priority, subject, body, search_fold, sender, originator, \
+                 originator_state, distribution, dissemination, use_code, classification, consented, deadline, created_at) VALUES {}",
+                crate::records::numbered(
+                    "(?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?)",
+                    chunk.len()
+                )
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            let mut recipients = Vec::new();
+            let mut docs = Vec::with_capacity(chunk.len());
+            for m in chunk {
+                let id = new_id("msg")?;
+                let created = stamp(m.at);
+                let i = &m.input;
+                q = q
+                    .bind(id.clone())
+                    .bind(id.clone())
+                    .bind(i.kind.as_str())
+                    .bind(i.priority.as_str())
+                    .bind(i.subject.trim().to_owned())
+                    .bind(i.body.clone())
+                    .bind(fold(&format!("{}\n{}", i.subject.trim(), i.body)))
+                    .bind(m.sender.user.to_string())
+                    .bind(m.sender.authority.to_string())
+                    .bind(m.sender.state.as_ref().map(|s| s.to_string()))
+                    .bind(i.handling.distribution.to_string())
+                    .bind(i.handling.dissemination.as_str())
+                    .bind(i.handling.use_.as_str())
+                    .bind(i.handling.classification.rank())
+                    .bind(i.deadline.map(stamp))
+                    .bind(created.clone());
+                for r in &i.recipients {
+                    recipients.push((id.clone(), r.clone(), created.clone()));
+                }
+                docs.push((
+                    id.clone(),
+                    created.clone(),
+                    crate::mailbox::search_doc(
+                        &fold(&format!("{}\n{}", i.subject.trim(), i.body)),
+                        m.sender.authority.as_str(),
+                        &i.recipients,
+                    ),
+                ));
+            }
+            q.execute(&mut *w.tx).await?;
+            for rows in recipients.chunks(2000) {
+                let sql = format!(
+                    "INSERT INTO message_recipients (message_id, recipient, forward_id, delivery, created_at) VALUES {}",
+                    crate::records::numbered("(?, ?, NULL, 'sent', ?)", rows.len())
+                );
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for (id, r, at) in rows {
+                    q = q.bind(id.clone()).bind(r.clone()).bind(at.clone());
+                }
+                q.execute(&mut *w.tx).await?;
+            }
+            self.index_many_in(&mut w.tx, &docs).await?;
+        }
+        self.append_in(
+            &mut w.tx,
+            self.draft(actor, "message.seed", format!("{} messages", items.len())),
+        )
+        .await?;
+        w.tx.commit().await?;
+        // The write turn is held until `w` goes: let it go before flushing.
+        drop(w._turn);
+        self.flush_search().await?;
+        Ok(items.len())
     }
 
     /// Readers of a message grouped by addressee: for tests and statistics.

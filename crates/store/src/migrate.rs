@@ -34,6 +34,12 @@ const SQLITE: &[Migration] = &[
         include_str!("../migrations/sqlite/0005_cooperation.sql"),
     ),
     (6, "taxii", include_str!("../migrations/sqlite/0006_taxii.sql")),
+    (
+        7,
+        "message search",
+        include_str!("../migrations/sqlite/0007_message_search.sql"),
+    ),
+    (8, "webhooks", include_str!("../migrations/sqlite/0008_webhooks.sql")),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -62,6 +68,12 @@ const POSTGRES: &[Migration] = &[
         include_str!("../migrations/postgres/0005_cooperation.sql"),
     ),
     (6, "taxii", include_str!("../migrations/postgres/0006_taxii.sql")),
+    (
+        7,
+        "message search",
+        include_str!("../migrations/postgres/0007_message_search.sql"),
+    ),
+    (8, "webhooks", include_str!("../migrations/postgres/0008_webhooks.sql")),
 ];
 
 pub async fn run(pool: &AnyPool, backend: Backend) -> Result<()> {

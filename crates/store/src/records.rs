@@ -204,7 +204,7 @@ fn like_pattern(text: &str) -> String {
 
 /// `rows` copies of `template`, its `?` placeholders numbered `$1, $2, ...`
 /// in order (the one placeholder syntax both backends accept).
-fn numbered(template: &str, rows: usize) -> String {
+pub(crate) fn numbered(template: &str, rows: usize) -> String {
     let mut out = String::with_capacity(template.len() * rows + 8 * rows);
     let mut n = 0;
     for r in 0..rows {

@@ -6,8 +6,9 @@
 //! records on every machine. Output is FollowTheMoney entities as JSON values.
 
 pub mod names;
-mod rng;
+pub mod rng;
 pub mod surnames;
+pub mod text;
 pub mod translit;
 
 use names::{Cyrillic, HAN_GIVEN, HAN_SURNAMES, Spellings};

@@ -11,6 +11,7 @@ mod registry;
 mod requests;
 mod screening;
 mod users;
+mod webhooks;
 
 use crate::AppState;
 use crate::error::{ApiError, Code};
@@ -64,6 +65,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(messages::forward_requests))
         .routes(routes!(messages::decide_forward))
         .routes(routes!(messages::notifications))
+        .routes(routes!(webhooks::get_mine, webhooks::set_mine, webhooks::delete_mine))
         .routes(routes!(designations::propose, designations::list))
         .routes(routes!(designations::get_one))
         .routes(routes!(designations::review))

@@ -1,0 +1,272 @@
+//! Webhooks: each state (or the regional structure) may name one URL to
+//! which the notifications of its authorities are posted. Delivery keeps a
+//! watermark per webhook, so notices go out in order and at least once; a
+//! failure backs off exponentially and is kept for the administrator to see.
+
+use crate::messages::{Notification, stamp};
+use crate::sql::Sql;
+use crate::{Ctx, Result, Store, StoreError};
+use concord_domain::Role;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use time::Duration;
+
+/// A webhook as its administrators see it (the secret is never shown again).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Webhook {
+    /// A state code, or `structure`.
+    pub owner: String,
+    pub url: String,
+    pub attempts: i64,
+    pub next_attempt_at: String,
+    pub last_error: Option<String>,
+    pub delivered: i64,
+    pub updated_at: String,
+}
+
+/// Notifications due to one webhook, with what signing needs.
+#[derive(Debug, Clone)]
+pub struct DueDelivery {
+    pub owner: String,
+    pub url: String,
+    pub secret: String,
+    /// `(authority, notification)`, oldest first.
+    pub notifications: Vec<(String, Notification)>,
+}
+
+fn webhook_row(row: &AnyRow) -> Result<Webhook> {
+    Ok(Webhook {
+        owner: row.try_get("owner")?,
+        url: row.try_get("url")?,
+        attempts: row.try_get("attempts")?,
+        next_attempt_at: row.try_get("next_attempt_at")?,
+        last_error: row.try_get("last_error")?,
+        delivered: row.try_get("delivered")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+/// Checks a webhook URL: http or https, a host, no credentials.
+fn check_url(url: &str) -> Result<()> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| StoreError::invalid("url", "must start with http:// or https://"))?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() || host.contains('@') || url.len() > 2000 || url.chars().any(char::is_whitespace) {
+        return Err(StoreError::invalid(
+            "url",
+            "needs a host, without credentials or spaces",
+        ));
+    }
+    Ok(())
+}
+
+impl Store {
+    fn webhook_owner(&self, ctx: &Ctx) -> Result<String> {
+        if !ctx.viewer.roles.has(Role::Administrator) {
+            return Err(StoreError::Forbidden("webhooks are kept by administrators".into()));
+        }
+        Ok(ctx
+            .viewer
+            .state
+            .as_ref()
+            .map_or_else(|| "structure".to_owned(), |s| s.to_string()))
+    }
+
+    /// Sets (or replaces) the webhook of the viewer's state; only notices
+    /// from now on are delivered.
+    pub async fn set_webhook(&self, ctx: &Ctx, url: &str, secret: &str) -> Result<Webhook> {
+        let owner = self.webhook_owner(ctx)?;
+        check_url(url)?;
+        if secret.chars().count() < 16 {
+            return Err(StoreError::invalid(
+                "secret",
+                "at least 16 characters, to sign each delivery",
+            ));
+        }
+        let now = stamp(self.clock().now());
+        let mut w = self.write().await?;
+        sqlx::query("DELETE FROM webhooks WHERE owner = $1")
+            .bind(&owner)
+            .execute(&mut *w.tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO webhooks (owner, url, secret, watermark_at, watermark_id, attempts, next_attempt_at, last_error, delivered, \
+             updated_by, updated_at) VALUES ($1, $2, $3, $4, '', 0, $4, NULL, 0, $5, $4)",
+        )
+        .bind(&owner)
+        .bind(url)
+        .bind(secret)
+        .bind(&now)
+        .bind(ctx.viewer.user.as_str())
+        .execute(&mut *w.tx)
+        .await?;
+        self.append_in(
+            &mut w.tx,
+            self.draft(&ctx.into(), "webhook.set", format!("{owner} {url}")),
+        )
+        .await?;
+        w.tx.commit().await?;
+        self.webhook(ctx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("webhook".into()))
+    }
+
+    /// The webhook of the viewer's state, if any.
+    pub async fn webhook(&self, ctx: &Ctx) -> Result<Option<Webhook>> {
+        let owner = self.webhook_owner(ctx)?;
+        let row = sqlx::query("SELECT * FROM webhooks WHERE owner = $1")
+            .bind(&owner)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(webhook_row).transpose()
+    }
+
+    /// Removes the webhook of the viewer's state.
+    pub async fn delete_webhook(&self, ctx: &Ctx) -> Result<()> {
+        let owner = self.webhook_owner(ctx)?;
+        let mut w = self.write().await?;
+        let done = sqlx::query("DELETE FROM webhooks WHERE owner = $1")
+            .bind(&owner)
+            .execute(&mut *w.tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("webhook".into()));
+        }
+        self.append_in(&mut w.tx, self.draft(&ctx.into(), "webhook.delete", owner))
+            .await?;
+        w.tx.commit().await?;
+        Ok(())
+    }
+
+    /// Notifications due to every webhook whose next attempt has come, at
+    /// most `limit` each, oldest first.
+    pub async fn due_deliveries(&self, limit: i64) -> Result<Vec<DueDelivery>> {
+        let now = stamp(self.clock().now());
+        let hooks = sqlx::query("SELECT * FROM webhooks WHERE next_attempt_at <= $1 ORDER BY owner")
+            .bind(&now)
+            .fetch_all(self.pool())
+            .await?;
+        let snap = self.snapshot();
+        let mut out = Vec::new();
+        for h in &hooks {
+            let owner: String = h.try_get("owner")?;
+            let mut addresses: Vec<String> = snap
+                .registry
+                .authorities
+                .values()
+                .filter(|a| match &a.state {
+                    Some(s) => s.as_str() == owner,
+                    None => owner == "structure",
+                })
+                .map(|a| a.id.to_string())
+                .collect();
+            if owner != "structure" {
+                addresses.push(format!("state:{owner}"));
+            }
+            let mut sql = Sql::default();
+            let list: Vec<String> = addresses.into_iter().map(|a| sql.text(a)).collect();
+            let at = sql.text(h.try_get::<String, _>("watermark_at")?);
+            let id = sql.text(h.try_get::<String, _>("watermark_id")?);
+            let n = sql.int(limit.clamp(1, 500));
+            sql.text = format!(
+                "SELECT * FROM notifications WHERE authority IN ({}) AND (created_at > {at} OR (created_at = {at} AND id > {id})) \
+                 ORDER BY created_at, id LIMIT {n}",
+                list.join(", ")
+            );
+            let notifications = sql
+                .fetch_all(self)
+                .await?
+                .iter()
+                .map(|row| {
+                    Ok((
+                        row.try_get::<String, _>("authority")?,
+                        Notification {
+                            id: row.try_get("id")?,
+                            kind: row.try_get("kind")?,
+                            subject_id: row.try_get("subject_id")?,
+                            text: row.try_get("text")?,
+                            created_at: row.try_get("created_at")?,
+                        },
+                    ))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            if !notifications.is_empty() {
+                out.push(DueDelivery {
+                    owner,
+                    url: h.try_get("url")?,
+                    secret: h.try_get("secret")?,
+                    notifications,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records a delivery: success moves the watermark past the batch;
+    /// failure keeps it and backs off (2^attempts seconds, at most an hour).
+    pub async fn delivery_done(&self, d: &DueDelivery, error: Option<String>) -> Result<()> {
+        let now = self.clock().now();
+        let mut w = self.write().await?;
+        match (error, d.notifications.last()) {
+            (None, Some((_, last))) => {
+                sqlx::query(
+                    "UPDATE webhooks SET watermark_at = $1, watermark_id = $2, attempts = 0, next_attempt_at = $3, last_error = NULL, \
+                     delivered = delivered + $4 WHERE owner = $5 AND url = $6",
+                )
+                .bind(&last.created_at)
+                .bind(&last.id)
+                .bind(stamp(now))
+                .bind(d.notifications.len() as i64)
+                .bind(&d.owner)
+                .bind(&d.url)
+                .execute(&mut *w.tx)
+                .await?;
+            }
+            (Some(e), _) => {
+                let row = sqlx::query("SELECT attempts FROM webhooks WHERE owner = $1")
+                    .bind(&d.owner)
+                    .fetch_optional(&mut *w.tx)
+                    .await?;
+                let attempts: i64 = match row {
+                    Some(r) => r.try_get("attempts")?,
+                    None => return Ok(()),
+                };
+                let wait = Duration::seconds(1i64 << attempts.clamp(0, 11)).min(Duration::hours(1));
+                sqlx::query(
+                    "UPDATE webhooks SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2 WHERE owner = $3 AND url = $4",
+                )
+                .bind(stamp(now + wait))
+                .bind(e.chars().take(500).collect::<String>())
+                .bind(&d.owner)
+                .bind(&d.url)
+                .execute(&mut *w.tx)
+                .await?;
+            }
+            (None, None) => {}
+        }
+        w.tx.commit().await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn webhook_urls_are_checked() {
+        assert!(check_url("https://gw.example.org/hooks/concord").is_ok());
+        assert!(check_url("http://10.0.0.7:8080/in").is_ok());
+        for bad in [
+            "ftp://x",
+            "https://",
+            "https://user:pw@host/",
+            "http://host/a b",
+            "host/path",
+        ] {
+            assert!(check_url(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! Webhooks: a state's notifications are posted to its URL, signed, in
+//! order, at least once; failures back off and are retried.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use concord_domain::{Classification, Role, Roles};
+use concord_server::webhooks::{client, deliver_due, signature};
+use concord_store::StoreError;
+use concord_stories::{ctx, officer, story};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use time::Duration;
+
+#[derive(Default)]
+struct Receiver {
+    failing: AtomicBool,
+    got: Mutex<Vec<(String, Vec<u8>)>>,
+}
+
+async fn receiver() -> (String, Arc<Receiver>) {
+    let state = Arc::new(Receiver::default());
+    let s = state.clone();
+    let app = Router::new().route(
+        "/hook",
+        post(move |headers: HeaderMap, body: Bytes| {
+            let s = s.clone();
+            async move {
+                if s.failing.load(Ordering::SeqCst) {
+                    return StatusCode::INTERNAL_SERVER_ERROR;
+                }
+                let sig = headers
+                    .get("x-concord-signature")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_owned();
+                s.got
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push((sig, body.to_vec()));
+                StatusCode::NO_CONTENT
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("address");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (format!("http://{addr}/hook"), state)
+}
+
+fn message(to: &str) -> concord_store::MessageInput {
+    concord_store::MessageInput {
+        kind: concord_domain::workflow::exchange::MessageKind::Message,
+        priority: concord_domain::workflow::exchange::Priority::Urgent,
+        subject: "Secret subject never leaves in a notice".into(),
+        body: "Body (synthetic).".into(),
+        recipients: vec![to.into()],
+        handling: concord_domain::HandlingCode::open(),
+        deadline: None,
+        links: vec![],
+        attachments: vec![],
+    }
+}
+
+story!(notifications_reach_the_state_webhook_signed_and_in_order, |f| {
+    let (url, rx) = receiver().await;
+    let admin = ctx(
+        &f.store,
+        "ru-admin",
+        "ru-police",
+        Roles::of([Role::Administrator]),
+        Classification::Restricted,
+    );
+    let officer_ru = officer(&f, "ru-police");
+    assert!(matches!(
+        f.store.set_webhook(&officer_ru, &url, "0123456789abcdef").await,
+        Err(StoreError::Forbidden(_))
+    ));
+    assert!(matches!(
+        f.store.set_webhook(&admin, "ftp://example", "0123456789abcdef").await,
+        Err(StoreError::Invalid { field, .. }) if field == "url"
+    ));
+    assert!(matches!(
+        f.store.set_webhook(&admin, &url, "short").await,
+        Err(StoreError::Invalid { field, .. }) if field == "secret"
+    ));
+    let secret = "a shared secret of some length";
+    f.store.set_webhook(&admin, &url, secret).await.expect("set");
+
+    let kz = officer(&f, "kz-security-service");
+    f.clock.advance(Duration::seconds(1));
+    let first = f
+        .store
+        .send_message(&kz, None, message("ru-police"))
+        .await
+        .expect("send");
+    f.clock.advance(Duration::seconds(1));
+    let second = f
+        .store
+        .send_message(&kz, None, message("state:RU"))
+        .await
+        .expect("send");
+    f.store
+        .send_message(&kz, None, message("cn-police"))
+        .await
+        .expect("not Russia's");
+
+    let http = client();
+    assert_eq!(deliver_due(&f.store, &http).await.expect("deliver"), 2);
+    {
+        let got = rx.got.lock().unwrap_or_else(|e| e.into_inner());
+        assert_eq!(got.len(), 1, "one batch");
+        let (sig, body) = &got[0];
+        assert_eq!(*sig, signature(secret, body), "signed with the secret");
+        let items: serde_json::Value = serde_json::from_slice(body).expect("json");
+        let subjects: Vec<&str> = items
+            .as_array()
+            .expect("array")
+            .iter()
+            .filter_map(|i| i["subject_id"].as_str())
+            .collect();
+        assert_eq!(subjects, [first.id.as_str(), second.id.as_str()], "in order");
+        assert!(
+            !String::from_utf8_lossy(body).contains("Secret subject"),
+            "notices carry no content"
+        );
+    }
+    assert_eq!(deliver_due(&f.store, &http).await.expect("again"), 0, "delivered once");
+
+    // The receiver fails: the batch waits, backs off, and goes out later.
+    rx.failing.store(true, Ordering::SeqCst);
+    f.store
+        .send_message(&kz, None, message("ru-police"))
+        .await
+        .expect("send");
+    assert_eq!(deliver_due(&f.store, &http).await.expect("deliver"), 0);
+    let hook = f.store.webhook(&admin).await.expect("read").expect("set");
+    assert_eq!(hook.attempts, 1);
+    assert!(
+        hook.last_error.as_deref().is_some_and(|e| e.contains("500")),
+        "{hook:?}"
+    );
+    rx.failing.store(false, Ordering::SeqCst);
+    assert_eq!(deliver_due(&f.store, &http).await.expect("too early"), 0, "backing off");
+    f.clock.advance(Duration::seconds(5));
+    assert_eq!(deliver_due(&f.store, &http).await.expect("retry"), 1);
+    let hook = f.store.webhook(&admin).await.expect("read").expect("set");
+    assert_eq!((hook.attempts, hook.delivered), (0, 3));
+
+    f.store.delete_webhook(&admin).await.expect("delete");
+    assert!(f.store.webhook(&admin).await.expect("read").is_none());
+});
