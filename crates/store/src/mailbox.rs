@@ -130,10 +130,12 @@ impl Store {
         let mut total = 0;
         // Up to the newest message now, not chasing messages sent meanwhile:
         // a flush that followed a steady stream of sends would never end.
-        let target: i64 = sqlx::query("SELECT COALESCE(MAX(rowid), 0) AS top FROM messages")
+        // A bare MAX(rowid) reads one page; wrapped in COALESCE it scans the table.
+        let target: i64 = sqlx::query("SELECT MAX(rowid) AS top FROM messages")
             .fetch_one(self.pool())
             .await?
-            .try_get("top")?;
+            .try_get::<Option<i64>, _>("top")?
+            .unwrap_or(0);
         let pending = sqlx::query(
             "SELECT CASE WHEN (SELECT indexed_rowid FROM message_search_state WHERE id = 1) < $1 \
              OR EXISTS (SELECT 1 FROM message_search_dirty) THEN 1 ELSE 0 END AS pending",
@@ -160,8 +162,10 @@ impl Store {
             .fetch_all(&mut *w.tx)
             .await?;
             let dirty = sqlx::query(
+                // CROSS JOIN keeps the (small) list of marks as the outer loop;
+                // left to itself SQLite walks every message by rowid.
                 "SELECT m.rowid AS rid, m.id, m.search_fold, m.originator FROM message_search_dirty d \
-                 JOIN messages m ON m.id = d.message_id WHERE m.rowid <= $1 LIMIT 500",
+                 CROSS JOIN messages m ON m.id = d.message_id WHERE m.rowid <= $1 LIMIT 500",
             )
             .bind(mark)
             .fetch_all(&mut *w.tx)
