@@ -156,6 +156,7 @@ pub async fn run(args: ExchangeBenchArgs) -> Result<()> {
             eprintln!("loaded {loaded} messages");
         }
     }
+    store.optimize().await?;
     let secs = start.elapsed().as_secs_f64();
     println!(
         "load: {loaded} messages (3 recipients each) in {secs:.1} s = {:.0} messages/s",

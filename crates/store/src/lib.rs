@@ -309,6 +309,17 @@ impl Store {
         Ok(())
     }
 
+    /// Refreshes the planner's statistics (PostgreSQL `ANALYZE`, SQLite
+    /// `PRAGMA optimize`): after a bulk load, before the planner guesses.
+    pub async fn optimize(&self) -> Result<()> {
+        let sql = match self.inner.backend {
+            Backend::Sqlite => "PRAGMA optimize",
+            Backend::Postgres => "ANALYZE",
+        };
+        sqlx::raw_sql(sql).execute(&self.inner.pool).await?;
+        Ok(())
+    }
+
     /// Closes the pool.
     pub async fn close(&self) {
         self.inner.writer.close().await;

@@ -40,6 +40,11 @@ const SQLITE: &[Migration] = &[
         include_str!("../migrations/sqlite/0007_message_search.sql"),
     ),
     (8, "webhooks", include_str!("../migrations/sqlite/0008_webhooks.sql")),
+    (
+        9,
+        "listing indexes",
+        include_str!("../migrations/sqlite/0009_listing_indexes.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -74,6 +79,11 @@ const POSTGRES: &[Migration] = &[
         include_str!("../migrations/postgres/0007_message_search.sql"),
     ),
     (8, "webhooks", include_str!("../migrations/postgres/0008_webhooks.sql")),
+    (
+        9,
+        "listing indexes",
+        include_str!("../migrations/postgres/0009_listing_indexes.sql"),
+    ),
 ];
 
 pub async fn run(pool: &AnyPool, backend: Backend) -> Result<()> {
