@@ -83,6 +83,8 @@ impl TestDb {
         let key = NodeKey::generate().expect("randomness");
         let mut options = Options::new(clock.clone(), Some(key.clone()));
         options.checkpoint_every = 16;
+        // Both PostgreSQL search plans on a handful of messages.
+        options.common_words_at = 2;
         let store = Store::open(&self.url, options).await.expect("open store");
         let config = concord_config::sco().expect("SCO configuration");
         store

@@ -178,6 +178,9 @@ pub struct Options {
     pub checkpoint_every: i64,
     /// Connection pool size.
     pub max_connections: u32,
+    /// PostgreSQL search: from this many matches in a mailbox, walk the
+    /// mailbox in order instead of sorting the index's matches.
+    pub common_words_at: i64,
 }
 
 impl Options {
@@ -188,6 +191,7 @@ impl Options {
             node_key,
             checkpoint_every: 256,
             max_connections: 8,
+            common_words_at: 2000,
         }
     }
 }
@@ -215,6 +219,7 @@ struct Inner {
     clock: Arc<dyn Clock>,
     key: Option<NodeKey>,
     checkpoint_every: i64,
+    common_words_at: i64,
     snapshot: RwLock<Arc<Snapshot>>,
     /// SQLite has one writer; taking turns here avoids busy errors on
     /// transactions that read before they write.
@@ -277,6 +282,7 @@ impl Store {
                 clock: options.clock,
                 key: options.node_key,
                 checkpoint_every: options.checkpoint_every.max(1),
+                common_words_at: options.common_words_at.max(1),
                 snapshot: RwLock::new(Arc::new(Snapshot::default())),
                 write_turn: Arc::new(tokio::sync::Mutex::new(())),
             }),
