@@ -10,7 +10,6 @@
 use concord_domain::{Classification, Dissemination, Distribution, HandlingCode, RecordKind, Registry};
 use concord_store::{Message, Record};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
 /// The TLP 2.0 levels, with the ids of their STIX marking definitions.
@@ -79,19 +78,9 @@ pub fn tlp(h: &HandlingCode) -> Tlp {
 /// A STIX id for a Concord object: a UUID (version 4 layout) derived from
 /// the Concord id, so exports are repeatable.
 pub fn stix_id(kind: &str, concord_id: &str) -> String {
-    let digest = Sha256::digest(format!("concord:{kind}:{concord_id}").as_bytes());
-    let mut b = [0u8; 16];
-    b.copy_from_slice(&digest[..16]);
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h = hex::encode(b);
     format!(
-        "{kind}--{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
+        "{kind}--{}",
+        concord_store::derived_uuid(&format!("concord:{kind}:{concord_id}"))
     )
 }
 

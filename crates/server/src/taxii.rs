@@ -180,13 +180,7 @@ fn query(raw: Option<String>, allow_id: bool) -> Result<ObjectQuery> {
                         vs.iter()
                             .map(|x| {
                                 time::OffsetDateTime::parse(x, &time::format_description::well_known::Rfc3339)
-                                    .map(|t| {
-                                        t.to_offset(time::UtcOffset::UTC)
-                                            .format(time::macros::format_description!(
-                                                "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
-                                            ))
-                                            .unwrap_or_default()
-                                    })
+                                    .map(concord_store::stamp)
                                     .map_err(|_| bad(format!("match[version] {x:?}: last, first, all or a timestamp")))
                             })
                             .collect::<Result<_>>()?,

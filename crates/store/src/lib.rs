@@ -49,12 +49,12 @@ pub use designations::{
 pub use import::{ImportError, ImportFailure, ImportItem, ImportReport};
 pub use messages::{
     ATTACHMENT_TYPES, AttachmentInput, AttachmentMeta, ForwardRequest, Forwarded, MAX_ATTACHMENT_BYTES,
-    MAX_ATTACHMENTS, Mailbox, Message, MessageInput, MessageQuery, Notification, Receipt, SeedMessage,
+    MAX_ATTACHMENTS, Mailbox, Message, MessageInput, MessageQuery, Notification, Receipt, SeedMessage, stamp,
 };
 pub use records::{Record, RecordInput, RecordQuery, ReviewItem, Version};
 pub use relations::{Link, Relationship};
 pub use requests::{ANSWER_DAYS, RequestKind, RequestStatus, SubjectRequest};
-pub use taxii::{Collection, MAX_TAXII_PAGE, ObjectPage, ObjectQuery, TaxiiObject, VersionMatch};
+pub use taxii::{Collection, MAX_TAXII_PAGE, ObjectPage, ObjectQuery, TaxiiObject, VersionMatch, derived_uuid};
 pub use users::{NewUser, Session, UserUpdate};
 pub use webhooks::{DueDelivery, Webhook};
 

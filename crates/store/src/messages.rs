@@ -7,6 +7,7 @@
 //! and, outside the originating authority, only an addressee (an authority, or
 //! any authority of an addressed state) or an authority it was forwarded to.
 
+pub(crate) use crate::records::{fold, like_pattern};
 use crate::registry::parse;
 use crate::sql::Sql;
 use crate::{Ctx, Result, Store, StoreError, new_id};
@@ -186,7 +187,7 @@ impl From<Refusal> for StoreError {
 }
 
 /// A fixed-width UTC timestamp, so that text order is time order.
-pub(crate) fn stamp(at: OffsetDateTime) -> String {
+pub fn stamp(at: OffsetDateTime) -> String {
     let at = at.to_offset(time::UtcOffset::UTC);
     at.format(format_description!(
         "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
@@ -274,22 +275,6 @@ fn check_attachment(i: usize, a: &AttachmentInput) -> Result<()> {
         ));
     }
     Ok(())
-}
-
-pub(crate) fn fold(text: &str) -> String {
-    text.to_lowercase()
-}
-
-pub(crate) fn like_pattern(text: &str) -> String {
-    let mut p = String::from("%");
-    for c in fold(text.trim()).chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            p.push('\\');
-        }
-        p.push(c);
-    }
-    p.push('%');
-    p
 }
 
 /// A recipient row of `m` as a receipt, its overdue flag as of `now`.

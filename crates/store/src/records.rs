@@ -190,7 +190,7 @@ pub(crate) fn fold(text: &str) -> String {
     text.to_lowercase()
 }
 
-fn like_pattern(text: &str) -> String {
+pub(crate) fn like_pattern(text: &str) -> String {
     let mut p = String::from("%");
     for c in fold(text).chars() {
         if matches!(c, '%' | '_' | '\\') {

@@ -80,8 +80,10 @@ pub struct ObjectPage {
     pub next: Option<String>,
 }
 
-fn uuid_of(text: &str) -> String {
-    let d = Sha256::digest(format!("concord:taxii:{text}").as_bytes());
+/// A UUID (version 4 layout) derived from `text`: the same text, the same
+/// id, on every node and in every export.
+pub fn derived_uuid(text: &str) -> String {
+    let d = Sha256::digest(text.as_bytes());
     let mut b = [0u8; 16];
     b.copy_from_slice(&d[..16]);
     b[6] = (b[6] & 0x0f) | 0x40;
@@ -95,6 +97,10 @@ fn uuid_of(text: &str) -> String {
         &h[16..20],
         &h[20..32]
     )
+}
+
+fn uuid_of(text: &str) -> String {
+    derived_uuid(&format!("concord:taxii:{text}"))
 }
 
 fn is_uuid(s: &str) -> bool {
