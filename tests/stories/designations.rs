@@ -43,6 +43,7 @@ fn proposal(direction: Direction, record_id: &str) -> ProposalInput {
     ProposalInput {
         direction,
         record_id: record_id.into(),
+        new_organization: None,
         legal_basis: LegalBasis {
             instrument: "shanghai-convention-2001".into(),
             article: "1.1.3".into(),
@@ -567,4 +568,136 @@ story!(the_unified_list_over_http, |f| {
     let (status, diff) = call(&app, "GET", "/api/v1/national-lists/CN/differences", Some(&cn), None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(diff["only_common"], json!([]));
+
+    // An organization created with its proposal: errors name the nested field.
+    let mut new_org = crate::http::record_json("organization", "Delta Cells", "restricted");
+    let mut with_new = body_template(&new_org);
+    let (status, p) = call(&app, "POST", "/api/v1/designations", Some(&cn), Some(with_new.clone())).await;
+    assert_eq!(status, StatusCode::CREATED, "{p}");
+    assert_eq!(p["organization"], "Delta Cells");
+    new_org["facts"]["names"][0]["full"] = json!(42);
+    with_new["organization"] = new_org.clone();
+    let (status, err) = call(&app, "POST", "/api/v1/designations", Some(&cn), Some(with_new.clone())).await;
+    assert_eq!(
+        (status, err["field"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("organization.facts.names[0].full")
+        ),
+        "{err}"
+    );
+    new_org["facts"]["names"][0]["full"] = json!("");
+    with_new["organization"] = new_org;
+    let (status, err) = call(&app, "POST", "/api/v1/designations", Some(&cn), Some(with_new)).await;
+    assert_eq!(
+        (status, err["field"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("organization.facts.names[0].full")
+        ),
+        "{err}"
+    );
 });
+
+story!(an_organization_created_with_its_proposal, |f| {
+    let kz = supervisor(&f, "kz-security-service");
+    let structure = reviewer(&f);
+    let with_new = |org: concord_store::RecordInput| ProposalInput {
+        record_id: String::new(),
+        new_organization: Some(org),
+        ..proposal(Direction::Listing, "")
+    };
+    let new_org = || sample_input(RecordKind::Organization, "Valley Cells", HandlingCode::open());
+    let everything = concord_store::RecordQuery::first(500);
+    let before = f.store.count_records(&kz, &everything).await.expect("count");
+
+    // Bad organizations are refused, naming the field, and leave nothing behind.
+    let mut restricted = new_org();
+    restricted.handling.distribution =
+        concord_domain::Distribution::States([concord_domain::StateCode::new("KZ")].into());
+    let mut unnamed = new_org();
+    unnamed.facts.names.clear();
+    let mut person = new_org();
+    person.kind = RecordKind::Person;
+    let both = ProposalInput {
+        record_id: "rec-anything".into(),
+        ..with_new(new_org())
+    };
+    let delisting = ProposalInput {
+        direction: Direction::Delisting,
+        ..with_new(new_org())
+    };
+    for (input, field) in [
+        (with_new(restricted), "organization.handling.distribution"),
+        (with_new(unnamed), "organization.names"),
+        (with_new(person), "organization.kind"),
+        (both, "record_id"),
+        (delisting, "direction"),
+    ] {
+        let refused = f.store.propose_designation(&kz, input).await;
+        assert!(
+            matches!(&refused, Err(StoreError::Invalid { field: got, .. }) if got.starts_with(field)),
+            "{field}: {refused:?}"
+        );
+    }
+    assert_eq!(f.store.count_records(&kz, &everything).await.expect("count"), before);
+    assert!(f.store.designations(&kz, None).await.expect("list").is_empty());
+
+    // Record and proposal are created together.
+    let p = f
+        .store
+        .propose_designation(&kz, with_new(new_org()))
+        .await
+        .expect("propose");
+    assert_eq!(
+        (p.stage, p.organization.as_str()),
+        (Stage::ComplianceReview, "Valley Cells")
+    );
+    let r = f.store.get_record(&kz, &p.record_id).await.expect("record");
+    assert_eq!(r.protected.compliance, concord_domain::Compliance::Pending);
+    assert!(
+        f.store
+            .notifications(&kz, 50)
+            .await
+            .expect("notices")
+            .iter()
+            .any(|n| n.subject_id == r.id),
+        "KZ is not told its record awaits approval"
+    );
+
+    // Until the record is approved at home, nobody else sees it or the proposal.
+    assert!(matches!(
+        f.store.designation(&structure, &p.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(f.store.designations(&structure, None).await.expect("list").is_empty());
+    assert!(matches!(
+        f.store
+            .review_designation(&structure, &p.id, true, ALL_TICKED, "")
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    f.store
+        .decide_compliance(&kz, &r.id, true, ALL_TICKED, "acts described", r.version)
+        .await
+        .expect("approve");
+    let passed = f
+        .store
+        .review_designation(&structure, &p.id, true, ALL_TICKED, "")
+        .await
+        .expect("pass");
+    assert_eq!(passed.stage, Stage::SilencePeriod);
+});
+
+/// A proposal body that creates `organization` with it.
+fn body_template(organization: &serde_json::Value) -> serde_json::Value {
+    serde_json::json!({
+        "direction": "listing",
+        "organization": organization,
+        "instrument": "shanghai-convention-2001",
+        "article": "1.1.3",
+        "evidence": "Smuggled explosives through the harbour in 2024 (synthetic).",
+        "criteria": {"act_kind": "terrorism", "acts": "explosives smuggling", "when": "2024", "place": "Harbour B",
+                     "attribution": "seized shipment addressed to its leader"}
+    })
+}

@@ -118,6 +118,7 @@ pub async fn seed(node: &Node) -> Result<()> {
                 ProposalInput {
                     direction: Direction::Listing,
                     record_id: org.id.clone(),
+                    new_organization: None,
                     legal_basis: LegalBasis {
                         instrument: "shanghai-convention-2001".into(),
                         article: "1.1.1b".into(),

@@ -573,7 +573,14 @@ pub struct ProposalNew {
     /// `listing` or `delisting`.
     pub direction: String,
     /// The organization's record: approved, distributed to all members.
+    /// Leave out when `organization` creates the record with the proposal.
+    #[serde(default)]
     pub record_id: String,
+    /// A new organization, created with the proposal in the same
+    /// transaction (distribution all-members). It needs its own compliance
+    /// approval at home before the regional review can pass the proposal.
+    #[serde(default)]
+    pub organization: Option<RecordRequest>,
     /// Registry instrument id.
     pub instrument: String,
     /// An article of that instrument.

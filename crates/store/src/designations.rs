@@ -30,6 +30,9 @@ pub struct ProposalInput {
     pub direction: Direction,
     /// The organization's record in the shared database.
     pub record_id: String,
+    /// Or a new organization, created with the proposal (then `record_id`
+    /// is empty).
+    pub new_organization: Option<crate::RecordInput>,
     pub legal_basis: LegalBasis,
     /// The acts the proposal rests on, summarized.
     pub evidence: String,
@@ -299,70 +302,65 @@ impl Store {
         if let Some(e) = basis_errors.into_iter().next() {
             return Err(StoreError::invalid(&e.field, e.message));
         }
-        let r: Record = self
-            .readable(ctx, &input.record_id)
-            .await
-            .map_err(|_| StoreError::invalid("record_id", format!("no record {} you may read", input.record_id)))?;
-        if r.kind != RecordKind::Organization {
-            return Err(StoreError::invalid(
-                "record_id",
-                format!("{} is a {}, not an organization", r.id, r.kind),
-            ));
-        }
-        if r.status != RecordStatus::Active || r.protected.compliance != concord_domain::Compliance::Approved {
-            return Err(StoreError::invalid(
-                "record_id",
-                "the record must be active and approved by its compliance review",
-            ));
-        }
-        if r.protected.handling.distribution != Distribution::AllMembers {
-            return Err(StoreError::invalid(
-                "record_id",
-                "every member must be able to read the record: its distribution must be all-members",
-            ));
-        }
-        if r.protected.originator != v.authority && !self.decide_on(ctx, &r.protected, Action::Disseminate).allowed {
-            return Err(StoreError::invalid(
-                "record_id",
-                "the record travels only with its originator's consent",
-            ));
-        }
         machine::Designation::propose(input.direction, state.clone(), &input.criteria)
             .map_err(|refusal| StoreError::invalid("criteria", refusal.0))?;
-        let listed = sqlx::query("SELECT 1 FROM common_list WHERE record_id = $1")
-            .bind(&r.id)
-            .fetch_optional(self.pool())
-            .await?
-            .is_some();
-        match (input.direction, listed) {
-            (Direction::Listing, true) => {
-                return Err(StoreError::Conflict(format!(
-                    "{} is already on the common list",
-                    r.title
-                )));
+        let existing = match &input.new_organization {
+            None => Some(self.proposable(ctx, &input).await?),
+            Some(org) => {
+                if !input.record_id.is_empty() {
+                    return Err(StoreError::invalid(
+                        "record_id",
+                        "give either record_id or organization, not both",
+                    ));
+                }
+                if input.direction != Direction::Listing {
+                    return Err(StoreError::invalid(
+                        "direction",
+                        "a new organization can only be proposed for listing",
+                    ));
+                }
+                if org.kind != RecordKind::Organization {
+                    return Err(StoreError::invalid(
+                        "organization.kind",
+                        format!("must be organization, not {}", org.kind),
+                    ));
+                }
+                if org.handling.distribution != Distribution::AllMembers {
+                    return Err(StoreError::invalid(
+                        "organization.handling.distribution",
+                        "every member must be able to read the record: it must be all-members",
+                    ));
+                }
+                self.check_input(ctx, org).map_err(|e| match e {
+                    StoreError::Invalid { field, message } => StoreError::Invalid {
+                        field: format!("organization.{field}"),
+                        message,
+                    },
+                    other => other,
+                })?;
+                None
             }
-            (Direction::Delisting, false) => {
-                return Err(StoreError::Conflict(format!("{} is not on the common list", r.title)));
-            }
-            _ => {}
-        }
-        let open = sqlx::query(
-            "SELECT id FROM designations WHERE record_id = $1 AND stage IN ('compliance-review', 'returned', 'silence-period')",
-        )
-        .bind(&r.id)
-        .fetch_optional(self.pool())
-        .await?;
-        if let Some(row) = open {
-            let other: String = row.try_get("id")?;
-            return Err(StoreError::Conflict(format!(
-                "proposal {other} about {} is still open",
-                r.title
-            )));
-        }
-
+        };
         let id = new_id("dsg")?;
         let now = stamp(self.clock().now());
         let mut w = self.write().await?;
+        let r = match existing {
+            Some(r) => r,
+            None => {
+                let org = input
+                    .new_organization
+                    .as_ref()
+                    .ok_or_else(|| StoreError::invalid("organization", "the new organization is missing"))?;
+                self.insert_in(
+                    &mut w.tx,
+                    ctx,
+                    org,
+                    &format!("created with designation proposal {id}"),
+                    true,
+                )
+                .await?
+            }
+        };
         sqlx::query(
             "INSERT INTO designations (id, direction, record_id, organization, proposer_state, proposer_authority, legal_instrument, \
              legal_article, evidence, criteria, stage, electorate, silence_ends, version, created_at, updated_at) \
@@ -404,6 +402,21 @@ impl Store {
             )
             .await?;
         }
+        if input.new_organization.is_some() {
+            // The regional review sees the proposal once the record it rests
+            // on is approved at home.
+            self.notify_in(
+                &mut w.tx,
+                v.authority.as_str(),
+                "record",
+                &r.id,
+                &format!(
+                    "compliance review: {} must be approved before proposal {id} reaches the regional review",
+                    r.id
+                ),
+            )
+            .await?;
+        }
         self.append_in(
             &mut w.tx,
             self.draft(
@@ -415,6 +428,73 @@ impl Store {
         .await?;
         w.tx.commit().await?;
         self.load_proposal(&id).await
+    }
+
+    /// The existing organization a proposal names, if it may be proposed:
+    /// readable, active, approved at home, readable by every member, passable
+    /// on, and without a conflicting entry or open proposal.
+    async fn proposable(&self, ctx: &Ctx, input: &ProposalInput) -> Result<Record> {
+        let v = &ctx.viewer;
+        let r: Record = self
+            .readable(ctx, &input.record_id)
+            .await
+            .map_err(|_| StoreError::invalid("record_id", format!("no record {} you may read", input.record_id)))?;
+        if r.kind != RecordKind::Organization {
+            return Err(StoreError::invalid(
+                "record_id",
+                format!("{} is a {}, not an organization", r.id, r.kind),
+            ));
+        }
+        if r.status != RecordStatus::Active || r.protected.compliance != concord_domain::Compliance::Approved {
+            return Err(StoreError::invalid(
+                "record_id",
+                "the record must be active and approved by its compliance review",
+            ));
+        }
+        if r.protected.handling.distribution != Distribution::AllMembers {
+            return Err(StoreError::invalid(
+                "record_id",
+                "every member must be able to read the record: its distribution must be all-members",
+            ));
+        }
+        if r.protected.originator != v.authority && !self.decide_on(ctx, &r.protected, Action::Disseminate).allowed {
+            return Err(StoreError::invalid(
+                "record_id",
+                "the record travels only with its originator's consent",
+            ));
+        }
+        let listed = sqlx::query("SELECT 1 FROM common_list WHERE record_id = $1")
+            .bind(&r.id)
+            .fetch_optional(self.pool())
+            .await?
+            .is_some();
+        match (input.direction, listed) {
+            (Direction::Listing, true) => {
+                return Err(StoreError::Conflict(format!(
+                    "{} is already on the common list",
+                    r.title
+                )));
+            }
+            (Direction::Delisting, false) => {
+                return Err(StoreError::Conflict(format!("{} is not on the common list", r.title)));
+            }
+            _ => {}
+        }
+        let open = sqlx::query(
+            "SELECT id FROM designations WHERE record_id = $1 AND stage IN ('compliance-review', 'returned', 'silence-period')",
+        )
+        .bind(&r.id)
+        .fetch_optional(self.pool())
+        .await?;
+        if let Some(row) = open {
+            let other: String = row.try_get("id")?;
+            return Err(StoreError::Conflict(format!(
+                "proposal {other} about {} is still open",
+                r.title
+            )));
+        }
+
+        Ok(r)
     }
 
     async fn timeline_in(
@@ -645,6 +725,26 @@ impl Store {
             ));
         }
         let p = self.visible_proposal(ctx, id).await?;
+        if pass {
+            // An organization created with its proposal passes its home
+            // compliance review first.
+            let row = sqlx::query("SELECT compliance, status, originator FROM records WHERE id = $1")
+                .bind(&p.record_id)
+                .fetch_optional(self.pool())
+                .await?;
+            if let Some(row) = row {
+                let compliance: String = row.try_get("compliance")?;
+                let status: String = row.try_get("status")?;
+                let originator: String = row.try_get("originator")?;
+                if status != "active" || compliance != concord_domain::Compliance::Approved.as_str() {
+                    return Err(StoreError::Conflict(format!(
+                        "the organization's record {} is {status} and its compliance review at {originator} is {compliance}: \
+                         it must be active and approved there before the proposal can pass",
+                        p.record_id
+                    )));
+                }
+            }
+        }
         let (event, action) = if pass {
             (Event::Pass(checklist), "compliance-pass")
         } else {

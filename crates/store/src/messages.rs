@@ -1196,6 +1196,7 @@ impl Store {
                 "message" | "request" => self.readable_message(ctx, &n.subject_id).await.is_ok(),
                 "designation" => self.visible_proposal(ctx, &n.subject_id).await.is_ok(),
                 "consultation" => self.visible_consultation(ctx, &n.subject_id).await.is_ok(),
+                "record" => self.readable(ctx, &n.subject_id).await.is_ok(),
                 _ => true,
             };
             if visible {

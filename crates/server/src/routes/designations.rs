@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
 use crate::json::{Json, Query};
-use crate::routes::records::{date, field};
+use crate::routes::records::{date, field, nested, record_input, store_err};
 use crate::views::*;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
@@ -109,6 +109,11 @@ pub async fn propose(
     let input = ProposalInput {
         direction: field::<Direction>("direction", &req.direction)?,
         record_id: req.record_id,
+        new_organization: req
+            .organization
+            .as_ref()
+            .map(|o| record_input(o).map_err(|e| nested("organization", e)))
+            .transpose()?,
         legal_basis: LegalBasis {
             instrument: req.instrument,
             article: req.article,
@@ -123,7 +128,20 @@ pub async fn propose(
             attribution: req.criteria.attribution,
         },
     };
-    let p = s.store.propose_designation(&caller.ctx(), input).await?;
+    let p = s
+        .store
+        .propose_designation(&caller.ctx(), input)
+        .await
+        .map_err(|e| match e {
+            concord_store::StoreError::Invalid { field, message } if field.starts_with("organization.") => {
+                let field = field.trim_start_matches("organization.").to_owned();
+                nested(
+                    "organization",
+                    store_err(concord_store::StoreError::Invalid { field, message }),
+                )
+            }
+            other => other.into(),
+        })?;
     Ok((StatusCode::CREATED, axum::Json(proposal_view(&p))))
 }
 

@@ -70,7 +70,7 @@ pub fn handling(h: &HandlingView) -> Result<HandlingCode, ApiError> {
     })
 }
 
-fn record_input(req: &RecordRequest) -> Result<RecordInput, ApiError> {
+pub(crate) fn record_input(req: &RecordRequest) -> Result<RecordInput, ApiError> {
     Ok(RecordInput {
         kind: field::<RecordKind>("kind", &req.kind)?,
         facts: facts_from_dto(&req.facts).map_err(|e| first_error("facts.", e))?,
@@ -82,8 +82,19 @@ fn record_input(req: &RecordRequest) -> Result<RecordInput, ApiError> {
     })
 }
 
+/// An error about a field of a record nested in a larger request, with the
+/// field's path from the request's root.
+pub(crate) fn nested(prefix: &str, mut e: ApiError) -> ApiError {
+    if let Some(f) = &e.field {
+        let f = format!("{prefix}.{f}");
+        e.message = e.message.replacen(e.field.as_deref().unwrap_or(""), &f, 1);
+        e.field = Some(f);
+    }
+    e
+}
+
 /// Field errors from the store about facts carry the facts prefix in the API.
-fn store_err(e: concord_store::StoreError) -> ApiError {
+pub(crate) fn store_err(e: concord_store::StoreError) -> ApiError {
     match e {
         concord_store::StoreError::Invalid { field, message }
             if field.starts_with("names")
@@ -185,14 +196,7 @@ pub async fn update(
     Path(id): Path<String>,
     Json(req): Json<RecordUpdate>,
 ) -> Result<axum::Json<RecordView>, ApiError> {
-    let input = record_input(&req.record).map_err(|mut e| {
-        if let Some(f) = &e.field {
-            let f = format!("record.{f}");
-            e.message = e.message.replacen(e.field.as_deref().unwrap_or(""), &f, 1);
-            e.field = Some(f);
-        }
-        e
-    })?;
+    let input = record_input(&req.record).map_err(|e| nested("record", e))?;
     let r = s
         .store
         .update_record(&caller.ctx(), &id, req.version, input, &req.reason)
