@@ -84,7 +84,7 @@ impl TestDb {
         let mut options = Options::new(clock.clone(), Some(key.clone()));
         options.checkpoint_every = 16;
         // Both PostgreSQL search plans on a handful of messages.
-        options.common_words_at = 2;
+        options.search_plan = concord_store::SearchPlan::WalkFrom(2);
         let store = Store::open(&self.url, options).await.expect("open store");
         let config = concord_config::sco().expect("SCO configuration");
         store

@@ -758,3 +758,61 @@ story!(inbox_pages_and_search_find_each_message_once, |f| {
         .expect("search"));
     assert_eq!(found, [sent[0].clone()]);
 });
+
+story!(every_search_plan_pages_alike, |f| {
+    use concord_store::{Options, SearchPlan, Store};
+    let kz = officer(&f, "kz-security-service");
+    let ru = officer(&f, "ru-police");
+    let mut sent = Vec::new();
+    for i in 0..60 {
+        f.clock.advance(Duration::minutes(1));
+        let to: &[&str] = if i % 2 == 0 {
+            &["ru-police"]
+        } else {
+            &["state:RU", "tj-police"]
+        };
+        let input = MessageInput {
+            priority: if i % 3 == 0 {
+                Priority::Urgent
+            } else {
+                Priority::Routine
+            },
+            ..message(&format!("alpha report {i}"), to)
+        };
+        let m = f.store.send_message(&kz, None, input).await.expect("send");
+        sent.push((m.id, i % 3 == 0));
+    }
+    sent.reverse();
+    let all: Vec<String> = sent.iter().map(|(id, _)| id.clone()).collect();
+    let urgent: Vec<String> = sent.iter().filter(|(_, u)| *u).map(|(id, _)| id.clone()).collect();
+    // Sorting every match, walking the mailbox, and the planner's choice.
+    for plan in [
+        SearchPlan::WalkFrom(i64::MAX),
+        SearchPlan::WalkFrom(2),
+        SearchPlan::Estimated,
+    ] {
+        let mut options = Options::new(f.clock.clone(), None);
+        options.search_plan = plan;
+        let store = Store::open(&f.url, options).await.expect("open");
+        for (priority, expected) in [(None, &all), (Some(Priority::Urgent), &urgent)] {
+            let mut got = Vec::new();
+            let mut before = None;
+            loop {
+                let q = MessageQuery {
+                    text: Some("alpha".into()),
+                    priority,
+                    before: before.clone(),
+                    ..inbox(7)
+                };
+                let page = store.list_messages(&ru, &q).await.expect("page");
+                got.extend(page.iter().map(|m| m.id.clone()));
+                match page.last() {
+                    Some(m) if page.len() == 7 => before = Some((m.created_at.clone(), m.id.clone())),
+                    _ => break,
+                }
+            }
+            assert_eq!(&got, expected, "{plan:?}, priority {priority:?}");
+        }
+        store.close().await;
+    }
+});

@@ -178,9 +178,19 @@ pub struct Options {
     pub checkpoint_every: i64,
     /// Connection pool size.
     pub max_connections: u32,
-    /// PostgreSQL search: from this many matches in a mailbox, walk the
-    /// mailbox in order instead of sorting the index's matches.
-    pub common_words_at: i64,
+    /// PostgreSQL search: how to choose between sorting the index's matches
+    /// and walking the mailbox in order.
+    pub search_plan: SearchPlan,
+}
+
+/// PostgreSQL search plan choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchPlan {
+    /// From the planner's estimates: walk when it reads fewer rows.
+    Estimated,
+    /// Walk from this many matches in the mailbox, counted (tests use it to
+    /// reach both plans on a handful of messages).
+    WalkFrom(i64),
 }
 
 impl Options {
@@ -191,7 +201,7 @@ impl Options {
             node_key,
             checkpoint_every: 256,
             max_connections: 8,
-            common_words_at: 2000,
+            search_plan: SearchPlan::Estimated,
         }
     }
 }
@@ -219,7 +229,7 @@ struct Inner {
     clock: Arc<dyn Clock>,
     key: Option<NodeKey>,
     checkpoint_every: i64,
-    common_words_at: i64,
+    search_plan: SearchPlan,
     snapshot: RwLock<Arc<Snapshot>>,
     /// SQLite has one writer; taking turns here avoids busy errors on
     /// transactions that read before they write.
@@ -282,7 +292,7 @@ impl Store {
                 clock: options.clock,
                 key: options.node_key,
                 checkpoint_every: options.checkpoint_every.max(1),
-                common_words_at: options.common_words_at.max(1),
+                search_plan: options.search_plan,
                 snapshot: RwLock::new(Arc::new(Snapshot::default())),
                 write_turn: Arc::new(tokio::sync::Mutex::new(())),
             }),
@@ -320,7 +330,9 @@ impl Store {
     pub async fn optimize(&self) -> Result<()> {
         let sql = match self.inner.backend {
             Backend::Sqlite => "PRAGMA optimize",
-            Backend::Postgres => "ANALYZE",
+            // VACUUM also marks pages all-visible, so that ordered walks of
+            // the listing indexes stay index-only after a bulk load.
+            Backend::Postgres => "VACUUM (ANALYZE)",
         };
         sqlx::raw_sql(sql).execute(&self.inner.pool).await?;
         Ok(())
