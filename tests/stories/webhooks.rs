@@ -19,7 +19,7 @@ struct Receiver {
     got: Mutex<Vec<(String, Vec<u8>)>>,
 }
 
-async fn receiver() -> (String, Arc<Receiver>) {
+async fn receiver(tls: bool) -> (String, Arc<Receiver>) {
     let state = Arc::new(Receiver::default());
     let s = state.clone();
     let app = Router::new().route(
@@ -45,8 +45,73 @@ async fn receiver() -> (String, Arc<Receiver>) {
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("address");
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (format!("http://{addr}/hook"), state)
+    if tls {
+        let acceptor = tls_acceptor();
+        tokio::spawn(async move {
+            axum::serve(
+                TlsListener {
+                    tcp: listener,
+                    acceptor,
+                },
+                app,
+            )
+            .await
+        });
+        (format!("https://{addr}/hook"), state)
+    } else {
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        (format!("http://{addr}/hook"), state)
+    }
+}
+
+fn tls_file(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data/tls")
+        .join(name)
+}
+
+/// A TLS acceptor with the synthetic receiver certificate for 127.0.0.1.
+fn tls_acceptor() -> tokio_rustls::TlsAcceptor {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+    let certs = CertificateDer::pem_file_iter(tls_file("receiver.pem"))
+        .expect("receiver.pem")
+        .collect::<Result<Vec<_>, _>>()
+        .expect("certificate");
+    let key = PrivateKeyDer::from_pem_file(tls_file("receiver.key")).expect("receiver.key");
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .expect("versions")
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .expect("server config");
+    tokio_rustls::TlsAcceptor::from(Arc::new(config))
+}
+
+/// A TLS listener for `axum::serve`; failed handshakes are dropped.
+struct TlsListener {
+    tcp: tokio::net::TcpListener,
+    acceptor: tokio_rustls::TlsAcceptor,
+}
+
+impl axum::serve::Listener for TlsListener {
+    type Io = tokio_rustls::server::TlsStream<tokio::net::TcpStream>;
+    type Addr = std::net::SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        loop {
+            let Ok((tcp, addr)) = self.tcp.accept().await else {
+                continue;
+            };
+            if let Ok(tls) = self.acceptor.accept(tcp).await {
+                return (tls, addr);
+            }
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<Self::Addr> {
+        self.tcp.local_addr()
+    }
 }
 
 fn message(to: &str) -> concord_store::MessageInput {
@@ -64,7 +129,7 @@ fn message(to: &str) -> concord_store::MessageInput {
 }
 
 story!(notifications_reach_the_state_webhook_signed_and_in_order, |f| {
-    let (url, rx) = receiver().await;
+    let (url, rx) = receiver(false).await;
     let admin = ctx(
         &f.store,
         "ru-admin",
@@ -106,7 +171,7 @@ story!(notifications_reach_the_state_webhook_signed_and_in_order, |f| {
         .await
         .expect("not Russia's");
 
-    let http = client();
+    let http = client(None).expect("client");
     assert_eq!(deliver_due(&f.store, &http).await.expect("deliver"), 2);
     {
         let got = rx.got.lock().unwrap_or_else(|e| e.into_inner());
@@ -150,4 +215,57 @@ story!(notifications_reach_the_state_webhook_signed_and_in_order, |f| {
 
     f.store.delete_webhook(&admin).await.expect("delete");
     assert!(f.store.webhook(&admin).await.expect("read").is_none());
+});
+
+story!(https_receivers_are_verified_against_the_configured_authorities, |f| {
+    let (url, rx) = receiver(true).await;
+    assert!(url.starts_with("https://"));
+    let admin = ctx(
+        &f.store,
+        "ru-admin",
+        "ru-police",
+        Roles::of([Role::Administrator]),
+        Classification::Restricted,
+    );
+    let secret = "a shared secret of some length";
+    f.store.set_webhook(&admin, &url, secret).await.expect("set");
+    let kz = officer(&f, "kz-security-service");
+    f.store
+        .send_message(&kz, None, message("ru-police"))
+        .await
+        .expect("send");
+
+    // The system's authorities do not vouch for the receiver: nothing goes
+    // out, the error says why, and the notice waits.
+    let untrusting = client(None).expect("client");
+    assert_eq!(deliver_due(&f.store, &untrusting).await.expect("deliver"), 0);
+    let hook = f.store.webhook(&admin).await.expect("read").expect("set");
+    assert!(
+        hook.last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("cannot reach") && e.contains("https://")),
+        "{hook:?}"
+    );
+    assert!(rx.got.lock().unwrap_or_else(|e| e.into_inner()).is_empty());
+
+    // With the receiver's authority configured, it goes out, signed.
+    let trusting = client(Some(&tls_file("ca.pem"))).expect("client");
+    f.clock.advance(Duration::minutes(5));
+    assert_eq!(deliver_due(&f.store, &trusting).await.expect("deliver"), 1);
+    let got = rx.got.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].0, signature(secret, &got[0].1));
+
+    // A bad authorities file is refused when the client is built.
+    let dir = tempfile::tempdir().expect("temp");
+    let empty = dir.path().join("none.pem");
+    std::fs::write(&empty, "not a certificate").expect("write");
+    let refused = client(Some(&empty)).err().map(|e| e.to_string());
+    assert!(
+        refused
+            .as_deref()
+            .is_some_and(|e| e.contains("none.pem") && e.contains("no PEM certificate")),
+        "{refused:?}"
+    );
+    assert!(client(Some(&dir.path().join("missing.pem"))).is_err());
 });

@@ -71,6 +71,10 @@ enum Command {
         /// Mark session cookies Secure (when served behind TLS).
         #[arg(long)]
         secure_cookies: bool,
+        /// Extra certificate authorities (PEM file) for https webhook
+        /// receivers, besides the system's.
+        #[arg(long, env = "CONCORD_WEBHOOK_CA")]
+        webhook_ca: Option<PathBuf>,
     },
     /// Start a demonstration node: a SQLite file in DIR (created or reused),
     /// the SCO configuration, demo users of several states and roles, a few
@@ -293,12 +297,14 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             listen,
             log_format,
             secure_cookies,
+            webhook_ca,
         } => {
             init_logs(log_format);
             let n = node::Node::open(&node).await?;
             n.load_config(config.as_deref()).await?;
             let settings = concord_server::Settings {
                 secure_cookies,
+                webhook_authorities: webhook_ca,
                 ..Default::default()
             };
             let listener = tokio::net::TcpListener::bind(listen)

@@ -81,6 +81,8 @@ impl Node {
 
     /// Serves until Ctrl-C, then signs a final audit checkpoint.
     pub async fn serve(self, listener: tokio::net::TcpListener, settings: concord_server::Settings) -> Result<()> {
+        let client =
+            concord_server::webhooks::client(settings.webhook_authorities.as_deref()).context("webhook deliveries")?;
         let state = concord_server::AppState {
             store: self.store.clone(),
             node_public_key: Some(self.key.public()),
@@ -88,7 +90,8 @@ impl Node {
             screening: Default::default(),
         };
         let app = concord_server::router(state);
-        let deliveries = concord_server::webhooks::spawn_worker(self.store.clone(), std::time::Duration::from_secs(2));
+        let deliveries =
+            concord_server::webhooks::spawn_worker(self.store.clone(), client, std::time::Duration::from_secs(2));
         let served = axum::serve(listener, app)
             .with_graceful_shutdown(async {
                 tokio::signal::ctrl_c().await.ok();

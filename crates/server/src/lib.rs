@@ -35,6 +35,9 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// How long a login lasts, in seconds.
     pub session_ttl_seconds: i64,
+    /// Certificate authorities (PEM) that webhook receivers' certificates
+    /// may chain to, besides the system's.
+    pub webhook_authorities: Option<std::path::PathBuf>,
 }
 
 impl Default for Settings {
@@ -42,6 +45,7 @@ impl Default for Settings {
         Settings {
             secure_cookies: false,
             session_ttl_seconds: 12 * 3600,
+            webhook_authorities: None,
         }
     }
 }

@@ -8,23 +8,69 @@ use axum::body::Bytes;
 use concord_store::{DueDelivery, Store, StoreError};
 use hmac::{Hmac, Mac};
 use http_body_util::Full;
+use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
+use rustls_pki_types::CertificateDer;
+use rustls_pki_types::pem::PemObject;
 use serde_json::json;
 use sha2::Sha256;
+use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// How long one delivery may take.
 pub const TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The HTTP client deliveries go through.
-pub type HttpClient = Client<HttpConnector, Full<Bytes>>;
+/// The HTTP client deliveries go through: http:// and https://.
+pub type HttpClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
 
-/// A client for deliveries (plain HTTP; put a TLS-terminating gateway in
-/// front of an https receiver).
-pub fn client() -> HttpClient {
-    Client::builder(TokioExecutor::new()).build_http()
+/// Why a delivery client cannot be built.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The extra certificate authorities file is unreadable or holds none.
+    #[error("{path}: {message}")]
+    Authorities { path: String, message: String },
+    /// TLS set-up failed.
+    #[error("TLS: {0}")]
+    Tls(#[from] rustls::Error),
+}
+
+/// A client that trusts the system's certificate authorities and, if given,
+/// those in a PEM file (a national PKI the system store lacks).
+pub fn client(extra_authorities: Option<&Path>) -> Result<HttpClient, ClientError> {
+    let mut roots = rustls::RootCertStore::empty();
+    // Unreadable system certificates are skipped: one bad file must not stop
+    // deliveries to receivers the rest vouch for.
+    let system = rustls_native_certs::load_native_certs();
+    roots.add_parsable_certificates(system.certs);
+    if let Some(path) = extra_authorities {
+        let bad = |message: String| ClientError::Authorities {
+            path: path.display().to_string(),
+            message,
+        };
+        let certs = CertificateDer::pem_file_iter(path)
+            .map_err(|e| bad(e.to_string()))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| bad(e.to_string()))?;
+        if certs.is_empty() {
+            return Err(bad("no PEM certificate in the file".into()));
+        }
+        for c in certs {
+            roots.add(c).map_err(|e| bad(e.to_string()))?;
+        }
+    }
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_tls_config(config)
+        .https_or_http()
+        .enable_http1()
+        .build();
+    Ok(Client::builder(TokioExecutor::new()).build(https))
 }
 
 /// The signature header value for `body` under `secret`.
@@ -53,9 +99,6 @@ async fn post(client: &HttpClient, d: &DueDelivery) -> Result<(), String> {
         })
         .collect();
     let body = serde_json::to_vec(&items).map_err(|e| e.to_string())?;
-    if !d.url.starts_with("http://") {
-        return Err("this node delivers over http:// only; use a TLS gateway".into());
-    }
     let req = axum::http::Request::post(&d.url)
         .header("content-type", "application/json")
         .header("x-concord-signature", signature(&d.secret, &body))
@@ -89,9 +132,8 @@ pub async fn deliver_due(store: &Store, client: &HttpClient) -> Result<usize, St
 }
 
 /// Runs deliveries every `every` until the process ends.
-pub fn spawn_worker(store: Store, every: Duration) -> tokio::task::JoinHandle<()> {
+pub fn spawn_worker(store: Store, client: HttpClient, every: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let client = client();
         let mut tick = tokio::time::interval(every);
         loop {
             tick.tick().await;
