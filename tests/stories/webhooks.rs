@@ -114,6 +114,16 @@ impl axum::serve::Listener for TlsListener {
     }
 }
 
+fn ru_admin(f: &concord_stories::Fixture) -> concord_store::Ctx {
+    ctx(
+        &f.store,
+        "ru-admin",
+        "ru-police",
+        Roles::of([Role::Administrator]),
+        Classification::Restricted,
+    )
+}
+
 fn message(to: &str) -> concord_store::MessageInput {
     concord_store::MessageInput {
         kind: concord_domain::workflow::exchange::MessageKind::Message,
@@ -130,13 +140,7 @@ fn message(to: &str) -> concord_store::MessageInput {
 
 story!(notifications_reach_the_state_webhook_signed_and_in_order, |f| {
     let (url, rx) = receiver(false).await;
-    let admin = ctx(
-        &f.store,
-        "ru-admin",
-        "ru-police",
-        Roles::of([Role::Administrator]),
-        Classification::Restricted,
-    );
+    let admin = ru_admin(&f);
     let officer_ru = officer(&f, "ru-police");
     assert!(matches!(
         f.store.set_webhook(&officer_ru, &url, "0123456789abcdef").await,
@@ -220,13 +224,7 @@ story!(notifications_reach_the_state_webhook_signed_and_in_order, |f| {
 story!(https_receivers_are_verified_against_the_configured_authorities, |f| {
     let (url, rx) = receiver(true).await;
     assert!(url.starts_with("https://"));
-    let admin = ctx(
-        &f.store,
-        "ru-admin",
-        "ru-police",
-        Roles::of([Role::Administrator]),
-        Classification::Restricted,
-    );
+    let admin = ru_admin(&f);
     let secret = "a shared secret of some length";
     f.store.set_webhook(&admin, &url, secret).await.expect("set");
     let kz = officer(&f, "kz-security-service");
