@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use std::sync::{Arc, OnceLock};
 use tower::ServiceExt;
 
-const PASSWORD: &str = "correct horse battery";
+pub(crate) const PASSWORD: &str = "correct horse battery";
 
 /// One argon2 hash for every test user: hashing is deliberately slow.
 fn password_hash() -> String {
@@ -29,6 +29,7 @@ pub(crate) async fn app(f: &Fixture) -> Router {
             Classification::Secret,
         ),
         ("ru.analyst", "ru-police", "analyst", Classification::Confidential),
+        ("ru.officer", "ru-police", "officer", Classification::Confidential),
         ("ru.admin", "ru-police", "administrator", Classification::Confidential),
         (
             "ru.dpo",

@@ -2,6 +2,7 @@
 
 mod access;
 mod audit;
+mod console;
 mod consultations;
 mod designations;
 mod exchange;

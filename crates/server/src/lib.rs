@@ -8,6 +8,7 @@
 //! - [`auth`] holds password hashing, sessions and the authenticated caller.
 
 pub mod auth;
+pub mod console;
 pub mod error;
 pub mod json;
 mod openapi;
@@ -68,6 +69,7 @@ pub fn router(state: AppState) -> Router {
     let (api, doc) = routes::api().split_for_parts();
     let doc = Arc::new(openapi::finish(doc));
     api.merge(taxii::routes())
+        .merge(console::router())
         .merge(routes::meta(doc))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(tower_http::trace::TraceLayer::new_for_http())

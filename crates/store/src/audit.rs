@@ -146,6 +146,17 @@ impl Store {
         Ok(AuditPage { entries, next_after })
     }
 
+    /// The newest entries whose target mentions `needle` (a record id, say),
+    /// at most `limit`, newest first. Callers decide who may read them.
+    pub async fn audit_mentioning(&self, needle: &str, limit: i64) -> Result<Vec<Entry>> {
+        let rows = sqlx::query("SELECT * FROM audit_log WHERE target LIKE $1 ESCAPE '\\' ORDER BY seq DESC LIMIT $2")
+            .bind(crate::records::like_pattern(needle))
+            .bind(limit.clamp(1, 1000))
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(entry).collect()
+    }
+
     /// The latest checkpoint, if any.
     pub async fn latest_checkpoint(&self) -> Result<Option<Checkpoint>> {
         let row = sqlx::query("SELECT * FROM audit_checkpoints ORDER BY seq DESC LIMIT 1")

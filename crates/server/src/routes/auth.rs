@@ -14,23 +14,44 @@ use concord_store::Actor;
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn login(State(s): State<AppState>, Json(req): Json<LoginRequest>) -> Result<impl IntoResponse, ApiError> {
-    let found = s.store.user_for_login(&req.username).await?;
+    let opened = open_session(&s, &req.username, &req.password).await?;
+    let body = LoginResponse {
+        token: opened.token,
+        expires_at: opened.expires_at,
+        user: user_view(&opened.user, opened.state.as_ref()),
+    };
+    Ok((AppendHeaders([(SET_COOKIE, opened.cookie)]), axum::Json(body)))
+}
+
+/// A session just opened.
+pub(crate) struct Opened {
+    pub token: String,
+    pub expires_at: i64,
+    pub user: concord_domain::User,
+    pub state: Option<concord_domain::StateCode>,
+    /// The `Set-Cookie` value that carries the session.
+    pub cookie: String,
+}
+
+/// Checks a password and opens a session; audited either way.
+pub(crate) async fn open_session(s: &AppState, username: &str, password: &str) -> Result<Opened, ApiError> {
+    let found = s.store.user_for_login(username).await?;
     // Hash even for an unknown user so that timing does not tell names apart.
     let (user, ok) = match found {
         Some((user, hash)) => {
-            let ok = verify_password(&req.password, &hash) && !user.disabled;
+            let ok = verify_password(password, &hash) && !user.disabled;
             (Some(user), ok)
         }
         None => {
             verify_password(
-                &req.password,
+                password,
                 "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0000000000000000000000000000000000000000000",
             );
             (None, false)
         }
     };
     let (user, true) = (user, ok) else {
-        let name: String = req.username.chars().take(64).collect();
+        let name: String = username.chars().take(64).collect();
         s.store
             .audit(&Actor::system("login"), "auth.login.failed", name)
             .await?;
@@ -54,12 +75,13 @@ pub async fn login(State(s): State<AppState>, Json(req): Json<LoginRequest>) -> 
     s.store.audit(&actor, "auth.login", user.username.clone()).await?;
     let secure = if s.settings.secure_cookies { "; Secure" } else { "" };
     let cookie = format!("{COOKIE_NAME}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={ttl}{secure}");
-    let body = LoginResponse {
+    Ok(Opened {
         token,
         expires_at: session.expires_at,
-        user: user_view(&user, viewer.state.as_ref()),
-    };
-    Ok((AppendHeaders([(SET_COOKIE, cookie)]), axum::Json(body)))
+        user,
+        state: viewer.state,
+        cookie,
+    })
 }
 
 /// Ends the session used for this request.

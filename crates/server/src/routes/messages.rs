@@ -87,7 +87,7 @@ fn forward_view(f: &ForwardRequest) -> ForwardRequestView {
     }
 }
 
-fn message_input(req: MessageNew) -> Result<MessageInput, ApiError> {
+pub(crate) fn message_input(req: MessageNew) -> Result<MessageInput, ApiError> {
     let deadline = req
         .deadline
         .as_deref()

@@ -1,15 +1,15 @@
 //! Handlers, one module per area. Each handler carries its OpenAPI path.
 
 mod audit;
-mod auth;
+pub(crate) mod auth;
 mod consultations;
 mod designations;
 mod exchange;
-mod messages;
-mod records;
+pub(crate) mod messages;
+pub(crate) mod records;
 mod registry;
 mod requests;
-mod screening;
+pub(crate) mod screening;
 mod users;
 mod webhooks;
 
@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::error::{ApiError, Code};
 use crate::views::HealthView;
 use axum::extract::State;
-use axum::response::{Html, IntoResponse};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use std::sync::Arc;
@@ -109,21 +109,8 @@ async fn ready(State(s): State<AppState>) -> Result<Json<HealthView>, ApiError> 
     Ok(Json(HealthView { status: "ready" }))
 }
 
-async fn landing(State(s): State<AppState>) -> Html<String> {
-    let snap = s.store.snapshot();
-    let org = escape(&snap.registry.organization.en);
-    Html(format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Concord</title></head>\
-         <body><h1>Concord</h1><p>{org}: {} states, {} authorities.</p>\
-         <p>API: <a href=\"/openapi.json\">/openapi.json</a>. Log in with <code>POST /api/v1/auth/login</code>.</p></body></html>",
-        snap.registry.states.len(),
-        snap.registry.authorities.len()
-    ))
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// The web console is the front door; the API describes itself at
+/// `/openapi.json`.
+async fn landing() -> axum::response::Redirect {
+    axum::response::Redirect::to("/console")
 }

@@ -76,13 +76,22 @@ fn purpose(caller: &Caller) -> Result<String, ApiError> {
     Ok(caller.purpose.clone())
 }
 
+/// What one screening found: records the caller may read, with score and
+/// explanation, best first.
+pub(crate) struct Found {
+    pub hits: Vec<(concord_store::Record, f64, concord_matcher::Explanation)>,
+    pub indexed: usize,
+    pub built_at: String,
+    pub stale: bool,
+}
+
 /// Searches and returns the hits the caller may read, checked fresh.
-async fn run(
+pub(crate) async fn find(
     s: &AppState,
     caller: &Caller,
     prepared: &Prepared,
     opts: &SearchOptions,
-) -> Result<ScreeningResult, ApiError> {
+) -> Result<Found, ApiError> {
     let (built, stale) = s.screening.get(&s.store).await?;
     let ctx = caller.ctx();
     let store = &s.store;
@@ -95,24 +104,43 @@ async fn run(
     let hits = built.index.search(prepared, opts, &allow);
     let ids: Vec<String> = hits.iter().map(|h| built.index.id(h.record).to_owned()).collect();
     let query = prepared.originals.join(" / ");
-    let records = s.store.screening_results(&ctx, &query, &ids).await?;
-    let results = hits
+    let mut records = s.store.screening_results(&ctx, &query, &ids).await?;
+    let hits = hits
         .into_iter()
         .filter_map(|h| {
             let id = built.index.id(h.record);
-            let r = records.iter().find(|r| r.id == id)?;
-            Some(ScreeningHit {
-                record: record_view(r),
-                score: h.score,
-                explanation: serde_json::to_value(&h.explanation).unwrap_or(Value::Null),
-            })
+            let at = records.iter().position(|r| r.id == id)?;
+            Some((records.swap_remove(at), h.score, h.explanation))
         })
         .collect();
-    Ok(ScreeningResult {
-        results,
+    Ok(Found {
+        hits,
         indexed: built.index.len(),
-        index_built_at: built.built_at.clone(),
+        built_at: built.built_at.clone(),
         stale,
+    })
+}
+
+async fn run(
+    s: &AppState,
+    caller: &Caller,
+    prepared: &Prepared,
+    opts: &SearchOptions,
+) -> Result<ScreeningResult, ApiError> {
+    let found = find(s, caller, prepared, opts).await?;
+    Ok(ScreeningResult {
+        results: found
+            .hits
+            .iter()
+            .map(|(r, score, explanation)| ScreeningHit {
+                record: record_view(r),
+                score: *score,
+                explanation: serde_json::to_value(explanation).unwrap_or(Value::Null),
+            })
+            .collect(),
+        indexed: found.indexed,
+        index_built_at: found.built_at,
+        stale: found.stale,
     })
 }
 

@@ -1,0 +1,220 @@
+//! The web console: server-rendered pages (askama templates, escaped by
+//! default) in English, Russian and Chinese, over the same store calls and
+//! access model as the API. Every form carries a CSRF token; every page goes
+//! out with a strict Content-Security-Policy.
+//!
+//! Adding a page: a template in `templates/` that extends `base.html`, a
+//! struct with `page: Page` deriving `Template`, a handler taking `Console`
+//! (the logged-in user, language and CSRF token), a route in [`router`], a
+//! nav entry in `base.html` if it is a destination, and its strings in all
+//! three `locales/*.ftl` (a test fails on a missing key).
+
+pub mod i18n;
+mod pages;
+mod session;
+
+use crate::AppState;
+use crate::error::ApiError;
+use askama::Template;
+use axum::Router;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+pub use i18n::{Lang, Tr};
+pub use session::{Console, LangPref};
+
+/// The policy every console response carries: no inline script or style,
+/// nothing from elsewhere, no framing.
+pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                       connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// What every page's frame shows: the user, the language, the CSRF token.
+pub struct Page {
+    pub tr: Tr,
+    pub title: String,
+    /// The nav entry to mark as current.
+    pub nav: &'static str,
+    pub user: Option<UserBar>,
+    pub csrf: String,
+    /// The path of this page, for the language switcher.
+    pub path: String,
+    /// A one-line notice after an action (already translated).
+    pub flash: Option<String>,
+}
+
+/// Who is logged in, always visible.
+pub struct UserBar {
+    pub username: String,
+    pub display_name: String,
+    pub state: String,
+    pub authority: String,
+    pub roles: String,
+    pub clearance: String,
+}
+
+impl Page {
+    /// The text of `key` in the page's language.
+    pub fn t(&self, key: &str) -> String {
+        self.tr.t(key)
+    }
+
+    /// The text of `key` with one argument.
+    pub fn t1(&self, key: &str, name: &str, value: &str) -> String {
+        self.tr.t1(key, name, value)
+    }
+
+    /// The text of `key` for a count.
+    pub fn tn<N: std::borrow::Borrow<i64>>(&self, key: &str, count: N) -> String {
+        self.tr.tn(key, *count.borrow())
+    }
+
+    /// The text of the key `{family}-{value}`: enum values shown in the
+    /// reader's language (`kind-person`, `class-secret`).
+    pub fn tk(&self, family: &str, value: impl std::fmt::Display) -> String {
+        self.tr.t(&format!("{family}-{value}"))
+    }
+
+    /// A stored date or timestamp, as the language writes it.
+    pub fn date(&self, stamp: &str) -> String {
+        self.tr.date(stamp)
+    }
+
+    /// The language links: `(code, own name, href, current)`.
+    pub fn languages(&self) -> Vec<(&'static str, &'static str, String, bool)> {
+        Lang::ALL
+            .iter()
+            .map(|l| {
+                let sep = if self.path.contains('?') { '&' } else { '?' };
+                (
+                    l.code(),
+                    l.own_name(),
+                    format!("{}{sep}lang={}", self.path, l.code()),
+                    *l == self.tr.lang,
+                )
+            })
+            .collect()
+    }
+}
+
+/// Renders a template into a response with the console's headers.
+pub fn render<T: Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => html_response(StatusCode::OK, html),
+        Err(e) => html_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!(
+                "<!doctype html><title>Error</title><p>{}</p>",
+                escape_text(&e.to_string())
+            ),
+        ),
+    }
+}
+
+fn html_response(status: StatusCode, html: String) -> Response {
+    let mut res = (status, html).into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+fn escape_text(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// An error shown as a page in the user's language: the status of the API
+/// error, its message, and a way back.
+pub struct PageError {
+    pub status: StatusCode,
+    pub message: String,
+    pub field: Option<String>,
+    pub tr: Tr,
+    pub user: Option<UserBar>,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    page: Page,
+    status: u16,
+    message: &'a str,
+    field: Option<&'a str>,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let page = Page {
+            tr: self.tr,
+            title: self.tr.t("error-title"),
+            nav: "",
+            user: self.user,
+            csrf: String::new(),
+            path: "/console".into(),
+            flash: None,
+        };
+        let body = ErrorPage {
+            page,
+            status: self.status.as_u16(),
+            message: &self.message,
+            field: self.field.as_deref(),
+        };
+        let html = body.render().unwrap_or_else(|e| escape_text(&e.to_string()));
+        html_response(self.status, html)
+    }
+}
+
+/// Page handlers' result.
+pub type PageResult = Result<Response, PageError>;
+
+impl Console {
+    /// An API error as a page for this user.
+    pub fn fail(&self, e: impl Into<ApiError>) -> PageError {
+        let e = e.into();
+        PageError {
+            status: e.status(),
+            message: e.message,
+            field: e.field,
+            tr: self.tr,
+            user: Some(self.user_bar()),
+        }
+    }
+}
+
+/// See other: where a form's action leads.
+pub fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+/// The console's routes, under `/console`.
+pub fn router() -> Router<AppState> {
+    use pages::*;
+    Router::new()
+        .route("/console", get(home::show))
+        .route("/console/login", get(login::form).post(login::submit))
+        .route("/console/logout", post(login::logout))
+        .route("/console/static/{file}", get(assets::file))
+        .route("/console/records", get(records::list))
+        .route("/console/records/{id}", get(records::show))
+        .route("/console/screening", get(screening::form).post(screening::run))
+        .route("/console/messages", get(messages::list))
+        .route("/console/messages/new", get(messages::compose).post(messages::send))
+        .route("/console/messages/{id}", get(messages::show))
+        .route("/console/messages/{id}/acknowledge", post(messages::acknowledge))
+        .route("/console/messages/{id}/reply", post(messages::reply))
+        .route("/console/designations", get(designations::list))
+        .route("/console/designations/{id}", get(designations::show))
+        .route("/console/designations/{id}/vote", post(designations::vote))
+        .route("/console/designations/{id}/review", post(designations::review))
+        .route("/console/consultations", get(consultations::list))
+        .route("/console/consultations/{id}", get(consultations::show))
+        .route("/console/queues", get(queues::show))
+}

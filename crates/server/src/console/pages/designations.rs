@@ -1,0 +1,100 @@
+//! The unified list: proposals, every state's position, the timeline, and
+//! the forms to take a position or review one.
+
+use crate::AppState;
+use crate::console::session::Posted;
+use crate::console::{Console, Page, PageResult, render, see_other};
+use askama::Template;
+use axum::extract::{Path, State};
+use concord_domain::workflow::designation::{Position, Stage};
+use concord_domain::{Checklist, Role};
+use concord_store::Proposal;
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "designations.html")]
+struct ProposalList {
+    page: Page,
+    proposals: Vec<Proposal>,
+}
+
+pub async fn list(State(s): State<AppState>, c: Console) -> PageResult {
+    let proposals = s.store.designations(&c.ctx(), None).await.map_err(|e| c.fail(e))?;
+    Ok(render(&ProposalList {
+        page: c.page("dsg-title", "designations"),
+        proposals,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "designation.html")]
+struct ProposalPage {
+    page: Page,
+    p: Proposal,
+    can_vote: bool,
+    can_review: bool,
+}
+
+pub async fn show(State(s): State<AppState>, c: Console, Path(id): Path<String>) -> PageResult {
+    let p = s.store.designation(&c.ctx(), &id).await.map_err(|e| c.fail(e))?;
+    let v = &c.caller.viewer;
+    let can_vote = p.stage == Stage::SilencePeriod
+        && v.roles.any(&[Role::Officer, Role::Supervisor])
+        && v.state.as_ref().is_some_and(|st| {
+            p.electorate.iter().any(|e| e == st.as_str()) && !p.positions.iter().any(|x| x.state == st.as_str())
+        });
+    let can_review = p.stage == Stage::ComplianceReview && v.is_structure() && v.roles.has(Role::Supervisor);
+    Ok(render(&ProposalPage {
+        page: c.page_titled(p.organization.clone(), "designations"),
+        p,
+        can_vote,
+        can_review,
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct Vote {
+    #[serde(default)]
+    position: String,
+    #[serde(default)]
+    reasons: String,
+}
+
+pub async fn vote(State(s): State<AppState>, Path(id): Path<String>, Posted(c, f): Posted<Vote>) -> PageResult {
+    let position = match f.position.as_str() {
+        "accept" => Position::Accept,
+        "object" => Position::Object,
+        _ => {
+            return Err(c.fail(crate::error::ApiError::field("position", "choose accept or object")));
+        }
+    };
+    s.store
+        .vote_designation(&c.ctx(), &id, position, f.reasons.trim())
+        .await
+        .map_err(|e| c.fail(e))?;
+    Ok(see_other(&format!("/console/designations/{id}")))
+}
+
+#[derive(Deserialize)]
+pub struct Review {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    reasons: String,
+    criminal_act_described: Option<String>,
+    legal_basis_cites_article: Option<String>,
+    not_on_protected_grounds_alone: Option<String>,
+}
+
+pub async fn review(State(s): State<AppState>, Path(id): Path<String>, Posted(c, f): Posted<Review>) -> PageResult {
+    let checklist = Checklist {
+        criminal_act_described: f.criminal_act_described.is_some(),
+        legal_basis_cites_article: f.legal_basis_cites_article.is_some(),
+        not_on_protected_grounds_alone: f.not_on_protected_grounds_alone.is_some(),
+    };
+    s.store
+        .review_designation(&c.ctx(), &id, f.decision == "pass", checklist, f.reasons.trim())
+        .await
+        .map_err(|e| c.fail(e))?;
+    Ok(see_other(&format!("/console/designations/{id}")))
+}

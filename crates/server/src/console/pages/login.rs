@@ -1,0 +1,143 @@
+//! Logging in and out.
+
+use crate::AppState;
+use crate::auth::COOKIE_NAME;
+use crate::console::session::{LOGIN_CSRF_COOKIE, LangPref, Posted, login_cookie, login_token, same};
+use crate::console::{Page, Tr, render, see_other};
+use crate::routes::auth::open_session;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    page: Page,
+    token: String,
+    next: String,
+    username: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct Next {
+    next: Option<String>,
+}
+
+/// Only a path on this console: never an absolute URL elsewhere.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with("/console") && !n.starts_with("//") && !n.contains("\\") => n.to_owned(),
+        _ => "/console".to_owned(),
+    }
+}
+
+fn login_page(tr: Tr, state: &AppState, next: String, username: String, error: Option<String>) -> Response {
+    let token = login_token();
+    let page = Page {
+        tr,
+        title: tr.t("login-title"),
+        nav: "",
+        user: None,
+        csrf: String::new(),
+        path: format!(
+            "/console/login?next={}",
+            form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+        ),
+        flash: None,
+    };
+    let mut res = render(&LoginPage {
+        page,
+        token: token.clone(),
+        next,
+        username,
+        error,
+    });
+    let secure = if state.settings.secure_cookies { "; Secure" } else { "" };
+    if let Ok(v) =
+        format!("{LOGIN_CSRF_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/console/login{secure}").parse()
+    {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+pub async fn form(State(s): State<AppState>, LangPref(lang): LangPref, Query(q): Query<Next>) -> Response {
+    login_page(Tr { lang }, &s, safe_next(q.next.as_deref()), String::new(), None)
+}
+
+#[derive(Deserialize)]
+pub struct Credentials {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn submit(
+    State(s): State<AppState>,
+    LangPref(lang): LangPref,
+    headers: HeaderMap,
+    Form(c): Form<Credentials>,
+) -> Response {
+    let tr = Tr { lang };
+    let next = safe_next(Some(&c.next));
+    let paired = login_cookie(&headers).is_some_and(|t| !t.is_empty() && same(&t, &c.csrf));
+    if !paired {
+        return login_page(tr, &s, next, c.username, Some(tr.t("error-csrf")));
+    }
+    match open_session(&s, &c.username, &c.password).await {
+        Ok(opened) => {
+            let mut res = see_other(&next);
+            if let Ok(v) = opened.cookie.parse() {
+                res.headers_mut().append(header::SET_COOKIE, v);
+            }
+            res
+        }
+        Err(_) => login_page(tr, &s, next, c.username, Some(tr.t("login-failed"))),
+    }
+}
+
+pub async fn logout(State(s): State<AppState>, Posted(c, _): Posted<Empty>) -> Response {
+    // The session ends even if the audit entry cannot be written; the
+    // failure is logged.
+    if let Err(e) = s.store.delete_session(&c.caller.token_hash).await {
+        tracing::warn!(error = %e, "logout");
+    }
+    if let Err(e) = s
+        .store
+        .audit(&c.caller.actor(), "auth.logout", c.caller.user.username.clone())
+        .await
+    {
+        tracing::warn!(error = %e, "logout audit");
+    }
+    let mut res = see_other("/console/login").into_response();
+    if let Ok(v) = format!("{COOKIE_NAME}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0").parse() {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// A form with nothing but its CSRF token.
+#[derive(Deserialize)]
+pub struct Empty {}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn login_only_returns_to_console_paths() {
+        assert_eq!(safe_next(Some("/console/records?q=x")), "/console/records?q=x");
+        assert_eq!(safe_next(Some("https://evil.example/")), "/console");
+        assert_eq!(safe_next(Some("//evil.example/console")), "/console");
+        assert_eq!(safe_next(None), "/console");
+    }
+}

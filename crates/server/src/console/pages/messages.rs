@@ -1,0 +1,270 @@
+//! Intelligence exchange: inbox and outbox, composing, a thread with its
+//! receipts, acknowledging and replying.
+
+use crate::AppState;
+use crate::console::session::Posted;
+use crate::console::{Console, Page, PageResult, render, see_other};
+use crate::routes::messages::message_input;
+use crate::views::{HandlingView, MessageNew};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use concord_domain::workflow::exchange::Delivery;
+use concord_store::{Mailbox, Message, MessageQuery};
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    r#box: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    unacknowledged: Option<String>,
+    #[serde(default)]
+    overdue: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "messages.html")]
+struct MessageList {
+    page: Page,
+    outbox: bool,
+    q: String,
+    messages: Vec<Message>,
+    me: String,
+}
+
+impl MessageList {
+    /// The reader's own receipt, or the addressees' summary in the outbox.
+    fn status(&self, m: &Message) -> String {
+        let t = &self.page;
+        if self.outbox {
+            let done = m.receipts.iter().filter(|r| r.acknowledged_at.is_some()).count();
+            return format!("{} {done}/{}", t.t("msg-acknowledged"), m.receipts.len());
+        }
+        m.receipts
+            .iter()
+            .find(|r| r.recipient == self.me || r.recipient.starts_with("state:"))
+            .map_or_else(String::new, |r| t.tk("delivery", r.delivery))
+    }
+}
+
+pub async fn list(State(s): State<AppState>, c: Console, Query(f): Query<ListQuery>) -> PageResult {
+    let outbox = f.r#box == "outbox";
+    let q = f.q.trim().to_owned();
+    let query = MessageQuery {
+        mailbox: if outbox { Mailbox::Outbox } else { Mailbox::Inbox },
+        text: (!q.is_empty()).then(|| q.clone()),
+        unacknowledged: f.unacknowledged.is_some(),
+        overdue: f.overdue.is_some(),
+        limit: 50,
+        ..MessageQuery::default()
+    };
+    let messages = s.store.list_messages(&c.ctx(), &query).await.map_err(|e| c.fail(e))?;
+    Ok(render(&MessageList {
+        page: c.page(if outbox { "msg-outbox" } else { "msg-inbox" }, "messages"),
+        outbox,
+        q,
+        messages,
+        me: c.caller.viewer.authority.to_string(),
+    }))
+}
+
+#[derive(Deserialize, Default)]
+pub struct Compose {
+    #[serde(default)]
+    recipients: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    priority: String,
+    #[serde(default)]
+    subject: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    classification: String,
+    #[serde(default)]
+    dissemination: String,
+    #[serde(default)]
+    deadline: String,
+    #[serde(default)]
+    links: String,
+}
+
+#[derive(Template)]
+#[template(path = "compose.html")]
+struct ComposePage {
+    page: Page,
+    form: Compose,
+    error: Option<(String, String)>,
+    authorities: Vec<(String, String)>,
+}
+
+fn authorities(s: &AppState, c: &Console) -> Vec<(String, String)> {
+    let snap = s.store.snapshot();
+    let lang = c.tr.lang.code();
+    snap.registry
+        .authorities
+        .values()
+        .map(|a| (a.id.to_string(), a.name.get(lang).to_owned()))
+        .collect()
+}
+
+pub async fn compose(State(s): State<AppState>, c: Console) -> PageResult {
+    let form = Compose {
+        kind: "message".into(),
+        priority: "routine".into(),
+        classification: "restricted".into(),
+        dissemination: "free".into(),
+        ..Compose::default()
+    };
+    Ok(render(&ComposePage {
+        authorities: authorities(&s, &c),
+        page: c.page("msg-compose", "messages"),
+        form,
+        error: None,
+    }))
+}
+
+fn split(list: &str) -> Vec<String> {
+    list.split([',', ';', '\n'])
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A date (`YYYY-MM-DD`, end of that day UTC) or a local date-time from
+/// the form as RFC 3339.
+fn deadline(d: &str) -> Option<String> {
+    let d = d.trim();
+    match d.len() {
+        0 => None,
+        10 => Some(format!("{d}T23:59:59Z")),
+        16 => Some(format!("{d}:00Z")),
+        _ => Some(d.to_owned()),
+    }
+}
+
+pub async fn send(State(s): State<AppState>, Posted(c, f): Posted<Compose>) -> PageResult {
+    let req = MessageNew {
+        kind: f.kind.clone(),
+        priority: f.priority.clone(),
+        subject: f.subject.clone(),
+        body: f.body.clone(),
+        recipients: split(&f.recipients),
+        handling: HandlingView {
+            distribution: "all-members".into(),
+            dissemination: f.dissemination.clone(),
+            use_: "intelligence-only".into(),
+            classification: f.classification.clone(),
+        },
+        deadline: deadline(&f.deadline),
+        links: split(&f.links),
+        attachments: vec![],
+    };
+    let sent = match message_input(req) {
+        Ok(input) => s
+            .store
+            .send_message(&c.ctx(), None, input)
+            .await
+            .map_err(crate::error::ApiError::from),
+        Err(e) => Err(e),
+    };
+    match sent {
+        Ok(m) => Ok(see_other(&format!("/console/messages/{}", m.id))),
+        Err(e) if e.status().is_client_error() => Ok(render(&ComposePage {
+            authorities: authorities(&s, &c),
+            page: c.page("msg-compose", "messages"),
+            error: Some((e.field.clone().unwrap_or_default(), e.message)),
+            form: f,
+        })),
+        Err(e) => Err(c.fail(e)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct ThreadPage {
+    page: Page,
+    id: String,
+    thread: Vec<Message>,
+    can_acknowledge: bool,
+}
+
+pub async fn show(State(s): State<AppState>, c: Console, Path(id): Path<String>) -> PageResult {
+    let ctx = c.ctx();
+    let m = s.store.get_message(&ctx, &id).await.map_err(|e| c.fail(e))?;
+    let thread = s.store.thread(&ctx, &id).await.map_err(|e| c.fail(e))?;
+    let me = c.caller.viewer.authority.to_string();
+    let state = c.caller.viewer.state.as_ref().map(|st| format!("state:{st}"));
+    let may_act = c
+        .caller
+        .viewer
+        .roles
+        .any(&[concord_domain::Role::Officer, concord_domain::Role::Supervisor]);
+    let can_acknowledge = may_act
+        && m.receipts.iter().any(|r| {
+            (r.recipient == me || Some(&r.recipient) == state.as_ref())
+                && matches!(r.delivery, Delivery::Sent | Delivery::Delivered)
+        });
+    Ok(render(&ThreadPage {
+        page: c.page_titled(m.subject.clone(), "messages"),
+        id,
+        thread,
+        can_acknowledge,
+    }))
+}
+
+pub async fn acknowledge(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Posted(c, _): Posted<super::login::Empty>,
+) -> PageResult {
+    s.store
+        .acknowledge_message(&c.ctx(), &id)
+        .await
+        .map_err(|e| c.fail(e))?;
+    Ok(see_other(&format!("/console/messages/{id}")))
+}
+
+#[derive(Deserialize)]
+pub struct Reply {
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    classification: String,
+}
+
+pub async fn reply(State(s): State<AppState>, Path(id): Path<String>, Posted(c, f): Posted<Reply>) -> PageResult {
+    let ctx = c.ctx();
+    let parent = s.store.get_message(&ctx, &id).await.map_err(|e| c.fail(e))?;
+    let req = MessageNew {
+        kind: "message".into(),
+        priority: parent.priority.to_string(),
+        subject: format!("Re: {}", parent.subject.trim_start_matches("Re: ")),
+        body: f.body,
+        recipients: vec![],
+        handling: HandlingView {
+            distribution: "all-members".into(),
+            dissemination: parent.protected.handling.dissemination.to_string(),
+            use_: parent.protected.handling.use_.to_string(),
+            classification: if f.classification.is_empty() {
+                parent.protected.handling.classification.to_string()
+            } else {
+                f.classification
+            },
+        },
+        deadline: None,
+        links: vec![],
+        attachments: vec![],
+    };
+    let input = message_input(req).map_err(|e| c.fail(e))?;
+    let m = s
+        .store
+        .send_message(&ctx, Some(&id), input)
+        .await
+        .map_err(|e| c.fail(e))?;
+    Ok(see_other(&format!("/console/messages/{}", m.id)))
+}

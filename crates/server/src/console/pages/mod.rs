@@ -1,0 +1,11 @@
+//! One module per area of the console.
+
+pub mod assets;
+pub mod consultations;
+pub mod designations;
+pub mod home;
+pub mod login;
+pub mod messages;
+pub mod queues;
+pub mod records;
+pub mod screening;

@@ -1,0 +1,394 @@
+//! The web console, driven in-process as a browser would: cookies, forms,
+//! CSRF tokens, languages, escaping, and the access model on every page.
+
+use crate::http::{PASSWORD, app};
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use concord_domain::{Distribution, HandlingCode, Name, NameKind, RecordKind, Script, StateCode};
+use concord_store::{Mailbox, MessageQuery};
+use concord_stories::{ALL_TICKED, Fixture, officer, sample_input, story};
+use http_body_util::BodyExt;
+use std::collections::BTreeMap;
+use tower::ServiceExt;
+
+/// A cookie jar and the app.
+struct Browser {
+    app: Router,
+    cookies: BTreeMap<String, String>,
+}
+
+struct Page {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Browser {
+    fn new(app: &Router) -> Self {
+        Browser {
+            app: app.clone(),
+            cookies: BTreeMap::new(),
+        }
+    }
+
+    async fn send(&mut self, req: axum::http::request::Builder, body: Body) -> Page {
+        let cookie = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let req = req.header(header::COOKIE, cookie).body(body).expect("request");
+        let res = self.app.clone().oneshot(req).await.expect("response");
+        for c in res.headers().get_all(header::SET_COOKIE) {
+            let c = c.to_str().expect("ascii");
+            let (pair, _) = c.split_once(';').unwrap_or((c, ""));
+            let (k, v) = pair.split_once('=').expect("cookie");
+            if v.is_empty() {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_owned(), v.to_owned());
+            }
+        }
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        Page {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Page {
+        self.send(Request::get(path), Body::empty()).await
+    }
+
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+        let body = serde_urlencoded::to_string(form).expect("form");
+        self.send(
+            Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded"),
+            Body::from(body),
+        )
+        .await
+    }
+
+    async fn login(&mut self, user: &str) -> Page {
+        let form = self.get("/console/login").await;
+        let token = hidden(&form.body, "csrf");
+        self.post(
+            "/console/login",
+            &[
+                ("csrf", &token),
+                ("next", "/console"),
+                ("username", user),
+                ("password", PASSWORD),
+            ],
+        )
+        .await
+    }
+}
+
+/// The value of the first hidden input called `name`.
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let at = html.find(&marker).map(|i| i + marker.len()).expect("hidden input");
+    html[at..].split('"').next().expect("value").to_owned()
+}
+
+fn location(p: &Page) -> &str {
+    p.headers
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+story!(the_console_needs_a_login_and_a_paired_form, |f| {
+    let app = app(&f).await;
+    let mut b = Browser::new(&app);
+    let p = b.get("/").await;
+    assert_eq!((p.status, location(&p)), (StatusCode::SEE_OTHER, "/console"));
+    let p = b.get("/console/records").await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&p), "/console/login?next=%2Fconsole%2Frecords");
+
+    // A login form posted without its cookie (from another site) is refused.
+    let form = b.get("/console/login").await;
+    assert!(form.headers.get(header::CONTENT_SECURITY_POLICY).is_some());
+    let token = hidden(&form.body, "csrf");
+    let mut stranger = Browser::new(&app);
+    let p = stranger
+        .post(
+            "/console/login",
+            &[("csrf", &token), ("username", "ru.analyst"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(
+        !stranger.cookies.contains_key("concord_session"),
+        "logged in without the pairing cookie"
+    );
+
+    // A wrong password: the form again, with the reason, and no session.
+    let p = b
+        .post(
+            "/console/login",
+            &[
+                ("csrf", &token),
+                ("username", "ru.analyst"),
+                ("password", "wrong password!"),
+            ],
+        )
+        .await;
+    assert!(p.body.contains("data-test=\"login-error\""), "{}", p.body);
+    assert!(!b.cookies.contains_key("concord_session"));
+
+    // A good one goes where it was asked to, never off the console.
+    let p = b.login("ru.analyst").await;
+    assert_eq!((p.status, location(&p)), (StatusCode::SEE_OTHER, "/console"));
+    let home = b.get("/console").await;
+    assert_eq!(home.status, StatusCode::OK);
+    for shown in ["ru.analyst", "RU", "ru-police", "Analyst", "Confidential"] {
+        assert!(home.body.contains(shown), "the user bar lacks {shown}");
+    }
+    let csp = home.headers.get(header::CONTENT_SECURITY_POLICY).expect("csp");
+    assert!(csp.to_str().expect("ascii").contains("script-src 'self'"));
+    assert!(!home.body.contains("<script>"), "inline script on the page");
+
+    // Logging out needs the token too, and ends the session.
+    let p = b.post("/console/logout", &[("csrf", "forged")]).await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    assert_eq!(b.get("/console").await.status, StatusCode::OK);
+    let token = hidden(&home.body, "csrf");
+    b.post("/console/logout", &[("csrf", &token)]).await;
+    assert_eq!(b.get("/console").await.status, StatusCode::SEE_OTHER);
+});
+
+story!(forms_without_their_token_change_nothing, |f| {
+    let app = app(&f).await;
+    let mut b = Browser::new(&app);
+    b.login("cn.officer").await;
+    let compose = b.get("/console/messages/new").await;
+    let token = hidden(&compose.body, "csrf");
+    let message = [
+        ("recipients", "ru-police"),
+        ("kind", "message"),
+        ("priority", "urgent"),
+        ("subject", "Convoy at the northern crossing"),
+        ("body", "Two trucks, synthetic plates."),
+        ("classification", "restricted"),
+        ("dissemination", "free"),
+    ];
+    for forged in ["", "0123", &token[1..]] {
+        let mut form = message.to_vec();
+        form.push(("csrf", forged));
+        let p = b.post("/console/messages/new", &form).await;
+        assert_eq!(p.status, StatusCode::FORBIDDEN, "token {forged:?}");
+    }
+    let cn = officer(&f, "cn-security-service");
+    let outbox = MessageQuery {
+        mailbox: Mailbox::Outbox,
+        limit: 10,
+        ..MessageQuery::default()
+    };
+    assert!(f.store.list_messages(&cn, &outbox).await.expect("outbox").is_empty());
+
+    // A bad field: the form again, naming it, nothing sent.
+    let mut form = message.to_vec();
+    form.push(("csrf", &token));
+    form[0] = ("recipients", "nowhere-authority");
+    let p = b.post("/console/messages/new", &form).await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.body.contains("data-test=\"form-error\""), "{}", p.body);
+    assert!(f.store.list_messages(&cn, &outbox).await.expect("outbox").is_empty());
+
+    form[0] = ("recipients", "ru-police");
+    let p = b.post("/console/messages/new", &form).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let sent = f.store.list_messages(&cn, &outbox).await.expect("outbox");
+    assert_eq!(sent.len(), 1);
+    assert!(location(&p).ends_with(&sent[0].id));
+
+    // The addressee acknowledges it from its own console.
+    // An analyst reads it but may not acknowledge for its authority.
+    let mut analyst = Browser::new(&app);
+    analyst.login("ru.analyst").await;
+    let thread = analyst.get(&format!("/console/messages/{}", sent[0].id)).await;
+    assert!(thread.body.contains("Convoy at the northern crossing"));
+    assert!(!thread.body.contains("data-test=\"acknowledge\""));
+    let token = hidden(&thread.body, "csrf");
+    let p = analyst
+        .post(
+            &format!("/console/messages/{}/acknowledge", sent[0].id),
+            &[("csrf", &token)],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    let mut ru = Browser::new(&app);
+    ru.login("ru.officer").await;
+    let inbox = ru.get("/console/messages").await;
+    assert!(inbox.body.contains("Convoy at the northern crossing"));
+    let thread = ru.get(&format!("/console/messages/{}", sent[0].id)).await;
+    assert!(thread.body.contains("data-test=\"acknowledge\""));
+    let token = hidden(&thread.body, "csrf");
+    let p = ru
+        .post(
+            &format!("/console/messages/{}/acknowledge", sent[0].id),
+            &[("csrf", &token)],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    let thread = ru.get(&format!("/console/messages/{}", sent[0].id)).await;
+    assert!(!thread.body.contains("data-test=\"acknowledge\""));
+    assert!(thread.body.contains("Acknowledged"));
+});
+
+/// Markup and script in every script the console shows.
+const HOSTILE: [&str; 5] = [
+    "<script>alert('latin')</script>",
+    "<img src=x onerror=alert('Ж')>Жуков",
+    "<svg onload=alert(1)>李明",
+    "\"><script>alert('ع')</script>عبد",
+    "<b onmouseover=alert(1)>राम</b>",
+];
+
+async fn hostile_record(f: &Fixture, handling: HandlingCode) -> String {
+    let c = officer(f, "cn-security-service");
+    let mut input = sample_input(RecordKind::Person, "Hostile Names", handling);
+    input.facts.names = HOSTILE
+        .iter()
+        .enumerate()
+        .map(|(i, n)| Name {
+            full: (*n).into(),
+            script: Script::detect(n),
+            lang: None,
+            kind: if i == 0 { NameKind::Primary } else { NameKind::Alias },
+        })
+        .collect();
+    let r = f.store.create_record(&c, input).await.expect("record");
+    f.store
+        .decide_compliance(&c, &r.id, true, ALL_TICKED, "acts described", r.version)
+        .await
+        .expect("approve");
+    r.id
+}
+
+story!(names_with_markup_render_inert_in_every_script, |f| {
+    let app = app(&f).await;
+    let id = hostile_record(&f, HandlingCode::open()).await;
+    let mut b = Browser::new(&app);
+    b.login("ru.analyst").await;
+    let list = b.get("/console/records?q=%D0%96%D1%83%D0%BA%D0%BE%D0%B2").await;
+    let page = b.get(&format!("/console/records/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let screening = b.get("/console/screening").await;
+    let token = hidden(&screening.body, "csrf");
+    let hits = b
+        .post(
+            "/console/screening",
+            &[
+                ("csrf", &token),
+                ("name", "Жуков"),
+                ("purpose", "escaping test"),
+                ("threshold", "0.5"),
+            ],
+        )
+        .await;
+    for (what, html) in [("list", &list.body), ("record", &page.body), ("screening", &hits.body)] {
+        assert!(
+            html.contains("&#60;") || html.contains("&lt;"),
+            "{what}: nothing escaped: {html}"
+        );
+        for raw in [
+            "<script>alert",
+            "<img src=x",
+            "<svg onload",
+            "<b onmouseover",
+            "\"><script",
+        ] {
+            assert!(!html.contains(raw), "{what}: {raw} reached the page raw");
+        }
+    }
+    assert!(page.body.contains("&#60;svg onload=alert(1)&#62;李明"), "{}", page.body);
+    assert!(page.body.contains("राम"));
+    assert!(hits.body.contains("data-test=\"hit\""), "{}", hits.body);
+});
+
+story!(pages_show_only_what_the_reader_may_see, |f| {
+    let app = app(&f).await;
+    let only_china = HandlingCode {
+        distribution: Distribution::States([StateCode::new("CN")].into()),
+        ..HandlingCode::open()
+    };
+    let id = hostile_record(&f, only_china).await;
+    let mut cn = Browser::new(&app);
+    cn.login("cn.officer").await;
+    assert_eq!(cn.get(&format!("/console/records/{id}")).await.status, StatusCode::OK);
+    let mut ru = Browser::new(&app);
+    ru.login("ru.analyst").await;
+    let p = ru.get(&format!("/console/records/{id}")).await;
+    assert_eq!(p.status, StatusCode::NOT_FOUND);
+    assert!(!p.body.contains("Жуков"));
+    let list = ru.get("/console/records?q=%D0%96%D1%83%D0%BA%D0%BE%D0%B2").await;
+    assert!(!list.body.contains(&id));
+    let screening = ru.get("/console/screening").await;
+    let token = hidden(&screening.body, "csrf");
+    let hits = ru
+        .post(
+            "/console/screening",
+            &[
+                ("csrf", &token),
+                ("name", "Жуков"),
+                ("purpose", "access test"),
+                ("threshold", "0.5"),
+            ],
+        )
+        .await;
+    assert!(hits.body.contains("data-test=\"no-hits\""), "{}", hits.body);
+    // Screening without a purpose is refused, naming the field.
+    let p = ru
+        .post("/console/screening", &[("csrf", &token), ("name", "Жуков")])
+        .await;
+    assert!(p.body.contains("<code>purpose</code>"), "{}", p.body);
+    // The audit trail is for data-protection officers only.
+    let p = cn.get(&format!("/console/records/{id}")).await;
+    assert!(!p.body.contains("id=\"audit-h\""));
+});
+
+story!(the_language_is_chosen_remembered_and_complete, |f| {
+    let app = app(&f).await;
+    let mut b = Browser::new(&app);
+    b.login("ru.analyst").await;
+    let p = b.get("/console/messages?lang=ru").await;
+    assert_eq!((p.status, location(&p)), (StatusCode::SEE_OTHER, "/console/messages"));
+    let inbox = b.get("/console/messages").await;
+    assert!(inbox.body.contains("<html lang=\"ru\">") && inbox.body.contains("Входящие"));
+    let home = b.get("/console").await;
+    assert!(home.body.contains("Аналитик") && home.body.contains("Конфиденциально"));
+    b.get("/console?lang=zh").await;
+    let home = b.get("/console").await;
+    assert!(home.body.contains("<html lang=\"zh\">") && home.body.contains("待您处理"));
+    // Every page renders in every language.
+    for lang in ["en", "ru", "zh"] {
+        b.get(&format!("/console?lang={lang}")).await;
+        for path in [
+            "/console",
+            "/console/records",
+            "/console/screening",
+            "/console/messages",
+            "/console/messages?box=outbox",
+            "/console/messages/new",
+            "/console/designations",
+            "/console/consultations",
+            "/console/queues",
+        ] {
+            let p = b.get(path).await;
+            assert_eq!(p.status, StatusCode::OK, "{lang} {path}");
+            assert!(p.body.contains(&format!("<html lang=\"{lang}\">")), "{lang} {path}");
+        }
+    }
+    // An unknown language changes nothing (the last chosen was Chinese).
+    b.get("/console?lang=xx").await;
+    assert!(b.get("/console").await.body.contains("<html lang=\"zh\">"));
+});
