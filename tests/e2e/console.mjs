@@ -1,0 +1,155 @@
+// Drives the Concord web console in Debian's Chromium, as two users of two
+// states: log in, screen a name, open a record, send a message and
+// acknowledge it on the other side, vote on a proposal, switch to Russian and
+// Chinese. Fails on any JavaScript dialog (markup that ran), page error or
+// Content-Security-Policy violation. Writes screenshots of the main pages.
+//
+// node console.mjs BASE_URL SCREENSHOT_DIR PASSWORD
+import { chromium } from "playwright-core";
+import { mkdirSync } from "node:fs";
+
+const [base, shots, password] = process.argv.slice(2);
+if (!base || !shots || !password) {
+  console.error("usage: node console.mjs BASE_URL SCREENSHOT_DIR PASSWORD");
+  process.exit(2);
+}
+mkdirSync(shots, { recursive: true });
+const problems = [];
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+
+function check(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+}
+
+async function session(user) {
+  const context = await browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.on("dialog", async (d) => {
+    problems.push(`${user}: a dialog opened (${d.message()}): markup ran`);
+    await d.dismiss();
+  });
+  page.on("pageerror", (e) => problems.push(`${user}: page error ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`${user}: console error ${m.text()}`);
+  });
+  await page.goto(`${base}/console`);
+  check(page.url().includes("/console/login"), `${user}: not sent to the login page (${page.url()})`);
+  await page.fill("#username", user);
+  await page.fill("#password", password);
+  await page.press("#password", "Enter");
+  await page.waitForSelector("[data-test=user]");
+  const who = await page.textContent("[data-test=user]");
+  check(who.includes(user), `${user}: the user bar says ${who}`);
+  // Keyboard first: the first Tab reaches the skip link, which leads to the content.
+  await page.keyboard.press("Tab");
+  check(await page.evaluate(() => document.activeElement?.classList.contains("skip")), "the first Tab does not reach the skip link");
+  return page;
+}
+
+try {
+  // China's officer: the login page, home, screening, a record.
+  const loginPage = await (await browser.newContext()).newPage();
+  await loginPage.goto(`${base}/console/login`);
+  await shot(loginPage, "01-login");
+
+  const cn = await session("cn.officer");
+  check((await cn.textContent("[data-test=state]")).trim() === "CN", "cn.officer's state is not CN");
+  await shot(cn, "02-home");
+
+  await cn.click("text=Screening");
+  await cn.fill("#name", "Eastern Ridge Brigade");
+  await cn.fill("#purpose", "browser test");
+  await cn.click("[data-test=screen]");
+  await cn.waitForSelector("[data-test=hit]");
+  await cn.click("[data-test=hits] details summary");
+  await shot(cn, "03-screening");
+  await cn.click("[data-test=hit] >> nth=0");
+  await cn.waitForSelector("[data-test=name]");
+  check((await cn.textContent("h1")).includes("Eastern Ridge Brigade"), "the record page shows another record");
+  await shot(cn, "04-record");
+
+  await cn.goto(`${base}/console/records`);
+  await shot(cn, "05-records");
+
+  // A message to Russia's police, with markup in its subject that must stay text.
+  const subject = `Convoy at the northern crossing <img src=x onerror=alert(1)> Жуков 李 ${Date.now()}`;
+  await cn.click("[data-test=nav-inbox]");
+  await cn.click("[data-test=compose]");
+  await cn.fill("#recipients", "ru-police");
+  await cn.selectOption("#priority", "urgent");
+  await cn.fill("#subject", subject);
+  await cn.fill("#body", "Two trucks with synthetic plates crossed at 04:10.");
+  await cn.click("[data-test=send]");
+  await cn.waitForURL(/\/console\/messages\/msg-/);
+  check((await cn.textContent("h1")) === subject, "the sent subject is not shown as text");
+  await shot(cn, "06-message-sent");
+
+  // Russia's officer acknowledges it.
+  const ru = await session("ru.officer");
+  check((await ru.textContent("[data-test=state]")).trim() === "RU", "ru.officer's state is not RU");
+  await ru.click("[data-test=nav-inbox]");
+  await shot(ru, "07-inbox");
+  await ru.click(`[data-test=message-link]:has-text("Convoy at the northern crossing") >> nth=0`);
+  await ru.waitForSelector("[data-test=acknowledge]");
+  await ru.click("[data-test=acknowledge]");
+  await ru.waitForSelector("[data-test=delivery]:has-text('Acknowledged')");
+  await shot(ru, "08-acknowledged");
+
+  // China sees the acknowledgement in its outbox.
+  await cn.goto(`${base}/console/messages?box=outbox`);
+  await cn.click("[data-test=message-link] >> nth=0");
+  await cn.waitForSelector("[data-test=delivery]:has-text('Acknowledged')");
+
+  // Russia votes on the proposal in its silence period.
+  await ru.click("text=Unified list");
+  await ru.click("[data-test=proposal-link] >> nth=0");
+  await ru.waitForSelector("[data-test=vote]");
+  await ru.check("[data-test=accept]");
+  await ru.fill("#reasons", "The attribution is documented.");
+  await ru.click("[data-test=vote]");
+  await ru.waitForSelector("[data-test=position]:has-text('Accept')");
+  await shot(ru, "09-proposal");
+
+  await ru.click("text=Consultations");
+  await shot(ru, "10-consultations");
+  await ru.click("text=Queues");
+  await shot(ru, "11-queues");
+
+  // Russian, then Chinese; the choice is remembered across pages.
+  await ru.click("[data-lang=ru]");
+  await ru.waitForSelector("html[lang=ru]");
+  await ru.click("[data-test=nav-inbox]");
+  check((await ru.textContent("h1")) === "Входящие", "the inbox is not titled in Russian");
+  await shot(ru, "12-inbox-ru");
+  await ru.goto(`${base}/console`);
+  check((await ru.textContent("h1")).includes("Что ждёт"), "the start page is not in Russian");
+  await shot(ru, "13-home-ru");
+  await ru.click("[data-lang=zh]");
+  await ru.waitForSelector("html[lang=zh]");
+  check((await ru.textContent("h1")) === "待您处理", "the start page is not in Chinese");
+  await shot(ru, "14-home-zh");
+  await ru.click("text=统一名单");
+  await ru.click("[data-test=proposal-link] >> nth=0");
+  await shot(ru, "15-proposal-zh");
+
+  // Logging out ends the session.
+  await ru.click("[data-test=logout]");
+  await ru.waitForURL(/\/console\/login/);
+} catch (e) {
+  problems.push(String(e && e.stack ? e.stack : e));
+} finally {
+  await browser.close();
+}
+if (problems.length > 0) {
+  console.error(problems.join("\n"));
+  process.exit(1);
+}
+console.log(`console e2e: passed; screenshots in ${shots}`);
