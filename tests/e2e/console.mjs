@@ -122,6 +122,10 @@ try {
   await shot(ru, "10-consultations");
   await ru.click("text=Queues");
   await shot(ru, "11-queues");
+  await ru.click("text=Map");
+  await ru.waitForSelector("[data-test=event]");
+  check((await ru.locator("[data-test=area]").count()) > 0, "the map lists no area of activity");
+  await shot(ru, "11-map");
 
   // Russian, then Chinese; the choice is remembered across pages.
   await ru.click("[data-lang=ru]");

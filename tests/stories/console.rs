@@ -382,6 +382,7 @@ story!(the_language_is_chosen_remembered_and_complete, |f| {
             "/console/designations",
             "/console/consultations",
             "/console/queues",
+            "/console/map",
         ] {
             let p = b.get(path).await;
             assert_eq!(p.status, StatusCode::OK, "{lang} {path}");
@@ -391,4 +392,67 @@ story!(the_language_is_chosen_remembered_and_complete, |f| {
     // An unknown language changes nothing (the last chosen was Chinese).
     b.get("/console?lang=xx").await;
     assert!(b.get("/console").await.body.contains("<html lang=\"zh\">"));
+});
+
+story!(the_map_shows_events_and_only_readable_attributions, |f| {
+    let app = app(&f).await;
+    let cn = officer(&f, "cn-security-service");
+    let only_china = HandlingCode {
+        distribution: Distribution::States([StateCode::new("CN")].into()),
+        ..HandlingCode::open()
+    };
+    let mut org_ids = vec![];
+    for (name, handling) in [
+        ("Open Valley Front", HandlingCode::open()),
+        ("Closed Circle", only_china),
+    ] {
+        let r = f
+            .store
+            .create_record(&cn, sample_input(RecordKind::Organization, name, handling))
+            .await
+            .expect("org");
+        f.store
+            .decide_compliance(&cn, &r.id, true, ALL_TICKED, "acts described", r.version)
+            .await
+            .expect("approve");
+        org_ids.push(r.id);
+    }
+    // Near Almaty (Kazakhstan), attributed to both organizations.
+    let mut input = sample_input(RecordKind::Event, "Depot attack", HandlingCode::open());
+    input.facts.event = Some(concord_domain::EventFacts {
+        date: "2025-03".parse().expect("date"),
+        place: Some("near Almaty".into()),
+        coordinates: Some((43.3, 76.9)),
+        attributed_to: org_ids.clone(),
+    });
+    let e = f.store.create_record(&cn, input).await.expect("event");
+    f.store
+        .decide_compliance(&cn, &e.id, true, ALL_TICKED, "acts described", e.version)
+        .await
+        .expect("approve");
+
+    let mut china = Browser::new(&app);
+    china.login("cn.officer").await;
+    let map = china.get("/console/map").await;
+    assert_eq!(map.status, StatusCode::OK);
+    assert!(map.body.contains("data-test=\"event\"") && map.body.contains("Depot attack"));
+    assert!(map.body.contains("Open Valley Front") && map.body.contains("Closed Circle"));
+    assert!(
+        map.body.contains("class=\"active\" data-state=\"KZ\""),
+        "Kazakhstan is not shaded"
+    );
+    assert!(map.body.contains("data-state=\"CN\""));
+
+    let mut russia = Browser::new(&app);
+    russia.login("ru.analyst").await;
+    let map = russia.get("/console/map").await;
+    assert!(map.body.contains("Depot attack"));
+    assert!(map.body.contains("Open Valley Front"));
+    assert!(
+        !map.body.contains("Closed Circle"),
+        "an organization Russia may not read is named"
+    );
+    // Filtering by an organization the reader may not read shows nothing of it.
+    let map = russia.get(&format!("/console/map?org={}", org_ids[1])).await;
+    assert!(!map.body.contains("Closed Circle") && !map.body.contains("data-test=\"event\""));
 });

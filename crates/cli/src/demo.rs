@@ -5,7 +5,7 @@ use crate::NodeArgs;
 use crate::exchange::ALL_TICKED;
 use crate::node::Node;
 use anyhow::Result;
-use concord_domain::{Category, Facts, LegalBasis, Name, NameKind, RecordKind, Script};
+use concord_domain::{Category, EventFacts, Facts, LegalBasis, Name, NameKind, RecordKind, Script};
 use concord_domain::{Classification, Dissemination, Distribution, HandlingCode, Role, Roles, Use};
 use concord_store::{Actor, Ctx, NewUser, RecordInput, RecordQuery};
 use std::net::SocketAddr;
@@ -218,6 +218,16 @@ pub async fn run(dir: &Path, listen: SocketAddr, no_serve: bool, persons: u64, o
     node.serve(listener, concord_server::Settings::default()).await
 }
 
+/// A primary name in the script it is written in.
+fn primary(title: &str) -> Name {
+    Name {
+        full: title.into(),
+        script: Script::detect(title),
+        lang: None,
+        kind: NameKind::Primary,
+    }
+}
+
 async fn seed_records(node: &Node) -> Result<()> {
     let officer = node.store.user_by_name("cn.officer").await?;
     let supervisor = node.store.user_by_name("cn.supervisor").await?;
@@ -237,18 +247,14 @@ async fn seed_records(node: &Node) -> Result<()> {
         return Ok(());
     }
     let review = node.store.clock().today() + time::Duration::days(365);
+    let mut organizations = vec![];
     for (kind, title, distribution, dissemination, use_, classification) in RECORDS {
         let distribution: Distribution = distribution.parse()?;
         let kind: RecordKind = kind.parse()?;
         let new = RecordInput {
             kind,
             facts: Facts {
-                names: vec![Name {
-                    full: (*title).into(),
-                    script: Script::detect(title),
-                    lang: None,
-                    kind: NameKind::Primary,
-                }],
+                names: vec![primary(title)],
                 ..Facts::default()
             },
             legal_basis: LegalBasis {
@@ -275,6 +281,106 @@ async fn seed_records(node: &Node) -> Result<()> {
                 true,
                 ALL_TICKED,
                 "Describes criminal acts under the cited article; no political, religious, ethnic or racial ground.",
+                r.version,
+            )
+            .await?;
+        if r.kind == RecordKind::Organization {
+            organizations.push(r.id);
+        }
+    }
+    seed_events(node, &officer, &supervisor, &organizations, review).await
+}
+
+/// Synthetic events: `(title, date, place, latitude, longitude, organization)`
+/// (the index into the demo's organizations).
+const EVENTS: &[(&str, &str, &str, f64, f64, usize)] = &[
+    (
+        "Attack on a rail depot (synthetic)",
+        "2025-03",
+        "near Almaty",
+        43.3,
+        76.9,
+        0,
+    ),
+    (
+        "Explosives seized at a checkpoint (synthetic)",
+        "2025-06-14",
+        "near Tashkent",
+        41.3,
+        69.3,
+        0,
+    ),
+    (
+        "Arson at a bus station (synthetic)",
+        "2024-11",
+        "near Urumqi",
+        43.8,
+        87.6,
+        0,
+    ),
+    ("Weapons cache found (synthetic)", "2025", "near Osh", 40.5, 72.8, 1),
+    (
+        "Border crossing shoot-out (synthetic)",
+        "2024-08-02",
+        "near Khorog",
+        37.5,
+        71.6,
+        1,
+    ),
+    (
+        "Courier arrested with detonators (synthetic)",
+        "2025-09",
+        "near Orenburg",
+        51.8,
+        55.1,
+        1,
+    ),
+];
+
+async fn seed_events(
+    node: &Node,
+    officer: &Ctx,
+    supervisor: &Ctx,
+    organizations: &[String],
+    review: time::Date,
+) -> Result<()> {
+    for (title, date, place, lat, lon, org) in EVENTS {
+        let Some(org) = organizations.get(*org) else { continue };
+        let new = RecordInput {
+            kind: RecordKind::Event,
+            facts: Facts {
+                names: vec![primary(title)],
+                event: Some(EventFacts {
+                    date: date.parse()?,
+                    place: Some((*place).into()),
+                    coordinates: Some((*lat, *lon)),
+                    attributed_to: vec![org.clone()],
+                }),
+                ..Facts::default()
+            },
+            legal_basis: LegalBasis {
+                instrument: "shanghai-convention-2001".into(),
+                article: "1.1.1b".into(),
+                category: Category::Terrorism,
+            },
+            evidence: "Synthetic demo event: an act attributed to a synthetic organization.".into(),
+            handling: HandlingCode {
+                distribution: Distribution::AllMembers,
+                dissemination: Dissemination::Free,
+                use_: Use::Evidence,
+                classification: Classification::Restricted,
+            },
+            review_date: review,
+            source_id: None,
+        };
+        let r = node.store.create_record(officer, new).await?;
+        node.store
+            .decide_compliance(
+                supervisor,
+                &r.id,
+                true,
+                ALL_TICKED,
+                "Describes a criminal act.",
                 r.version,
             )
             .await?;

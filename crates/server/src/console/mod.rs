@@ -217,4 +217,5 @@ pub fn router() -> Router<AppState> {
         .route("/console/consultations", get(consultations::list))
         .route("/console/consultations/{id}", get(consultations::show))
         .route("/console/queues", get(queues::show))
+        .route("/console/map", get(map::show))
 }

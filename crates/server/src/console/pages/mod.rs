@@ -5,6 +5,7 @@ pub mod consultations;
 pub mod designations;
 pub mod home;
 pub mod login;
+pub mod map;
 pub mod messages;
 pub mod queues;
 pub mod records;
