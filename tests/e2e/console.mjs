@@ -6,7 +6,7 @@
 //
 // node console.mjs BASE_URL SCREENSHOT_DIR PASSWORD
 import { chromium } from "playwright-core";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 
 const [base, shots, password] = process.argv.slice(2);
 if (!base || !shots || !password) {
@@ -75,6 +75,21 @@ try {
   await cn.waitForSelector("[data-test=name]");
   check((await cn.textContent("h1")).includes("Eastern Ridge Brigade"), "the record page shows another record");
   await shot(cn, "04-record");
+
+  // A batch file: upload, watch, download.
+  await cn.goto(`${base}/console/screening`);
+  await cn.setInputFiles("#file", {
+    name: "passengers.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from("id,name\np1,Eastern Ridge Brigade\np2,Nobody In Particular\n"),
+  });
+  await cn.fill("#batch-purpose", "browser batch test");
+  await cn.click("[data-test=upload]");
+  await cn.waitForSelector("[data-test=finished]", { timeout: 30000 });
+  await shot(cn, "03-batch");
+  const [download] = await Promise.all([cn.waitForEvent("download"), cn.click("[data-test=download-jsonl]")]);
+  const results = readFileSync(await download.path(), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  check(results.length === 2 && results[0].id === "p1" && results[0].results.length > 0, `batch results: ${JSON.stringify(results)}`);
 
   await cn.goto(`${base}/console/records`);
   await shot(cn, "05-records");

@@ -456,3 +456,91 @@ story!(the_map_shows_events_and_only_readable_attributions, |f| {
     let map = russia.get(&format!("/console/map?org={}", org_ids[1])).await;
     assert!(!map.body.contains("Closed Circle") && !map.body.contains("data-test=\"event\""));
 });
+
+/// A multipart body with the given text fields and one file.
+fn multipart(fields: &[(&str, &str)], file: (&str, &str)) -> (String, String) {
+    let boundary = "concord-test-boundary-7d1f";
+    let mut body = String::new();
+    for (k, v) in fields {
+        body += &format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n");
+    }
+    body += &format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: text/csv\r\n\r\n{}\r\n--{boundary}--\r\n",
+        file.0, file.1
+    );
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn upload(b: &mut Browser, csv: &str, fields: &[(&str, &str)]) -> Page {
+    let (kind, body) = multipart(fields, ("people.csv", csv));
+    let req = Request::post("/console/screening/batch").header(header::CONTENT_TYPE, kind);
+    b.send(req, Body::from(body)).await
+}
+
+story!(a_batch_file_is_screened_watched_and_downloaded, |f| {
+    let app = app(&f).await;
+    let id = hostile_record(&f, HandlingCode::open()).await;
+    let mut b = Browser::new(&app);
+    b.login("ru.analyst").await;
+    let page = b.get("/console/screening").await;
+    let token = hidden(&page.body, "csrf");
+    let csv = "id,name,birth_date,threshold\nq1,Жуков,,0.5\nq2,Nobody Atall Matches,,\nq3,Жуков,1985-13-40,\n";
+    let p = upload(&mut b, csv, &[("csrf", "forged"), ("purpose", "batch test")]).await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    let p = upload(&mut b, csv, &[("csrf", &token)]).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "no purpose");
+    assert!(
+        !b.get("/console/screening").await.body.contains("people.csv"),
+        "a refused upload left a job"
+    );
+
+    let p = upload(&mut b, csv, &[("csrf", &token), ("purpose", "batch test")]).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let job = location(&p).to_owned();
+    let mut finished = false;
+    for _ in 0..100 {
+        let page = b.get(&job).await;
+        assert_eq!(page.status, StatusCode::OK);
+        if page.body.contains("data-test=\"finished\"") {
+            assert!(page.body.contains("3 / 3"), "{}", page.body);
+            finished = true;
+            break;
+        }
+        assert!(
+            page.body.contains("http-equiv=\"refresh\""),
+            "a running batch does not refresh"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(finished, "the batch did not finish");
+    let jsonl = b.get(&format!("{job}/results.jsonl")).await;
+    assert_eq!(jsonl.status, StatusCode::OK);
+    let lines: Vec<serde_json::Value> = jsonl
+        .body
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["id"], "q1");
+    assert_eq!(lines[0]["results"][0]["record"], id.as_str());
+    assert_eq!(lines[1]["results"], serde_json::json!([]));
+    assert!(
+        lines[2]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("birth_date") || e.contains("1985-13-40")),
+        "{}",
+        lines[2]
+    );
+    let csv_out = b.get(&format!("{job}/results.csv")).await;
+    assert!(csv_out.body.starts_with("line,id,query,record,title,score,error"));
+    assert!(csv_out.body.contains(&id));
+
+    // Another user cannot see or download the job.
+    let mut other = Browser::new(&app);
+    other.login("cn.officer").await;
+    assert_eq!(other.get(&job).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        other.get(&format!("{job}/results.jsonl")).await.status,
+        StatusCode::NOT_FOUND
+    );
+});

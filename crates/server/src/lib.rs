@@ -62,6 +62,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The in-memory screening index.
     pub screening: Arc<screening::Screening>,
+    /// Batch screenings started from the web console.
+    pub console_jobs: Arc<console::jobs::Jobs>,
 }
 
 /// The application: API, OpenAPI document, health checks, landing page.

@@ -10,6 +10,7 @@
 //! three `locales/*.ftl` (a test fails on a missing key).
 
 pub mod i18n;
+pub mod jobs;
 mod pages;
 mod session;
 
@@ -205,6 +206,12 @@ pub fn router() -> Router<AppState> {
         .route("/console/records", get(records::list))
         .route("/console/records/{id}", get(records::show))
         .route("/console/screening", get(screening::form).post(screening::run))
+        .route(
+            "/console/screening/batch",
+            post(screening::upload).layer(axum::extract::DefaultBodyLimit::max(screening::UPLOAD_LIMIT)),
+        )
+        .route("/console/screening/batch/{id}", get(screening::job))
+        .route("/console/screening/batch/{id}/{file}", get(screening::download))
         .route("/console/messages", get(messages::list))
         .route("/console/messages/new", get(messages::compose).post(messages::send))
         .route("/console/messages/{id}", get(messages::show))

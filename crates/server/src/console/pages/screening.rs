@@ -1,12 +1,18 @@
 //! Screening one name, with every result's explanation.
 
 use crate::AppState;
+use crate::console::jobs::{self, Progress, progress};
 use crate::console::session::Posted;
+use crate::console::session::same;
 use crate::console::{Console, Page, PageResult, render};
+use crate::console::{PageError, see_other};
 use crate::routes::screening::find;
 use crate::screening::prepare;
 use askama::Template;
 use axum::extract::State;
+use axum::extract::{Multipart, Path};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::IntoResponse;
 use concord_matcher::Explanation;
 use concord_store::Record;
 use serde::Deserialize;
@@ -36,6 +42,7 @@ struct ScreeningPage {
     error: Option<(String, String)>,
     hits: Option<Vec<(Record, f64, Explanation)>>,
     indexed: usize,
+    jobs: Vec<Progress>,
 }
 
 impl ScreeningPage {
@@ -47,13 +54,14 @@ impl ScreeningPage {
     }
 }
 
-pub async fn form(c: Console) -> PageResult {
+pub async fn form(State(s): State<AppState>, c: Console) -> PageResult {
     Ok(render(&ScreeningPage {
         page: c.page("screening-title", "screening"),
         form: ScreenForm::default(),
         error: None,
         hits: None,
         indexed: 0,
+        jobs: s.console_jobs.of(c.caller.user.id.as_str()),
     }))
 }
 
@@ -65,6 +73,7 @@ pub async fn run(State(s): State<AppState>, Posted(mut c, f): Posted<ScreenForm>
             error: Some((field.to_owned(), message)),
             hits: None,
             indexed: 0,
+            jobs: vec![],
         })
     };
     if f.purpose.trim().is_empty() {
@@ -107,5 +116,140 @@ pub async fn run(State(s): State<AppState>, Posted(mut c, f): Posted<ScreenForm>
         error: None,
         hits: Some(found.hits),
         indexed: found.indexed,
+        jobs: vec![],
     }))
+}
+
+/// Largest batch file, in bytes.
+pub const UPLOAD_LIMIT: usize = 16 * 1024 * 1024;
+
+fn refuse(c: &Console, status: StatusCode, field: &str, message: String) -> PageError {
+    PageError {
+        status,
+        message,
+        field: Some(field.to_owned()),
+        tr: c.tr,
+        user: Some(c.user_bar()),
+    }
+}
+
+/// A batch file: multipart with `csrf`, `purpose` and `file`; the token is
+/// checked before anything is read into a job.
+pub async fn upload(State(s): State<AppState>, mut c: Console, mut form: Multipart) -> PageResult {
+    let (mut csrf, mut purpose, mut file) = (String::new(), String::new(), None);
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => return Err(refuse(&c, StatusCode::BAD_REQUEST, "file", e.body_text())),
+        };
+        match field.name().unwrap_or("") {
+            "csrf" => csrf = field.text().await.unwrap_or_default(),
+            "purpose" => purpose = field.text().await.unwrap_or_default(),
+            "file" => {
+                let name = field.file_name().unwrap_or("batch").to_owned();
+                match field.bytes().await {
+                    Ok(b) => file = Some((name, b)),
+                    Err(e) => return Err(refuse(&c, e.status(), "file", e.body_text())),
+                }
+            }
+            _ => {}
+        }
+    }
+    if !same(&csrf, &c.csrf) {
+        return Err(refuse(&c, StatusCode::FORBIDDEN, "csrf", c.tr.t("error-csrf")));
+    }
+    if purpose.trim().is_empty() {
+        return Err(refuse(
+            &c,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "purpose",
+            c.tr.t("screening-purpose-needed"),
+        ));
+    }
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return Err(refuse(
+            &c,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "file",
+            c.tr.t("batch-no-file"),
+        ));
+    };
+    let lines = jobs::subjects(&name, &bytes).map_err(|e| refuse(&c, StatusCode::UNPROCESSABLE_ENTITY, "file", e))?;
+    c.caller.purpose = purpose.trim().chars().take(200).collect();
+    let id = jobs::start(&s, c.caller.clone(), name, lines)
+        .map_err(|e| refuse(&c, StatusCode::INTERNAL_SERVER_ERROR, "file", e))?;
+    Ok(see_other(&format!("/console/screening/batch/{id}")))
+}
+
+#[derive(Template)]
+#[template(path = "batch.html")]
+struct BatchPage {
+    page: Page,
+    p: Progress,
+    /// Lines with hits or errors, the first hundred.
+    lines: Vec<jobs::LineResult>,
+}
+
+impl BatchPage {
+    fn score(&self, s: impl std::fmt::Display) -> String {
+        format!("{s:.3}")
+    }
+}
+
+pub async fn job(State(s): State<AppState>, c: Console, Path(id): Path<String>) -> PageResult {
+    let Some(job) = s.console_jobs.get(&id, c.caller.user.id.as_str()) else {
+        return Err(c.fail(crate::error::ApiError::new(
+            crate::error::Code::NotFound,
+            format!("batch {id} not found"),
+        )));
+    };
+    let (p, lines) = {
+        let j = job.lock().unwrap_or_else(|e| e.into_inner());
+        let lines = j
+            .results
+            .iter()
+            .filter(|r| !r.hits.is_empty() || r.error.is_some())
+            .take(100)
+            .cloned()
+            .collect();
+        (progress(&j), lines)
+    };
+    Ok(render(&BatchPage {
+        page: c.page("batch-title", "screening"),
+        p,
+        lines,
+    }))
+}
+
+pub async fn download(State(s): State<AppState>, c: Console, Path((id, file)): Path<(String, String)>) -> PageResult {
+    let Some(job) = s.console_jobs.get(&id, c.caller.user.id.as_str()) else {
+        return Err(c.fail(crate::error::ApiError::new(
+            crate::error::Code::NotFound,
+            format!("batch {id} not found"),
+        )));
+    };
+    let (body, kind) = {
+        let j = job.lock().unwrap_or_else(|e| e.into_inner());
+        match file.as_str() {
+            "results.jsonl" => (jobs::to_jsonl(&j), "application/x-ndjson; charset=utf-8"),
+            "results.csv" => (
+                jobs::to_csv(&j).map_err(|e| refuse(&c, StatusCode::INTERNAL_SERVER_ERROR, "file", e))?,
+                "text/csv; charset=utf-8",
+            ),
+            _ => {
+                return Err(c.fail(crate::error::ApiError::new(
+                    crate::error::Code::NotFound,
+                    format!("no {file}"),
+                )));
+            }
+        }
+    };
+    let mut res = body.into_response();
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{id}-{file}\"")) {
+        res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(res)
 }
