@@ -544,3 +544,190 @@ story!(a_batch_file_is_screened_watched_and_downloaded, |f| {
         StatusCode::NOT_FOUND
     );
 });
+
+/// The page's CSRF token, then the form posted.
+async fn act(b: &mut Browser, page: &str, action: &str, form: &[(&str, &str)]) -> Page {
+    let p = b.get(page).await;
+    assert_eq!(p.status, StatusCode::OK, "{page}");
+    let token = hidden(&p.body, "csrf");
+    let mut form = form.to_vec();
+    form.push(("csrf", &token));
+    b.post(action, &form).await
+}
+
+story!(decisions_are_taken_from_the_console, |f| {
+    let app = app(&f).await;
+    let cn_store = officer(&f, "cn-security-service");
+    let r = f
+        .store
+        .create_record(
+            &cn_store,
+            sample_input(RecordKind::Person, "Pending Person", HandlingCode::open()),
+        )
+        .await
+        .expect("record");
+    let page = format!("/console/records/{}", r.id);
+    let mut cn = Browser::new(&app);
+    cn.login("cn.officer").await;
+    assert!(cn.get(&page).await.body.contains("data-test=\"approve\""));
+    let version = r.version.to_string();
+    // Approval needs every checklist item; the refusal names the item.
+    let p = act(
+        &mut cn,
+        &page,
+        &format!("{page}/compliance"),
+        &[("decision", "approve"), ("note", "ok"), ("version", &version)],
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.body.contains("checklist."), "{}", p.body);
+    let p = act(
+        &mut cn,
+        &page,
+        &format!("{page}/compliance"),
+        &[
+            ("decision", "approve"),
+            ("note", "a criminal act under the cited article"),
+            ("version", &version),
+            ("criminal_act_described", "on"),
+            ("legal_basis_cites_article", "on"),
+            ("not_on_protected_grounds_alone", "on"),
+        ],
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let approved = f.store.get_record(&cn_store, &r.id).await.expect("record");
+    assert_eq!(approved.protected.compliance, concord_domain::Compliance::Approved);
+    // A stale version is a conflict, not a silent overwrite.
+    let current = approved.version.to_string();
+    let mut statuses = vec![];
+    for v in [&version, &current] {
+        let extend = [
+            ("decision", "extend"),
+            ("new_date", "2031-01-01"),
+            ("reason", "still active"),
+            ("version", v.as_str()),
+        ];
+        statuses.push(act(&mut cn, &page, &format!("{page}/review"), &extend).await.status);
+    }
+    assert_eq!(statuses, [StatusCode::CONFLICT, StatusCode::SEE_OTHER]);
+    assert_eq!(
+        f.store
+            .get_record(&cn_store, &r.id)
+            .await
+            .expect("record")
+            .protected
+            .review_date,
+        Some(time::macros::date!(2031 - 01 - 01))
+    );
+
+    // Russia's police registers a request; China answers it.
+    let mut ru = Browser::new(&app);
+    ru.login("ru.officer").await;
+    assert!(!ru.get(&page).await.body.contains("data-test=\"approve\""));
+    let p = act(
+        &mut ru,
+        &page,
+        &format!("{page}/requests"),
+        &[
+            ("kind", "access"),
+            ("requester", "the person concerned"),
+            ("details", "asks what is held"),
+        ],
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    // The officer sees it; China's data-protection officer answers it.
+    assert!(!cn.get("/console/queues").await.body.contains("/decision\""));
+    let mut cn = Browser::new(&app);
+    cn.login("cn.dpo").await;
+    let queue = cn.get("/console/queues").await;
+    assert!(queue.body.contains("asks what is held"));
+    let action = queue
+        .body
+        .split("action=\"")
+        .skip(1)
+        .find_map(|a| a.split('"').next().filter(|a| a.contains("/decision")))
+        .expect("a decision form")
+        .to_owned();
+    // Russia cannot answer for China.
+    let p = act(
+        &mut ru,
+        "/console/queues",
+        &action,
+        &[("grant", "grant"), ("decision", "x"), ("reply", "y")],
+    )
+    .await;
+    assert!(p.status.is_client_error());
+    let p = act(
+        &mut cn,
+        "/console/queues",
+        &action,
+        &[("grant", "grant"), ("decision", "lawful"), ("reply", "a copy follows")],
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    assert!(cn.get("/console/queues").await.body.contains("Granted"));
+});
+
+story!(an_emergency_consultation_is_run_from_the_console, |f| {
+    let app = app(&f).await;
+    let mut kz = Browser::new(&app);
+    kz.login("kz.diplomat").await;
+    let mut ru = Browser::new(&app);
+    ru.login("ru.diplomat").await;
+    let mut police = Browser::new(&app);
+    police.login("ru.analyst").await;
+    assert!(
+        !police
+            .get("/console/consultations")
+            .await
+            .body
+            .contains("action=\"/console/consultations\"")
+    );
+    let p = act(
+        &mut kz,
+        "/console/consultations",
+        "/console/consultations",
+        &[("text", "Hostage taking at a border post")],
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let page = location(&p).to_owned();
+    let p = act(
+        &mut ru,
+        &page,
+        &format!("{page}/second"),
+        &[("text", "Armed group crossing")],
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let k = kz.get(&page).await;
+    assert!(k.body.contains("Convened"), "{}", k.body);
+    let p = act(
+        &mut kz,
+        &page,
+        &format!("{page}/statement"),
+        &[("text", "The members condemn the attack.")],
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    for b in [&mut kz, &mut ru] {
+        let p = act(
+            b,
+            &page,
+            &format!("{page}/verdict"),
+            &[("version", "1"), ("verdict", "approve")],
+        )
+        .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    }
+    let members = f.store.snapshot().registry.members_on(f.clock_today()).len();
+    let k = kz.get(&page).await;
+    if members == 2 {
+        assert!(k.body.contains("Statement adopted"));
+    } else {
+        // Every member must approve: two of them are not enough.
+        assert!(k.body.contains("Convened") && k.body.contains("The members condemn the attack."));
+    }
+});

@@ -29,7 +29,25 @@ pub(crate) async fn app(f: &Fixture) -> Router {
             Classification::Secret,
         ),
         ("ru.analyst", "ru-police", "analyst", Classification::Confidential),
+        (
+            "cn.dpo",
+            "cn-security-service",
+            "data-protection-officer",
+            Classification::Secret,
+        ),
         ("ru.officer", "ru-police", "officer", Classification::Confidential),
+        (
+            "kz.diplomat",
+            "kz-foreign-ministry",
+            "officer",
+            Classification::Confidential,
+        ),
+        (
+            "ru.diplomat",
+            "ru-foreign-ministry",
+            "officer",
+            Classification::Confidential,
+        ),
         ("ru.admin", "ru-police", "administrator", Classification::Confidential),
         (
             "ru.dpo",

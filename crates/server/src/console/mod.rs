@@ -205,6 +205,10 @@ pub fn router() -> Router<AppState> {
         .route("/console/static/{file}", get(assets::file))
         .route("/console/records", get(records::list))
         .route("/console/records/{id}", get(records::show))
+        .route("/console/records/{id}/compliance", post(actions::compliance))
+        .route("/console/records/{id}/review", post(actions::review))
+        .route("/console/records/{id}/requests", post(actions::register_request))
+        .route("/console/requests/{id}/decision", post(actions::decide_request))
         .route("/console/screening", get(screening::form).post(screening::run))
         .route(
             "/console/screening/batch",
@@ -221,8 +225,13 @@ pub fn router() -> Router<AppState> {
         .route("/console/designations/{id}", get(designations::show))
         .route("/console/designations/{id}/vote", post(designations::vote))
         .route("/console/designations/{id}/review", post(designations::review))
-        .route("/console/consultations", get(consultations::list))
+        .route(
+            "/console/consultations",
+            get(consultations::list).post(actions::propose_consultation),
+        )
         .route("/console/consultations/{id}", get(consultations::show))
+        .route("/console/consultations/{id}/verdict", post(actions::verdict))
+        .route("/console/consultations/{id}/{step}", post(actions::consultation_step))
         .route("/console/queues", get(queues::show))
         .route("/console/map", get(map::show))
 }

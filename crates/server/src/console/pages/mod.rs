@@ -1,5 +1,6 @@
 //! One module per area of the console.
 
+pub mod actions;
 pub mod assets;
 pub mod consultations;
 pub mod designations;

@@ -15,6 +15,15 @@ struct Queues {
     review: Vec<ReviewItem>,
     compliance: Option<Vec<Record>>,
     requests: Vec<SubjectRequest>,
+    authority: String,
+    dpo: bool,
+}
+
+impl Queues {
+    /// Whether the viewer's authority answers this request now.
+    fn to_answer(&self, q: &SubjectRequest) -> bool {
+        self.dpo && q.originator == self.authority && q.status == concord_store::RequestStatus::Open
+    }
 }
 
 pub async fn show(State(s): State<AppState>, c: Console) -> PageResult {
@@ -41,5 +50,7 @@ pub async fn show(State(s): State<AppState>, c: Console) -> PageResult {
         review,
         compliance,
         requests,
+        authority: c.caller.viewer.authority.to_string(),
+        dpo: c.caller.viewer.roles.has(Role::DataProtectionOfficer),
     }))
 }

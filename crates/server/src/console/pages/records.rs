@@ -76,6 +76,12 @@ struct RecordPage {
     nodes: Vec<Node>,
     edges: Vec<Edge>,
     trail: Option<Vec<Trail>>,
+    /// A supervisor of the originating authority, the record pending.
+    can_decide: bool,
+    /// An officer or supervisor of the originating authority.
+    can_review: bool,
+    /// May register a data-subject request about it.
+    can_register: bool,
 }
 
 impl RecordPage {
@@ -180,7 +186,18 @@ pub async fn show(State(s): State<AppState>, c: Console, Path(id): Path<String>)
     } else {
         None
     };
+    let v = &c.caller.viewer;
+    let own = r.protected.originator == v.authority;
+    let can_decide =
+        own && v.roles.has(Role::Supervisor) && r.protected.compliance == concord_domain::Compliance::Pending;
+    let can_review = own && v.roles.any(&[Role::Officer, Role::Supervisor]);
+    let can_register = v
+        .roles
+        .any(&[Role::DataProtectionOfficer, Role::Officer, Role::Supervisor]);
     Ok(render(&RecordPage {
+        can_decide,
+        can_review,
+        can_register,
         page: c.page_titled(r.title.clone(), "records"),
         r,
         versions,
