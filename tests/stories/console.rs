@@ -383,6 +383,7 @@ story!(the_language_is_chosen_remembered_and_complete, |f| {
             "/console/consultations",
             "/console/queues",
             "/console/map",
+            "/console/registry",
         ] {
             let p = b.get(path).await;
             assert_eq!(p.status, StatusCode::OK, "{lang} {path}");
@@ -730,4 +731,101 @@ story!(an_emergency_consultation_is_run_from_the_console, |f| {
         // Every member must approve: two of them are not enough.
         assert!(k.body.contains("Convened") && k.body.contains("The members condemn the attack."));
     }
+});
+
+story!(the_registry_for_all_and_users_for_their_administrators, |f| {
+    let app = app(&f).await;
+    let mut analyst = Browser::new(&app);
+    analyst.login("ru.analyst").await;
+    let registry = analyst.get("/console/registry").await;
+    assert_eq!(registry.status, StatusCode::OK);
+    assert!(registry.body.contains("ru-police") && registry.body.contains("shanghai-convention-2001"));
+    assert!(
+        !registry.body.contains("/console/admin/users\""),
+        "a non-administrator is offered user administration"
+    );
+    assert_eq!(analyst.get("/console/admin/users").await.status, StatusCode::FORBIDDEN);
+
+    let mut admin = Browser::new(&app);
+    admin.login("ru.admin").await;
+    let users = admin.get("/console/admin/users").await;
+    assert_eq!(users.status, StatusCode::OK);
+    assert!(users.body.contains("ru.analyst"));
+    assert!(
+        !users.body.contains("cn.officer"),
+        "a state's administrator sees another state's users"
+    );
+    // Scope and clearance rules are the API's: another state's authority is
+    // refused, a clearance above the administrator's too.
+    let new_user = |authority: &'static str, clearance: &'static str| {
+        [
+            ("username", "ru.newcomer"),
+            ("display_name", "New Comer"),
+            ("authority", authority),
+            ("role", "analyst"),
+            ("clearance", clearance),
+            ("password", "a long enough password"),
+        ]
+    };
+    let p = act(
+        &mut admin,
+        "/console/admin/users",
+        "/console/admin/users",
+        &new_user("cn-security-service", "restricted"),
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    let p = act(
+        &mut admin,
+        "/console/admin/users",
+        "/console/admin/users",
+        &new_user("ru-police", "secret"),
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let p = act(
+        &mut admin,
+        "/console/admin/users",
+        "/console/admin/users",
+        &new_user("ru-police", "restricted"),
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let users = admin.get("/console/admin/users").await;
+    assert!(users.body.contains("ru.newcomer"));
+    // Disabling a user ends its logins.
+    let id = f
+        .store
+        .users()
+        .await
+        .expect("users")
+        .into_iter()
+        .find(|u| u.username == "ru.newcomer")
+        .expect("created")
+        .id;
+    let p = act(
+        &mut admin,
+        "/console/admin/users",
+        &format!("/console/admin/users/{id}"),
+        &[("disabled", "true")],
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    let mut newcomer = Browser::new(&app);
+    let form = newcomer.get("/console/login").await;
+    let token = hidden(&form.body, "csrf");
+    newcomer
+        .post(
+            "/console/login",
+            &[
+                ("csrf", &token),
+                ("username", "ru.newcomer"),
+                ("password", "a long enough password"),
+            ],
+        )
+        .await;
+    assert!(
+        !newcomer.cookies.contains_key("concord_session"),
+        "a disabled user logged in"
+    );
 });

@@ -41,6 +41,8 @@ pub struct Page {
     pub path: String,
     /// A one-line notice after an action (already translated).
     pub flash: Option<String>,
+    /// Whether the user administers users (shows the entry in the nav).
+    pub admin: bool,
 }
 
 /// Who is logged in, always visible.
@@ -161,6 +163,7 @@ impl IntoResponse for PageError {
             csrf: String::new(),
             path: "/console".into(),
             flash: None,
+            admin: false,
         };
         let body = ErrorPage {
             page,
@@ -234,4 +237,7 @@ pub fn router() -> Router<AppState> {
         .route("/console/consultations/{id}/{step}", post(actions::consultation_step))
         .route("/console/queues", get(queues::show))
         .route("/console/map", get(map::show))
+        .route("/console/registry", get(admin::registry))
+        .route("/console/admin/users", get(admin::list).post(admin::create))
+        .route("/console/admin/users/{id}", post(admin::toggle))
 }

@@ -177,6 +177,7 @@ impl Console {
             csrf: self.csrf.clone(),
             path: self.path.clone(),
             flash: None,
+            admin: self.caller.viewer.roles.has(concord_domain::Role::Administrator),
         }
     }
 

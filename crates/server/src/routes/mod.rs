@@ -3,14 +3,14 @@
 mod audit;
 pub(crate) mod auth;
 mod consultations;
-mod designations;
+pub(crate) mod designations;
 mod exchange;
 pub(crate) mod messages;
 pub(crate) mod records;
 mod registry;
 mod requests;
 pub(crate) mod screening;
-mod users;
+pub(crate) mod users;
 mod webhooks;
 
 use crate::AppState;

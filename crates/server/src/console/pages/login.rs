@@ -48,6 +48,7 @@ fn login_page(tr: Tr, state: &AppState, next: String, username: String, error: O
             form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
         ),
         flash: None,
+        admin: false,
     };
     let mut res = render(&LoginPage {
         page,

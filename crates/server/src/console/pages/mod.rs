@@ -1,6 +1,7 @@
 //! One module per area of the console.
 
 pub mod actions;
+pub mod admin;
 pub mod assets;
 pub mod consultations;
 pub mod designations;
