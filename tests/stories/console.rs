@@ -829,3 +829,62 @@ story!(the_registry_for_all_and_users_for_their_administrators, |f| {
         "a disabled user logged in"
     );
 });
+
+story!(a_listing_is_proposed_from_the_console, |f| {
+    let app = app(&f).await;
+    let cn_store = officer(&f, "cn-security-service");
+    let org = f
+        .store
+        .create_record(
+            &cn_store,
+            sample_input(RecordKind::Organization, "Harbour Cells", HandlingCode::open()),
+        )
+        .await
+        .expect("org");
+    f.store
+        .decide_compliance(&cn_store, &org.id, true, ALL_TICKED, "acts described", org.version)
+        .await
+        .expect("approve");
+    let mut cn = Browser::new(&app);
+    cn.login("cn.officer").await;
+    let list = cn.get("/console/designations").await;
+    assert!(list.body.contains("data-test=\"propose\"") && list.body.contains("Harbour Cells"));
+    let form = |acts: &'static str| {
+        [
+            ("direction", "listing"),
+            ("instrument", "shanghai-convention-2001"),
+            ("article", "1.1.3"),
+            (
+                "evidence",
+                "Smuggled explosives through the harbour in 2024 (synthetic).",
+            ),
+            ("act_kind", "terrorism"),
+            ("acts", acts),
+            ("when", "2024"),
+            ("place", "Harbour B"),
+            ("attribution", "seized shipment addressed to its leader"),
+        ]
+    };
+    let mut bad = form("").to_vec();
+    bad.push(("record_id", &org.id));
+    let p = act(&mut cn, "/console/designations", "/console/designations", &bad).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.body.contains("<code>criteria"), "{}", p.body);
+    let mut good = form("explosives smuggling").to_vec();
+    good.push(("record_id", &org.id));
+    let p = act(&mut cn, "/console/designations", "/console/designations", &good).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let page = cn.get(location(&p)).await;
+    assert!(page.body.contains("Compliance review") && page.body.contains("Harbour Cells"));
+    // An analyst is not offered the form, and cannot post it.
+    let mut ru = Browser::new(&app);
+    ru.login("ru.analyst").await;
+    assert!(
+        !ru.get("/console/designations")
+            .await
+            .body
+            .contains("data-test=\"propose\"")
+    );
+    let p = act(&mut ru, "/console/designations", "/console/designations", &good).await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+});

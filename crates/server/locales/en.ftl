@@ -290,3 +290,5 @@ users-active = Active
 users-disabled = Disabled
 users-disable = Disable
 users-enable = Enable
+dsg-propose = Propose a listing or delisting
+dsg-act-kind = Kind of act

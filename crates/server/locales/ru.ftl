@@ -293,3 +293,5 @@ users-active = Активен
 users-disabled = Отключён
 users-disable = Отключить
 users-enable = Включить
+dsg-propose = Предложить включение или исключение
+dsg-act-kind = Вид деяния

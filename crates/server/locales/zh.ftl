@@ -281,3 +281,5 @@ users-active = 正常
 users-disabled = 已停用
 users-disable = 停用
 users-enable = 启用
+dsg-propose = 提议列入或除名
+dsg-act-kind = 行为类型

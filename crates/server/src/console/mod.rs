@@ -224,7 +224,10 @@ pub fn router() -> Router<AppState> {
         .route("/console/messages/{id}", get(messages::show))
         .route("/console/messages/{id}/acknowledge", post(messages::acknowledge))
         .route("/console/messages/{id}/reply", post(messages::reply))
-        .route("/console/designations", get(designations::list))
+        .route(
+            "/console/designations",
+            get(designations::list).post(designations::propose),
+        )
         .route("/console/designations/{id}", get(designations::show))
         .route("/console/designations/{id}/vote", post(designations::vote))
         .route("/console/designations/{id}/review", post(designations::review))

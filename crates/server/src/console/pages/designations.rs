@@ -4,6 +4,8 @@
 use crate::AppState;
 use crate::console::session::Posted;
 use crate::console::{Console, Page, PageResult, render, see_other};
+use crate::json::Json;
+use crate::views::{CriteriaView, ProposalNew};
 use askama::Template;
 use axum::extract::{Path, State};
 use concord_domain::workflow::designation::{Position, Stage};
@@ -16,14 +18,89 @@ use serde::Deserialize;
 struct ProposalList {
     page: Page,
     proposals: Vec<Proposal>,
+    /// Organizations the viewer may propose: `(id, title)`.
+    organizations: Option<Vec<(String, String)>>,
+    instruments: Vec<(String, String)>,
 }
 
 pub async fn list(State(s): State<AppState>, c: Console) -> PageResult {
-    let proposals = s.store.designations(&c.ctx(), None).await.map_err(|e| c.fail(e))?;
+    let ctx = c.ctx();
+    let proposals = s.store.designations(&ctx, None).await.map_err(|e| c.fail(e))?;
+    let v = &c.caller.viewer;
+    let organizations = if v.state.is_some() && v.roles.any(&[Role::Officer, Role::Supervisor]) {
+        let q = concord_store::RecordQuery {
+            kind: Some(concord_domain::RecordKind::Organization),
+            compliance: Some(concord_domain::Compliance::Approved),
+            ..concord_store::RecordQuery::first(200)
+        };
+        let orgs = s.store.list_records(&ctx, &q).await.map_err(|e| c.fail(e))?;
+        Some(orgs.into_iter().map(|r| (r.id, r.title)).collect())
+    } else {
+        None
+    };
+    let lang = c.tr.lang.code();
+    let instruments = s
+        .store
+        .snapshot()
+        .registry
+        .instruments
+        .values()
+        .map(|i| (i.id.clone(), i.title.get(lang).to_owned()))
+        .collect();
     Ok(render(&ProposalList {
         page: c.page("dsg-title", "designations"),
         proposals,
+        organizations,
+        instruments,
     }))
+}
+
+#[derive(Deserialize)]
+pub struct ProposeForm {
+    #[serde(default)]
+    direction: String,
+    #[serde(default)]
+    record_id: String,
+    #[serde(default)]
+    instrument: String,
+    #[serde(default)]
+    article: String,
+    #[serde(default)]
+    evidence: String,
+    #[serde(default)]
+    act_kind: String,
+    #[serde(default)]
+    acts: String,
+    #[serde(default)]
+    when: String,
+    #[serde(default)]
+    place: String,
+    #[serde(default)]
+    attribution: String,
+}
+
+/// Through the API's handler, so that the rules and the field names of its
+/// errors are the same.
+pub async fn propose(State(s): State<AppState>, Posted(c, f): Posted<ProposeForm>) -> PageResult {
+    let req = ProposalNew {
+        direction: f.direction,
+        record_id: f.record_id,
+        organization: None,
+        instrument: f.instrument,
+        article: f.article,
+        evidence: f.evidence,
+        criteria: CriteriaView {
+            act_kind: Some(f.act_kind).filter(|k| !k.is_empty()),
+            acts: f.acts,
+            when: f.when,
+            place: f.place,
+            attribution: f.attribution,
+        },
+    };
+    let (_, axum::Json(p)) = crate::routes::designations::propose(State(s.clone()), c.caller.clone(), Json(req))
+        .await
+        .map_err(|e| c.fail(e))?;
+    Ok(see_other(&format!("/console/designations/{}", p.id)))
 }
 
 #[derive(Template)]
