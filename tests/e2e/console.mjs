@@ -159,6 +159,35 @@ try {
   await ru.click("[data-test=proposal-link] >> nth=0");
   await shot(ru, "15-proposal-zh");
 
+  // Accessibility: axe-core (WCAG 2 A and AA: labels, contrast, landmarks,
+  // keyboard) on the main pages, in a context that lets its script in.
+  const auditContext = await browser.newContext({ bypassCSP: true, locale: "en-US" });
+  const audit = await auditContext.newPage();
+  await audit.goto(`${base}/console/login`);
+  await audit.fill("#username", "ru.officer");
+  await audit.fill("#password", password);
+  await audit.press("#password", "Enter");
+  await audit.waitForSelector("[data-test=user]");
+  const axePath = new URL("./node_modules/axe-core/axe.min.js", import.meta.url).pathname;
+  await audit.goto(`${base}/console/records?q=Eastern`);
+  const recordPath = await audit.getAttribute("[data-test=record-link] >> nth=0", "href");
+  await audit.goto(`${base}/console/designations`);
+  const proposalPath = await audit.getAttribute("[data-test=proposal-link] >> nth=0", "href");
+  for (const path of [recordPath, proposalPath, "/console", "/console/records", "/console/screening", "/console/messages",
+    "/console/messages/new", "/console/designations", "/console/consultations", "/console/map",
+    "/console/queues", "/console/registry", "/console?lang=zh", "/console/login?lang=en"]) {
+    await audit.goto(`${base}${path}`);
+    await audit.addScriptTag({ path: axePath });
+    const found = await audit.evaluate(async () => {
+      const r = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa"] } });
+      return r.violations
+        .filter((v) => v.impact === "serious" || v.impact === "critical")
+        .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+    });
+    for (const v of found) problems.push(`accessibility, ${path}: ${v}`);
+  }
+  await auditContext.close();
+
   // Logging out ends the session.
   await ru.click("[data-test=logout]");
   await ru.waitForURL(/\/console\/login/);

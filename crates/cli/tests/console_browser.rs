@@ -33,7 +33,8 @@ fn missing_tools() -> Option<String> {
     if Command::new("node").arg("--version").output().is_err() {
         return Some("no node".into());
     }
-    if !workspace().join("tests/e2e/node_modules/playwright-core").exists() {
+    let modules = workspace().join("tests/e2e/node_modules");
+    if !modules.join("playwright-core").exists() || !modules.join("axe-core").exists() {
         return Some("no tests/e2e/node_modules (npm ci --prefix tests/e2e)".into());
     }
     None
