@@ -888,3 +888,67 @@ story!(a_listing_is_proposed_from_the_console, |f| {
     let p = act(&mut ru, "/console/designations", "/console/designations", &good).await;
     assert_eq!(p.status, StatusCode::FORBIDDEN);
 });
+
+story!(a_record_is_contributed_from_the_console, |f| {
+    let app = app(&f).await;
+    let mut cn = Browser::new(&app);
+    cn.login("cn.officer").await;
+    let form = |article: &'static str, identifiers: &'static str| {
+        [
+            ("kind", "person"),
+            ("names", "Ли Мин\n李明\nLi Ming"),
+            ("birth_dates", "1985-03"),
+            ("nationalities", "CN"),
+            ("identifiers", identifiers),
+            ("places", "Region A"),
+            ("instrument", "shanghai-convention-2001"),
+            ("article", article),
+            ("category", "terrorism"),
+            (
+                "evidence",
+                "Placed an explosive device at a rail depot in 2024 (synthetic).",
+            ),
+            ("distribution", "all-members"),
+            ("dissemination", "free"),
+            ("use_", "evidence"),
+            ("classification", "restricted"),
+            ("review_date", "2030-06-01"),
+        ]
+    };
+    let before = cn.get("/console/records?q=%E6%9D%8E%E6%98%8E").await;
+    assert!(!before.body.contains("data-test=\"record-link\""));
+    for (article, identifiers, field) in [
+        ("99.9", "", "legal_basis.article"),
+        ("1.1.3", "passport: AB123 (XX)", "facts.identifiers[0].state"),
+    ] {
+        let p = act(
+            &mut cn,
+            "/console/records/new",
+            "/console/records",
+            &form(article, identifiers),
+        )
+        .await;
+        assert_eq!(p.status, StatusCode::OK);
+        assert!(p.body.contains(&format!("<code>{field}</code>")), "{field}: {}", p.body);
+        assert!(p.body.contains("李明"), "the form lost what was typed");
+    }
+    let after = cn.get("/console/records?q=%E6%9D%8E%E6%98%8E").await;
+    assert!(
+        !after.body.contains("data-test=\"record-link\""),
+        "a refused form left a record"
+    );
+    let p = act(
+        &mut cn,
+        "/console/records/new",
+        "/console/records",
+        &form("1.1.3", "passport: AB123456 (CN)"),
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let page = cn.get(location(&p)).await;
+    assert!(page.body.contains("李明") && page.body.contains("AB123456") && page.body.contains("Pending"));
+    // Until approved, another state does not see it.
+    let mut ru = Browser::new(&app);
+    ru.login("ru.analyst").await;
+    assert_eq!(ru.get(location(&p)).await.status, StatusCode::NOT_FOUND);
+});

@@ -274,6 +274,7 @@ mod tests {
         keys.extend(family("dissemination", concord_domain::Dissemination::ALL));
         keys.extend(family("request-status", concord_store::RequestStatus::ALL));
         keys.extend(family("membership", concord_domain::MembershipStatus::ALL));
+        keys.extend(family("use", concord_domain::Use::ALL));
         keys.extend(family("verdict", consultation::Verdict::ALL));
         for (lang, src) in SOURCES {
             let (ids, _) = message_ids(src);

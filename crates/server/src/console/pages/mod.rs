@@ -10,5 +10,6 @@ pub mod login;
 pub mod map;
 pub mod messages;
 pub mod queues;
+pub mod record_form;
 pub mod records;
 pub mod screening;
