@@ -952,3 +952,72 @@ story!(a_record_is_contributed_from_the_console, |f| {
     ru.login("ru.analyst").await;
     assert_eq!(ru.get(location(&p)).await.status, StatusCode::NOT_FOUND);
 });
+
+story!(a_forward_waits_for_the_originators_consent_in_the_console, |f| {
+    let app = app(&f).await;
+    let mut cn = Browser::new(&app);
+    cn.login("cn.officer").await;
+    let p = act(
+        &mut cn,
+        "/console/messages/new",
+        "/console/messages/new",
+        &[
+            ("recipients", "ru-police"),
+            ("kind", "message"),
+            ("priority", "routine"),
+            ("subject", "Consent-bound lead"),
+            ("body", "Pass on only with our consent (synthetic)."),
+            ("classification", "restricted"),
+            ("dissemination", "originator-consent"),
+        ],
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let message = location(&p).to_owned();
+    let mut ru = Browser::new(&app);
+    ru.login("ru.officer").await;
+    let p = act(
+        &mut ru,
+        &message,
+        &format!("{message}/forward"),
+        &[("recipients", "kz-security-service"), ("note", "KZ needs it")],
+    )
+    .await;
+    assert_eq!(
+        (p.status, location(&p)),
+        (StatusCode::SEE_OTHER, "/console/messages/forwards")
+    );
+    let pending = ru.get("/console/messages/forwards").await;
+    assert!(pending.body.contains("Waiting for the originator"));
+    assert!(
+        !pending.body.contains("data-test=\"grant-forward\""),
+        "the requester may decide its own request"
+    );
+    let forwards = cn.get("/console/messages/forwards").await;
+    assert!(forwards.body.contains("data-test=\"grant-forward\""));
+    let action = forwards
+        .body
+        .split("action=\"")
+        .skip(1)
+        .find_map(|a| {
+            a.split('"')
+                .next()
+                .filter(|a| a.starts_with("/console/messages/forwards/"))
+        })
+        .expect("a decision form")
+        .to_owned();
+    let p = act(
+        &mut cn,
+        "/console/messages/forwards",
+        &action,
+        &[("grant", "grant"), ("reason", "agreed")],
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    assert!(ru.get("/console/messages/forwards").await.body.contains("Consented"));
+    let thread = cn.get(&message).await;
+    assert!(
+        thread.body.contains("kz-security-service"),
+        "the forward did not go out"
+    );
+});

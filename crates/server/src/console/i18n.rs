@@ -275,6 +275,7 @@ mod tests {
         keys.extend(family("request-status", concord_store::RequestStatus::ALL));
         keys.extend(family("membership", concord_domain::MembershipStatus::ALL));
         keys.extend(family("use", concord_domain::Use::ALL));
+        keys.extend(family("forward", exchange::Forward::ALL));
         keys.extend(family("verdict", consultation::Verdict::ALL));
         for (lang, src) in SOURCES {
             let (ids, _) = message_ids(src);

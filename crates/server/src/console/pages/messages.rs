@@ -268,3 +268,71 @@ pub async fn reply(State(s): State<AppState>, Path(id): Path<String>, Posted(c, 
         .map_err(|e| c.fail(e))?;
     Ok(see_other(&format!("/console/messages/{}", m.id)))
 }
+
+#[derive(Deserialize)]
+pub struct ForwardForm {
+    #[serde(default)]
+    recipients: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// Forwards a message; one bound to its originator's consent waits for it.
+pub async fn forward(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Posted(c, f): Posted<ForwardForm>,
+) -> PageResult {
+    let done = s
+        .store
+        .forward_message(&c.ctx(), &id, &split(&f.recipients), &f.note)
+        .await
+        .map_err(|e| c.fail(e))?;
+    Ok(match done {
+        concord_store::Forwarded::Sent(_) => see_other(&format!("/console/messages/{id}")),
+        concord_store::Forwarded::AwaitingConsent(_) => see_other("/console/messages/forwards"),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "forwards.html")]
+struct ForwardsPage {
+    page: Page,
+    requests: Vec<concord_store::ForwardRequest>,
+    me: String,
+}
+
+impl ForwardsPage {
+    fn to_decide(&self, r: &concord_store::ForwardRequest) -> bool {
+        r.originator == self.me && r.status == concord_domain::workflow::exchange::Forward::Pending
+    }
+}
+
+pub async fn forwards(State(s): State<AppState>, c: Console) -> PageResult {
+    let requests = s.store.forward_requests(&c.ctx()).await.map_err(|e| c.fail(e))?;
+    Ok(render(&ForwardsPage {
+        page: c.page("fwd-title", "messages"),
+        requests,
+        me: c.caller.viewer.authority.to_string(),
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct ForwardDecision {
+    #[serde(default)]
+    grant: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn decide_forward(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Posted(c, f): Posted<ForwardDecision>,
+) -> PageResult {
+    s.store
+        .decide_forward(&c.ctx(), &id, f.grant == "grant", &f.reason)
+        .await
+        .map_err(|e| c.fail(e))?;
+    Ok(see_other("/console/messages/forwards"))
+}
