@@ -384,6 +384,9 @@ story!(the_language_is_chosen_remembered_and_complete, |f| {
             "/console/queues",
             "/console/map",
             "/console/registry",
+            "/console/designations/lists",
+            "/console/messages/forwards",
+            "/console/records/new",
         ] {
             let p = b.get(path).await;
             assert_eq!(p.status, StatusCode::OK, "{lang} {path}");
@@ -874,8 +877,22 @@ story!(a_listing_is_proposed_from_the_console, |f| {
     good.push(("record_id", &org.id));
     let p = act(&mut cn, "/console/designations", "/console/designations", &good).await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
-    let page = cn.get(location(&p)).await;
+    let proposal = location(&p).to_owned();
+    let page = cn.get(&proposal).await;
     assert!(page.body.contains("Compliance review") && page.body.contains("Harbour Cells"));
+    // The proposer may withdraw it; then it is final.
+    let p = act(
+        &mut cn,
+        &proposal,
+        &format!("{proposal}/step"),
+        &[("step", "withdraw"), ("note", "new facts")],
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let page = cn.get(&proposal).await;
+    assert!(page.body.contains("Withdrawn") && !page.body.contains("/step\""));
+    let lists = cn.get("/console/designations/lists").await;
+    assert!(lists.body.contains("The national list of CN") && lists.body.contains("format=csv"));
     // An analyst is not offered the form, and cannot post it.
     let mut ru = Browser::new(&app);
     ru.login("ru.analyst").await;

@@ -232,7 +232,9 @@ pub fn router() -> Router<AppState> {
             "/console/designations",
             get(designations::list).post(designations::propose),
         )
+        .route("/console/designations/lists", get(designations::lists))
         .route("/console/designations/{id}", get(designations::show))
+        .route("/console/designations/{id}/step", post(designations::proposer_step))
         .route("/console/designations/{id}/vote", post(designations::vote))
         .route("/console/designations/{id}/review", post(designations::review))
         .route(

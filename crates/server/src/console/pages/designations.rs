@@ -110,6 +110,8 @@ struct ProposalPage {
     p: Proposal,
     can_vote: bool,
     can_review: bool,
+    /// The proposing authority, before an outcome.
+    can_step: bool,
 }
 
 pub async fn show(State(s): State<AppState>, c: Console, Path(id): Path<String>) -> PageResult {
@@ -121,7 +123,11 @@ pub async fn show(State(s): State<AppState>, c: Console, Path(id): Path<String>)
             p.electorate.iter().any(|e| e == st.as_str()) && !p.positions.iter().any(|x| x.state == st.as_str())
         });
     let can_review = p.stage == Stage::ComplianceReview && v.is_structure() && v.roles.has(Role::Supervisor);
+    let can_step = !p.stage.is_final()
+        && p.proposer_authority == v.authority.as_str()
+        && v.roles.any(&[Role::Officer, Role::Supervisor]);
     Ok(render(&ProposalPage {
+        can_step,
         page: c.page_titled(p.organization.clone(), "designations"),
         p,
         can_vote,
@@ -171,6 +177,55 @@ pub async fn review(State(s): State<AppState>, Path(id): Path<String>, Posted(c,
     };
     s.store
         .review_designation(&c.ctx(), &id, f.decision == "pass", checklist, f.reasons.trim())
+        .await
+        .map_err(|e| c.fail(e))?;
+    Ok(see_other(&format!("/console/designations/{id}")))
+}
+
+#[derive(Template)]
+#[template(path = "lists.html")]
+struct ListsPage {
+    page: Page,
+    common: Vec<concord_store::ListEntry>,
+    /// The viewer's state's list and its differences, for a member state.
+    national: Option<(String, Vec<concord_store::NationalEntry>, concord_store::ListDifference)>,
+}
+
+/// The common list beside the viewer's state's list, and where they differ.
+pub async fn lists(State(s): State<AppState>, c: Console) -> PageResult {
+    let ctx = c.ctx();
+    let common = s.store.common_list(&ctx).await.map_err(|e| c.fail(e))?;
+    let national = match c.caller.viewer.state.clone() {
+        Some(st) => {
+            let list = s.store.national_list(&ctx, &st).await.map_err(|e| c.fail(e))?;
+            let diff = s.store.list_differences(&ctx, &st).await.map_err(|e| c.fail(e))?;
+            Some((st.to_string(), list, diff))
+        }
+        None => None,
+    };
+    Ok(render(&ListsPage {
+        page: c.page("lists-title", "designations"),
+        common,
+        national,
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct StepForm {
+    #[serde(default)]
+    step: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// The proposer resubmits a returned proposal or withdraws one.
+pub async fn proposer_step(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Posted(c, f): Posted<StepForm>,
+) -> PageResult {
+    s.store
+        .proposer_step(&c.ctx(), &id, f.step == "withdraw", &f.note)
         .await
         .map_err(|e| c.fail(e))?;
     Ok(see_other(&format!("/console/designations/{id}")))
