@@ -1038,3 +1038,50 @@ story!(a_forward_waits_for_the_originators_consent_in_the_console, |f| {
         "the forward did not go out"
     );
 });
+
+story!(data_protection_officers_read_the_log_and_erase_by_decision, |f| {
+    let app = app(&f).await;
+    let id = hostile_record(&f, HandlingCode::open()).await;
+    let mut analyst = Browser::new(&app);
+    analyst.login("ru.analyst").await;
+    analyst.get(&format!("/console/records/{id}")).await;
+    assert_eq!(analyst.get("/console/audit").await.status, StatusCode::FORBIDDEN);
+
+    let mut ru = Browser::new(&app);
+    ru.login("ru.dpo").await;
+    let log = ru.get("/console/audit").await;
+    assert_eq!(log.status, StatusCode::OK);
+    assert!(
+        log.body.contains("ru-police") && log.body.contains("record.read"),
+        "{}",
+        log.body
+    );
+    assert!(
+        !log.body.contains(">cn-security-service)"),
+        "Russia's officer reads China's entries"
+    );
+    let verified = ru.get("/console/audit?verify=1").await;
+    assert!(verified.body.contains("data-test=\"verified\""), "{}", verified.body);
+
+    // China's data-protection officer erases the record by a decision.
+    let mut cn = Browser::new(&app);
+    cn.login("cn.dpo").await;
+    let page = format!("/console/records/{id}");
+    let p = act(&mut cn, &page, &format!("{page}/erase"), &[("decision", "")]).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let p = act(
+        &mut cn,
+        &page,
+        &format!("{page}/erase"),
+        &[("decision", "DP-2026/17: unlawfully held")],
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    assert_eq!(analyst.get(&page).await.status, StatusCode::NOT_FOUND);
+    let log = cn.get("/console/audit").await;
+    assert!(
+        log.body.contains("DP-2026/17") || log.body.contains("erase"),
+        "{}",
+        log.body
+    );
+});

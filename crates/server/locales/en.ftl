@@ -325,3 +325,19 @@ lists-national = The national list of { $state }
 lists-differences = Where the lists differ
 lists-only-common = On the common list only
 lists-only-national = On the list of { $state } only
+nav-audit = Audit log
+audit-title = Audit log
+audit-intro = Every read and write of personal data, newest first, hash-chained and signed at checkpoints.
+audit-verify = Verify the whole chain
+audit-ok = The chain is intact
+audit-broken = The chain is broken
+audit-entries = { $count ->
+    [one] { $n } entry checked
+   *[other] { $n } entries checked
+}
+audit-checkpoint = signed checkpoint at entry
+audit-target = Target
+erase-title = Erase by a data-protection decision
+erase-decision = The decision (reference and grounds)
+erase-submit = Erase the record
+erase-confirm = Erase this record? Only a tombstone with the decision will remain.

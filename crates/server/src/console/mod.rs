@@ -29,6 +29,24 @@ pub use session::{Console, LangPref};
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                        connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/// A number to choose a plural form by, however many references templates
+/// put around it.
+pub trait Count {
+    fn count(&self) -> i64;
+}
+
+impl Count for i64 {
+    fn count(&self) -> i64 {
+        *self
+    }
+}
+
+impl<T: Count + ?Sized> Count for &T {
+    fn count(&self) -> i64 {
+        (**self).count()
+    }
+}
+
 /// What every page's frame shows: the user, the language, the CSRF token.
 pub struct Page {
     pub tr: Tr,
@@ -43,6 +61,8 @@ pub struct Page {
     pub flash: Option<String>,
     /// Whether the user administers users (shows the entry in the nav).
     pub admin: bool,
+    /// Whether the user reads the audit log.
+    pub dpo: bool,
 }
 
 /// Who is logged in, always visible.
@@ -67,8 +87,8 @@ impl Page {
     }
 
     /// The text of `key` for a count.
-    pub fn tn<N: std::borrow::Borrow<i64>>(&self, key: &str, count: N) -> String {
-        self.tr.tn(key, *count.borrow())
+    pub fn tn(&self, key: &str, count: impl Count) -> String {
+        self.tr.tn(key, count.count())
     }
 
     /// The text of the key `{family}-{value}`: enum values shown in the
@@ -164,6 +184,7 @@ impl IntoResponse for PageError {
             path: "/console".into(),
             flash: None,
             admin: false,
+            dpo: false,
         };
         let body = ErrorPage {
             page,
@@ -247,6 +268,8 @@ pub fn router() -> Router<AppState> {
         .route("/console/queues", get(queues::show))
         .route("/console/map", get(map::show))
         .route("/console/registry", get(admin::registry))
+        .route("/console/audit", get(audit::show))
+        .route("/console/records/{id}/erase", post(actions::erase))
         .route("/console/admin/users", get(admin::list).post(admin::create))
         .route("/console/admin/users/{id}", post(admin::toggle))
 }

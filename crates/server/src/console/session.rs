@@ -178,6 +178,11 @@ impl Console {
             path: self.path.clone(),
             flash: None,
             admin: self.caller.viewer.roles.has(concord_domain::Role::Administrator),
+            dpo: self
+                .caller
+                .viewer
+                .roles
+                .has(concord_domain::Role::DataProtectionOfficer),
         }
     }
 

@@ -1,6 +1,6 @@
 //! Handlers, one module per area. Each handler carries its OpenAPI path.
 
-mod audit;
+pub(crate) mod audit;
 pub(crate) mod auth;
 mod consultations;
 pub(crate) mod designations;

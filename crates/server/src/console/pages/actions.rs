@@ -183,3 +183,19 @@ pub async fn verdict(
         .map_err(|e| c.fail(e))?;
     Ok(see_other(&format!("/console/consultations/{id}")))
 }
+
+#[derive(Deserialize)]
+pub struct EraseForm {
+    #[serde(default)]
+    decision: String,
+}
+
+/// Erases a record by a recorded data-protection decision: a tombstone
+/// stays, with the decision, and the audit log says who and why.
+pub async fn erase(State(s): State<AppState>, Path(id): Path<String>, Posted(c, f): Posted<EraseForm>) -> PageResult {
+    s.store
+        .erase_record(&c.ctx(), &id, &f.decision)
+        .await
+        .map_err(|e| c.fail(e))?;
+    Ok(see_other(&format!("/console/records/{id}")))
+}

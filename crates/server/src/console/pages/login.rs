@@ -49,6 +49,7 @@ fn login_page(tr: Tr, state: &AppState, next: String, username: String, error: O
         ),
         flash: None,
         admin: false,
+        dpo: false,
     };
     let mut res = render(&LoginPage {
         page,

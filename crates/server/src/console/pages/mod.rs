@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod admin;
 pub mod assets;
+pub mod audit;
 pub mod consultations;
 pub mod designations;
 pub mod home;

@@ -82,6 +82,8 @@ struct RecordPage {
     can_review: bool,
     /// May register a data-subject request about it.
     can_register: bool,
+    /// A data-protection officer of the originating authority.
+    can_erase: bool,
 }
 
 impl RecordPage {
@@ -194,7 +196,10 @@ pub async fn show(State(s): State<AppState>, c: Console, Path(id): Path<String>)
     let can_register = v
         .roles
         .any(&[Role::DataProtectionOfficer, Role::Officer, Role::Supervisor]);
+    let can_erase =
+        own && v.roles.has(Role::DataProtectionOfficer) && r.status != concord_domain::RecordStatus::Deleted;
     Ok(render(&RecordPage {
+        can_erase,
         can_decide,
         can_review,
         can_register,

@@ -1,0 +1,80 @@
+//! The audit log for data-protection officers: the newest entries they may
+//! read (their state's authorities; the structure's officers, all) and a
+//! verification of the whole hash chain against the signed checkpoints.
+
+use crate::AppState;
+use crate::console::{Console, Page, PageResult, render};
+use crate::views::AuditVerifyView;
+use askama::Template;
+use axum::extract::{Query, State};
+use concord_domain::{AuthorityId, Role};
+use serde::Deserialize;
+
+/// One line of the log.
+pub struct Line {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub authority: String,
+    pub action: String,
+    pub target: String,
+    pub purpose: String,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    page: Page,
+    lines: Vec<Line>,
+    verified: Option<AuditVerifyView>,
+}
+
+#[derive(Deserialize)]
+pub struct Ask {
+    verify: Option<String>,
+}
+
+pub async fn show(State(s): State<AppState>, c: Console, Query(q): Query<Ask>) -> PageResult {
+    if !c.caller.viewer.roles.has(Role::DataProtectionOfficer) {
+        return Err(c.fail(crate::error::ApiError::forbidden(
+            "reading the audit log needs the data-protection-officer role",
+        )));
+    }
+    let snap = s.store.snapshot();
+    let own = c.caller.viewer.state.clone();
+    let entries = s.store.audit_mentioning("", 500).await.map_err(|e| c.fail(e))?;
+    let lines = entries
+        .into_iter()
+        .filter(|e| {
+            own.is_none()
+                || snap
+                    .registry
+                    .authority(&AuthorityId::from(e.draft.authority.as_str()))
+                    .and_then(|a| a.state.clone())
+                    == own
+        })
+        .take(100)
+        .map(|e| Line {
+            seq: e.seq,
+            at: e.draft.at,
+            actor: e.draft.actor,
+            authority: e.draft.authority,
+            action: e.draft.action,
+            target: e.draft.target,
+            purpose: e.draft.purpose,
+        })
+        .collect();
+    let verified = if q.verify.is_some() {
+        let axum::Json(v) = crate::routes::audit::verify(State(s.clone()), c.caller.clone())
+            .await
+            .map_err(|e| c.fail(e))?;
+        Some(v)
+    } else {
+        None
+    };
+    Ok(render(&AuditPage {
+        page: c.page("audit-title", "audit"),
+        lines,
+        verified,
+    }))
+}
