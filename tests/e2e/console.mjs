@@ -175,7 +175,8 @@ try {
   const proposalPath = await audit.getAttribute("[data-test=proposal-link] >> nth=0", "href");
   for (const path of [recordPath, proposalPath, "/console", "/console/records", "/console/screening", "/console/messages",
     "/console/messages/new", "/console/designations", "/console/consultations", "/console/map",
-    "/console/queues", "/console/registry", "/console?lang=zh", "/console/login?lang=en"]) {
+    "/console/queues", "/console/registry", "/console/designations/lists", "/console/messages/forwards",
+    "/console/records/new", "/console?lang=zh", "/console/login?lang=en"]) {
     await audit.goto(`${base}${path}`);
     await audit.addScriptTag({ path: axePath });
     const found = await audit.evaluate(async () => {
