@@ -1085,3 +1085,82 @@ story!(data_protection_officers_read_the_log_and_erase_by_decision, |f| {
         log.body
     );
 });
+
+story!(records_are_changed_and_related_from_the_console, |f| {
+    let app = app(&f).await;
+    let cn_store = officer(&f, "cn-security-service");
+    let mut ids = vec![];
+    for (kind, name) in [
+        (RecordKind::Person, "Changing Person"),
+        (RecordKind::Organization, "Related Group"),
+    ] {
+        let r = f
+            .store
+            .create_record(&cn_store, sample_input(kind, name, HandlingCode::open()))
+            .await
+            .expect("record");
+        f.store
+            .decide_compliance(&cn_store, &r.id, true, ALL_TICKED, "acts described", r.version)
+            .await
+            .expect("approve");
+        ids.push(r.id);
+    }
+    let page = format!("/console/records/{}", ids[0]);
+    let mut cn = Browser::new(&app);
+    cn.login("cn.officer").await;
+    let edit = cn.get(&format!("{page}/edit")).await;
+    assert_eq!(edit.status, StatusCode::OK);
+    assert!(
+        edit.body.contains("Changing Person"),
+        "the form is not filled from the record"
+    );
+    // Every field as the record holds it, with one name added.
+    let r = f.store.get_record(&cn_store, &ids[0]).await.expect("record");
+    let h = &r.protected.handling;
+    let mut fields: Vec<(String, String)> = vec![
+        ("kind".into(), r.kind.to_string()),
+        ("instrument".into(), r.legal_basis.instrument.clone()),
+        ("article".into(), r.legal_basis.article.clone()),
+        ("category".into(), r.legal_basis.category.to_string()),
+        ("distribution".into(), h.distribution.to_string()),
+        ("dissemination".into(), h.dissemination.to_string()),
+        ("use_".into(), h.use_.to_string()),
+        ("classification".into(), h.classification.to_string()),
+        (
+            "review_date".into(),
+            r.protected.review_date.expect("review date").to_string(),
+        ),
+        ("version".into(), hidden(&edit.body, "version")),
+    ];
+    assert_eq!(fields[9].1, r.version.to_string());
+    fields.push(("names".into(), "Changing Person\nИзменчивый".into()));
+    fields.push((
+        "evidence".into(),
+        "Organized an armed attack on a border post in 2024 (synthetic).".into(),
+    ));
+    fields.push(("reason".into(), "a Cyrillic alias from a new report".into()));
+    let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let p = act(&mut cn, &format!("{page}/edit"), &format!("{page}/edit"), &form).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let after = cn.get(&page).await;
+    assert!(after.body.contains("Изменчивый") && after.body.contains("a Cyrillic alias from a new report"));
+    // The same form again carries a stale version: a conflict, nothing lost.
+    let p = act(&mut cn, &format!("{page}/edit"), &format!("{page}/edit"), &form).await;
+    assert_eq!(p.status, StatusCode::CONFLICT);
+
+    let p = act(
+        &mut cn,
+        &page,
+        &format!("{page}/relationships"),
+        &[
+            ("kind", "member-of"),
+            ("direction", "from"),
+            ("to", &ids[1]),
+            ("source", "a court judgment (synthetic)"),
+        ],
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let after = cn.get(&page).await;
+    assert!(after.body.contains("member of") && after.body.contains("Related Group") && after.body.contains("<svg"));
+});

@@ -276,6 +276,7 @@ mod tests {
         keys.extend(family("membership", concord_domain::MembershipStatus::ALL));
         keys.extend(family("use", concord_domain::Use::ALL));
         keys.extend(family("forward", exchange::Forward::ALL));
+        keys.extend(family("rel", concord_domain::RelationKind::ALL));
         keys.extend(family("verdict", consultation::Verdict::ALL));
         for (lang, src) in SOURCES {
             let (ids, _) = message_ids(src);

@@ -270,6 +270,11 @@ pub fn router() -> Router<AppState> {
         .route("/console/registry", get(admin::registry))
         .route("/console/audit", get(audit::show))
         .route("/console/records/{id}/erase", post(actions::erase))
+        .route(
+            "/console/records/{id}/edit",
+            get(record_form::edit_form).post(record_form::update),
+        )
+        .route("/console/records/{id}/relationships", post(record_form::relate))
         .route("/console/admin/users", get(admin::list).post(admin::create))
         .route("/console/admin/users/{id}", post(admin::toggle))
 }

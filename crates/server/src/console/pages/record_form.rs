@@ -6,9 +6,9 @@ use crate::AppState;
 use crate::console::session::Posted;
 use crate::console::{Console, Page, PageResult, render, see_other};
 use crate::json::Json;
-use crate::views::{HandlingView, RecordRequest};
+use crate::views::{HandlingView, RecordRequest, RecordUpdate, RelationshipRequest};
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use concord_store::codec::{FactsDto, IdentifierDto, LegalBasisDto, NameDto};
 use serde::Deserialize;
 
@@ -44,6 +44,11 @@ pub struct RecordForm {
     classification: String,
     #[serde(default)]
     review_date: String,
+    /// Editing: the version changed and why.
+    #[serde(default)]
+    version: i64,
+    #[serde(default)]
+    reason: String,
 }
 
 #[derive(Template)]
@@ -53,6 +58,8 @@ struct RecordFormPage {
     form: RecordForm,
     error: Option<(String, String)>,
     instruments: Vec<(String, String)>,
+    /// Editing this record (the form posts to its edit address).
+    editing: Option<String>,
 }
 
 fn instruments(s: &AppState, c: &Console) -> Vec<(String, String)> {
@@ -81,6 +88,7 @@ pub async fn form(State(s): State<AppState>, c: Console) -> PageResult {
         page: c.page("record-new", "records"),
         form,
         error: None,
+        editing: None,
     }))
 }
 
@@ -156,10 +164,130 @@ pub async fn create(State(s): State<AppState>, Posted(c, f): Posted<RecordForm>)
                 page: c.page("record-new", "records"),
                 error: Some((e.field.clone().unwrap_or_default(), e.message)),
                 form: f,
+                editing: None,
             }))
         }
         Err(e) => Err(c.fail(e)),
     }
+}
+
+/// The form filled from a record, to change it.
+fn from_record(r: &concord_store::Record) -> RecordForm {
+    let h = &r.protected.handling;
+    RecordForm {
+        kind: r.kind.to_string(),
+        names: r
+            .facts
+            .names
+            .iter()
+            .map(|n| n.full.clone())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        birth_dates: r
+            .facts
+            .birth_dates
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+        nationalities: r
+            .facts
+            .nationalities
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+        identifiers: r
+            .facts
+            .identifiers
+            .iter()
+            .map(|i| match &i.state {
+                Some(st) => format!("{}: {} ({st})", i.scheme, i.value),
+                None => format!("{}: {}", i.scheme, i.value),
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        places: r.facts.places.join("\n"),
+        instrument: r.legal_basis.instrument.clone(),
+        article: r.legal_basis.article.clone(),
+        category: r.legal_basis.category.to_string(),
+        evidence: r.evidence.clone(),
+        distribution: h.distribution.to_string(),
+        dissemination: h.dissemination.to_string(),
+        use_: h.use_.to_string(),
+        classification: h.classification.to_string(),
+        review_date: r.protected.review_date.map(|d| d.to_string()).unwrap_or_default(),
+        version: r.version,
+        reason: String::new(),
+    }
+}
+
+pub async fn edit_form(State(s): State<AppState>, c: Console, Path(id): Path<String>) -> PageResult {
+    let r = s.store.get_record(&c.ctx(), &id).await.map_err(|e| c.fail(e))?;
+    Ok(render(&RecordFormPage {
+        instruments: instruments(&s, &c),
+        page: c.page_titled(r.title.clone(), "records"),
+        form: from_record(&r),
+        error: None,
+        editing: Some(id),
+    }))
+}
+
+/// A new version through the API's handler: a stale version is a conflict,
+/// and the record goes back to its compliance review.
+pub async fn update(State(s): State<AppState>, Path(id): Path<String>, Posted(c, f): Posted<RecordForm>) -> PageResult {
+    let req = RecordUpdate {
+        version: f.version,
+        reason: f.reason.clone(),
+        record: request(&f),
+    };
+    match crate::routes::records::update(State(s.clone()), c.caller.clone(), Path(id.clone()), Json(req)).await {
+        Ok(_) => Ok(see_other(&format!("/console/records/{id}"))),
+        Err(e) if e.status() == axum::http::StatusCode::UNPROCESSABLE_ENTITY => Ok(render(&RecordFormPage {
+            instruments: instruments(&s, &c),
+            page: c.page("record-edit", "records"),
+            error: Some((e.field.clone().unwrap_or_default(), e.message)),
+            form: f,
+            editing: Some(id),
+        })),
+        Err(e) => Err(c.fail(e)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RelateForm {
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    since: String,
+    #[serde(default)]
+    source: String,
+    /// Whether this record is the subject (`from`) of the relationship.
+    #[serde(default)]
+    direction: String,
+}
+
+pub async fn relate(State(s): State<AppState>, Path(id): Path<String>, Posted(c, f): Posted<RelateForm>) -> PageResult {
+    let (from, to) = if f.direction == "to" {
+        (f.to.trim().to_owned(), id.clone())
+    } else {
+        (id.clone(), f.to.trim().to_owned())
+    };
+    let req = RelationshipRequest {
+        from,
+        to,
+        kind: f.kind,
+        since: Some(f.since.trim().to_owned()).filter(|x| !x.is_empty()),
+        until: None,
+        source: f.source,
+    };
+    // The relationship shows on the record page the browser goes back to.
+    let _recorded = crate::routes::records::relate(State(s.clone()), c.caller.clone(), Json(req))
+        .await
+        .map_err(|e| c.fail(e))?;
+    Ok(see_other(&format!("/console/records/{id}")))
 }
 
 #[cfg(test)]

@@ -84,6 +84,8 @@ struct RecordPage {
     can_register: bool,
     /// A data-protection officer of the originating authority.
     can_erase: bool,
+    /// May record relationships (officers and supervisors).
+    can_relate: bool,
 }
 
 impl RecordPage {
@@ -198,7 +200,9 @@ pub async fn show(State(s): State<AppState>, c: Console, Path(id): Path<String>)
         .any(&[Role::DataProtectionOfficer, Role::Officer, Role::Supervisor]);
     let can_erase =
         own && v.roles.has(Role::DataProtectionOfficer) && r.status != concord_domain::RecordStatus::Deleted;
+    let can_relate = v.roles.any(&[Role::Analyst, Role::Officer, Role::Supervisor]);
     Ok(render(&RecordPage {
+        can_relate,
         can_erase,
         can_decide,
         can_review,
