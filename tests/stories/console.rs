@@ -387,6 +387,7 @@ story!(the_language_is_chosen_remembered_and_complete, |f| {
             "/console/designations/lists",
             "/console/messages/forwards",
             "/console/records/new",
+            "/console/files",
         ] {
             let p = b.get(path).await;
             assert_eq!(p.status, StatusCode::OK, "{lang} {path}");
@@ -476,8 +477,12 @@ fn multipart(fields: &[(&str, &str)], file: (&str, &str)) -> (String, String) {
 }
 
 async fn upload(b: &mut Browser, csv: &str, fields: &[(&str, &str)]) -> Page {
-    let (kind, body) = multipart(fields, ("people.csv", csv));
-    let req = Request::post("/console/screening/batch").header(header::CONTENT_TYPE, kind);
+    post_multipart(b, "/console/screening/batch", multipart(fields, ("people.csv", csv))).await
+}
+
+/// Posts a multipart body made by [`multipart`].
+async fn post_multipart(b: &mut Browser, path: &str, (kind, body): (String, String)) -> Page {
+    let req = Request::post(path).header(header::CONTENT_TYPE, kind);
     b.send(req, Body::from(body)).await
 }
 
@@ -1163,4 +1168,49 @@ story!(records_are_changed_and_related_from_the_console, |f| {
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
     let after = cn.get(&page).await;
     assert!(after.body.contains("member of") && after.body.contains("Related Group") && after.body.contains("<svg"));
+});
+
+story!(files_are_imported_all_or_nothing_from_the_console, |f| {
+    let app = app(&f).await;
+    let mut cn = Browser::new(&app);
+    cn.login("cn.officer").await;
+    let good = "{\"id\": \"ftm-1\", \"schema\": \"Person\", \"properties\": {\"name\": [\"Imported Person\"], \"notes\": [\"Synthetic: planned an attack on a bridge.\"]}}\n\
+                {\"id\": \"ftm-2\", \"schema\": \"Organization\", \"properties\": {\"name\": [\"Imported Group\"], \"notes\": [\"Synthetic: bombed a depot.\"]}}\n";
+    let bad = format!(
+        "{good}{{\"id\": \"ftm-3\", \"schema\": \"Person\", \"properties\": {{\"name\": [\"X\"], \"birthDate\": [\"1985-13-40\"]}}}}\n"
+    );
+    let send = |token: &str, file: &str| {
+        let fields = [
+            ("csrf", token),
+            ("format", "ftm"),
+            ("instrument", "shanghai-convention-2001"),
+            ("article", "1.1.3"),
+            ("category", "terrorism"),
+            ("distribution", "all-members"),
+            ("classification", "restricted"),
+        ];
+        multipart(&fields, ("people.jsonl", file))
+    };
+    let token = hidden(&cn.get("/console/files").await.body, "csrf");
+    let p = post_multipart(&mut cn, "/console/files", send("forged", good)).await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    let p = post_multipart(&mut cn, "/console/files", send(&token, &bad)).await;
+    assert!(
+        p.body.contains("data-test=\"form-error\"") && p.body.contains("line 3"),
+        "{}",
+        p.body
+    );
+    let none = cn.get("/console/records?q=Imported").await;
+    assert!(
+        !none.body.contains("data-test=\"record-link\""),
+        "a failed import left records"
+    );
+    let p = post_multipart(&mut cn, "/console/files", send(&token, good)).await;
+    assert!(
+        p.body.contains("data-test=\"imported\"") && p.body.contains("created 2"),
+        "{}",
+        p.body
+    );
+    let again = post_multipart(&mut cn, "/console/files", send(&token, good)).await;
+    assert!(again.body.contains("created 0"), "{}", again.body);
 });

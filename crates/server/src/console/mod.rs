@@ -229,6 +229,12 @@ pub fn router() -> Router<AppState> {
         .route("/console/static/{file}", get(assets::file))
         .route("/console/records", get(records::list).post(record_form::create))
         .route("/console/records/new", get(record_form::form))
+        .route(
+            "/console/files",
+            get(files::show)
+                .post(files::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(files::UPLOAD_LIMIT)),
+        )
         .route("/console/records/{id}", get(records::show))
         .route("/console/records/{id}/compliance", post(actions::compliance))
         .route("/console/records/{id}/review", post(actions::review))

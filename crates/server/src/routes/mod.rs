@@ -4,7 +4,7 @@ pub(crate) mod audit;
 pub(crate) mod auth;
 mod consultations;
 pub(crate) mod designations;
-mod exchange;
+pub(crate) mod exchange;
 pub(crate) mod messages;
 pub(crate) mod records;
 mod registry;

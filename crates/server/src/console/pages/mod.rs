@@ -6,6 +6,7 @@ pub mod assets;
 pub mod audit;
 pub mod consultations;
 pub mod designations;
+pub mod files;
 pub mod home;
 pub mod login;
 pub mod map;
