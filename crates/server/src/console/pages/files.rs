@@ -23,7 +23,12 @@ struct FilesPage {
     error: Option<(String, String)>,
 }
 
-fn page(s: &AppState, c: &Console, report: Option<ImportReportView>, error: Option<(String, String)>) -> PageResult {
+fn page(
+    s: &AppState,
+    c: &Console,
+    report: Option<ImportReportView>,
+    error: Option<(String, String)>,
+) -> axum::response::Response {
     let lang = c.tr.lang.code();
     let instruments = s
         .store
@@ -33,16 +38,16 @@ fn page(s: &AppState, c: &Console, report: Option<ImportReportView>, error: Opti
         .values()
         .map(|i| (i.id.clone(), i.title.get(lang).to_owned()))
         .collect();
-    Ok(render(&FilesPage {
+    render(&FilesPage {
         page: c.page("files-title", "records"),
         instruments,
         report,
         error,
-    }))
+    })
 }
 
 pub async fn show(State(s): State<AppState>, c: Console) -> PageResult {
-    page(&s, &c, None, None)
+    Ok(page(&s, &c, None, None))
 }
 
 /// The settings of an import as the API's query, the file as its body.
@@ -85,18 +90,21 @@ pub async fn upload(State(s): State<AppState>, c: Console, mut form: Multipart) 
         return Err(refuse(StatusCode::FORBIDDEN, "csrf", c.tr.t("error-csrf")));
     }
     if file.is_empty() {
-        return page(&s, &c, None, Some(("file".into(), c.tr.t("batch-no-file"))));
+        return Ok(page(&s, &c, None, Some(("file".into(), c.tr.t("batch-no-file")))));
     }
     let query = serde_urlencoded::to_string(&settings).unwrap_or_default();
     let q: ImportQuery = match serde_urlencoded::from_str(&query) {
         Ok(q) => q,
-        Err(e) => return page(&s, &c, None, Some((String::new(), e.to_string()))),
+        Err(e) => return Ok(page(&s, &c, None, Some((String::new(), e.to_string())))),
     };
     match import(State(s.clone()), c.caller.clone(), crate::json::Query(q), file).await {
-        Ok(axum::Json(report)) => page(&s, &c, Some(report), None),
-        Err(e) if e.status().is_client_error() && e.status() != StatusCode::FORBIDDEN => {
-            page(&s, &c, None, Some((e.field.clone().unwrap_or_default(), e.message)))
-        }
+        Ok(axum::Json(report)) => Ok(page(&s, &c, Some(report), None)),
+        Err(e) if e.status().is_client_error() && e.status() != StatusCode::FORBIDDEN => Ok(page(
+            &s,
+            &c,
+            None,
+            Some((e.field.clone().unwrap_or_default(), e.message)),
+        )),
         Err(e) => Err(c.fail(e)),
     }
 }
