@@ -1214,3 +1214,55 @@ story!(files_are_imported_all_or_nothing_from_the_console, |f| {
     let again = post_multipart(&mut cn, "/console/files", send(&token, good)).await;
     assert!(again.body.contains("created 0"), "{}", again.body);
 });
+
+story!(administrators_set_their_states_webhook, |f| {
+    let app = app(&f).await;
+    let mut admin = Browser::new(&app);
+    admin.login("ru.admin").await;
+    let p = act(
+        &mut admin,
+        "/console/admin/webhook",
+        "/console/admin/webhook",
+        &[("url", "ftp://nowhere"), ("secret", "0123456789abcdef")],
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let p = act(
+        &mut admin,
+        "/console/admin/webhook",
+        "/console/admin/webhook",
+        &[("url", "https://gw.example/hook"), ("secret", "0123456789abcdef")],
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    assert!(
+        admin
+            .get("/console/admin/webhook")
+            .await
+            .body
+            .contains("https://gw.example/hook")
+    );
+    let mut analyst = Browser::new(&app);
+    analyst.login("ru.analyst").await;
+    assert_eq!(
+        analyst.get("/console/admin/webhook").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let p = act(&mut analyst, "/console", "/console/admin/webhook", &[("remove", "1")]).await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    let p = act(
+        &mut admin,
+        "/console/admin/webhook",
+        "/console/admin/webhook",
+        &[("remove", "1")],
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    assert!(
+        !admin
+            .get("/console/admin/webhook")
+            .await
+            .body
+            .contains("data-test=\"webhook-url\"")
+    );
+});

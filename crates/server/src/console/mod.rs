@@ -283,4 +283,5 @@ pub fn router() -> Router<AppState> {
         .route("/console/records/{id}/relationships", post(record_form::relate))
         .route("/console/admin/users", get(admin::list).post(admin::create))
         .route("/console/admin/users/{id}", post(admin::toggle))
+        .route("/console/admin/webhook", get(admin::webhook).post(admin::set_webhook))
 }

@@ -173,3 +173,42 @@ pub async fn toggle(State(s): State<AppState>, Path(id): Path<String>, Posted(c,
         .map_err(|e| c.fail(e))?;
     Ok(see_other("/console/admin/users"))
 }
+
+#[derive(Template)]
+#[template(path = "webhook.html")]
+struct WebhookPage {
+    page: Page,
+    hook: Option<concord_store::Webhook>,
+}
+
+/// The state's webhook, for its administrators.
+pub async fn webhook(State(s): State<AppState>, c: Console) -> PageResult {
+    let hook = s.store.webhook(&c.ctx()).await.map_err(|e| c.fail(e))?;
+    Ok(render(&WebhookPage {
+        page: c.page("webhook-title", "users"),
+        hook,
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct WebhookForm {
+    #[serde(default)]
+    url: String,
+    #[serde(default)]
+    secret: String,
+    #[serde(default)]
+    remove: Option<String>,
+}
+
+pub async fn set_webhook(State(s): State<AppState>, Posted(c, f): Posted<WebhookForm>) -> PageResult {
+    let ctx = c.ctx();
+    if f.remove.is_some() {
+        s.store.delete_webhook(&ctx).await.map_err(|e| c.fail(e))?;
+    } else {
+        s.store
+            .set_webhook(&ctx, f.url.trim(), &f.secret)
+            .await
+            .map_err(|e| c.fail(e))?;
+    }
+    Ok(see_other("/console/admin/webhook"))
+}
