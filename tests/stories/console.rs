@@ -1266,3 +1266,74 @@ story!(administrators_set_their_states_webhook, |f| {
             .contains("data-test=\"webhook-url\"")
     );
 });
+
+/// A compose form as multipart, with one attachment.
+fn compose_with(token: &str, filename: &str, content_type: &str, content: &str) -> (String, String) {
+    let boundary = "compose-boundary-51";
+    let mut body = String::new();
+    for (k, v) in [
+        ("csrf", token),
+        ("recipients", "ru-police"),
+        ("kind", "message"),
+        ("priority", "routine"),
+        ("subject", "Scan of the seized ledger"),
+        ("body", "Attached (synthetic)."),
+        ("classification", "restricted"),
+        ("dissemination", "free"),
+    ] {
+        body += &format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n");
+    }
+    body += &format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"attachment\"; filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n{content}\r\n--{boundary}--\r\n"
+    );
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+story!(messages_carry_attachments_from_the_console, |f| {
+    let app = app(&f).await;
+    let mut cn = Browser::new(&app);
+    cn.login("cn.officer").await;
+    let token = hidden(&cn.get("/console/messages/new").await.body, "csrf");
+    let p = post_multipart(
+        &mut cn,
+        "/console/messages/new",
+        compose_with("forged", "ledger.txt", "text/plain", "page 1"),
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    let p = post_multipart(
+        &mut cn,
+        "/console/messages/new",
+        compose_with(&token, "ledger.png", "image/png", "not a picture"),
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.body.contains("<code>attachments[0]"), "{}", p.body);
+    let p = post_multipart(
+        &mut cn,
+        "/console/messages/new",
+        compose_with(&token, "ledger.txt", "text/plain", "page 1: 40 kg, synthetic"),
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let thread = cn.get(location(&p)).await;
+    assert!(thread.body.contains("ledger.txt"));
+    let link = thread
+        .body
+        .split("href=\"")
+        .skip(1)
+        .find_map(|a| a.split('"').next().filter(|a| a.contains("/attachments/")))
+        .expect("attachment link")
+        .to_owned();
+    // The addressee downloads it with its console session.
+    let mut ru = Browser::new(&app);
+    ru.login("ru.officer").await;
+    let file = ru.get(&link).await;
+    assert_eq!(
+        (file.status, file.body.as_str()),
+        (StatusCode::OK, "page 1: 40 kg, synthetic")
+    );
+    let mut stranger = Browser::new(&app);
+    stranger.login("kz.diplomat").await;
+    assert_eq!(stranger.get(&link).await.status, StatusCode::NOT_FOUND);
+});

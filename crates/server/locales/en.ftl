@@ -374,3 +374,4 @@ webhook-last-error = Last error
 webhook-remove = Remove the webhook
 webhook-secret = Shared secret (16 characters or more)
 webhook-save = Save
+msg-attachments-hint = PDF, PNG, JPEG, text, CSV or JSON; the type is checked against the file.

@@ -378,3 +378,4 @@ webhook-last-error = Последняя ошибка
 webhook-remove = Удалить веб-хук
 webhook-secret = Общий секрет (не короче 16 символов)
 webhook-save = Сохранить
+msg-attachments-hint = PDF, PNG, JPEG, текст, CSV или JSON; тип сверяется с содержимым файла.

@@ -362,3 +362,4 @@ webhook-last-error = 最近错误
 webhook-remove = 删除 Webhook
 webhook-secret = 共享密钥（至少 16 个字符）
 webhook-save = 保存
+msg-attachments-hint = PDF、PNG、JPEG、文本、CSV 或 JSON；类型会与文件内容核对。

@@ -248,7 +248,14 @@ pub fn router() -> Router<AppState> {
         .route("/console/screening/batch/{id}", get(screening::job))
         .route("/console/screening/batch/{id}/{file}", get(screening::download))
         .route("/console/messages", get(messages::list))
-        .route("/console/messages/new", get(messages::compose).post(messages::send))
+        .route(
+            "/console/messages/new",
+            get(messages::compose)
+                .post(messages::send)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::routes::messages::SEND_LIMIT,
+                )),
+        )
         .route("/console/messages/forwards", get(messages::forwards))
         .route("/console/messages/forwards/{id}", post(messages::decide_forward))
         .route("/console/messages/{id}/forward", post(messages::forward))

@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::console::session::Posted;
 use crate::console::{Console, Page, PageResult, render, see_other};
 use crate::routes::messages::message_input;
-use crate::views::{HandlingView, MessageNew};
+use crate::views::{AttachmentNew, HandlingView, MessageNew};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use concord_domain::workflow::exchange::Delivery;
@@ -147,7 +147,80 @@ fn deadline(d: &str) -> Option<String> {
     }
 }
 
-pub async fn send(State(s): State<AppState>, Posted(c, f): Posted<Compose>) -> PageResult {
+/// A message from the compose form: URL-encoded, or multipart when it
+/// carries attachments (the CSRF token is checked either way).
+pub async fn send(State(s): State<AppState>, req: axum::extract::Request) -> PageResult {
+    use axum::extract::{FromRequest, FromRequestParts};
+    let multipart = req
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart {
+        let Posted(c, f) = match Posted::<Compose>::from_request(req, &s).await {
+            Ok(p) => p,
+            Err(res) => return Ok(res),
+        };
+        return send_message(&s, c, f, vec![]).await;
+    }
+    let (mut parts, body) = req.into_parts();
+    let c = match Console::from_request_parts(&mut parts, &s).await {
+        Ok(c) => c,
+        Err(res) => return Ok(res),
+    };
+    let mut form =
+        match axum::extract::Multipart::from_request(axum::extract::Request::from_parts(parts, body), &s).await {
+            Ok(m) => m,
+            Err(e) => {
+                return Err(c.fail(crate::error::ApiError::new(
+                    crate::error::Code::MalformedJson,
+                    e.body_text(),
+                )));
+            }
+        };
+    let mut pairs: Vec<(String, String)> = vec![];
+    let mut attachments = vec![];
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => return Err(c.fail(crate::error::ApiError::field("attachments", e.body_text()))),
+        };
+        let name = field.name().unwrap_or("").to_owned();
+        if name == "attachment" {
+            let filename = field.file_name().unwrap_or("").to_owned();
+            let content_type = field.content_type().unwrap_or("application/octet-stream").to_owned();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| c.fail(crate::error::ApiError::field("attachments", e.body_text())))?;
+            if !filename.is_empty() && !bytes.is_empty() {
+                use base64::Engine;
+                attachments.push(AttachmentNew {
+                    filename,
+                    content_type,
+                    content_base64: base64::engine::general_purpose::STANDARD.encode(&bytes),
+                });
+            }
+        } else {
+            pairs.push((name, field.text().await.unwrap_or_default()));
+        }
+    }
+    let csrf = pairs
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("");
+    if !crate::console::session::same(csrf, &c.csrf) {
+        return Err(c.fail(crate::error::ApiError::forbidden(c.tr.t("error-csrf"))));
+    }
+    let encoded = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+    let f: Compose = serde_urlencoded::from_str(&encoded)
+        .map_err(|e| c.fail(crate::error::ApiError::field("form", e.to_string())))?;
+    send_message(&s, c, f, attachments).await
+}
+
+async fn send_message(s: &AppState, c: Console, f: Compose, attachments: Vec<AttachmentNew>) -> PageResult {
     let req = MessageNew {
         kind: f.kind.clone(),
         priority: f.priority.clone(),
@@ -162,7 +235,7 @@ pub async fn send(State(s): State<AppState>, Posted(c, f): Posted<Compose>) -> P
         },
         deadline: deadline(&f.deadline),
         links: split(&f.links),
-        attachments: vec![],
+        attachments,
     };
     let sent = match message_input(req) {
         Ok(input) => s
@@ -175,7 +248,7 @@ pub async fn send(State(s): State<AppState>, Posted(c, f): Posted<Compose>) -> P
     match sent {
         Ok(m) => Ok(see_other(&format!("/console/messages/{}", m.id))),
         Err(e) if e.status().is_client_error() => Ok(render(&ComposePage {
-            authorities: authorities(&s, &c),
+            authorities: authorities(s, &c),
             page: c.page("msg-compose", "messages"),
             error: Some((e.field.clone().unwrap_or_default(), e.message)),
             form: f,
