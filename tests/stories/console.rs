@@ -801,6 +801,23 @@ story!(the_registry_for_all_and_users_for_their_administrators, |f| {
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
     let users = admin.get("/console/admin/users").await;
     assert!(users.body.contains("ru.newcomer"));
+    // Changing a user: the clearance ceiling holds here too.
+    let analyst_id = f
+        .store
+        .users()
+        .await
+        .expect("users")
+        .into_iter()
+        .find(|u| u.username == "ru.analyst")
+        .expect("analyst")
+        .id;
+    let change = format!("/console/admin/users/{analyst_id}");
+    let p = act(&mut admin, "/console/admin/users", &change, &[("clearance", "secret")]).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let p = act(&mut admin, "/console/admin/users", &change, &[("role", "officer")]).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    let changed = f.store.user(&analyst_id).await.expect("user");
+    assert!(changed.roles.has(concord_domain::Role::Officer) && !changed.roles.has(concord_domain::Role::Analyst));
     // Disabling a user ends its logins.
     let id = f
         .store
@@ -898,6 +915,38 @@ story!(a_listing_is_proposed_from_the_console, |f| {
     assert!(page.body.contains("Withdrawn") && !page.body.contains("/step\""));
     let lists = cn.get("/console/designations/lists").await;
     assert!(lists.body.contains("The national list of CN") && lists.body.contains("format=csv"));
+    // China puts the organization on its own list, then takes it off.
+    let national = |day: &'static str| {
+        [
+            ("record_id", org.id.as_str()),
+            ("listed_on", day),
+            ("note", "national decision"),
+        ]
+    };
+    let p = act(
+        &mut cn,
+        "/console/designations/lists",
+        "/console/designations/lists",
+        &national("2026-01-15"),
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let lists = cn.get("/console/designations/lists").await;
+    assert!(lists.body.contains("national decision"), "{}", lists.body);
+    let p = act(
+        &mut cn,
+        "/console/designations/lists",
+        "/console/designations/lists",
+        &national(""),
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    assert!(
+        !cn.get("/console/designations/lists")
+            .await
+            .body
+            .contains("national decision")
+    );
     // An analyst is not offered the form, and cannot post it.
     let mut ru = Browser::new(&app);
     ru.login("ru.analyst").await;

@@ -266,7 +266,10 @@ pub fn router() -> Router<AppState> {
             "/console/designations",
             get(designations::list).post(designations::propose),
         )
-        .route("/console/designations/lists", get(designations::lists))
+        .route(
+            "/console/designations/lists",
+            get(designations::lists).post(designations::set_national),
+        )
         .route("/console/designations/{id}", get(designations::show))
         .route("/console/designations/{id}/step", post(designations::proposer_step))
         .route("/console/designations/{id}/vote", post(designations::vote))

@@ -151,8 +151,15 @@ pub async fn create(State(s): State<AppState>, Posted(c, f): Posted<NewUserForm>
 
 #[derive(Deserialize)]
 pub struct ToggleForm {
+    /// `true` or `false`; absent when the form changes something else.
     #[serde(default)]
     disabled: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    clearance: String,
+    #[serde(default)]
+    password: String,
 }
 
 pub async fn toggle(State(s): State<AppState>, Path(id): Path<String>, Posted(c, f): Posted<ToggleForm>) -> PageResult {
@@ -161,12 +168,13 @@ pub async fn toggle(State(s): State<AppState>, Path(id): Path<String>, Posted(c,
             "changing users needs the administrator role",
         )));
     }
+    let some = |v: String| Some(v).filter(|v| !v.trim().is_empty());
     let patch = UserPatch {
         display_name: None,
-        roles: None,
-        clearance: None,
-        disabled: Some(f.disabled == "true"),
-        password: None,
+        roles: some(f.role).map(|r| vec![r]),
+        clearance: some(f.clearance),
+        disabled: some(f.disabled).map(|d| d == "true"),
+        password: some(f.password),
     };
     let _changed = users::update(State(s.clone()), c.caller.clone(), Path(id), Json(patch))
         .await

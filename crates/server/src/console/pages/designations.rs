@@ -230,3 +230,27 @@ pub async fn proposer_step(
         .map_err(|e| c.fail(e))?;
     Ok(see_other(&format!("/console/designations/{id}")))
 }
+
+#[derive(Deserialize)]
+pub struct NationalForm {
+    #[serde(default)]
+    record_id: String,
+    #[serde(default)]
+    listed_on: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// Adds an organization to the viewer's state's national list (with a date)
+/// or takes it off (without one), through the API's handler.
+pub async fn set_national(State(s): State<AppState>, Posted(c, f): Posted<NationalForm>) -> PageResult {
+    let req = crate::views::NationalEntryNew {
+        record_id: f.record_id.trim().to_owned(),
+        listed_on: Some(f.listed_on.trim().to_owned()).filter(|d| !d.is_empty()),
+        note: f.note,
+    };
+    let _entry = crate::routes::designations::set_national(State(s.clone()), c.caller.clone(), Json(req))
+        .await
+        .map_err(|e| c.fail(e))?;
+    Ok(see_other("/console/designations/lists"))
+}
