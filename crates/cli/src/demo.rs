@@ -190,7 +190,9 @@ pub async fn run(dir: &Path, listen: SocketAddr, no_serve: bool, persons: u64, o
     println!("Concord demo: {}", dir.join("concord.db").display());
     println!();
     println!("  URL:       http://{addr}/");
-    println!("             the web console, in English, Русский and 中文: log in as cn.officer, and as ru.officer in a second browser");
+    println!(
+        "             the web console, in English, Русский and 中文: log in as cn.officer, and as ru.officer in a second browser"
+    );
     println!("  API:       http://{addr}/api/v1   (OpenAPI: http://{addr}/openapi.json)");
     println!("  Password:  {DEMO_PASSWORD}   (for every demo login)");
     println!();
