@@ -206,6 +206,9 @@ impl Options {
     }
 }
 
+/// SQLite page cache per connection, in KiB.
+pub(crate) const SQLITE_CACHE_KIB: i64 = 32_768;
+
 /// The registry and policy as last loaded, shared by readers.
 #[derive(Debug, Default)]
 pub struct Snapshot {
@@ -264,10 +267,11 @@ impl Store {
             AnyPoolOptions::new().max_connections(size).after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
-                        sqlx::raw_sql(
+                        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
                             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 10000;",
-                        )
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA cache_size = -{SQLITE_CACHE_KIB}; \
+                             PRAGMA wal_autocheckpoint = 10000;"
+                        )))
                         .execute(conn)
                         .await?;
                     }

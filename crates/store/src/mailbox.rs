@@ -191,7 +191,7 @@ impl Store {
             for chunk in docs.chunks(500) {
                 let sql = format!(
                     "SELECT message_id, recipient FROM message_recipients WHERE message_id IN ({})",
-                    crate::records::numbered("?", chunk.len())
+                    crate::records::numbered(self.backend(), "?", chunk.len())
                 );
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
                 for d in chunk {
@@ -217,7 +217,7 @@ impl Store {
             for chunk in docs.chunks(500) {
                 let sql = format!(
                     "INSERT INTO message_search (rowid, doc) VALUES {}",
-                    crate::records::numbered("(?, ?)", chunk.len())
+                    crate::records::numbered(self.backend(), "(?, ?)", chunk.len())
                 );
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
                 for (rid, id, fold_text, originator) in chunk {
@@ -252,11 +252,11 @@ impl Store {
                 Backend::Sqlite => format!(
                     "WITH v(id, doc) AS (VALUES {}) INSERT INTO message_search (rowid, doc) \
                      SELECT m.rowid, v.doc FROM v JOIN messages m ON m.id = v.id",
-                    crate::records::numbered("(?, ?)", chunk.len())
+                    crate::records::numbered(self.backend(), "(?, ?)", chunk.len())
                 ),
                 Backend::Postgres => format!(
                     "INSERT INTO message_search (message_id, created_at, doc) VALUES {}",
-                    crate::records::numbered("(?, ?, to_tsvector('simple', ?))", chunk.len())
+                    crate::records::numbered(self.backend(), "(?, ?, to_tsvector('simple', ?))", chunk.len())
                 ),
             };
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));

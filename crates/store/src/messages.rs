@@ -727,7 +727,7 @@ impl Store {
         }
         let sql = format!(
             "INSERT INTO message_recipients (message_id, recipient, forward_id, delivery, created_at) VALUES {}",
-            crate::records::numbered("(?, ?, ?, 'sent', ?)", recipients.len())
+            crate::records::numbered(self.backend(), "(?, ?, ?, 'sent', ?)", recipients.len())
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for r in recipients {
@@ -750,7 +750,7 @@ impl Store {
         }
         let sql = format!(
             "INSERT INTO notifications (id, authority, kind, subject_id, text, created_at) VALUES {}",
-            crate::records::numbered("(?, ?, ?, ?, ?, ?)", notes.len())
+            crate::records::numbered(self.backend(), "(?, ?, ?, ?, ?, ?)", notes.len())
         );
         let at = stamp(self.clock().now());
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -1236,6 +1236,7 @@ impl Store {
                 "INSERT INTO messages (id, thread_id, parent_id, kind, priority, subject, body, search_fold, sender, originator, \
                  originator_state, distribution, dissemination, use_code, classification, consented, deadline, created_at) VALUES {}",
                 crate::records::numbered(
+                    self.backend(),
                     "(?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?)",
                     chunk.len()
                 )
@@ -1281,7 +1282,7 @@ impl Store {
             for rows in recipients.chunks(2000) {
                 let sql = format!(
                     "INSERT INTO message_recipients (message_id, recipient, forward_id, delivery, created_at) VALUES {}",
-                    crate::records::numbered("(?, ?, NULL, 'sent', ?)", rows.len())
+                    crate::records::numbered(self.backend(), "(?, ?, NULL, 'sent', ?)", rows.len())
                 );
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
                 for (id, r, at) in rows {
