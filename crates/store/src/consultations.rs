@@ -160,8 +160,9 @@ impl Store {
             .collect()
     }
 
-    /// The state the viewer acts for, if its authority is of the configured kind.
-    fn consulting_state(&self, ctx: &Ctx) -> Result<StateCode> {
+    /// The state the viewer speaks for in emergency consultations: its
+    /// authority is of the configured kind and it is an officer or supervisor.
+    pub fn consulting_state(&self, ctx: &Ctx) -> Result<StateCode> {
         let v = &ctx.viewer;
         let snap = self.snapshot();
         let kind = snap.policy.consultation_proposer;

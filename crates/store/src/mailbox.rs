@@ -336,27 +336,20 @@ impl Store {
                 sql.text = format!("SELECT m.*, m.created_at AS listed_at FROM messages m WHERE m.originator = {me}");
                 ("m.created_at", "m.id")
             }
-            Walk::Search(tokens, words) => match self.backend() {
-                Backend::Sqlite => {
-                    let quote = |w: &str| format!("\"{}\"", w.replace('"', "\"\""));
-                    let mut expr = format!("({})", tokens.join(" OR "));
-                    for w in words {
-                        expr += &format!(" AND {}", quote(w));
-                    }
-                    let e = sql.text(expr);
-                    sql.text = format!(
-                        "SELECT m.*, m.created_at AS listed_at FROM message_search s JOIN messages m ON m.rowid = s.rowid \
-                         WHERE message_search MATCH {e}"
-                    );
-                    ("m.created_at", "m.id")
+            // SQLite's FTS5; PostgreSQL's search returned above (`pg_search`).
+            Walk::Search(tokens, words) => {
+                let quote = |w: &str| format!("\"{}\"", w.replace('"', "\"\""));
+                let mut expr = format!("({})", tokens.join(" OR "));
+                for w in words {
+                    expr += &format!(" AND {}", quote(w));
                 }
-                Backend::Postgres => {
-                    return Err(StoreError::Corrupt {
-                        table: "message_search",
-                        message: "PostgreSQL search takes its own path".into(),
-                    });
-                }
-            },
+                let e = sql.text(expr);
+                sql.text = format!(
+                    "SELECT m.*, m.created_at AS listed_at FROM message_search s JOIN messages m ON m.rowid = s.rowid \
+                     WHERE message_search MATCH {e}"
+                );
+                ("m.created_at", "m.id")
+            }
             Walk::Words(a, words) => {
                 let w = sql.text(words.join(" "));
                 let has = format!(

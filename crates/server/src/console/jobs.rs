@@ -274,14 +274,6 @@ pub fn to_csv(j: &Job) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|e| e.to_string())
 }
 
-/// Checks a single subject the way the batch will, for a clear early error.
-pub fn check_first(lines: &[Vec<u8>]) -> Option<String> {
-    lines
-        .first()
-        .and_then(|raw| read_batch_line(raw).err())
-        .map(|e| format!("line 1: {e}"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

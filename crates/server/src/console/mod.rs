@@ -214,6 +214,45 @@ impl Console {
     }
 }
 
+impl Console {
+    /// A refusal shown as a page: the status, the field at fault, why.
+    pub fn refuse(&self, status: StatusCode, field: &str, message: impl Into<String>) -> PageError {
+        PageError {
+            status,
+            message: message.into(),
+            field: Some(field.to_owned()),
+            tr: self.tr,
+            user: Some(self.user_bar()),
+        }
+    }
+
+    /// The registry's instruments for a select: `(id, title)` in the
+    /// reader's language.
+    pub fn instrument_choices(&self, s: &AppState) -> Vec<(String, String)> {
+        let lang = self.tr.lang.code();
+        s.store
+            .snapshot()
+            .registry
+            .instruments
+            .values()
+            .map(|i| (i.id.clone(), i.title.get(lang).to_owned()))
+            .collect()
+    }
+
+    /// Authorities for a select, `(id, name)`, those of `state` only when given.
+    pub fn authority_choices(&self, s: &AppState, state: Option<&concord_domain::StateCode>) -> Vec<(String, String)> {
+        let lang = self.tr.lang.code();
+        s.store
+            .snapshot()
+            .registry
+            .authorities
+            .values()
+            .filter(|a| state.is_none() || a.state.as_ref() == state)
+            .map(|a| (a.id.to_string(), a.name.get(lang).to_owned()))
+            .collect()
+    }
+}
+
 /// See other: where a form's action leads.
 pub fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()

@@ -203,19 +203,15 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for Posted<T> {
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
         let (mut parts, body) = req.into_parts();
         let c = Console::from_request_parts(&mut parts, state).await?;
-        let fail = |status: StatusCode, message: String, field: Option<String>| {
-            PageError {
-                status,
-                message,
-                field,
-                tr: c.tr,
-                user: Some(c.user_bar()),
-            }
-            .into_response()
-        };
         let bytes = match axum::body::to_bytes(body, FORM_LIMIT).await {
             Ok(b) => b,
-            Err(_) => return Err(fail(StatusCode::PAYLOAD_TOO_LARGE, c.tr.t("error-too-large"), None)),
+            Err(_) => {
+                return Err(PageError {
+                    field: None,
+                    ..c.refuse(StatusCode::PAYLOAD_TOO_LARGE, "", c.tr.t("error-too-large"))
+                }
+                .into_response());
+            }
         };
         // The token first, before the form is even read: a forged post
         // learns nothing about the form's rules. (The form structs ignore
@@ -225,11 +221,17 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for Posted<T> {
             .map(|(_, v)| v.into_owned())
             .unwrap_or_default();
         if !same(&csrf, &c.csrf) {
-            return Err(fail(StatusCode::FORBIDDEN, c.tr.t("error-csrf"), Some("csrf".into())));
+            return Err(c
+                .refuse(StatusCode::FORBIDDEN, "csrf", c.tr.t("error-csrf"))
+                .into_response());
         }
         match serde_urlencoded::from_bytes::<T>(&bytes) {
             Ok(form) => Ok(Posted(c, form)),
-            Err(e) => Err(fail(StatusCode::UNPROCESSABLE_ENTITY, e.to_string(), None)),
+            Err(e) => Err(PageError {
+                field: None,
+                ..c.refuse(StatusCode::UNPROCESSABLE_ENTITY, "", e.to_string())
+            }
+            .into_response()),
         }
     }
 }

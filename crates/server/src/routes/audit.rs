@@ -10,6 +10,25 @@ use concord_store::StoreError;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+/// Whether a data-protection officer reads an entry written by `authority`:
+/// a state's officer reads its own state's authorities' entries, the
+/// structure's reads all.
+pub(crate) fn entry_visible(
+    registry: &concord_domain::Registry,
+    viewer: &concord_domain::Viewer,
+    authority: &str,
+) -> bool {
+    match &viewer.state {
+        None => true,
+        Some(state) => {
+            registry
+                .authority(&AuthorityId::from(authority))
+                .and_then(|a| a.state.as_ref())
+                == Some(state)
+        }
+    }
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
@@ -36,15 +55,7 @@ pub async fn entries(
     }
     let page = s.store.audit_entries(q.after.unwrap_or(0).max(0), limit).await?;
     let snap = s.store.snapshot();
-    let visible = |authority: &str| match &caller.viewer.state {
-        None => true,
-        Some(state) => {
-            snap.registry
-                .authority(&AuthorityId::from(authority))
-                .and_then(|a| a.state.as_ref())
-                == Some(state)
-        }
-    };
+    let visible = |authority: &str| entry_visible(&snap.registry, &caller.viewer, authority);
     let entries = page
         .entries
         .into_iter()

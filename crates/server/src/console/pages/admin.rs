@@ -97,15 +97,7 @@ async fn users_page(s: &AppState, c: &Console) -> PageResult {
     let axum::Json(list) = users::list(State(s.clone()), c.caller.clone())
         .await
         .map_err(|e| c.fail(e))?;
-    let snap = s.store.snapshot();
-    let lang = c.tr.lang.code();
-    let authorities = snap
-        .registry
-        .authorities
-        .values()
-        .filter(|a| c.caller.viewer.state.is_none() || a.state == c.caller.viewer.state)
-        .map(|a| (a.id.to_string(), a.name.get(lang).to_owned()))
-        .collect();
+    let authorities = c.authority_choices(s, c.caller.viewer.state.as_ref());
     Ok(render(&UsersPage {
         page: c.page("users-title", "users"),
         users: list,

@@ -4,10 +4,11 @@
 
 use crate::AppState;
 use crate::console::{Console, Page, PageResult, render};
+use crate::routes::audit::entry_visible;
 use crate::views::AuditVerifyView;
 use askama::Template;
 use axum::extract::{Query, State};
-use concord_domain::{AuthorityId, Role};
+use concord_domain::Role;
 use serde::Deserialize;
 
 /// One line of the log.
@@ -41,18 +42,10 @@ pub async fn show(State(s): State<AppState>, c: Console, Query(q): Query<Ask>) -
         )));
     }
     let snap = s.store.snapshot();
-    let own = c.caller.viewer.state.clone();
     let entries = s.store.audit_mentioning("", 500).await.map_err(|e| c.fail(e))?;
     let lines = entries
         .into_iter()
-        .filter(|e| {
-            own.is_none()
-                || snap
-                    .registry
-                    .authority(&AuthorityId::from(e.draft.authority.as_str()))
-                    .and_then(|a| a.state.clone())
-                    == own
-        })
+        .filter(|e| entry_visible(&snap.registry, &c.caller.viewer, &e.draft.authority))
         .take(100)
         .map(|e| Line {
             seq: e.seq,

@@ -4,7 +4,6 @@ use crate::AppState;
 use crate::console::{Console, Page, PageResult, render};
 use askama::Template;
 use axum::extract::{Path, State};
-use concord_domain::Role;
 use concord_domain::workflow::consultation::Stage;
 use concord_store::Consultation;
 
@@ -16,16 +15,9 @@ struct ConsultationList {
     can_propose: bool,
 }
 
-/// Whether the viewer speaks for its state in consultations: the
-/// configured kind of authority, an officer or supervisor.
+/// The viewer's state when it speaks for it in consultations (the store's rule).
 fn consulting(s: &AppState, c: &Console) -> Option<String> {
-    let v = &c.caller.viewer;
-    let snap = s.store.snapshot();
-    let kind = snap.policy.consultation_proposer;
-    let a = snap.registry.authority(&v.authority)?;
-    (a.kind == kind && v.roles.any(&[Role::Officer, Role::Supervisor]))
-        .then(|| v.state.as_ref().map(|s| s.to_string()))
-        .flatten()
+    s.store.consulting_state(&c.ctx()).ok().map(|st| st.to_string())
 }
 
 pub async fn list(State(s): State<AppState>, c: Console) -> PageResult {

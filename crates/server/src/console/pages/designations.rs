@@ -38,15 +38,7 @@ pub async fn list(State(s): State<AppState>, c: Console) -> PageResult {
     } else {
         None
     };
-    let lang = c.tr.lang.code();
-    let instruments = s
-        .store
-        .snapshot()
-        .registry
-        .instruments
-        .values()
-        .map(|i| (i.id.clone(), i.title.get(lang).to_owned()))
-        .collect();
+    let instruments = c.instrument_choices(&s);
     Ok(render(&ProposalList {
         page: c.page("dsg-title", "designations"),
         proposals,

@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use crate::console::session::same;
-use crate::console::{Console, Page, PageError, PageResult, render};
+use crate::console::{Console, Page, PageResult, render};
 use crate::routes::exchange::{ImportQuery, ImportReportView, import};
 use askama::Template;
 use axum::body::Bytes;
@@ -29,15 +29,7 @@ fn page(
     report: Option<ImportReportView>,
     error: Option<(String, String)>,
 ) -> axum::response::Response {
-    let lang = c.tr.lang.code();
-    let instruments = s
-        .store
-        .snapshot()
-        .registry
-        .instruments
-        .values()
-        .map(|i| (i.id.clone(), i.title.get(lang).to_owned()))
-        .collect();
+    let instruments = c.instrument_choices(s);
     render(&FilesPage {
         page: c.page("files-title", "records"),
         instruments,
@@ -52,13 +44,6 @@ pub async fn show(State(s): State<AppState>, c: Console) -> PageResult {
 
 /// The settings of an import as the API's query, the file as its body.
 pub async fn upload(State(s): State<AppState>, c: Console, mut form: Multipart) -> PageResult {
-    let refuse = |status: StatusCode, field: &str, message: String| PageError {
-        status,
-        message,
-        field: Some(field.to_owned()),
-        tr: c.tr,
-        user: Some(c.user_bar()),
-    };
     let mut settings: Vec<(String, String)> = vec![];
     let mut csrf = String::new();
     let mut file = Bytes::new();
@@ -66,7 +51,7 @@ pub async fn upload(State(s): State<AppState>, c: Console, mut form: Multipart) 
         let field = match form.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(e) => return Err(refuse(e.status(), "file", e.body_text())),
+            Err(e) => return Err(c.refuse(e.status(), "file", e.body_text())),
         };
         let name = field.name().unwrap_or("").to_owned();
         match name.as_str() {
@@ -74,7 +59,7 @@ pub async fn upload(State(s): State<AppState>, c: Console, mut form: Multipart) 
                 file = field
                     .bytes()
                     .await
-                    .map_err(|e| refuse(e.status(), "file", e.body_text()))?
+                    .map_err(|e| c.refuse(e.status(), "file", e.body_text()))?
             }
             _ => {
                 let value = field.text().await.unwrap_or_default();
@@ -87,7 +72,7 @@ pub async fn upload(State(s): State<AppState>, c: Console, mut form: Multipart) 
         }
     }
     if !same(&csrf, &c.csrf) {
-        return Err(refuse(StatusCode::FORBIDDEN, "csrf", c.tr.t("error-csrf")));
+        return Err(c.refuse(StatusCode::FORBIDDEN, "csrf", c.tr.t("error-csrf")));
     }
     if file.is_empty() {
         return Ok(page(&s, &c, None, Some(("file".into(), c.tr.t("batch-no-file")))));

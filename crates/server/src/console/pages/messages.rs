@@ -101,16 +101,6 @@ struct ComposePage {
     authorities: Vec<(String, String)>,
 }
 
-fn authorities(s: &AppState, c: &Console) -> Vec<(String, String)> {
-    let snap = s.store.snapshot();
-    let lang = c.tr.lang.code();
-    snap.registry
-        .authorities
-        .values()
-        .map(|a| (a.id.to_string(), a.name.get(lang).to_owned()))
-        .collect()
-}
-
 pub async fn compose(State(s): State<AppState>, c: Console) -> PageResult {
     let form = Compose {
         kind: "message".into(),
@@ -120,7 +110,7 @@ pub async fn compose(State(s): State<AppState>, c: Console) -> PageResult {
         ..Compose::default()
     };
     Ok(render(&ComposePage {
-        authorities: authorities(&s, &c),
+        authorities: c.authority_choices(&s, None),
         page: c.page("msg-compose", "messages"),
         form,
         error: None,
@@ -248,7 +238,7 @@ async fn send_message(s: &AppState, c: Console, f: Compose, attachments: Vec<Att
     match sent {
         Ok(m) => Ok(see_other(&format!("/console/messages/{}", m.id))),
         Err(e) if e.status().is_client_error() => Ok(render(&ComposePage {
-            authorities: authorities(s, &c),
+            authorities: c.authority_choices(s, None),
             page: c.page("msg-compose", "messages"),
             error: Some((e.field.clone().unwrap_or_default(), e.message)),
             form: f,

@@ -62,17 +62,6 @@ struct RecordFormPage {
     editing: Option<String>,
 }
 
-fn instruments(s: &AppState, c: &Console) -> Vec<(String, String)> {
-    let lang = c.tr.lang.code();
-    s.store
-        .snapshot()
-        .registry
-        .instruments
-        .values()
-        .map(|i| (i.id.clone(), i.title.get(lang).to_owned()))
-        .collect()
-}
-
 pub async fn form(State(s): State<AppState>, c: Console) -> PageResult {
     let form = RecordForm {
         kind: "person".into(),
@@ -84,7 +73,7 @@ pub async fn form(State(s): State<AppState>, c: Console) -> PageResult {
         ..RecordForm::default()
     };
     Ok(render(&RecordFormPage {
-        instruments: instruments(&s, &c),
+        instruments: c.instrument_choices(&s),
         page: c.page("record-new", "records"),
         form,
         error: None,
@@ -160,7 +149,7 @@ pub async fn create(State(s): State<AppState>, Posted(c, f): Posted<RecordForm>)
         Ok((_, axum::Json(r))) => Ok(see_other(&format!("/console/records/{}", r.id))),
         Err(e) if e.status().is_client_error() && e.status() != axum::http::StatusCode::FORBIDDEN => {
             Ok(render(&RecordFormPage {
-                instruments: instruments(&s, &c),
+                instruments: c.instrument_choices(&s),
                 page: c.page("record-new", "records"),
                 error: Some((e.field.clone().unwrap_or_default(), e.message)),
                 form: f,
@@ -225,7 +214,7 @@ fn from_record(r: &concord_store::Record) -> RecordForm {
 pub async fn edit_form(State(s): State<AppState>, c: Console, Path(id): Path<String>) -> PageResult {
     let r = s.store.get_record(&c.ctx(), &id).await.map_err(|e| c.fail(e))?;
     Ok(render(&RecordFormPage {
-        instruments: instruments(&s, &c),
+        instruments: c.instrument_choices(&s),
         page: c.page_titled(r.title.clone(), "records"),
         form: from_record(&r),
         error: None,
@@ -244,7 +233,7 @@ pub async fn update(State(s): State<AppState>, Path(id): Path<String>, Posted(c,
     match crate::routes::records::update(State(s.clone()), c.caller.clone(), Path(id.clone()), Json(req)).await {
         Ok(_) => Ok(see_other(&format!("/console/records/{id}"))),
         Err(e) if e.status() == axum::http::StatusCode::UNPROCESSABLE_ENTITY => Ok(render(&RecordFormPage {
-            instruments: instruments(&s, &c),
+            instruments: c.instrument_choices(&s),
             page: c.page("record-edit", "records"),
             error: Some((e.field.clone().unwrap_or_default(), e.message)),
             form: f,

@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::console::{Console, Page, PageResult, render};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use concord_domain::{AuthorityId, Role};
+use concord_domain::Role;
 use concord_store::{Record, RecordQuery, Relationship, Version};
 use serde::Deserialize;
 
@@ -106,20 +106,17 @@ fn graph(r: &Record, rels: &[Relationship], titles: &[(String, String)]) -> (Vec
         center: true,
     }];
     let mut edges = vec![];
-    let others: Vec<&str> = {
-        let mut v: Vec<&str> = rels
-            .iter()
-            .map(|rel| {
-                if rel.from == r.id {
-                    rel.to.as_str()
-                } else {
-                    rel.from.as_str()
-                }
-            })
-            .collect();
-        v.dedup();
-        v
-    };
+    // Each neighbour once, however many relationships it has with the record.
+    let others: std::collections::BTreeSet<&str> = rels
+        .iter()
+        .map(|rel| {
+            if rel.from == r.id {
+                rel.to.as_str()
+            } else {
+                rel.from.as_str()
+            }
+        })
+        .collect();
     let n = others.len().max(1) as f64;
     for (i, other) in others.iter().enumerate() {
         let a = std::f64::consts::TAU * i as f64 / n;
@@ -164,20 +161,12 @@ pub async fn show(State(s): State<AppState>, c: Console, Path(id): Path<String>)
     let (nodes, edges) = graph(&r, &relationships, &titles);
     let trail = if c.caller.viewer.roles.has(Role::DataProtectionOfficer) {
         let snap = s.store.snapshot();
-        let own_state = c.caller.viewer.state.clone();
         let entries = s.store.audit_mentioning(&r.id, 50).await.map_err(|e| c.fail(e))?;
         Some(
             entries
                 .into_iter()
                 // A state's officer reads its own authorities' entries; the structure's, all.
-                .filter(|e| {
-                    own_state.is_none()
-                        || snap
-                            .registry
-                            .authority(&AuthorityId::from(e.draft.authority.as_str()))
-                            .and_then(|a| a.state.clone())
-                            == own_state
-                })
+                .filter(|e| crate::routes::audit::entry_visible(&snap.registry, &c.caller.viewer, &e.draft.authority))
                 .map(|e| Trail {
                     at: e.draft.at,
                     actor: e.draft.actor,

@@ -2,10 +2,10 @@
 
 use crate::AppState;
 use crate::console::jobs::{self, Progress, progress};
+use crate::console::see_other;
 use crate::console::session::Posted;
 use crate::console::session::same;
 use crate::console::{Console, Page, PageResult, render};
-use crate::console::{PageError, see_other};
 use crate::routes::screening::find;
 use crate::screening::prepare;
 use askama::Template;
@@ -123,16 +123,6 @@ pub async fn run(State(s): State<AppState>, Posted(mut c, f): Posted<ScreenForm>
 /// Largest batch file, in bytes.
 pub const UPLOAD_LIMIT: usize = 16 * 1024 * 1024;
 
-fn refuse(c: &Console, status: StatusCode, field: &str, message: String) -> PageError {
-    PageError {
-        status,
-        message,
-        field: Some(field.to_owned()),
-        tr: c.tr,
-        user: Some(c.user_bar()),
-    }
-}
-
 /// A batch file: multipart with `csrf`, `purpose` and `file`; the token is
 /// checked before anything is read into a job.
 pub async fn upload(State(s): State<AppState>, mut c: Console, mut form: Multipart) -> PageResult {
@@ -141,7 +131,7 @@ pub async fn upload(State(s): State<AppState>, mut c: Console, mut form: Multipa
         let field = match form.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(e) => return Err(refuse(&c, StatusCode::BAD_REQUEST, "file", e.body_text())),
+            Err(e) => return Err(c.refuse(StatusCode::BAD_REQUEST, "file", e.body_text())),
         };
         match field.name().unwrap_or("") {
             "csrf" => csrf = field.text().await.unwrap_or_default(),
@@ -150,35 +140,29 @@ pub async fn upload(State(s): State<AppState>, mut c: Console, mut form: Multipa
                 let name = field.file_name().unwrap_or("batch").to_owned();
                 match field.bytes().await {
                     Ok(b) => file = Some((name, b)),
-                    Err(e) => return Err(refuse(&c, e.status(), "file", e.body_text())),
+                    Err(e) => return Err(c.refuse(e.status(), "file", e.body_text())),
                 }
             }
             _ => {}
         }
     }
     if !same(&csrf, &c.csrf) {
-        return Err(refuse(&c, StatusCode::FORBIDDEN, "csrf", c.tr.t("error-csrf")));
+        return Err(c.refuse(StatusCode::FORBIDDEN, "csrf", c.tr.t("error-csrf")));
     }
     if purpose.trim().is_empty() {
-        return Err(refuse(
-            &c,
+        return Err(c.refuse(
             StatusCode::UNPROCESSABLE_ENTITY,
             "purpose",
             c.tr.t("screening-purpose-needed"),
         ));
     }
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return Err(refuse(
-            &c,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "file",
-            c.tr.t("batch-no-file"),
-        ));
+        return Err(c.refuse(StatusCode::UNPROCESSABLE_ENTITY, "file", c.tr.t("batch-no-file")));
     };
-    let lines = jobs::subjects(&name, &bytes).map_err(|e| refuse(&c, StatusCode::UNPROCESSABLE_ENTITY, "file", e))?;
+    let lines = jobs::subjects(&name, &bytes).map_err(|e| c.refuse(StatusCode::UNPROCESSABLE_ENTITY, "file", e))?;
     c.caller.purpose = purpose.trim().chars().take(200).collect();
     let id = jobs::start(&s, c.caller.clone(), name, lines)
-        .map_err(|e| refuse(&c, StatusCode::INTERNAL_SERVER_ERROR, "file", e))?;
+        .map_err(|e| c.refuse(StatusCode::INTERNAL_SERVER_ERROR, "file", e))?;
     Ok(see_other(&format!("/console/screening/batch/{id}")))
 }
 
@@ -234,7 +218,7 @@ pub async fn download(State(s): State<AppState>, c: Console, Path((id, file)): P
         match file.as_str() {
             "results.jsonl" => (jobs::to_jsonl(&j), "application/x-ndjson; charset=utf-8"),
             "results.csv" => (
-                jobs::to_csv(&j).map_err(|e| refuse(&c, StatusCode::INTERNAL_SERVER_ERROR, "file", e))?,
+                jobs::to_csv(&j).map_err(|e| c.refuse(StatusCode::INTERNAL_SERVER_ERROR, "file", e))?,
                 "text/csv; charset=utf-8",
             ),
             _ => {
