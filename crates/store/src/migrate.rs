@@ -45,6 +45,11 @@ const SQLITE: &[Migration] = &[
         "listing indexes",
         include_str!("../migrations/sqlite/0009_listing_indexes.sql"),
     ),
+    (
+        10,
+        "lean record tables",
+        include_str!("../migrations/sqlite/0010_lean_record_tables.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -83,6 +88,11 @@ const POSTGRES: &[Migration] = &[
         9,
         "listing indexes",
         include_str!("../migrations/postgres/0009_listing_indexes.sql"),
+    ),
+    (
+        10,
+        "lean record tables",
+        include_str!("../migrations/postgres/0010_lean_record_tables.sql"),
     ),
 ];
 
