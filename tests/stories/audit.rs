@@ -91,6 +91,33 @@ story!(the_log_is_append_only_in_the_database, |f| {
     assert_eq!(verify(&f).await.expect("intact").entries, 4);
 });
 
+story!(
+    entries_in_every_script_and_empty_fields_link_as_the_verifier_expects,
+    |f| {
+        // On PostgreSQL the database computes each link; multibyte text and
+        // empty fields check its length prefixes against the Rust verifier.
+        for (purpose, target) in [
+            ("проверка по делу № 7", "rec-Ж"),
+            ("案件调查", "记录-一"),
+            ("تحقیق پرونده", "rec-ع"),
+            ("जाँच", "rec-क"),
+            ("", ""),
+        ] {
+            let actor = Actor {
+                id: "usr-1".into(),
+                authority: "kz-police".into(),
+                purpose: purpose.into(),
+            };
+            f.store.audit(&actor, "record.read", target).await.expect("append");
+        }
+        let page = f.store.audit_entries(0, 100).await.expect("entries");
+        let last = page.entries.last().expect("an entry");
+        assert_eq!(last.draft.purpose, "");
+        assert_eq!(page.entries.iter().filter(|e| e.draft.purpose == "案件调查").count(), 1);
+        assert_eq!(verify(&f).await.expect("every link verifies").entries, 6);
+    }
+);
+
 story!(edits_deletions_reorderings_and_truncations_are_detected, |f| {
     fill(&f, 40).await;
     let ok = verify(&f).await.expect("an untouched log verifies");

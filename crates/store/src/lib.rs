@@ -264,7 +264,13 @@ impl Store {
         migrate::run(&migrator, backend).await?;
         migrator.close().await;
         let options_for = |size: u32| {
-            AnyPoolOptions::new().max_connections(size).after_connect(move |conn, _| {
+            // No ping before each checkout: it is a round trip per query on
+            // PostgreSQL (three per audited read); a dead connection fails
+            // its query and is dropped instead.
+            AnyPoolOptions::new()
+                .max_connections(size)
+                .test_before_acquire(false)
+                .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
                         sqlx::raw_sql(sqlx::AssertSqlSafe(format!(

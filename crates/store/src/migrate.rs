@@ -94,6 +94,11 @@ const POSTGRES: &[Migration] = &[
         "lean record tables",
         include_str!("../migrations/postgres/0010_lean_record_tables.sql"),
     ),
+    (
+        11,
+        "audit append in one round trip",
+        include_str!("../migrations/postgres/0011_audit_append.sql"),
+    ),
 ];
 
 pub async fn run(pool: &AnyPool, backend: Backend) -> Result<()> {
