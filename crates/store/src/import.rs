@@ -86,6 +86,62 @@ const IMPORT_CACHE_KIB: i64 = 262_144;
 /// Records are audited in chunks of this many ids per entry.
 const AUDIT_CHUNK: usize = 1000;
 
+/// A batch for the import's writer task.
+enum Work {
+    /// Statements that create new records, and the ids they create.
+    Insert {
+        ids: Vec<String>,
+        statements: Vec<crate::records::AnyQuery>,
+    },
+    /// Records some of which may exist already (a re-import): the writer
+    /// looks them up, then updates or creates.
+    Merge(Vec<(u64, crate::RecordInput)>),
+}
+
+/// What the reading side gathered.
+#[derive(Default)]
+struct Reading {
+    report: ImportReport,
+    deferred: Vec<(u64, ImportItem)>,
+    n: u64,
+}
+
+/// The import's writer: runs the batches in order inside the file's
+/// transaction and audits the written ids 1,000 to an entry. It gives the
+/// transaction back, with what it wrote and the ids not yet audited.
+async fn write_batches(
+    store: Store,
+    ctx: Ctx,
+    mut w: crate::WriteTx,
+    mut inbox: tokio::sync::mpsc::Receiver<Work>,
+) -> (crate::WriteTx, Result<(ImportReport, Vec<String>), ImportFailure>) {
+    let mut report = ImportReport::default();
+    let mut audit_ids: Vec<String> = Vec::new();
+    let done = async {
+        while let Some(job) = inbox.recv().await {
+            match job {
+                Work::Insert { ids, statements } => {
+                    crate::records::run_all(&mut w.tx, statements).await?;
+                    report.created += ids.len() as u64;
+                    audit_ids.extend(ids);
+                }
+                Work::Merge(mut batch) => {
+                    let ids = store.flush_in(&mut w.tx, &ctx, &mut batch, &mut report).await?;
+                    audit_ids.extend(ids);
+                }
+            }
+            if audit_ids.len() >= AUDIT_CHUNK {
+                let draft = store.draft(&(&ctx).into(), "record.import", audit_ids.join(","));
+                store.append_in(&mut w.tx, draft).await?;
+                audit_ids.clear();
+            }
+        }
+        Ok::<_, ImportFailure>(())
+    }
+    .await;
+    (w, done.map(|()| (report, audit_ids)))
+}
+
 impl Store {
     /// Imports `items` (each with its line) as the viewer's authority, in one
     /// transaction. `progress` is called with the number of items done.
@@ -131,14 +187,6 @@ impl Store {
                 .execute(&mut *w.tx)
                 .await?;
         }
-        let mut report = ImportReport::default();
-        let mut deferred: Vec<(u64, ImportItem)> = Vec::new();
-        // File ids seen so far, by a 128-bit digest: a million ids cost 30 MB
-        // instead of 90, and a collision is out of reach.
-        let mut seen: HashMap<[u8; 16], u64> = HashMap::new();
-        let mut audit_ids: Vec<String> = Vec::new();
-        let mut n = 0;
-        let mut pending: Vec<(u64, crate::RecordInput)> = Vec::with_capacity(BATCH);
         // Records of this file can only match records that existed before it;
         // when there are none, per-batch look-ups are skipped (PostgreSQL
         // plans them as scans of a table growing inside this transaction).
@@ -147,61 +195,32 @@ impl Store {
             .fetch_optional(&mut *w.tx)
             .await?
             .is_some();
-        let mut items = items.peekable();
-        while let Some(item) = items.next() {
-            let (line, item) = item?;
-            match item {
-                ImportItem::Record(mut input) => {
-                    // Documents that follow their holder are merged before writing.
-                    while let Some(Ok((_, ImportItem::Identifier { holder, .. }))) = items.peek() {
-                        if Some(holder.as_str()) != input.source_id.as_deref() {
-                            break;
-                        }
-                        if let Some(Ok((_, ImportItem::Identifier { identifier, .. }))) = items.next() {
-                            if !input.facts.identifiers.contains(&identifier) {
-                                input.facts.identifiers.push(identifier);
-                            }
-                            report.identifiers += 1;
-                            n += 1;
-                        }
-                    }
-                    let source = input.source_id.clone().unwrap_or_default();
-                    if source.is_empty() {
-                        return Err(ImportError::new(line, "id", "every record needs an id").into());
-                    }
-                    if let Some(first) = seen.insert(id_digest(&source), line) {
-                        return Err(ImportError::new(
-                            line,
-                            "id",
-                            format!("duplicate id {source:?}: first on line {first}"),
-                        )
-                        .into());
-                    }
-                    self.check_input(ctx, &input).map_err(|e| at_line(line, e))?;
-                    pending.push((line, *input));
-                    if pending.len() >= BATCH {
-                        let ids = self
-                            .flush_in(&mut w.tx, ctx, &mut pending, &mut report, had_imports)
-                            .await?;
-                        audit_ids.extend(ids);
-                    }
-                }
-                other => deferred.push((line, other)),
-            }
-            if audit_ids.len() >= AUDIT_CHUNK {
-                self.append_in(&mut w.tx, self.draft(&ctx.into(), "record.import", audit_ids.join(",")))
-                    .await?;
-                audit_ids.clear();
-            }
-            n += 1;
-            if n % 1000 == 0 {
-                progress(n);
-            }
-        }
-        let ids = self
-            .flush_in(&mut w.tx, ctx, &mut pending, &mut report, had_imports)
-            .await?;
-        audit_ids.extend(ids);
+        // The file is read, checked and turned into statements here while a
+        // task of its own writes the batch before: the two halves of an
+        // import each took about half of its time, one after the other.
+        let (jobs, inbox) = tokio::sync::mpsc::channel::<Work>(2);
+        let writer = tokio::spawn(write_batches(self.clone(), ctx.clone(), w, inbox));
+        let mut reading = Reading::default();
+        let read = self
+            .read_records(ctx, items, &jobs, had_imports, &mut reading, &mut progress)
+            .await;
+        drop(jobs);
+        let (mut w, written) = match writer.await {
+            Ok(done) => done,
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        };
+        // A bad line is the reader's error; when the writer failed first,
+        // the reader only saw it stop, and the writer's error is the one.
+        read?;
+        let (written, mut audit_ids) = written?;
+        let Reading {
+            mut report,
+            deferred,
+            mut n,
+        } = reading;
+        report.created += written.created;
+        report.updated += written.updated;
+        report.unchanged += written.unchanged;
         // Documents and links may point at records later in the file.
         for (line, item) in deferred {
             match item {
@@ -261,13 +280,92 @@ impl Store {
                 progress(n);
             }
         }
-        if !audit_ids.is_empty() {
-            self.append_in(&mut w.tx, self.draft(&ctx.into(), "record.import", audit_ids.join(",")))
+        for chunk in std::mem::take(&mut audit_ids).chunks(AUDIT_CHUNK) {
+            self.append_in(&mut w.tx, self.draft(&ctx.into(), "record.import", chunk.join(",")))
                 .await?;
         }
         w.tx.commit().await?;
         progress(n);
         Ok(report)
+    }
+
+    /// Reads the file's records and hands them to the writer a batch at a
+    /// time: as statements ready to run when none can exist already, else
+    /// as records to merge. Documents and links wait in `reading.deferred`.
+    /// Returns early, without error, when the writer has stopped.
+    async fn read_records(
+        &self,
+        ctx: &Ctx,
+        items: impl Iterator<Item = Result<(u64, ImportItem), ImportError>>,
+        jobs: &tokio::sync::mpsc::Sender<Work>,
+        had_imports: bool,
+        reading: &mut Reading,
+        progress: &mut impl FnMut(u64),
+    ) -> Result<(), ImportFailure> {
+        // File ids seen so far, by a 128-bit digest: a million ids cost 30 MB
+        // instead of 90, and a collision is out of reach.
+        let mut seen: HashMap<[u8; 16], u64> = HashMap::new();
+        let mut pending: Vec<(u64, crate::RecordInput)> = Vec::with_capacity(BATCH);
+        let mut items = items.peekable();
+        loop {
+            let item = items.next();
+            let full = pending.len() >= BATCH || (item.is_none() && !pending.is_empty());
+            if full {
+                let batch = std::mem::replace(&mut pending, Vec::with_capacity(BATCH));
+                let job = if had_imports {
+                    Work::Merge(batch)
+                } else {
+                    let inputs: Vec<&crate::RecordInput> = batch.iter().map(|(_, i)| i).collect();
+                    let built = self.insert_many_batch(ctx, &inputs, "imported")?;
+                    Work::Insert {
+                        ids: built.records.into_iter().map(|r| r.id).collect(),
+                        statements: built.statements,
+                    }
+                };
+                if jobs.send(job).await.is_err() {
+                    return Ok(());
+                }
+            }
+            let Some(item) = item else { break };
+            let (line, item) = item?;
+            match item {
+                ImportItem::Record(mut input) => {
+                    // Documents that follow their holder are merged before writing.
+                    while let Some(Ok((_, ImportItem::Identifier { holder, .. }))) = items.peek() {
+                        if Some(holder.as_str()) != input.source_id.as_deref() {
+                            break;
+                        }
+                        if let Some(Ok((_, ImportItem::Identifier { identifier, .. }))) = items.next() {
+                            if !input.facts.identifiers.contains(&identifier) {
+                                input.facts.identifiers.push(identifier);
+                            }
+                            reading.report.identifiers += 1;
+                            reading.n += 1;
+                        }
+                    }
+                    let source = input.source_id.clone().unwrap_or_default();
+                    if source.is_empty() {
+                        return Err(ImportError::new(line, "id", "every record needs an id").into());
+                    }
+                    if let Some(first) = seen.insert(id_digest(&source), line) {
+                        return Err(ImportError::new(
+                            line,
+                            "id",
+                            format!("duplicate id {source:?}: first on line {first}"),
+                        )
+                        .into());
+                    }
+                    self.check_input(ctx, &input).map_err(|e| at_line(line, e))?;
+                    pending.push((line, *input));
+                }
+                other => reading.deferred.push((line, other)),
+            }
+            reading.n += 1;
+            if reading.n.is_multiple_of(1000) {
+                progress(reading.n);
+            }
+        }
+        Ok(())
     }
 
     /// The record with file id `source`: the importer's own, or else one of
@@ -294,26 +392,19 @@ impl Store {
         Ok(None)
     }
 
-    /// Writes the buffered records: new ones in one multi-row insert per
-    /// table, existing ones (same file id) updated one by one.
+    /// Writes a batch of a re-import: records whose file id exists already
+    /// are updated one by one, the others created in one multi-row insert.
     async fn flush_in(
         &self,
         tx: &mut Transaction<'static, Any>,
         ctx: &Ctx,
         pending: &mut Vec<(u64, crate::RecordInput)>,
         report: &mut ImportReport,
-        had_imports: bool,
     ) -> Result<Vec<String>, ImportFailure> {
         if pending.is_empty() {
             return Ok(Vec::new());
         }
         let batch = std::mem::take(pending);
-        if !had_imports {
-            let inputs: Vec<&crate::RecordInput> = batch.iter().map(|(_, i)| i).collect();
-            let created = self.insert_many_in(tx, ctx, &inputs, "imported").await?;
-            report.created += created.len() as u64;
-            return Ok(created.into_iter().map(|r| r.id).collect());
-        }
         let placeholders: Vec<String> = (0..batch.len()).map(|i| format!("${}", i + 2)).collect();
         let sql = format!(
             "SELECT source_id FROM records WHERE originator = $1 AND source_id IN ({})",

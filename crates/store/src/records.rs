@@ -237,6 +237,24 @@ pub(crate) fn id_list(records: &[Record]) -> String {
     records.iter().map(|r| r.id.as_str()).collect::<Vec<_>>().join(",")
 }
 
+/// A statement with its arguments bound, owning everything it needs.
+pub(crate) type AnyQuery = sqlx::query::Query<'static, Any, sqlx::any::AnyArguments>;
+
+/// New records and the statements that write them (`insert_many_batch`).
+#[derive(Default)]
+pub(crate) struct InsertBatch {
+    pub records: Vec<Record>,
+    pub statements: Vec<AnyQuery>,
+}
+
+/// Runs `statements` in order inside `tx`.
+pub(crate) async fn run_all(tx: &mut Transaction<'static, Any>, statements: Vec<AnyQuery>) -> Result<()> {
+    for q in statements {
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
 /// The record as JSON, for version snapshots.
 fn snapshot(r: &Record) -> String {
     serde_json::json!({
@@ -391,6 +409,12 @@ impl Store {
     /// Inserts the searchable names and identifiers of records, one
     /// multi-row statement per table and 1,000 rows.
     async fn insert_index_in(&self, tx: &mut Transaction<'static, Any>, records: &[(&str, &Facts)]) -> Result<()> {
+        run_all(tx, self.index_statements(records)).await
+    }
+
+    /// The multi-row inserts of `records`' names and identifiers.
+    fn index_statements(&self, records: &[(&str, &Facts)]) -> Vec<AnyQuery> {
+        let mut out = Vec::new();
         let names: Vec<(&str, usize, &concord_domain::Name)> = records
             .iter()
             .flat_map(|(id, f)| f.names.iter().enumerate().map(move |(i, n)| (*id, i, n)))
@@ -411,7 +435,7 @@ impl Store {
                     .bind(&n.lang)
                     .bind(n.kind.as_str());
             }
-            q.execute(&mut **tx).await?;
+            out.push(q);
         }
         let idents: Vec<(&str, usize, &concord_domain::Identifier)> = records
             .iter()
@@ -432,9 +456,9 @@ impl Store {
                     .bind(normalize_identifier(&x.value))
                     .bind(x.state.as_ref().map(|s| s.to_string()));
             }
-            q.execute(&mut **tx).await?;
+            out.push(q);
         }
-        Ok(())
+        out
     }
 
     pub(crate) async fn fetch_in(&self, tx: &mut Transaction<'static, Any>, id: &str) -> Result<Record> {
@@ -528,8 +552,17 @@ impl Store {
         inputs: &[&RecordInput],
         reason: &str,
     ) -> Result<Vec<Record>> {
+        let batch = self.insert_many_batch(ctx, inputs, reason)?;
+        run_all(tx, batch.statements).await?;
+        Ok(batch.records)
+    }
+
+    /// The records `insert_many_in` would create and the statements that
+    /// write them, built without touching the database: an import builds
+    /// the next batch while the database writes the last.
+    pub(crate) fn insert_many_batch(&self, ctx: &Ctx, inputs: &[&RecordInput], reason: &str) -> Result<InsertBatch> {
         if inputs.is_empty() {
-            return Ok(Vec::new());
+            return Ok(InsertBatch::default());
         }
         let now = self.now_text();
         let v = &ctx.viewer;
@@ -593,10 +626,9 @@ impl Store {
                 .bind(r.evidence.clone())
                 .bind(r.source_id.clone());
         }
-        q.execute(&mut **tx).await?;
-
+        let mut statements = vec![q];
         let index: Vec<(&str, &Facts)> = records.iter().map(|r| (r.id.as_str(), &r.facts)).collect();
-        self.insert_index_in(tx, &index).await?;
+        statements.extend(self.index_statements(&index));
         let sql = format!(
             "INSERT INTO record_versions (record_id, version, at, author, authority, action, reason, classification, snapshot) VALUES {}",
             numbered(self.backend(), "(?, 1, ?, ?, ?, 'create', ?, ?, ?)", records.len())
@@ -612,8 +644,8 @@ impl Store {
                 .bind(r.protected.handling.classification.rank())
                 .bind(snapshot(r));
         }
-        q.execute(&mut **tx).await?;
-        Ok(records)
+        statements.push(q);
+        Ok(InsertBatch { records, statements })
     }
 
     /// Replaces a record's content inside `tx`; it returns to pending review.
