@@ -255,24 +255,49 @@ pub(crate) async fn run_all(tx: &mut Transaction<'static, Any>, statements: Vec<
     Ok(())
 }
 
+/// A version snapshot: the record as JSON. Serialized straight from these
+/// fields, not through a `serde_json::Value` tree (a tenth of an import's
+/// time); outer keys keep the alphabetical order that form gave them.
+#[derive(serde::Serialize)]
+struct SnapshotDto<'a> {
+    compliance: &'a str,
+    evidence: &'a str,
+    facts: crate::codec::FactsDto,
+    handling: HandlingSnapshot<'a>,
+    kind: &'a str,
+    legal_basis: crate::codec::LegalBasisDto,
+    review_date: Option<String>,
+    status: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct HandlingSnapshot<'a> {
+    classification: &'a str,
+    dissemination: &'a str,
+    distribution: String,
+    #[serde(rename = "use")]
+    use_: &'a str,
+}
+
 /// The record as JSON, for version snapshots.
 fn snapshot(r: &Record) -> String {
-    serde_json::json!({
-        "kind": r.kind.as_str(),
-        "facts": crate::codec::facts_to_dto(&r.facts),
-        "legal_basis": legal_basis_to_dto(&r.legal_basis),
-        "evidence": r.evidence,
-        "handling": {
-            "distribution": r.protected.handling.distribution.to_string(),
-            "dissemination": r.protected.handling.dissemination.as_str(),
-            "use": r.protected.handling.use_.as_str(),
-            "classification": r.protected.handling.classification.as_str(),
+    let h = &r.protected.handling;
+    let dto = SnapshotDto {
+        compliance: r.protected.compliance.as_str(),
+        evidence: &r.evidence,
+        facts: crate::codec::facts_to_dto(&r.facts),
+        handling: HandlingSnapshot {
+            classification: h.classification.as_str(),
+            dissemination: h.dissemination.as_str(),
+            distribution: h.distribution.to_string(),
+            use_: h.use_.as_str(),
         },
-        "review_date": r.protected.review_date.map(|d| d.to_string()),
-        "compliance": r.protected.compliance.as_str(),
-        "status": r.status.as_str(),
-    })
-    .to_string()
+        kind: r.kind.as_str(),
+        legal_basis: legal_basis_to_dto(&r.legal_basis),
+        review_date: r.protected.review_date.map(|d| d.to_string()),
+        status: r.status.as_str(),
+    };
+    serde_json::to_string(&dto).unwrap_or_else(|_| "{}".into())
 }
 
 impl Store {
