@@ -38,19 +38,29 @@ fn entry(row: &AnyRow) -> Result<Entry> {
     })
 }
 
+/// Binds the entry's six fields in the order both appenders take them.
+fn bind_draft<'q>(
+    q: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>,
+    draft: &EntryDraft,
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments> {
+    q.bind(draft.at.clone())
+        .bind(draft.actor.clone())
+        .bind(draft.authority.clone())
+        .bind(draft.action.clone())
+        .bind(draft.target.clone())
+        .bind(draft.purpose.clone())
+}
+
 /// Appends on PostgreSQL through `concord_audit_append` (migration 0011),
 /// which links the entry as `concord_audit::link` does; the verifier checks
 /// every link it makes.
 async fn pg_append<'e>(db: impl sqlx::Executor<'e, Database = Any>, draft: &EntryDraft) -> Result<(i64, Hash)> {
-    let row = sqlx::query("SELECT out_seq, out_hash FROM concord_audit_append($1, $2, $3, $4, $5, $6)")
-        .bind(&draft.at)
-        .bind(&draft.actor)
-        .bind(&draft.authority)
-        .bind(&draft.action)
-        .bind(&draft.target)
-        .bind(&draft.purpose)
-        .fetch_one(db)
-        .await?;
+    let row = bind_draft(
+        sqlx::query("SELECT out_seq, out_hash FROM concord_audit_append($1, $2, $3, $4, $5, $6)"),
+        draft,
+    )
+    .fetch_one(db)
+    .await?;
     Ok((
         row.try_get("out_seq")?,
         decode_hash("audit_head", &row.try_get::<String, _>("out_hash")?)?,
@@ -80,21 +90,16 @@ impl Store {
         let prev = decode_hash("audit_head", &row.try_get::<String, _>("hash")?)?;
         let hash = link(&prev, seq, draft);
         let hash_hex = hex::encode(hash);
-        sqlx::query(
+        let insert = sqlx::query(
             "INSERT INTO audit_log (seq, at, actor, authority, action, target, purpose, prev_hash, hash) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
-        .bind(seq)
-        .bind(&draft.at)
-        .bind(&draft.actor)
-        .bind(&draft.authority)
-        .bind(&draft.action)
-        .bind(&draft.target)
-        .bind(&draft.purpose)
-        .bind(hex::encode(prev))
-        .bind(&hash_hex)
-        .execute(&mut **tx)
-        .await?;
+        .bind(seq);
+        bind_draft(insert, draft)
+            .bind(hex::encode(prev))
+            .bind(&hash_hex)
+            .execute(&mut **tx)
+            .await?;
         sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
             .bind(&hash_hex)
             .execute(&mut **tx)

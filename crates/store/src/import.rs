@@ -125,8 +125,8 @@ async fn write_batches(
                     report.created += ids.len() as u64;
                     audit_ids.extend(ids);
                 }
-                Work::Merge(mut batch) => {
-                    let ids = store.flush_in(&mut w.tx, &ctx, &mut batch, &mut report).await?;
+                Work::Merge(batch) => {
+                    let ids = store.flush_in(&mut w.tx, &ctx, batch, &mut report).await?;
                     audit_ids.extend(ids);
                 }
             }
@@ -398,13 +398,12 @@ impl Store {
         &self,
         tx: &mut Transaction<'static, Any>,
         ctx: &Ctx,
-        pending: &mut Vec<(u64, crate::RecordInput)>,
+        batch: Vec<(u64, crate::RecordInput)>,
         report: &mut ImportReport,
     ) -> Result<Vec<String>, ImportFailure> {
-        if pending.is_empty() {
+        if batch.is_empty() {
             return Ok(Vec::new());
         }
-        let batch = std::mem::take(pending);
         let placeholders: Vec<String> = (0..batch.len()).map(|i| format!("${}", i + 2)).collect();
         let sql = format!(
             "SELECT source_id FROM records WHERE originator = $1 AND source_id IN ({})",
