@@ -324,6 +324,84 @@ story!(the_ftm_export_passes_the_followthemoney_validator, |f| {
     assert_eq!(again.created, 0, "{again:?}");
 });
 
+story!(
+    imported_records_keep_every_versions_content_through_approval_and_change,
+    |f| {
+        // The current version's snapshot is the record row itself; every change
+        // (bulk approval, re-import, review) must first freeze the one it leaves.
+        let c = importer(&f);
+        let text = r#"{"id":"p-1","schema":"Person","properties":{"name":["Temir Sadykov"],"birthDate":["1970"],"notes":["planned an attack on a transport hub"]}}
+{"id":"p-2","schema":"Person","properties":{"name":["Aibek Nurov"],"notes":["financed an attack on a transport hub"]}}
+"#;
+        import_ftm(&f, &c, text).await.expect("import");
+        let page = f
+            .store
+            .list_records(&c, &RecordQuery::text("Sadykov", 5))
+            .await
+            .expect("list");
+        let id = page[0].id.clone();
+        let snapshots = |h: &[concord_store::Version]| -> Vec<serde_json::Value> {
+            h.iter()
+                .map(|v| serde_json::from_str(v.snapshot.as_deref().expect("visible")).expect("json"))
+                .collect()
+        };
+        let h = f.store.history(&c, &id).await.expect("history");
+        assert_eq!(snapshots(&h)[0]["compliance"], "pending");
+        assert_eq!(
+            f.store
+                .approve_imported(&c, concord_stories::ALL_TICKED, "checked")
+                .await
+                .expect("approve"),
+            2
+        );
+        let changed = text.replace("Temir Sadykov", "Temir Sadykov\",\"Темир Садыков");
+        let again = import_ftm(&f, &c, &changed).await.expect("re-import");
+        assert_eq!((again.updated, again.unchanged), (1, 1), "{again:?}");
+        let r = f.store.get_record(&c, &id).await.expect("get");
+        f.store
+            .extend_review(
+                &c,
+                &id,
+                r.version,
+                START.date() + time::Duration::days(400),
+                "still relevant",
+            )
+            .await
+            .expect("extend");
+        let h = f.store.history(&c, &id).await.expect("history");
+        let actions: Vec<&str> = h.iter().map(|v| v.action.as_str()).collect();
+        assert_eq!(actions, ["create", "compliance.approved", "update", "review.extend"]);
+        let s = snapshots(&h);
+        let names = |v: &serde_json::Value| v["facts"]["names"].as_array().map_or(0, Vec::len);
+        assert_eq!(
+            (
+                s[0]["compliance"].as_str(),
+                s[1]["compliance"].as_str(),
+                s[2]["compliance"].as_str()
+            ),
+            (Some("pending"), Some("approved"), Some("pending")),
+            "{s:?}"
+        );
+        assert_eq!([names(&s[0]), names(&s[1]), names(&s[2]), names(&s[3])], [1, 1, 2, 2]);
+        assert_ne!(
+            s[2]["review_date"], s[3]["review_date"],
+            "the extension is its own version"
+        );
+        // The other record, approved in the same bulk decision, also keeps both.
+        let other = f
+            .store
+            .list_records(&c, &RecordQuery::text("Nurov", 5))
+            .await
+            .expect("list");
+        let h = f.store.history(&c, &other[0].id).await.expect("history");
+        let s = snapshots(&h);
+        assert_eq!(
+            (s[0]["compliance"].as_str(), s[1]["compliance"].as_str()),
+            (Some("pending"), Some("approved"))
+        );
+    }
+);
+
 /// Whether python3 can import followthemoney; CI must be able to.
 pub(crate) fn has_followthemoney() -> bool {
     let has = std::process::Command::new("python3")

@@ -558,12 +558,26 @@ impl Store {
         .collect::<Result<_, _>>()?;
         let now = self.now_text();
         let filter = "originator = $1 AND compliance = 'pending' AND status = 'active' AND source_id IS NOT NULL AND classification <= $2";
+        // The versions being left get their snapshots (see `records::CURRENT`),
+        // a page of records at a time.
+        let mut after = String::new();
+        loop {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT * FROM records WHERE {filter} AND id > $3 ORDER BY id LIMIT 1000"
+            )))
+            .bind(authority)
+            .bind(ctx.viewer.clearance.rank())
+            .bind(&after)
+            .fetch_all(&mut *w.tx)
+            .await?;
+            let page = rows.iter().map(record).collect::<Result<Vec<_>>>()?;
+            let Some(last) = page.last() else { break };
+            after = last.id.clone();
+            self.freeze_many_in(&mut w.tx, &page).await?;
+        }
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO record_versions (record_id, version, at, author, authority, action, reason, classification, snapshot) \
-             SELECT r.id, r.version + 1, $3, $4, $1, 'compliance.approved', $5, r.classification, \
-             REPLACE(v.snapshot, '\"compliance\":\"pending\"', '\"compliance\":\"approved\"') \
-             FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version WHERE {}",
-            "r.originator = $1 AND r.compliance = 'pending' AND r.status = 'active' AND r.source_id IS NOT NULL AND r.classification <= $2"
+             SELECT id, version + 1, $3, $4, $1, 'compliance.approved', $5, classification, '' FROM records WHERE {filter}"
         )))
         .bind(authority)
         .bind(ctx.viewer.clearance.rank())

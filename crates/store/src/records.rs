@@ -300,7 +300,76 @@ fn snapshot(r: &Record) -> String {
     serde_json::to_string(&dto).unwrap_or_else(|_| "{}".into())
 }
 
+/// The snapshot column of the current version's row: the record row holds
+/// that version, so an import does not write every record twice. A change
+/// freezes the row first ([`Store::freeze_in`]); older rows hold their
+/// snapshot, erased ones [`ERASED`].
+pub(crate) const CURRENT: &str = "";
+/// The snapshot column of every version of an erased record.
+pub(crate) const ERASED: &str = "{}";
+
+/// The history rows of `r` as the viewer may read them; `None` when a row
+/// left to the record is not the version `r` is at (it changed meanwhile).
+fn versions(ctx: &Ctx, r: &Record, rows: &[AnyRow]) -> Result<Option<Vec<Version>>> {
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let version: i64 = row.try_get("version")?;
+        let classification: i64 = row.try_get("classification")?;
+        let mut snapshot: String = row.try_get("snapshot")?;
+        if snapshot == CURRENT {
+            if version != r.version {
+                return Ok(None);
+            }
+            snapshot = self::snapshot(r);
+        }
+        let visible = classification <= ctx.viewer.clearance.rank() && snapshot != ERASED;
+        out.push(Version {
+            version,
+            at: row.try_get("at")?,
+            author: row.try_get("author")?,
+            authority: row.try_get("authority")?,
+            action: row.try_get("action")?,
+            reason: row.try_get("reason")?,
+            snapshot: visible.then_some(snapshot),
+        });
+    }
+    Ok(Some(out))
+}
+
 impl Store {
+    /// Writes the current version's snapshot into its row before a change
+    /// moves the record on (see [`CURRENT`]).
+    pub(crate) async fn freeze_in(&self, tx: &mut Transaction<'static, Any>, id: &str) -> Result<()> {
+        let r = self.fetch_in(tx, id).await?;
+        sqlx::query("UPDATE record_versions SET snapshot = $1 WHERE record_id = $2 AND version = $3 AND snapshot = $4")
+            .bind(snapshot(&r))
+            .bind(id)
+            .bind(r.version)
+            .bind(CURRENT)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
+    /// [`Store::freeze_in`] for many records at once, one statement per
+    /// thousand; `records` are as they stand in `tx`.
+    pub(crate) async fn freeze_many_in(&self, tx: &mut Transaction<'static, Any>, records: &[Record]) -> Result<()> {
+        for chunk in records.chunks(1000) {
+            // VALUES columns are column1.. in both SQLite and PostgreSQL.
+            let sql = format!(
+                "UPDATE record_versions SET snapshot = f.column3 FROM (VALUES {}) AS f \
+                 WHERE record_versions.record_id = f.column1 AND record_versions.version = f.column2 AND record_versions.snapshot = ''",
+                numbered(self.backend(), "(?, ?, ?)", chunk.len())
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for r in chunk {
+                q = q.bind(r.id.clone()).bind(r.version).bind(snapshot(r));
+            }
+            q.execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+
     /// The access decision on `protected` for `ctx`'s viewer, today.
     pub fn decide_on(&self, ctx: &Ctx, protected: &Protected, action: Action) -> Decision {
         let snap = self.snapshot();
@@ -535,7 +604,7 @@ impl Store {
         .bind(action)
         .bind(reason)
         .bind(r.protected.handling.classification.rank())
-        .bind(if r.status == RecordStatus::Deleted { "{}".to_owned() } else { snapshot(r) })
+        .bind(if r.status == RecordStatus::Deleted { ERASED } else { CURRENT })
         .execute(&mut **tx)
         .await?;
         if audit {
@@ -667,7 +736,7 @@ impl Store {
                 .bind(v.authority.to_string())
                 .bind(reason.to_owned())
                 .bind(r.protected.handling.classification.rank())
-                .bind(snapshot(r));
+                .bind(CURRENT);
         }
         statements.push(q);
         Ok(InsertBatch { records, statements })
@@ -687,6 +756,7 @@ impl Store {
         audit: bool,
     ) -> Result<Record> {
         let title = input.facts.title().unwrap_or("(event)").to_owned();
+        self.freeze_in(tx, id).await?;
         let done = sqlx::query(
             "UPDATE records SET kind = $1, title = $2, title_fold = $3, distribution = $4, dissemination = $5, use_code = $6, \
              classification = $7, review_date = $8, body = $9, legal_instrument = $10, legal_article = $11, category = $12, \
@@ -871,26 +941,25 @@ impl Store {
     /// A record's versions, newest last. Snapshots above the viewer's
     /// clearance are withheld.
     pub async fn history(&self, ctx: &Ctx, id: &str) -> Result<Vec<Version>> {
-        self.readable(ctx, id).await?;
-        let rows = sqlx::query("SELECT * FROM record_versions WHERE record_id = $1 ORDER BY version")
-            .bind(id)
-            .fetch_all(self.pool())
-            .await?;
-        let mut out = Vec::new();
-        for row in &rows {
-            let classification: i64 = row.try_get("classification")?;
-            let snapshot: String = row.try_get("snapshot")?;
-            let visible = classification <= ctx.viewer.clearance.rank() && snapshot != "{}";
-            out.push(Version {
-                version: row.try_get("version")?,
-                at: row.try_get("at")?,
-                author: row.try_get("author")?,
-                authority: row.try_get("authority")?,
-                action: row.try_get("action")?,
-                reason: row.try_get("reason")?,
-                snapshot: visible.then_some(snapshot),
-            });
-        }
+        // The current version's snapshot is the record itself; a change
+        // between the two reads freezes that row, so reading again settles it.
+        let mut attempts = 0;
+        let out = loop {
+            let r = self.readable(ctx, id).await?;
+            let rows = sqlx::query("SELECT * FROM record_versions WHERE record_id = $1 ORDER BY version")
+                .bind(id)
+                .fetch_all(self.pool())
+                .await?;
+            match versions(ctx, &r, &rows)? {
+                Some(out) => break out,
+                None if attempts < 3 => attempts += 1,
+                None => {
+                    return Err(StoreError::Conflict(format!(
+                        "record {id} keeps changing; read its history again"
+                    )));
+                }
+            }
+        };
         self.audit(&ctx.into(), "record.history", id).await?;
         Ok(out)
     }
@@ -932,6 +1001,7 @@ impl Store {
         })
         .to_string();
         let mut w = self.write().await?;
+        self.freeze_in(&mut w.tx, id).await?;
         let done = sqlx::query(
             "UPDATE records SET compliance = $1, compliance_note = $2, checklist = $3, version = version + 1, updated_at = $4 \
              WHERE id = $5 AND version = $6 AND status = 'active'",
@@ -964,6 +1034,7 @@ impl Store {
         consented.insert(to.clone());
         let text = consented.iter().map(AuthorityId::as_str).collect::<Vec<_>>().join(",");
         let mut w = self.write().await?;
+        self.freeze_in(&mut w.tx, id).await?;
         sqlx::query("UPDATE records SET consented = $1, version = version + 1, updated_at = $2 WHERE id = $3")
             .bind(text)
             .bind(self.now_text())
@@ -1030,6 +1101,7 @@ impl Store {
             ));
         }
         let mut w = self.write().await?;
+        self.freeze_in(&mut w.tx, id).await?;
         let done = sqlx::query("UPDATE records SET review_date = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4 AND status = 'active'")
             .bind(new_date.to_string())
             .bind(self.now_text())
@@ -1057,6 +1129,7 @@ impl Store {
             return Err(StoreError::invalid("reason", "archiving states its reasons"));
         }
         let mut w = self.write().await?;
+        self.freeze_in(&mut w.tx, id).await?;
         let done = sqlx::query("UPDATE records SET status = 'archived', version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3 AND status = 'active'")
             .bind(self.now_text())
             .bind(id)
@@ -1110,7 +1183,8 @@ impl Store {
         .bind(id)
         .execute(&mut **tx)
         .await?;
-        sqlx::query("UPDATE record_versions SET snapshot = '{}' WHERE record_id = $1")
+        sqlx::query("UPDATE record_versions SET snapshot = $1 WHERE record_id = $2")
+            .bind(ERASED)
             .bind(id)
             .execute(&mut **tx)
             .await?;
