@@ -119,6 +119,11 @@ fn forms_similarity<'a>(q: &PartView<'a>, r: &PartView<'a>) -> Best<'a> {
 /// The similarity of two different forms, or `None` when it cannot beat
 /// `beat` (which spares the costlier measures).
 fn form_pair(qf: FormView<'_>, rf: FormView<'_>, beat: f64) -> Option<(f64, Method)> {
+    // Two readings of Han characters that differ are other characters, not
+    // misspellings (蒋 jiang / 晶 jing).
+    if is_han(qf.via) && is_han(rf.via) {
+        return None;
+    }
     if qf.via == Via::Arabic || rf.via == Via::Arabic {
         let (a, b) = (Skeleton::of(qf.text), Skeleton::of(rf.text));
         let (a, b) = (a.as_str(), b.as_str());
@@ -135,7 +140,12 @@ fn form_pair(qf: FormView<'_>, rf: FormView<'_>, beat: f64) -> Option<(f64, Meth
     let rescued = || {
         let vowel = |t: &str| t.starts_with(['a', 'e', 'i', 'o', 'u', 'y']);
         let same_start = qf.text.get(..1) == rf.text.get(..1) || (vowel(qf.text) && vowel(rf.text));
-        qf.text.len() > 3 && same_start && Skeleton::of(qf.text).as_str() == Skeleton::of(rf.text).as_str()
+        // A Chinese syllable is told apart by its vowel (sun / syun, zheng / zhong).
+        !is_han(qf.via)
+            && !is_han(rf.via)
+            && qf.text.len() > 3
+            && same_start
+            && Skeleton::of(qf.text).as_str() == Skeleton::of(rf.text).as_str()
     };
     let bound = jaro_winkler_bound(qf.text, rf.text).unwrap_or(1.0);
     let jw = if bound <= beat {
@@ -153,6 +163,18 @@ fn form_pair(qf: FormView<'_>, rf: FormView<'_>, beat: f64) -> Option<(f64, Meth
     } else {
         Some((sim, Method::Spelling))
     }
+}
+
+/// Whether a form is a reading of Han characters.
+fn is_han(via: Via) -> bool {
+    matches!(via, Via::Pinyin | Via::WadeGiles | Via::Palladius)
+}
+
+/// Whether every part of a name is written in Han characters: the surname
+/// then comes first, and two such names are compared in order (杨晓 Yang
+/// Xiao is not 萧洋 Xiao Yang).
+fn all_han(parts: &[PartView<'_>]) -> bool {
+    !parts.is_empty() && parts.iter().all(|p| p.forms().next().is_some_and(|f| is_han(f.via)))
 }
 
 /// What a same-consonants match is worth at least.
@@ -248,8 +270,12 @@ fn assign(
     s: &mut Scratch,
 ) -> Assigned {
     s.matrix.clear();
+    let in_order = all_han(q) && all_han(r);
     for i in 0..q.len() {
         for j in 0..r.len() {
+            if in_order && i != j {
+                continue;
+            }
             let v = sim(i, j);
             if v >= PART_FLOOR {
                 s.matrix.push((v, i as u16, j as u16));
@@ -425,6 +451,23 @@ mod tests {
             let s = score(a, b);
             assert!(s < 0.8, "{a} / {b}: {s}");
         }
+    }
+
+    #[test]
+    fn han_names_compare_in_order_and_by_reading() {
+        // Simplified and traditional characters are the same name.
+        assert_eq!(score("杨晓", "楊曉"), 1.0);
+        // Surname first: the same syllables the other way round are another person.
+        assert!(score("杨晓", "萧洋") < 0.5, "{}", score("杨晓", "萧洋"));
+        // Other syllables with the same consonants or a near spelling are other characters.
+        for (a, b) in [("熊正", "孙忠"), ("蒋薇", "万晶")] {
+            let s = score(a, b);
+            assert!(s < 0.7, "{a} / {b}: {s}");
+        }
+        // Palladius Сюн is 熊, not 孙 (sun): no longer the same consonants.
+        assert!(score("Сюн Чжэн", "孙忠") < 0.8, "{}", score("Сюн Чжэн", "孙忠"));
+        // A Latin query may put the surname last.
+        assert!(score("Hao Song", "宋浩") >= 0.85, "{}", score("Hao Song", "宋浩"));
     }
 
     #[test]

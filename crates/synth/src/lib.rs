@@ -143,8 +143,27 @@ impl Generator {
             (false, false) => t.surnames_m[s],
             (false, true) => t.surnames_f[s],
         };
+        // Turkic patronymics are the father's given name and a word for
+        // son or daughter; the table holds the Russian-style ones too.
+        let father = *rng.pick(t.male);
+        let derived = match t.state {
+            "KZ" => Some((format!("{father}ұлы"), format!("{father}қызы"))),
+            "KG" => Some((format!("{father} уулу"), format!("{father} кызы"))),
+            "UZ" => Some((format!("{father} ўғли"), format!("{father} қизи"))),
+            _ => None,
+        };
         let (pm, pf) = *rng.pick(t.patronymics);
-        let patronymic = if female { pf } else { pm };
+        let patronymic: &str = match &derived {
+            Some((m, f)) if rng.chance(0.7) => {
+                if female {
+                    f
+                } else {
+                    m
+                }
+            }
+            _ if female => pf,
+            _ => pm,
+        };
         let with_patronymic = rng.chance(0.75);
         let native = if with_patronymic {
             format!("{given} {patronymic} {surname}")
@@ -201,7 +220,8 @@ impl Generator {
 
     fn han(&self, rng: &mut Rng, p: &mut Person) {
         let s = *rng.pick(HAN_SURNAMES);
-        let n = 1 + rng.below(2);
+        // Most Chinese given names have two characters.
+        let n = if rng.below(5) == 0 { 1 } else { 2 };
         let given: Vec<_> = (0..n).map(|_| *rng.pick(HAN_GIVEN)).collect();
         let simp = format!("{}{}", s.0, given.iter().map(|g| g.0).collect::<String>());
         let trad = format!("{}{}", s.1, given.iter().map(|g| g.1).collect::<String>());
@@ -228,7 +248,12 @@ impl Generator {
         // compound Persian or Urdu given name (Muhammad Imran).
         let second: Option<(String, Vec<String>)> = match t.state {
             "IN" if rng.chance(0.6) => {
-                let m = rng.pick(surnames::HINDI_MIDDLE);
+                // A middle name, or the father's given name (as in the west and south).
+                let m = if rng.chance(0.5) {
+                    rng.pick(surnames::HINDI_MIDDLE)
+                } else {
+                    rng.pick(t.male)
+                };
                 Some((m.0.to_owned(), m.1.iter().map(|s| s.to_string()).collect()))
             }
             "PK" | "IR" if !female && rng.chance(0.5) => {
