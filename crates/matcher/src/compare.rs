@@ -80,6 +80,21 @@ fn forms_similarity<'a>(q: &PartView<'a>, r: &PartView<'a>) -> Best<'a> {
         }
         return best;
     }
+    let (qh, rh) = (q.forms().next(), r.forms().next());
+    if let (Some(qh), Some(rh)) = (qh, rh)
+        && is_han(qh.via)
+        && is_han(rh.via)
+    {
+        // Two Han-written parts meet on their Hanyu Pinyin only: the other
+        // systems lose distinctions (Palladius writes 燕 yan and 洋 yang alike).
+        if qh.text == rh.text {
+            best.sim = 1.0;
+            best.q = Some(qh);
+            best.r = Some(rh);
+            best.method = Method::Same;
+        }
+        return best;
+    }
     let record_forms: Vec<FormView<'a>> = r.forms().collect();
     // Equal forms first: the common case, and the cheapest test.
     for qf in q.forms() {
@@ -140,9 +155,12 @@ fn form_pair(qf: FormView<'_>, rf: FormView<'_>, beat: f64) -> Option<(f64, Meth
     let rescued = || {
         let vowel = |t: &str| t.starts_with(['a', 'e', 'i', 'o', 'u', 'y']);
         let same_start = qf.text.get(..1) == rf.text.get(..1) || (vowel(qf.text) && vowel(rf.text));
-        // A Chinese syllable is told apart by its vowel (sun / syun, zheng / zhong).
-        !is_han(qf.via)
-            && !is_han(rf.via)
+        // A Chinese syllable is told apart by its vowel (sun / syun, zheng /
+        // zhong), and so are two names written in Cyrillic, which writes
+        // every vowel (Маринка / Маренук).
+        let cyrillic = |v: Via| matches!(v, Via::Cyrillic(_));
+        let vowels_tell = is_han(qf.via) || is_han(rf.via) || (cyrillic(qf.via) && cyrillic(rf.via));
+        !vowels_tell
             && qf.text.len() > 3
             && same_start
             && Skeleton::of(qf.text).as_str() == Skeleton::of(rf.text).as_str()
@@ -460,7 +478,7 @@ mod tests {
         // Surname first: the same syllables the other way round are another person.
         assert!(score("杨晓", "萧洋") < 0.5, "{}", score("杨晓", "萧洋"));
         // Other syllables with the same consonants or a near spelling are other characters.
-        for (a, b) in [("熊正", "孙忠"), ("蒋薇", "万晶")] {
+        for (a, b) in [("熊正", "孙忠"), ("蒋薇", "万晶"), ("邹红燕", "邹宏洋")] {
             let s = score(a, b);
             assert!(s < 0.7, "{a} / {b}: {s}");
         }

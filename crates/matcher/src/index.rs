@@ -427,8 +427,8 @@ impl Index {
             .into_iter()
             .filter_map(|rec| {
                 let name = scorer.best_name(self.record_names(rec).map(|(_, encoded)| encoded))?;
-                let score = score_with_facts(query, &self.facts(rec), name);
-                (score >= options.threshold).then_some((score, rec))
+                let (score, rank) = score_with_facts(query, &self.facts(rec), name);
+                (score >= options.threshold).then_some((rank, rec))
             })
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -797,7 +797,7 @@ mod tests {
             // Twice: the second time from the memo.
             for _ in 0..2 {
                 let name = scorer.best_name(ix.record_names(0).map(|(_, e)| e)).expect("a name");
-                let fast = score_with_facts(&query, &ix.facts(0), name);
+                let (fast, _) = score_with_facts(&query, &ix.facts(0), name);
                 let (explained, _) = score_record(&query, ix.record_names(0), ix.facts(0)).expect("scored");
                 proptest::prop_assert_eq!(fast, explained);
             }

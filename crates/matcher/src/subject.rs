@@ -272,9 +272,13 @@ fn total(name_score: f64, effects: &[Option<Effect>; 4]) -> f64 {
 }
 
 /// The score of a record whose best name scored `name_score`, without the
-/// explanation: the search ranks candidates with it.
-pub(crate) fn score_with_facts(query: &Prepared, facts: &RecordFacts<'_>, name_score: f64) -> f64 {
-    total(name_score, &effects(query, facts, name_score))
+/// explanation, and the key the search ranks it by: the sum before it is
+/// held to [0, 1], so that a perfect name with the same birth date ranks
+/// above a perfect name whose date only agrees as far as it is known.
+pub(crate) fn score_with_facts(query: &Prepared, facts: &RecordFacts<'_>, name_score: f64) -> (f64, f64) {
+    let effects = effects(query, facts, name_score);
+    let sum: f64 = effects.iter().flatten().map(|e| e.effect).sum();
+    (total(name_score, &effects), name_score + sum)
 }
 
 fn describe(query: &Prepared, reason: Reason) -> String {
