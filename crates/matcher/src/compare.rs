@@ -160,8 +160,10 @@ fn form_pair(qf: FormView<'_>, rf: FormView<'_>, beat: f64) -> Option<(f64, Meth
         // every vowel (Маринка / Маренук).
         let cyrillic = |v: Via| matches!(v, Via::Cyrillic(_));
         let vowels_tell = is_han(qf.via) || is_han(rf.via) || (cyrillic(qf.via) && cyrillic(rf.via));
+        // Other vowels, not other syllables: Zhijina is not Jin.
         !vowels_tell
             && qf.text.len() > 3
+            && qf.text.len().abs_diff(rf.text.len()) <= 2
             && same_start
             && Skeleton::of(qf.text).as_str() == Skeleton::of(rf.text).as_str()
     };

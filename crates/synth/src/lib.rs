@@ -137,7 +137,7 @@ impl Generator {
         };
         let s = rng.below(t.surnames_m.len());
         let (built_m, built_f) = surnames::cyrillic(rng, surnames::parts(t.state));
-        let surname: &str = match (rng.chance(0.85), female) {
+        let surname: &str = match (rng.chance(0.95), female) {
             (true, false) => &built_m,
             (true, true) => &built_f,
             (false, false) => t.surnames_m[s],
@@ -204,7 +204,7 @@ impl Generator {
             (names::UZBEK_LATIN_MALE[g], t.male[g])
         };
         let (built_m, built_f) = surnames::cyrillic(rng, surnames::parts("UZ"));
-        let (sur_lat, sur_cyr) = match (rng.chance(0.85), female) {
+        let (sur_lat, sur_cyr) = match (rng.chance(0.95), female) {
             (true, false) => (surnames::uzbek_latin(&built_m), built_m),
             (true, true) => (surnames::uzbek_latin(&built_f), built_f),
             (false, false) => (names::UZBEK_LATIN_SURNAMES_M[s].to_owned(), t.surnames_m[s].to_owned()),
@@ -247,7 +247,7 @@ impl Generator {
         // A second part of the given name: a Hindi middle name, or a
         // compound Persian or Urdu given name (Muhammad Imran).
         let second: Option<(String, Vec<String>)> = match t.state {
-            "IN" if rng.chance(0.6) => {
+            "IN" if rng.chance(0.75) => {
                 // A middle name, or the father's given name (as in the west and south).
                 let m = if rng.chance(0.5) {
                     rng.pick(surnames::HINDI_MIDDLE)
@@ -263,7 +263,7 @@ impl Generator {
             _ => None,
         };
         let table = *rng.pick(t.surnames);
-        let surname: (String, Vec<String>) = if t.state != "IN" && rng.chance(0.6) {
+        let surname: (String, Vec<String>) = if t.state != "IN" && rng.chance(0.9) {
             surnames::persian(rng)
         } else {
             (table.0.to_owned(), table.1.iter().map(|s| s.to_string()).collect())
