@@ -36,7 +36,7 @@ from collections import defaultdict
 from anyascii import anyascii
 from rapidfuzz import fuzz, process
 
-DEFAULTS = {"concord": 0.85, "rapidfuzz": 0.85, "nomenklatura logic-v2": 0.7, "nomenklatura name-based": 0.7}
+DEFAULTS = {"concord": 0.9, "rapidfuzz": 0.85, "nomenklatura logic-v2": 0.7, "nomenklatura name-based": 0.7}
 
 
 def fold(name):

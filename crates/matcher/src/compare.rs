@@ -216,7 +216,7 @@ fn spelling_from(jw: f64, a: &str, b: &str) -> f64 {
 /// Below `CLOSE` two parts are more likely other names than misspellings
 /// (Davov / Davupov, Tursunova / Nurureva): their similarity counts for
 /// much less than its face value.
-const CLOSE: f64 = 0.92;
+const CLOSE: f64 = 0.95;
 
 /// What a pair at the floor is credited with; the credit rises to `CLOSE`.
 const CLOSE_BASE: f64 = 0.0;
@@ -269,6 +269,7 @@ pub(crate) struct Scratch {
     q_used: Vec<bool>,
     r_used: Vec<bool>,
     pairs: Vec<(u16, u16)>,
+    r_rarity: Vec<f64>,
     joined: [String; 3],
 }
 
@@ -288,7 +289,9 @@ fn assign(
     r: &[PartView<'_>],
     mut sim: impl FnMut(usize, usize) -> f64,
     s: &mut Scratch,
+    rarity: &[f64],
 ) -> Assigned {
+    let m = |i: usize| rarity.get(i).copied().unwrap_or(1.0);
     s.matrix.clear();
     let in_order = all_han(q) && all_han(r);
     for i in 0..q.len() {
@@ -318,19 +321,32 @@ fn assign(
         }
         s.q_used[iu] = true;
         s.r_used[ju] = true;
-        num += credit(v) * (weight(&q[iu]) + weight(&r[ju]));
+        num += credit(v) * (weight(&q[iu]) + weight(&r[ju])) * m(iu);
         s.pairs.push((i, j));
     }
     // A query part the record lacks counts against in full, unless it is a
     // patronymic: records often leave those out.
     let mut den = 0.0;
-    for (p, used) in q.iter().zip(&s.q_used) {
-        den += weight(p) * if !used && p.role == Role::Patronymic { 0.15 } else { 1.0 };
+    for (i, (p, used)) in q.iter().zip(&s.q_used).enumerate() {
+        den += weight(p) * m(i) * if !used && p.role == Role::Patronymic { 0.15 } else { 1.0 };
+    }
+    // A matched record part weighs what its query part does; the others
+    // as much as an average query part.
+    let mean = if q.is_empty() {
+        1.0
+    } else {
+        (0..q.len()).map(m).sum::<f64>() / q.len() as f64
+    };
+    s.r_rarity.clear();
+    s.r_rarity.resize(r.len(), mean);
+    for &(i, j) in &s.pairs {
+        s.r_rarity[j as usize] = m(i as usize);
     }
     // A record part the query leaves out: a patronymic hardly counts,
     // another part (a middle name) counts some.
-    for (p, used) in r.iter().zip(&s.r_used) {
+    for ((p, used), rarity) in r.iter().zip(&s.r_used).zip(&s.r_rarity) {
         den += weight(p)
+            * rarity
             * match (used, p.role) {
                 (true, _) => 1.0,
                 (false, Role::Patronymic) => 0.15,
@@ -361,16 +377,24 @@ pub(crate) fn name_score(
     r: &[PartView<'_>],
     sim: impl FnMut(usize, usize) -> f64,
     s: &mut Scratch,
+    rarity: &[f64],
 ) -> f64 {
-    assign(q, r, sim, s).score
+    assign(q, r, sim, s, rarity).score
 }
 
 /// Compares a query name with a record name, part by part in any order.
 pub fn compare_names(query: &PreparedName, record_encoded: &str) -> NameMatch {
+    compare_names_weighted(query, record_encoded, &[])
+}
+
+/// [`compare_names`] with each query part's weight scaled by how rare it is
+/// among the names searched (`rarity[i]` in (0, 1], 1 when missing): a
+/// shared common given name says less than a shared rare surname.
+pub fn compare_names_weighted(query: &PreparedName, record_encoded: &str, rarity: &[f64]) -> NameMatch {
     let q: Vec<PartView<'_>> = query.parts().collect();
     let r: Vec<PartView<'_>> = parts_of(record_encoded).collect();
     let mut s = Scratch::default();
-    let assigned = assign(&q, &r, |i, j| part_similarity(&q[i], &r[j]), &mut s);
+    let assigned = assign(&q, &r, |i, j| part_similarity(&q[i], &r[j]), &mut s, rarity);
     let parts = s
         .pairs
         .iter()

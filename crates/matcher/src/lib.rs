@@ -20,7 +20,7 @@ pub mod name;
 pub mod similarity;
 pub mod subject;
 
-pub use compare::{NameMatch, PartMatch, compare_names};
+pub use compare::{NameMatch, PartMatch, compare_names, compare_names_weighted};
 pub use index::{DEFAULT_THRESHOLD, Hit, Index, IndexBuilder, IndexError, IndexRecord, SearchOptions};
 pub use name::{NameError, PreparedName};
 pub use subject::{Birth, Explanation, Factor, Kind, Prepared, Subject, SubjectError};

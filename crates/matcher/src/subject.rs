@@ -1,7 +1,7 @@
 //! A person or organization to screen, and the score of a record against it:
 //! the best name match, then birth date, nationality, gender and identifiers.
 
-use crate::compare::{NameMatch, compare_names, round};
+use crate::compare::{NameMatch, compare_names_weighted, round};
 use crate::name::{NameError, PreparedName};
 use serde::Serialize;
 
@@ -304,10 +304,22 @@ pub fn score_record<'a>(
     names: impl Iterator<Item = (&'a str, &'a str)>,
     facts: RecordFacts<'_>,
 ) -> Option<(f64, Explanation)> {
+    score_record_weighted(query, names, facts, &[])
+}
+
+/// [`score_record`] with the rarity of each query name's parts among the
+/// names searched (see [`crate::compare_names_weighted`]).
+pub fn score_record_weighted<'a>(
+    query: &Prepared,
+    names: impl Iterator<Item = (&'a str, &'a str)>,
+    facts: RecordFacts<'_>,
+    rarity: &[Vec<f64>],
+) -> Option<(f64, Explanation)> {
     let mut best: Option<(f64, usize, &str, NameMatch)> = None;
     for (original, encoded) in names {
         for (qi, qn) in query.names.iter().enumerate() {
-            let m = compare_names(qn, encoded);
+            let weights = rarity.get(qi).map(Vec::as_slice).unwrap_or(&[]);
+            let m = compare_names_weighted(qn, encoded, weights);
             if best.as_ref().is_none_or(|b| m.score > b.0) {
                 best = Some((m.score, qi, original, m));
             }

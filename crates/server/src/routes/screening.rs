@@ -46,7 +46,7 @@ pub struct ScreeningResult {
 }
 
 /// A subject to screen, with optional `limit` (default 10, at most 100) and
-/// `threshold` (default 0.8).
+/// `threshold` (default 0.9, `concord_matcher::DEFAULT_THRESHOLD`).
 // The OpenAPI shape of the body; the handler reads it as JSON to name a bad
 // field precisely, in the same code the batch uses.
 #[allow(dead_code)]
