@@ -2,7 +2,7 @@
 //! the generator's ground truth, and its speed and memory at scale. Figures
 //! go into BENCHMARKS.md.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use concord_matcher::{Index, IndexBuilder, IndexRecord, Kind, Prepared, SearchOptions, Subject};
 use concord_synth::Generator;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -390,13 +390,11 @@ pub fn bench(args: ScreeningBenchArgs) -> Result<()> {
     let mut load = None;
     if let Some(path) = &args.save {
         let t = Instant::now();
-        std::fs::write(path, index.to_bytes()).with_context(|| format!("writing {}", path.display()))?;
+        crate::screening::write_index(&index, path)?;
         let save = t.elapsed().as_secs_f64();
         drop(index);
         let t = Instant::now();
-        let bytes = std::fs::read(path)?;
-        index = Index::from_bytes(&bytes)?;
-        drop(bytes);
+        index = crate::screening::read_index(path)?;
         load = Some((save, t.elapsed().as_secs_f64(), std::fs::metadata(path)?.len()));
     }
     let qs = queries(&g, persons, args.queries, args.names_only);

@@ -189,11 +189,27 @@ pub fn load_or_build(path: &Path) -> Result<Index> {
     let mut magic = [0u8; 8];
     let is_index = f.read_exact(&mut magic).is_ok() && &magic == concord_matcher::index::MAGIC;
     if is_index {
-        let bytes = std::fs::read(path)?;
-        Ok(Index::from_bytes(&bytes).with_context(|| format!("reading {}", path.display()))?)
+        Ok(read_index(path)?)
     } else {
         index_ftm(path)
     }
+}
+
+/// Reads a saved index a section at a time.
+pub fn read_index(path: &Path) -> Result<Index> {
+    let f = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let size = f.metadata()?.len();
+    Index::read_from(&mut std::io::BufReader::new(f), size).with_context(|| format!("reading {}", path.display()))
+}
+
+/// Saves an index a section at a time.
+pub fn write_index(index: &Index, path: &Path) -> Result<()> {
+    let f = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut w = std::io::BufWriter::new(f);
+    index
+        .write_to(&mut w)
+        .and_then(|()| std::io::Write::flush(&mut w))
+        .with_context(|| format!("writing {}", path.display()))
 }
 
 /// `concord index FTM OUTPUT`.
@@ -201,7 +217,7 @@ pub fn build_index(input: &Path, output: &Path) -> Result<()> {
     let t = std::time::Instant::now();
     let index = index_ftm(input)?;
     let built = t.elapsed();
-    std::fs::write(output, index.to_bytes()).with_context(|| format!("writing {}", output.display()))?;
+    write_index(&index, output)?;
     println!(
         "indexed {} records ({} names) in {:.1} s into {}",
         index.len(),

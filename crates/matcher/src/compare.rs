@@ -476,6 +476,8 @@ mod tests {
             ("王小明", "Wang Xiaoming"),
             ("王小明", "Wang Hsiao-ming"),
             ("王小明", "Ван Сяомин"),
+            ("鲁迅", "Лу Синь"),
+            ("李白", "Ли Бо"),
             ("張小明", "Xiaoming Zhang"),
             ("محمد علی", "Mohammed Ali"),
             ("राहुल शर्मा", "Rahul Sharma"),

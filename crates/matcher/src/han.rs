@@ -117,6 +117,30 @@ pub fn wade_giles(syllable: &str) -> String {
 }
 
 /// One pinyin syllable in the Palladius system (Cyrillic).
+/// Characters that Russian writes by an older or literary reading in names
+/// everyone knows: Лу Синь (魯迅, Lu Xun), Ли Бо (李白, Li Bai).
+const TRADITIONAL_PALLADIUS: &[(char, &str)] = &[('迅', "синь"), ('白', "бо")];
+
+/// The Palladius spelling of a part's characters with the traditional
+/// readings above, when one of them occurs; `syllables` are the
+/// characters' Pinyin, one each.
+pub fn traditional_palladius(chars: &[char], syllables: &[String]) -> Option<String> {
+    if chars.len() != syllables.len() || !chars.iter().any(|c| TRADITIONAL_PALLADIUS.iter().any(|(t, _)| t == c)) {
+        return None;
+    }
+    Some(
+        chars
+            .iter()
+            .zip(syllables)
+            .map(|(c, s)| match TRADITIONAL_PALLADIUS.iter().find(|(t, _)| t == c) {
+                Some((_, reading)) => (*reading).to_owned(),
+                None => palladius(s),
+            })
+            .collect(),
+    )
+}
+
+/// The Palladius spelling of one Pinyin syllable.
 pub fn palladius(syllable: &str) -> String {
     let zero = match syllable {
         "yi" => Some("и"),

@@ -12,6 +12,7 @@ use crate::subject::{
     score_record_weighted, score_with_facts,
 };
 use rustc_hash::FxHashMap as HashMap;
+use std::io::{Read, Write};
 
 /// A record as the index takes it.
 #[derive(Debug, Clone, Default)]
@@ -563,41 +564,59 @@ impl Index {
     /// The index as bytes, to save; [`Index::from_bytes`] reads them back.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.arena.len() + self.postings.len() * 4 + self.names.len() * 20 + 64);
-        out.extend_from_slice(MAGIC);
-        let strings = |out: &mut Vec<u8>, v: &[String]| {
-            put_u64(out, v.len() as u64);
-            for s in v {
-                put_u64(out, s.len() as u64);
-                out.extend_from_slice(s.as_bytes());
-            }
-        };
-        strings(&mut out, &self.ids);
-        put_u32s(&mut out, &self.first_name);
-        put_u32s(&mut out, &self.birth);
-        let nat: Vec<u8> = self.nationality.iter().flatten().copied().collect();
-        put_bytes(&mut out, &nat);
-        put_bytes(&mut out, &self.gender);
-        put_bytes(&mut out, &self.kind);
-        strings(&mut out, &self.identifiers);
-        let recs: Vec<u32> = self.names.iter().map(|n| n.0).collect();
-        put_u32s(&mut out, &recs);
-        put_u64(&mut out, self.names.len() as u64);
-        for n in &self.names {
-            put_u64(&mut out, n.1);
-            put_u64(&mut out, n.2);
-        }
-        put_bytes(&mut out, self.arena.as_bytes());
-        put_u32s(&mut out, &self.keys);
-        put_u32s(&mut out, &self.offsets);
-        put_u32s(&mut out, &self.postings);
-        put_u32s(&mut out, &self.initials);
+        // Writing to a Vec cannot fail.
+        let _ = self.write_to(&mut out);
         out
+    }
+
+    /// Writes the index as [`Index::to_bytes`] does, a section at a time,
+    /// so that saving a large index does not hold a second copy in memory.
+    pub fn write_to(&self, w: &mut impl Write) -> std::io::Result<()> {
+        w.write_all(MAGIC)?;
+        let strings = |w: &mut dyn Write, v: &[String]| -> std::io::Result<()> {
+            put_u64(w, v.len() as u64)?;
+            for s in v {
+                put_u64(w, s.len() as u64)?;
+                w.write_all(s.as_bytes())?;
+            }
+            Ok(())
+        };
+        strings(w, &self.ids)?;
+        put_u32s(w, &self.first_name)?;
+        put_u32s(w, &self.birth)?;
+        let nat: Vec<u8> = self.nationality.iter().flatten().copied().collect();
+        put_bytes(w, &nat)?;
+        put_bytes(w, &self.gender)?;
+        put_bytes(w, &self.kind)?;
+        strings(w, &self.identifiers)?;
+        let recs: Vec<u32> = self.names.iter().map(|n| n.0).collect();
+        put_u32s(w, &recs)?;
+        put_u64(w, self.names.len() as u64)?;
+        for n in &self.names {
+            put_u64(w, n.1)?;
+            put_u64(w, n.2)?;
+        }
+        put_bytes(w, self.arena.as_bytes())?;
+        put_u32s(w, &self.keys)?;
+        put_u32s(w, &self.offsets)?;
+        put_u32s(w, &self.postings)?;
+        put_u32s(w, &self.initials)?;
+        Ok(())
     }
 
     /// Reads an index saved by [`Index::to_bytes`].
     pub fn from_bytes(bytes: &[u8]) -> Result<Index, IndexError> {
-        let mut r = Reader { bytes, at: 0 };
-        if r.take(8, "magic")? != MAGIC {
+        Index::read_from(&mut &bytes[..], bytes.len() as u64)
+    }
+
+    /// Reads an index of `size` bytes a section at a time (see
+    /// [`Index::write_to`]): loading holds no second copy of the file.
+    pub fn read_from(source: &mut impl Read, size: u64) -> Result<Index, IndexError> {
+        let mut r = Reader {
+            source,
+            remaining: size,
+        };
+        if r.take(8, "magic")? != MAGIC[..] {
             return Err(IndexError::Magic);
         }
         let ids = r.strings("ids")?;
@@ -608,8 +627,8 @@ impl Index {
             .chunks_exact(2)
             .map(|c| [c[0], c[1]])
             .collect();
-        let gender = r.bytes("genders")?.to_vec();
-        let kind = r.bytes("kinds")?.to_vec();
+        let gender = r.bytes("genders")?;
+        let kind = r.bytes("kinds")?;
         let identifiers = r.strings("identifiers")?;
         let recs = r.u32s("name records")?;
         let count = r.u64("names")? as usize;
@@ -620,7 +639,7 @@ impl Index {
         for rec in recs {
             names.push((rec, r.u64("name")?, r.u64("name")?));
         }
-        let arena = String::from_utf8(r.bytes("arena")?.to_vec()).map_err(|_| IndexError::Damaged("arena"))?;
+        let arena = String::from_utf8(r.bytes("arena")?).map_err(|_| IndexError::Damaged("arena"))?;
         let keys = r.u32s("keys")?;
         let offsets = r.u32s("offsets")?;
         let postings = r.u32s("postings")?;
@@ -687,65 +706,85 @@ impl Index {
     }
 }
 
-fn put_u64(out: &mut Vec<u8>, v: u64) {
-    out.extend_from_slice(&v.to_le_bytes());
+fn put_u64(w: &mut (impl Write + ?Sized), v: u64) -> std::io::Result<()> {
+    w.write_all(&v.to_le_bytes())
 }
 
-fn put_bytes(out: &mut Vec<u8>, v: &[u8]) {
-    put_u64(out, v.len() as u64);
-    out.extend_from_slice(v);
+fn put_bytes(w: &mut (impl Write + ?Sized), v: &[u8]) -> std::io::Result<()> {
+    put_u64(w, v.len() as u64)?;
+    w.write_all(v)
 }
 
-fn put_u32s(out: &mut Vec<u8>, v: &[u32]) {
-    put_u64(out, v.len() as u64);
-    for x in v {
-        out.extend_from_slice(&x.to_le_bytes());
+fn put_u32s(w: &mut (impl Write + ?Sized), v: &[u32]) -> std::io::Result<()> {
+    put_u64(w, v.len() as u64)?;
+    let mut buf = Vec::with_capacity(64 * 1024);
+    for chunk in v.chunks(16 * 1024) {
+        buf.clear();
+        for x in chunk {
+            buf.extend_from_slice(&x.to_le_bytes());
+        }
+        w.write_all(&buf)?;
     }
+    Ok(())
 }
 
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
+/// Reads sections from a source of known size; a length that claims more
+/// than what is left is damage, not an allocation.
+struct Reader<'a, R: Read> {
+    source: &'a mut R,
+    remaining: u64,
 }
 
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize, what: &'static str) -> Result<&'a [u8], IndexError> {
-        let end = self
-            .at
-            .checked_add(n)
-            .filter(|e| *e <= self.bytes.len())
-            .ok_or(IndexError::Damaged(what))?;
-        let s = &self.bytes[self.at..end];
-        self.at = end;
-        Ok(s)
+impl<R: Read> Reader<'_, R> {
+    fn take(&mut self, n: usize, what: &'static str) -> Result<Vec<u8>, IndexError> {
+        if n as u64 > self.remaining {
+            return Err(IndexError::Damaged(what));
+        }
+        let mut v = vec![0u8; n];
+        self.source.read_exact(&mut v).map_err(|_| IndexError::Damaged(what))?;
+        self.remaining -= n as u64;
+        Ok(v)
     }
 
     fn u64(&mut self, what: &'static str) -> Result<u64, IndexError> {
         let b = self.take(8, what)?;
         let mut a = [0u8; 8];
-        a.copy_from_slice(b);
+        a.copy_from_slice(&b);
         Ok(u64::from_le_bytes(a))
     }
 
     fn len(&mut self, unit: usize, what: &'static str) -> Result<usize, IndexError> {
-        let n = self.u64(what)? as usize;
-        if n.checked_mul(unit).is_none_or(|b| b > self.bytes.len() - self.at) {
+        let n = self.u64(what)?;
+        if n.checked_mul(unit as u64).is_none_or(|b| b > self.remaining) {
             return Err(IndexError::Damaged(what));
         }
-        Ok(n)
+        usize::try_from(n).map_err(|_| IndexError::Damaged(what))
     }
 
-    fn bytes(&mut self, what: &'static str) -> Result<&'a [u8], IndexError> {
+    fn bytes(&mut self, what: &'static str) -> Result<Vec<u8>, IndexError> {
         let n = self.len(1, what)?;
         self.take(n, what)
     }
 
     fn u32s(&mut self, what: &'static str) -> Result<Vec<u32>, IndexError> {
         let n = self.len(4, what)?;
-        let b = self.take(n * 4, what)?;
-        Ok(b.chunks_exact(4)
-            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect())
+        let mut out = Vec::with_capacity(n);
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut left = n * 4;
+        while left > 0 {
+            let chunk = left.min(buf.len());
+            self.source
+                .read_exact(&mut buf[..chunk])
+                .map_err(|_| IndexError::Damaged(what))?;
+            out.extend(
+                buf[..chunk]
+                    .chunks_exact(4)
+                    .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])),
+            );
+            left -= chunk;
+        }
+        self.remaining -= (n * 4) as u64;
+        Ok(out)
     }
 
     fn strings(&mut self, what: &'static str) -> Result<Vec<String>, IndexError> {
@@ -753,7 +792,7 @@ impl<'a> Reader<'a> {
         let mut v = Vec::with_capacity(n);
         for _ in 0..n {
             let s = self.bytes(what)?;
-            v.push(String::from_utf8(s.to_vec()).map_err(|_| IndexError::Damaged(what))?);
+            v.push(String::from_utf8(s).map_err(|_| IndexError::Damaged(what))?);
         }
         Ok(v)
     }

@@ -354,8 +354,11 @@ fn read_word(original: &str) -> Vec<Part> {
         }
         WordScript::Han => {
             let name = han::read_name(word);
+            // The characters go with the parts they were read from.
+            let chars: Vec<char> = word.chars().collect();
+            let split = name.surname.len().min(chars.len());
             let mut out = Vec::new();
-            for syllables in [&name.surname, &name.given] {
+            for (syllables, part_chars) in [(&name.surname, &chars[..split]), (&name.given, &chars[split..])] {
                 if syllables.is_empty() {
                     continue;
                 }
@@ -363,19 +366,16 @@ fn read_word(original: &str) -> Vec<Part> {
                 let wade: String = syllables.iter().map(|s| han::wade_giles(s)).collect();
                 let pall: String = syllables.iter().map(|s| han::palladius(s)).collect();
                 let pall_latin = cyrillic::romanize(&pall, cyrillic::System::Bgn);
-                out.push((
-                    Role::Name,
-                    String::new(),
-                    vec![
-                        (Via::Pinyin, lat(&pinyin)),
-                        (Via::WadeGiles, lat(&wade)),
-                        (Via::Palladius, lat(&pall_latin)),
-                    ],
-                ));
+                let mut forms = vec![
+                    (Via::Pinyin, lat(&pinyin)),
+                    (Via::WadeGiles, lat(&wade)),
+                    (Via::Palladius, lat(&pall_latin)),
+                ];
+                if let Some(old) = han::traditional_palladius(part_chars, syllables) {
+                    forms.push((Via::Palladius, lat(&cyrillic::romanize(&old, cyrillic::System::Bgn))));
+                }
+                out.push((Role::Name, String::new(), forms));
             }
-            // The characters go with the parts they were read from.
-            let chars: Vec<char> = word.chars().collect();
-            let split = name.surname.len().min(chars.len());
             if let Some(p) = out.first_mut() {
                 p.1 = chars[..split].iter().collect();
             }
