@@ -350,7 +350,7 @@ fn assign(
             * match (used, p.role) {
                 (true, _) => 1.0,
                 (false, Role::Patronymic) => 0.15,
-                (false, _) => 0.5,
+                (false, _) => 0.7,
             };
     }
     let mut score = if den > 0.0 { num / den } else { 0.0 };
