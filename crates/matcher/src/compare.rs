@@ -86,7 +86,9 @@ fn forms_similarity<'a>(q: &PartView<'a>, r: &PartView<'a>) -> Best<'a> {
         && is_han(rh.via)
     {
         // Two Han-written parts meet on their Hanyu Pinyin only: the other
-        // systems lose distinctions (Palladius writes 燕 yan and 洋 yang alike).
+        // systems lose distinctions (Palladius writes 燕 yan and 洋 yang
+        // alike), and other readings are other characters, not misspellings
+        // (蒋 jiang / 晶 jing). `form_pair` never sees two Han forms.
         if qh.text == rh.text {
             best.sim = 1.0;
             best.q = Some(qh);
@@ -134,11 +136,6 @@ fn forms_similarity<'a>(q: &PartView<'a>, r: &PartView<'a>) -> Best<'a> {
 /// The similarity of two different forms, or `None` when it cannot beat
 /// `beat` (which spares the costlier measures).
 fn form_pair(qf: FormView<'_>, rf: FormView<'_>, beat: f64) -> Option<(f64, Method)> {
-    // Two readings of Han characters that differ are other characters, not
-    // misspellings (蒋 jiang / 晶 jing).
-    if is_han(qf.via) && is_han(rf.via) {
-        return None;
-    }
     if qf.via == Via::Arabic || rf.via == Via::Arabic {
         let (a, b) = (Skeleton::of(qf.text), Skeleton::of(rf.text));
         let (a, b) = (a.as_str(), b.as_str());

@@ -214,7 +214,7 @@ const WALK_LIMIT: usize = 20_000;
 struct Scorer<'q, 'i> {
     query: Vec<Vec<PartView<'q>>>,
     /// Per query name, each part's rarity weight (see [`Index::rarity`]).
-    rarity: Vec<Vec<f64>>,
+    rarity: &'q [Vec<f64>],
     /// Where each query name's parts start in the memo's numbering.
     offsets: Vec<usize>,
     memo: HashMap<(usize, &'i str), f64>,
@@ -223,7 +223,7 @@ struct Scorer<'q, 'i> {
 }
 
 impl<'q, 'i> Scorer<'q, 'i> {
-    fn new(query: &'q Prepared, rarity: Vec<Vec<f64>>) -> Self {
+    fn new(query: &'q Prepared, rarity: &'q [Vec<f64>]) -> Self {
         let query: Vec<Vec<PartView<'q>>> = query.names.iter().map(|n| n.parts().collect()).collect();
         let mut offsets = Vec::with_capacity(query.len());
         let mut at = 0;
@@ -374,15 +374,16 @@ impl Index {
         // ceiling, so only the postings of the query's year (and of records
         // without one) need walking: lists about fifty times shorter.
         let year = (query.birth.year > 0 && options.threshold > OTHER_YEAR_CEILING).then_some(query.birth.year);
-        for name in &query.names {
-            let parts = name_part_keys(name.encoded());
+        // Each query name's part keys: the candidates' postings and the parts' rarity.
+        let keys: Vec<Vec<Vec<String>>> = query.names.iter().map(|n| name_part_keys(n.encoded())).collect();
+        for parts in &keys {
             // Without a birth year nothing else tells apart the thousands
             // that share a common name; with one, every posting is walked.
             let walk = if query.birth.year == 0 { WALK_LIMIT } else { usize::MAX };
-            self.candidates_by_parts(&parts, year, walk, &mut found);
+            self.candidates_by_parts(parts, year, walk, &mut found);
             if query.birth.year > 0 {
-                for keys in &parts {
-                    for k in keys {
+                for part in parts {
+                    for k in part {
                         for year in [query.birth.year, UNKNOWN_YEAR] {
                             for n in self.posting(hash(b'y', k, year)) {
                                 let e = found.entry(*n).or_insert((0, false));
@@ -439,8 +440,8 @@ impl Index {
         records.sort_unstable();
         records.dedup();
         // Score every candidate without words, then explain only the results.
-        let rarity = self.rarity(query);
-        let mut scorer = Scorer::new(query, rarity.clone());
+        let rarity = self.rarity(query, &keys);
+        let mut scorer = Scorer::new(query, &rarity);
         let mut scored: Vec<(f64, u32)> = records
             .into_iter()
             .filter_map(|rec| {
@@ -469,23 +470,27 @@ impl Index {
     /// it: 1 up to [`COMMON_FROM`] names, then less, down to a floor.
     /// Sharing a given name that thousands carry says less than sharing a
     /// surname that a few do.
-    fn rarity(&self, query: &Prepared) -> Vec<Vec<f64>> {
+    /// `keys` are each name's [`name_part_keys`], which skip initials.
+    fn rarity(&self, query: &Prepared, keys: &[Vec<Vec<String>>]) -> Vec<Vec<f64>> {
         query
             .names
             .iter()
-            .map(|name| {
+            .zip(keys)
+            .map(|(name, parts)| {
+                let mut parts = parts.iter();
                 name.parts()
-                    .map(|p| {
-                        if p.role == Role::Initial {
-                            return 1.0;
+                    .map(|p| match p.role {
+                        Role::Initial => 1.0,
+                        _ => {
+                            let df = parts
+                                .next()
+                                .into_iter()
+                                .flatten()
+                                .map(|k| self.posting(hash(b't', k, 0)).len())
+                                .max()
+                                .unwrap_or(0);
+                            rarity_weight(df)
                         }
-                        let keys = part_keys(p.forms().map(|f| (f.via, f.text.to_owned())));
-                        let df = keys
-                            .iter()
-                            .map(|k| self.posting(hash(b't', k, 0)).len())
-                            .max()
-                            .unwrap_or(0);
-                        rarity_weight(df)
                     })
                     .collect()
             })
@@ -829,20 +834,10 @@ mod tests {
         b.add(&record("sadykov", &["Nurlan Sadykov"], "1970"));
         let ix = b.finish();
         let score = |name: &str| {
-            let q = Subject {
-                names: vec![name.into()],
-                ..Default::default()
-            }
-            .prepare()
-            .expect("query");
-            let options = SearchOptions {
-                threshold: 0.0,
-                ..Default::default()
-            };
-            ix.search(&q, &options, &|_| true)
+            scored(&ix, name, None, 0.0)
                 .into_iter()
-                .find(|h| ix.id(h.record) == "sadykov")
-                .map(|h| h.score)
+                .find(|(id, _)| id == "sadykov")
+                .map(|(_, score)| score)
         };
         assert_eq!(score("Nurlan Sadykov"), Some(1.0), "an exact name stays exact");
         let near = score("Nurlan Sadikhov").expect("found");
@@ -863,6 +858,14 @@ mod tests {
     }
 
     fn search(ix: &Index, name: &str, birth: Option<&str>) -> Vec<String> {
+        scored(ix, name, birth, DEFAULT_THRESHOLD)
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect()
+    }
+
+    /// The hits' ids and scores at `threshold`.
+    fn scored(ix: &Index, name: &str, birth: Option<&str>, threshold: f64) -> Vec<(String, f64)> {
         let q = Subject {
             names: vec![name.into()],
             birth_date: birth.map(Into::into),
@@ -870,9 +873,13 @@ mod tests {
         }
         .prepare()
         .expect("query");
-        ix.search(&q, &SearchOptions::default(), &|_| true)
+        let options = SearchOptions {
+            threshold,
+            ..Default::default()
+        };
+        ix.search(&q, &options, &|_| true)
             .iter()
-            .map(|h| ix.id(h.record).to_owned())
+            .map(|h| (ix.id(h.record).to_owned(), h.score))
             .collect()
     }
 
@@ -916,7 +923,8 @@ mod tests {
             let names: Vec<String> = names.iter().map(|n| join(n)).collect();
             b.add(&IndexRecord { id: "r".into(), names, birth_date: Some("1951".into()), ..Default::default() });
             let ix = b.finish();
-            let mut scorer = Scorer::new(&query, vec![Vec::new(); query.names.len()]);
+            let unweighted = vec![Vec::new(); query.names.len()];
+            let mut scorer = Scorer::new(&query, &unweighted);
             // Twice: the second time from the memo.
             for _ in 0..2 {
                 let name = scorer.best_name(ix.record_names(0).map(|(_, e)| e)).expect("a name");

@@ -545,21 +545,11 @@ impl Store {
         }
         let mut w = self.write().await?;
         let authority = ctx.viewer.authority.as_str();
-        let ids: Vec<String> = sqlx::query(
-            "SELECT id FROM records WHERE originator = $1 AND compliance = 'pending' AND status = 'active' AND source_id IS NOT NULL \
-             AND classification <= $2 ORDER BY id",
-        )
-        .bind(authority)
-        .bind(ctx.viewer.clearance.rank())
-        .fetch_all(&mut *w.tx)
-        .await?
-        .iter()
-        .map(|r| r.try_get::<String, _>(0))
-        .collect::<Result<_, _>>()?;
         let now = self.now_text();
         let filter = "originator = $1 AND compliance = 'pending' AND status = 'active' AND source_id IS NOT NULL AND classification <= $2";
-        // The versions being left get their snapshots (see `records::CURRENT`),
-        // a page of records at a time.
+        // The records approved, a page at a time: their ids for the audit,
+        // and the versions being left get their snapshots (see `records::CURRENT`).
+        let mut ids: Vec<String> = Vec::new();
         let mut after = String::new();
         loop {
             let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -573,6 +563,7 @@ impl Store {
             let page = rows.iter().map(record).collect::<Result<Vec<_>>>()?;
             let Some(last) = page.last() else { break };
             after = last.id.clone();
+            ids.extend(page.iter().map(|r| r.id.clone()));
             self.freeze_many_in(&mut w.tx, &page).await?;
         }
         sqlx::query(sqlx::AssertSqlSafe(format!(
