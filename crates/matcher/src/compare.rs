@@ -267,6 +267,8 @@ pub(crate) struct Scratch {
     r_used: Vec<bool>,
     pairs: Vec<(u16, u16)>,
     r_rarity: Vec<f64>,
+    q_weight: Vec<f64>,
+    r_weight: Vec<f64>,
     joined: [String; 3],
 }
 
@@ -289,6 +291,10 @@ fn assign(
     rarity: &[f64],
 ) -> Assigned {
     let m = |i: usize| rarity.get(i).copied().unwrap_or(1.0);
+    s.q_weight.clear();
+    s.q_weight.extend(q.iter().map(weight));
+    s.r_weight.clear();
+    s.r_weight.extend(r.iter().map(weight));
     s.matrix.clear();
     let in_order = all_han(q) && all_han(r);
     for i in 0..q.len() {
@@ -318,14 +324,14 @@ fn assign(
         }
         s.q_used[iu] = true;
         s.r_used[ju] = true;
-        num += credit(v) * (weight(&q[iu]) + weight(&r[ju])) * m(iu);
+        num += credit(v) * (s.q_weight[iu] + s.r_weight[ju]) * m(iu);
         s.pairs.push((i, j));
     }
     // A query part the record lacks counts against in full, unless it is a
     // patronymic: records often leave those out.
     let mut den = 0.0;
-    for (i, (p, used)) in q.iter().zip(&s.q_used).enumerate() {
-        den += weight(p) * m(i) * if !used && p.role == Role::Patronymic { 0.15 } else { 1.0 };
+    for (i, ((p, used), w)) in q.iter().zip(&s.q_used).zip(&s.q_weight).enumerate() {
+        den += w * m(i) * if !used && p.role == Role::Patronymic { 0.15 } else { 1.0 };
     }
     // A matched record part weighs what its query part does; the others
     // as much as an average query part.
@@ -341,8 +347,8 @@ fn assign(
     }
     // A record part the query leaves out: a patronymic hardly counts,
     // another part (a middle name) counts some.
-    for ((p, used), rarity) in r.iter().zip(&s.r_used).zip(&s.r_rarity) {
-        den += weight(p)
+    for (((p, used), rarity), w) in r.iter().zip(&s.r_used).zip(&s.r_rarity).zip(&s.r_weight) {
+        den += w
             * rarity
             * match (used, p.role) {
                 (true, _) => 1.0,
@@ -352,11 +358,13 @@ fn assign(
     }
     let mut score = if den > 0.0 { num / den } else { 0.0 };
     let mut joined = None;
-    if q.len() != r.len() {
-        let (j, reversed) = joined_similarity(q, r, &mut s.joined);
+    // The whole strings score at most JOINED_WEIGHT, so a better pairing
+    // spares computing them.
+    if q.len() != r.len() && score < JOINED_WEIGHT {
+        let (j, reversed) = joined_similarity(q, r, &mut s.joined, JOINED_FLOOR.max(score));
         // Only as good as a near-identical whole string; otherwise a shared
         // long surname would carry a different given name along.
-        if j >= 0.9 && j > score {
+        if j >= JOINED_FLOOR && j > score {
             score = j;
             joined = Some(reversed);
         }
@@ -431,7 +439,17 @@ pub fn compare_names_weighted(query: &PreparedName, record_encoded: &str, rarity
 /// record's parts in order and reversed), for names split differently.
 /// Returns the similarity and whether the reversed order gave it; the
 /// strings stay in `buf` (query, forward, backward).
-fn joined_similarity(q: &[PartView<'_>], r: &[PartView<'_>], buf: &mut [String; 3]) -> (f64, bool) {
+/// Whole-string similarity is weaker evidence than part by part: it counts
+/// this share of its face value.
+const JOINED_WEIGHT: f64 = 0.95;
+
+/// What the whole strings must score at least to count.
+const JOINED_FLOOR: f64 = 0.9;
+
+/// The similarity of the names as whole strings, record parts forward or
+/// reversed, patronymics left out. Either direction is computed only if its
+/// cheap upper bound reaches `need`; below it the answer is 0.
+fn joined_similarity(q: &[PartView<'_>], r: &[PartView<'_>], buf: &mut [String; 3], need: f64) -> (f64, bool) {
     let concat = |out: &mut String, parts: &mut dyn Iterator<Item = &PartView<'_>>| {
         out.clear();
         for p in parts.filter(|p| p.role != Role::Patronymic) {
@@ -445,9 +463,29 @@ fn joined_similarity(q: &[PartView<'_>], r: &[PartView<'_>], buf: &mut [String; 
     if qs.len() < 4 {
         return (0.0, false);
     }
-    let (f, b) = (spelling(qs, forward), spelling(qs, backward));
-    // Whole-string similarity is weaker evidence than part-by-part.
-    if f >= b { (f * 0.95, false) } else { (b * 0.95, true) }
+    let qs = qs.as_str();
+    let whole = |other: &str| {
+        // Spelling is at most Jaro-Winkler and at most 1.1 - len diff / longest
+        // (lengths in bytes, the same as in letters only for ASCII).
+        let longest = qs.len().max(other.len()).max(1) as f64;
+        let by_length = if qs.is_ascii() && other.is_ascii() {
+            1.1 - qs.len().abs_diff(other.len()) as f64 / longest
+        } else {
+            1.1
+        };
+        let bound = jaro_winkler_bound(qs, other).unwrap_or(1.0).min(by_length);
+        if (bound + 1e-9) * JOINED_WEIGHT < need {
+            0.0
+        } else {
+            spelling(qs, other)
+        }
+    };
+    let (f, b) = (whole(forward), whole(backward));
+    if f >= b {
+        (f * JOINED_WEIGHT, false)
+    } else {
+        (b * JOINED_WEIGHT, true)
+    }
 }
 
 pub(crate) fn round(x: f64) -> f64 {

@@ -6,7 +6,7 @@
 
 use crate::compare::{Scratch, name_score, part_similarity};
 use crate::latin::skeleton;
-use crate::name::{PartView, PreparedName, Role, Via, parts_of};
+use crate::name::{FormView, PartView, PreparedName, Role, Via, parts_of};
 use crate::subject::{
     Birth, Explanation, Kind, OTHER_YEAR_CEILING, Prepared, RecordFacts, country, gender_code, normalize_identifier,
     score_record_weighted, score_with_facts,
@@ -70,7 +70,7 @@ pub enum IndexError {
 }
 
 /// The first bytes of a saved index; the number changes with the key scheme.
-pub const MAGIC: &[u8; 8] = b"CCDIDX04";
+pub const MAGIC: &[u8; 8] = b"CCDIDX05";
 const UNKNOWN_YEAR: u16 = 0;
 
 fn hash(kind: u8, text: &str, year: u16) -> u32 {
@@ -146,7 +146,7 @@ impl IndexBuilder {
                     ix.arena.push('\u{1D}');
                     ix.arena.push_str(p.encoded());
                     ix.names.push((rec, start, ix.arena.len() as u64));
-                    ix.initials.push(initials(p.encoded(), false));
+                    ix.starts.push(Starts::of_name(p.encoded()));
                     for keys in name_part_keys(p.encoded()) {
                         for k in keys {
                             self.pairs.push((hash(b't', &k, 0) as u64) << 32 | n as u64);
@@ -274,36 +274,77 @@ impl<'q, 'i> Scorer<'q, 'i> {
     }
 }
 
-/// The first letters of each query part's forms, as bit masks (a to z).
-fn query_initials(query: &Prepared) -> Vec<u32> {
+/// How each of a text's forms begins, as bit masks over the letters a to z:
+/// enough to tell cheaply whether two parts could be one name written with
+/// at most one slip among its first letters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Starts {
+    /// The first letters.
+    first: u32,
+    /// The second letters.
+    second: u32,
+    /// The second and third letters together, hashed to one of 31 bits.
+    pair: u32,
+}
+
+impl Starts {
+    /// How one part's forms begin.
+    fn of_part(part: &PartView<'_>) -> Starts {
+        let mut s = Starts::default();
+        part.forms().for_each(|f| s.add(f));
+        s
+    }
+
+    /// How the forms of every part of an encoded name begin.
+    fn of_name(encoded: &str) -> Starts {
+        let mut s = Starts::default();
+        parts_of(encoded).for_each(|p| p.forms().for_each(|f| s.add(f)));
+        s
+    }
+
+    fn add(&mut self, form: FormView<'_>) {
+        let bit = |c: u8| if c.is_ascii_lowercase() { 1u32 << (c - b'a') } else { 0 };
+        let t = form.text.as_bytes();
+        if let Some(&c) = t.first() {
+            self.first |= bit(c);
+        }
+        if let Some(&c) = t.get(1) {
+            self.second |= bit(c);
+        }
+        if let (Some(&a), Some(&b)) = (t.get(1), t.get(2))
+            && a.is_ascii_lowercase()
+            && b.is_ascii_lowercase()
+        {
+            self.pair |= 1 << (((a - b'a') as u32 * 26 + (b - b'a') as u32) % 31);
+        }
+    }
+
+    /// Whether a query part starting so could be a part of a record name
+    /// starting as `name` does: the same first letter, or one slip at the
+    /// start (the first letter left out, one put before it, the first two
+    /// swapped, or the first replaced before the same second and third).
+    fn could_begin(&self, name: &Starts) -> bool {
+        self.first & (name.first | name.second) != 0 || self.second & name.first != 0 || self.pair & name.pair != 0
+    }
+}
+
+/// How each query part's forms begin, the query's names one after another.
+fn query_starts(query: &Prepared) -> Vec<Starts> {
     query
         .names
         .iter()
-        .flat_map(|n| n.parts().map(|p| initials(p.forms, true)).collect::<Vec<_>>())
+        .flat_map(|n| n.parts().map(|p| Starts::of_part(&p)).collect::<Vec<_>>())
         .collect()
-}
-
-/// The first letters of the forms in an encoding, as a bit mask: of one
-/// part's forms (`tag form,tag form`, `at_tag` set) or of a whole encoded
-/// name (`role original:tag form,...|...`).
-fn initials(encoded: &str, mut at_tag: bool) -> u32 {
-    let mut mask = 0;
-    let mut at_form = false;
-    for b in encoded.bytes() {
-        if at_form && b.is_ascii_lowercase() {
-            mask |= 1 << (b - b'a');
-        }
-        // Each form is a one-letter tag and the text, after `:` or `,`.
-        at_form = at_tag;
-        at_tag = b == b':' || b == b',';
-    }
-    mask
 }
 
 /// How many query parts begin with a letter that some part of the record
 /// name begins with: a cheap hint, for ranking candidates only.
-fn shared_initials(query: &[u32], record: u32) -> u8 {
-    query.iter().filter(|q| *q & record != 0).count().min(u8::MAX as usize) as u8
+fn shared_initials(query: &[Starts], name: &Starts) -> u8 {
+    query
+        .iter()
+        .filter(|q| q.first & name.first != 0)
+        .count()
+        .min(u8::MAX as usize) as u8
 }
 
 /// A built or loaded index.
@@ -319,8 +360,8 @@ pub struct Index {
     identifiers: Vec<String>,
     /// Per name: record, start and end in the arena.
     names: Vec<(u32, u64, u64)>,
-    /// Per name: the first letters of its forms (see [`initials`]).
-    initials: Vec<u32>,
+    /// Per name: how its forms begin.
+    starts: Vec<Starts>,
     arena: String,
     keys: Vec<u32>,
     offsets: Vec<u32>,
@@ -414,25 +455,36 @@ impl Index {
             }
         };
         let wanted_kind = query.kind.map(|k| if k == Kind::Person { b'P' } else { b'O' });
+        let starts = query_starts(query);
+        let several_parts = query.names.iter().all(|n| n.parts().nth(1).is_some());
         let mut ranked: Vec<(u8, u8, u8, u32, u32)> = found
             .into_iter()
             .filter_map(|(n, (count, _))| {
+                let name = &self.starts[n as usize];
+                // A name found through one part alone is worth scoring only
+                // if another query part could begin like one of its parts:
+                // most share a common given name and nothing else.
+                if count == 1 && several_parts && starts.iter().filter(|q| q.could_begin(name)).count() < 2 {
+                    return None;
+                }
                 let rec = self.names[n as usize].0;
                 let kind = self.kind[rec as usize];
                 if wanted_kind.is_some_and(|w| kind != 0 && kind != w) || !allow(rec) {
                     return None;
                 }
-                Some((count, compat(rec), 0, n, rec))
+                // The score rises with the name's, so not even a perfect
+                // name lifts a record above the threshold whose other facts
+                // (another birth month, gender, nationality) keep it below.
+                if score_with_facts(query, &self.facts(rec), 1.0).0 < options.threshold {
+                    return None;
+                }
+                Some((count, compat(rec), shared_initials(&starts, name), n, rec))
             })
             .collect();
         let budget = options.candidates.max(options.limit) * query.names.len().max(1);
         if ranked.len() > budget {
             // Too many: those sharing only some parts (a typo changed another
             // part's key) are told apart by the initials of the other parts.
-            let initials = query_initials(query);
-            for r in ranked.iter_mut() {
-                r.2 = shared_initials(&initials, self.initials[r.3 as usize]);
-            }
             ranked.select_nth_unstable_by(budget, |a, b| (b.0, b.1, b.2, a.3).cmp(&(a.0, a.1, a.2, b.3)));
             ranked.truncate(budget);
         }
@@ -605,7 +657,9 @@ impl Index {
         put_u32s(w, &self.keys)?;
         put_u32s(w, &self.offsets)?;
         put_u32s(w, &self.postings)?;
-        put_u32s(w, &self.initials)?;
+        for part in [|s: &Starts| s.first, |s: &Starts| s.second, |s: &Starts| s.pair] {
+            put_u32s(w, &self.starts.iter().map(part).collect::<Vec<u32>>())?;
+        }
         Ok(())
     }
 
@@ -648,7 +702,16 @@ impl Index {
         let keys = r.u32s("keys")?;
         let offsets = r.u32s("offsets")?;
         let postings = r.u32s("postings")?;
-        let initials = r.u32s("initials")?;
+        let (first, second, pair) = (r.u32s("initials")?, r.u32s("second letters")?, r.u32s("letter pairs")?);
+        if first.len() != second.len() || first.len() != pair.len() {
+            return Err(IndexError::Damaged("name beginnings"));
+        }
+        let starts = first
+            .into_iter()
+            .zip(second)
+            .zip(pair)
+            .map(|((first, second), pair)| Starts { first, second, pair })
+            .collect();
         let ix = Index {
             ids,
             first_name,
@@ -662,7 +725,7 @@ impl Index {
             keys,
             offsets,
             postings,
-            initials,
+            starts,
         };
         ix.check()?;
         Ok(ix)
@@ -692,7 +755,7 @@ impl Index {
             return Err(IndexError::Damaged("offsets"));
         }
         if self.first_name.last().copied().unwrap_or(0) as usize != self.names.len()
-            || self.initials.len() != self.names.len()
+            || self.starts.len() != self.names.len()
             || self.postings.iter().any(|p| *p as usize >= self.names.len())
         {
             return Err(IndexError::Damaged("name numbers"));
@@ -936,15 +999,58 @@ mod tests {
     }
 
     #[test]
+    fn a_threshold_only_hides_the_results_below_it() {
+        let ix = index();
+        for (name, birth) in [
+            ("Anton Chekhov", Some("1860-01")),
+            ("Anton Chekhov", Some("1860-05")),
+            ("Антон Павлович Чехов", Some("1860-01-30")),
+            ("Nikolai Chekhov", Some("1858")),
+            ("Chekhov", None),
+            ("Lu Xun", Some("1881-09-25")),
+            ("Zhou Shuren", Some("1881-10")),
+        ] {
+            let all = scored(&ix, name, birth, 0.0);
+            for threshold in [0.5, 0.8, 0.85, 0.9, 0.95] {
+                let above: Vec<(String, f64)> = all.iter().filter(|(_, s)| *s >= threshold).cloned().collect();
+                assert_eq!(
+                    scored(&ix, name, birth, threshold),
+                    above,
+                    "{name} {birth:?} at {threshold}"
+                );
+            }
+        }
+    }
+
+    fn starts_of_name(name: &str) -> Starts {
+        let p = PreparedName::new(name).expect("name");
+        Starts::of_name(p.encoded())
+    }
+
+    fn starts_of_part(name: &str) -> Starts {
+        let p = PreparedName::new(name).expect("name");
+        let part = p.parts().next().expect("a part");
+        Starts::of_part(&part)
+    }
+
+    #[test]
     fn initials_are_the_first_letters_of_every_form() {
-        let p = PreparedName::new("Чехов Anton").expect("name");
         let bit = |c: u8| 1u32 << (c - b'a');
-        assert_eq!(initials(p.encoded(), false), bit(b'c') | bit(b'a'));
-        let first = p.parts().next().expect("a part");
-        assert_eq!(initials(first.forms, true), bit(b'c'));
-        let han = PreparedName::new("王小明").expect("name");
+        assert_eq!(starts_of_name("Чехов Anton").first, bit(b'c') | bit(b'a'));
+        assert_eq!(starts_of_part("Чехов").first, bit(b'c'));
         // Pinyin wang, Wade-Giles wang, Palladius van; hsiao, siao, hiao...
-        assert_ne!(initials(han.encoded(), false) & bit(b'v'), 0);
+        assert_ne!(starts_of_name("王小明").first & bit(b'v'), 0);
+    }
+
+    #[test]
+    fn one_slip_at_the_start_still_begins_alike() {
+        let record = starts_of_name("Ivan Petrov");
+        for slip in ["Petrov", "etrov", "Epetrov", "Eptrov", "Aetrov", "Ptrov"] {
+            assert!(starts_of_part(slip).could_begin(&record), "{slip}");
+        }
+        for other in ["Smirnov", "Kuznetsov", "Zhukov"] {
+            assert!(!starts_of_part(other).could_begin(&record), "{other}");
+        }
     }
 
     #[test]
