@@ -358,9 +358,12 @@ fn assign(
     }
     let mut score = if den > 0.0 { num / den } else { 0.0 };
     let mut joined = None;
-    // The whole strings score at most JOINED_WEIGHT, so a better pairing
-    // spares computing them.
-    if q.len() != r.len() && score < JOINED_WEIGHT {
+    // Whole strings are for names split differently (Xiaoming / Xiao Ming);
+    // names with as many parts were compared part by part, and joining them
+    // would let a shared given name carry another surname (Rogolov / Rogov).
+    // They score at most JOINED_WEIGHT, so a better pairing spares them.
+    let named = |parts: &[PartView<'_>]| parts.iter().filter(|p| p.role != Role::Patronymic).count();
+    if named(q) != named(r) && score < JOINED_WEIGHT {
         let (j, reversed) = joined_similarity(q, r, &mut s.joined, JOINED_FLOOR.max(score));
         // Only as good as a near-identical whole string; otherwise a shared
         // long surname would carry a different given name along.
@@ -531,6 +534,28 @@ mod tests {
         ] {
             let s = score(a, b);
             assert!(s < 0.8, "{a} / {b}: {s}");
+        }
+    }
+
+    #[test]
+    fn whole_strings_only_for_names_split_differently() {
+        // Split differently: the whole strings decide.
+        let split = compare_names(
+            &PreparedName::new("Wang Xiaoming").expect("a"),
+            PreparedName::new("Wang Xiao Ming").expect("b").encoded(),
+        );
+        assert!(split.joined.is_some() && split.score >= 0.9, "{split:?}");
+        // As many parts besides the patronymic: part by part, and a shared
+        // given name does not carry a longer surname along.
+        for (a, b) in [
+            ("Nikolay Rogolov", "Николай Дмитриевич Рогов"),
+            ("Manuchehr Hamizzoda", "Манучеҳр Раҳимович Ҳамонзода"),
+        ] {
+            let m = compare_names(
+                &PreparedName::new(a).expect("a"),
+                PreparedName::new(b).expect("b").encoded(),
+            );
+            assert!(m.joined.is_none() && m.score < 0.85, "{a} / {b}: {m:?}");
         }
     }
 

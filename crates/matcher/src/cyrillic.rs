@@ -103,12 +103,17 @@ pub fn romanize(word: &str, system: System) -> String {
     let column = system as usize;
     let mut out = String::with_capacity(word.len() * 2);
     let mut previous: Option<char> = None;
-    for c in word.chars() {
+    let mut chars = word.chars().peekable();
+    while let Some(c) = chars.next() {
         // Word-initial and post-vowel е is ye/je in the English and German traditions.
         let soft = previous.is_none_or(|p| is_vowel(p) || p == 'ь' || p == 'ъ');
+        // French writes г before a front vowel gu, or it would read j
+        // (Evgueni, Tourgueniev).
+        let front = chars.peek().is_some_and(|n| "еиёэюяіє".contains(*n));
         match (c, system) {
             ('е', System::Bgn) if soft => out.push_str("ye"),
             ('е', System::German) if soft => out.push_str("je"),
+            ('г', System::French) if front => out.push_str("gu"),
             _ => match TABLE.iter().find(|(l, _)| *l == c) {
                 Some((_, forms)) => out.push_str(forms[column]),
                 None => out.push(c),
@@ -130,5 +135,8 @@ mod tests {
         assert_eq!(romanize("юрий", System::Icao), "iurii");
         assert_eq!(romanize("ерлан", System::Bgn), "yerlan");
         assert_eq!(romanize("қайрат", System::Bgn), "qayrat");
+        assert_eq!(romanize("тургенев", System::French), "tourguenev");
+        assert_eq!(romanize("евгений", System::French), "evguenii");
+        assert_eq!(romanize("ольга", System::French), "olga");
     }
 }
