@@ -1022,6 +1022,22 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_name_found_through_one_part_is_scored_only_if_another_could_begin_alike() {
+        let mut b = IndexBuilder::new();
+        b.add(&record("petrov", &["Иван Петров"], "1970"));
+        b.add(&record("sidorov", &["Иван Сидоров"], "1970"));
+        let ix = b.finish();
+        // "Aetrov" shares no key with Петров: both are found through Иван and
+        // the year alone. Petrov may be the same name with its first letter
+        // mistyped; Sidorov cannot.
+        let found: Vec<String> = scored(&ix, "Ivan Aetrov", Some("1970"), 0.0)
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(found, ["petrov"]);
+    }
+
     fn starts_of_name(name: &str) -> Starts {
         let p = PreparedName::new(name).expect("name");
         Starts::of_name(p.encoded())
