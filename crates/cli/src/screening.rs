@@ -187,7 +187,8 @@ pub fn index_ftm(path: &Path) -> Result<Index> {
 pub fn load_or_build(path: &Path) -> Result<Index> {
     let mut f = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
     let mut magic = [0u8; 8];
-    let is_index = f.read_exact(&mut magic).is_ok() && &magic == concord_matcher::index::MAGIC;
+    // Any version's magic: an older index gets its own error, not a JSON one.
+    let is_index = f.read_exact(&mut magic).is_ok() && magic.starts_with(concord_matcher::index::FAMILY);
     if is_index {
         Ok(read_index(path)?)
     } else {

@@ -438,10 +438,6 @@ pub fn compare_names_weighted(query: &PreparedName, record_encoded: &str, rarity
     }
 }
 
-/// The names as whole strings (parts in the query's order, against the
-/// record's parts in order and reversed), for names split differently.
-/// Returns the similarity and whether the reversed order gave it; the
-/// strings stay in `buf` (query, forward, backward).
 /// Whole-string similarity is weaker evidence than part by part: it counts
 /// this share of its face value.
 const JOINED_WEIGHT: f64 = 0.95;
@@ -449,9 +445,12 @@ const JOINED_WEIGHT: f64 = 0.95;
 /// What the whole strings must score at least to count.
 const JOINED_FLOOR: f64 = 0.9;
 
-/// The similarity of the names as whole strings, record parts forward or
-/// reversed, patronymics left out. Either direction is computed only if its
-/// cheap upper bound reaches `need`; below it the answer is 0.
+/// The names as whole strings (parts in the query's order, against the
+/// record's parts in order and reversed, patronymics left out), for names
+/// split differently. Returns the similarity and whether the reversed order
+/// gave it; the strings stay in `buf` (query, forward, backward). Either
+/// direction is computed only if its cheap upper bound reaches `need`;
+/// below it the answer is 0.
 fn joined_similarity(q: &[PartView<'_>], r: &[PartView<'_>], buf: &mut [String; 3], need: f64) -> (f64, bool) {
     let concat = |out: &mut String, parts: &mut dyn Iterator<Item = &PartView<'_>>| {
         out.clear();

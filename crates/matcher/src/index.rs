@@ -65,12 +65,18 @@ pub struct Hit {
 pub enum IndexError {
     #[error("not a Concord screening index (bad magic)")]
     Magic,
+    #[error(
+        "a screening index of another Concord version ({found}, this one reads {wanted}): build it again with `concord index`"
+    )]
+    Version { found: String, wanted: String },
     #[error("the index file is truncated or damaged ({0})")]
     Damaged(&'static str),
 }
 
 /// The first bytes of a saved index; the number changes with the key scheme.
 pub const MAGIC: &[u8; 8] = b"CCDIDX05";
+/// What every version's magic begins with.
+pub const FAMILY: &[u8; 6] = b"CCDIDX";
 const UNKNOWN_YEAR: u16 = 0;
 
 fn hash(kind: u8, text: &str, year: u16) -> u32 {
@@ -675,8 +681,16 @@ impl Index {
             source,
             remaining: size,
         };
-        if r.take(8, "magic")? != MAGIC[..] {
-            return Err(IndexError::Magic);
+        let magic = r.take(8, "magic")?;
+        if magic != MAGIC[..] {
+            return Err(if magic.starts_with(FAMILY) {
+                IndexError::Version {
+                    found: String::from_utf8_lossy(&magic).into_owned(),
+                    wanted: String::from_utf8_lossy(MAGIC).into_owned(),
+                }
+            } else {
+                IndexError::Magic
+            });
         }
         let ids = r.strings("ids")?;
         let first_name = r.u32s("first names")?;
@@ -1124,6 +1138,13 @@ mod tests {
         let back = Index::from_bytes(&ix.to_bytes()).expect("load");
         assert_eq!(search(&back, "Anton Chekhov", None), search(&ix, "Anton Chekhov", None));
         assert!(matches!(Index::from_bytes(b"nonsense"), Err(IndexError::Magic)));
+        let mut older = ix.to_bytes();
+        older[..8].copy_from_slice(b"CCDIDX04");
+        let error = Index::from_bytes(&older).expect_err("an older version");
+        assert!(
+            error.to_string().contains("CCDIDX04") && error.to_string().contains("concord index"),
+            "{error}"
+        );
         let bytes = ix.to_bytes();
         for cut in [9, bytes.len() / 2, bytes.len() - 1] {
             assert!(Index::from_bytes(&bytes[..cut]).is_err(), "cut at {cut}");
