@@ -399,6 +399,15 @@ story!(
             (s[0]["compliance"].as_str(), s[1]["compliance"].as_str()),
             (Some("pending"), Some("approved"))
         );
+        // A passport imported for it: the version it leaves keeps no passport.
+        let passport = r#"{"id":"p-2","schema":"Person","properties":{"name":["Aibek Nurov"],"notes":["financed an attack on a transport hub"]}}
+{"id":"pp-2","schema":"Passport","properties":{"holder":["p-2"],"number":["N0000002"],"country":["kz"]}}
+"#;
+        import_ftm(&f, &c, passport).await.expect("passport");
+        let h = f.store.history(&c, &other[0].id).await.expect("history");
+        let s = snapshots(&h);
+        let documents = |v: &serde_json::Value| v["facts"]["identifiers"].as_array().map_or(0, Vec::len);
+        assert_eq!(s.iter().map(documents).collect::<Vec<_>>(), [0, 0, 1], "{s:?}");
     }
 );
 

@@ -470,7 +470,7 @@ impl Store {
                 if same {
                     report.unchanged += 1;
                 } else {
-                    self.replace_in(tx, ctx, &r.id, r.version, input, "re-imported", false)
+                    self.replace_in(tx, ctx, &r, r.version, input, "re-imported", false)
                         .await?;
                     report.updated += 1;
                 }
@@ -487,24 +487,26 @@ impl Store {
         identifier: Identifier,
         line: u64,
     ) -> Result<(), ImportFailure> {
-        let mut r = self.fetch_in(tx, id).await?;
+        let r = self.fetch_in(tx, id).await?;
         if r.facts.identifiers.contains(&identifier) {
             return Ok(());
         }
         if identifier.value.trim().is_empty() {
             return Err(ImportError::new(line, "number", "a document needs its number").into());
         }
-        r.facts.identifiers.push(identifier);
+        // The record as read stays whole: its version is frozen as it was.
+        let mut facts = r.facts.clone();
+        facts.identifiers.push(identifier);
         let input = crate::RecordInput {
             kind: r.kind,
-            facts: r.facts,
-            legal_basis: r.legal_basis,
-            evidence: r.evidence,
-            handling: r.protected.handling,
+            facts,
+            legal_basis: r.legal_basis.clone(),
+            evidence: r.evidence.clone(),
+            handling: r.protected.handling.clone(),
             review_date: r.protected.review_date.unwrap_or(self.clock().today()),
-            source_id: r.source_id,
+            source_id: r.source_id.clone(),
         };
-        self.replace_in(tx, ctx, id, r.version, &input, "document imported", false)
+        self.replace_in(tx, ctx, &r, r.version, &input, "document imported", false)
             .await?;
         Ok(())
     }
@@ -568,7 +570,8 @@ impl Store {
         }
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO record_versions (record_id, version, at, author, authority, action, reason, classification, snapshot) \
-             SELECT id, version + 1, $3, $4, $1, 'compliance.approved', $5, classification, '' FROM records WHERE {filter}"
+             SELECT id, version + 1, $3, $4, $1, 'compliance.approved', $5, classification, '{current}' FROM records WHERE {filter}",
+            current = crate::records::CURRENT
         )))
         .bind(authority)
         .bind(ctx.viewer.clearance.rank())

@@ -341,24 +341,17 @@ impl Store {
     /// moves the record on (see [`CURRENT`]).
     pub(crate) async fn freeze_in(&self, tx: &mut Transaction<'static, Any>, id: &str) -> Result<()> {
         let r = self.fetch_in(tx, id).await?;
-        sqlx::query("UPDATE record_versions SET snapshot = $1 WHERE record_id = $2 AND version = $3 AND snapshot = $4")
-            .bind(snapshot(&r))
-            .bind(id)
-            .bind(r.version)
-            .bind(CURRENT)
-            .execute(&mut **tx)
-            .await?;
-        Ok(())
+        self.freeze_many_in(tx, std::slice::from_ref(&r)).await
     }
 
-    /// [`Store::freeze_in`] for many records at once, one statement per
-    /// thousand; `records` are as they stand in `tx`.
+    /// [`Store::freeze_in`] for records already read in `tx`, one statement
+    /// per thousand.
     pub(crate) async fn freeze_many_in(&self, tx: &mut Transaction<'static, Any>, records: &[Record]) -> Result<()> {
         for chunk in records.chunks(1000) {
             // VALUES columns are column1.. in both SQLite and PostgreSQL.
             let sql = format!(
                 "UPDATE record_versions SET snapshot = f.column3 FROM (VALUES {}) AS f \
-                 WHERE record_versions.record_id = f.column1 AND record_versions.version = f.column2 AND record_versions.snapshot = ''",
+                 WHERE record_versions.record_id = f.column1 AND record_versions.version = f.column2 AND record_versions.snapshot = '{CURRENT}'",
                 numbered(self.backend(), "(?, ?, ?)", chunk.len())
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -743,20 +736,22 @@ impl Store {
     }
 
     /// Replaces a record's content inside `tx`; it returns to pending review.
+    /// `current` is the record as read in `tx`: its version is frozen first.
     // Internal: the import path adds `audit` to the public path's arguments.
     #[allow(clippy::too_many_arguments)]
     pub(crate) async fn replace_in(
         &self,
         tx: &mut Transaction<'static, Any>,
         ctx: &Ctx,
-        id: &str,
+        current: &Record,
         expected_version: i64,
         input: &RecordInput,
         reason: &str,
         audit: bool,
     ) -> Result<Record> {
+        let id = current.id.as_str();
         let title = input.facts.title().unwrap_or("(event)").to_owned();
-        self.freeze_in(tx, id).await?;
+        self.freeze_many_in(tx, std::slice::from_ref(current)).await?;
         let done = sqlx::query(
             "UPDATE records SET kind = $1, title = $2, title_fold = $3, distribution = $4, dissemination = $5, use_code = $6, \
              classification = $7, review_date = $8, body = $9, legal_instrument = $10, legal_article = $11, category = $12, \
@@ -818,8 +813,9 @@ impl Store {
         }
         self.check_input(ctx, &input)?;
         let mut w = self.write().await?;
+        let in_tx = self.fetch_in(&mut w.tx, id).await?;
         let r = self
-            .replace_in(&mut w.tx, ctx, id, expected_version, &input, reason, true)
+            .replace_in(&mut w.tx, ctx, &in_tx, expected_version, &input, reason, true)
             .await?;
         w.tx.commit().await?;
         Ok(r)
