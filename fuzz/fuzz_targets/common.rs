@@ -1,6 +1,6 @@
 use concord_domain::{Category, HandlingCode, LegalBasis};
 use concord_exchange::ImportDefaults;
-use concord_store::{ImportError, ImportItem};
+use concord_domain::{ImportError, ImportItem};
 
 pub fn defaults() -> ImportDefaults {
     ImportDefaults {

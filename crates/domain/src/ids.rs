@@ -47,3 +47,12 @@ string_id!(
     /// A user's id.
     UserId
 );
+
+/// A name-based UUID (RFC 9562 version 5) derived from `text`: the same
+/// text, the same id, on every node and in every export. STIX 2.1 asks for
+/// version 5 ids for objects whose identity follows from their content.
+pub fn derived_uuid(text: &str) -> String {
+    // The namespace is Concord's own, itself derived from its URN.
+    let namespace = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, b"urn:concord");
+    uuid::Uuid::new_v5(&namespace, text.as_bytes()).to_string()
+}

@@ -7,26 +7,33 @@
 //! tested exhaustively and reused by every storage backend and interface.
 
 pub mod access;
+pub mod administration;
 pub mod clock;
 pub mod handling;
 pub mod ids;
+pub mod import;
+pub mod message;
 pub mod record;
 pub mod registry;
+pub mod unified_list;
 pub mod user;
 pub mod workflow;
 
 pub use access::{Action, Compliance, Decision, Policy, Protected, Reason, decide};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use handling::{Classification, Dissemination, Distribution, HandlingCode, Use};
-pub use ids::{AuthorityId, StateCode, UserId};
+pub use ids::{AuthorityId, StateCode, UserId, derived_uuid};
+pub use import::{ImportError, ImportItem};
+pub use message::{AttachmentMeta, Message, Receipt};
 pub use record::{
     Category, Checklist, EventFacts, Facts, FieldError, Gender, Identifier, LegalBasis, Name, NameKind, PartialDate,
-    RecordKind, RecordStatus, RelationKind, Script,
+    Record, RecordInput, RecordKind, RecordStatus, RelationKind, Relationship, Script,
 };
 pub use registry::{
     Authority, AuthorityKind, Body, BodyKind, Instrument, InstrumentKind, MembershipEvent, MembershipStatus, Party,
     Registry, State,
 };
+pub use unified_list::{ListEntry, TimelineEntry};
 pub use user::{Role, Roles, User, Viewer};
 
 /// A value could not be parsed from its textual form.

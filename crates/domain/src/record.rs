@@ -2,9 +2,10 @@
 //! vehicle or event, and the rules a record must satisfy before it is stored
 //! and before it is approved.
 
-use crate::{Registry, StateCode, text_enum};
+use crate::{HandlingCode, Protected, Registry, StateCode, text_enum};
 use std::fmt;
 use std::str::FromStr;
+use time::Date;
 
 text_enum! {
     /// What a record describes.
@@ -263,7 +264,7 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub(crate) fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
         FieldError {
             field: field.into(),
             message: message.into(),
@@ -407,6 +408,67 @@ impl Checklist {
         }
         m
     }
+}
+
+/// A stored record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// Its id.
+    pub id: String,
+    /// What it describes.
+    pub kind: RecordKind,
+    /// Its display name (the primary name).
+    pub title: String,
+    /// Names, identifiers, dates, places.
+    pub facts: Facts,
+    /// The instrument, article and category it rests on.
+    pub legal_basis: LegalBasis,
+    /// The act, summarized.
+    pub evidence: String,
+    /// What the access decision reads.
+    pub protected: Protected,
+    /// Active, archived or deleted.
+    pub status: RecordStatus,
+    /// The reasons given with the last compliance decision.
+    pub compliance_note: Option<String>,
+    /// The id in the file it was imported from, if any.
+    pub source_id: Option<String>,
+    /// Incremented by every change.
+    pub version: i64,
+    /// When it was created (RFC 3339).
+    pub created_at: String,
+    /// When it last changed (RFC 3339).
+    pub updated_at: String,
+}
+
+/// The content of a record, to create or replace.
+#[derive(Debug, Clone)]
+pub struct RecordInput {
+    pub kind: RecordKind,
+    pub facts: Facts,
+    pub legal_basis: LegalBasis,
+    pub evidence: String,
+    pub handling: HandlingCode,
+    pub review_date: Date,
+    /// The id in an imported file: re-importing it updates the same record.
+    pub source_id: Option<String>,
+}
+
+/// A relationship between two records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Relationship {
+    pub id: String,
+    /// The subject: the member, the leader, the financer.
+    pub from: String,
+    /// The object: the organization led, financed, joined.
+    pub to: String,
+    pub kind: RelationKind,
+    pub since: Option<Date>,
+    pub until: Option<Date>,
+    /// Where the link is known from.
+    pub source: String,
+    /// The authority that recorded it.
+    pub originator: String,
 }
 
 #[cfg(test)]

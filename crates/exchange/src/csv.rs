@@ -12,7 +12,7 @@
 
 use crate::{ImportDefaults, split_list};
 use concord_domain::{Facts, Gender, Identifier, Name, NameKind, PartialDate, RecordKind, Script, StateCode};
-use concord_store::{ImportError, ImportItem, Record, RecordInput};
+use concord_domain::{ImportError, ImportItem, Record, RecordInput};
 use std::collections::HashMap;
 use std::io::{Read, Write};
 

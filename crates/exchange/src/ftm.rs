@@ -8,7 +8,7 @@ use crate::ImportDefaults;
 use concord_domain::{
     Facts, Gender, Identifier, Name, NameKind, PartialDate, RecordKind, RelationKind, Script, StateCode,
 };
-use concord_store::{ImportError, ImportItem, Record, RecordInput, Relationship};
+use concord_domain::{ImportError, ImportItem, Record, RecordInput, Relationship};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;

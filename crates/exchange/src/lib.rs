@@ -1,5 +1,5 @@
-//! Exchange formats, read into [`concord_store::ImportItem`]s and written
-//! from [`concord_store::Record`]s: FollowTheMoney entities as JSON lines
+//! Exchange formats, read into [`concord_domain::ImportItem`]s and written
+//! from [`concord_domain::Record`]s: FollowTheMoney entities as JSON lines
 //! ([`ftm`]), CSV with a documented header ([`csv`]), and the UN Security
 //! Council consolidated list XML ([`unsc`], import only).
 //!

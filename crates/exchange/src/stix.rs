@@ -8,7 +8,7 @@
 //! from Concord ids, so the same thread exports to the same ids.
 
 use concord_domain::{Classification, Dissemination, Distribution, HandlingCode, RecordKind, Registry};
-use concord_store::{Message, Record};
+use concord_domain::{Message, Record};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -75,12 +75,12 @@ pub fn tlp(h: &HandlingCode) -> Tlp {
     by_distribution.max(by_dissemination).max(by_classification)
 }
 
-/// A STIX id for a Concord object: a UUID (version 4 layout) derived from
+/// A STIX id for a Concord object: a UUID (version 5) derived from
 /// the Concord id, so exports are repeatable.
 pub fn stix_id(kind: &str, concord_id: &str) -> String {
     format!(
         "{kind}--{}",
-        concord_store::derived_uuid(&format!("concord:{kind}:{concord_id}"))
+        concord_domain::derived_uuid(&format!("concord:{kind}:{concord_id}"))
     )
 }
 
@@ -316,7 +316,7 @@ mod tests {
         let uuid = a.strip_prefix("note--").expect("prefix");
         let parts: Vec<usize> = uuid.split('-').map(str::len).collect();
         assert_eq!(parts, [8, 4, 4, 4, 12]);
-        assert_eq!(&uuid[14..15], "4");
+        assert_eq!(&uuid[14..15], "5");
         assert!(matches!(&uuid[19..20], "8" | "9" | "a" | "b"));
     }
 }

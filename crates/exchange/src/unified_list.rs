@@ -2,7 +2,7 @@
 //! FollowTheMoney entities (an `Organization` and its `Sanction` per entry),
 //! each entry with the history of every proposal about it.
 
-use concord_store::ListEntry;
+use concord_domain::ListEntry;
 use serde_json::json;
 
 /// Why the list could not be written.

@@ -6,7 +6,7 @@
 
 use crate::ImportDefaults;
 use concord_domain::{Facts, Identifier, Name, NameKind, PartialDate, RecordKind, Script, StateCode};
-use concord_store::{ImportError, ImportItem, RecordInput};
+use concord_domain::{ImportError, ImportItem, RecordInput};
 use serde::Deserialize;
 use std::collections::HashMap;
 

@@ -436,7 +436,7 @@ impl Store {
             self.clock().now(),
         )
         .map_err(|r| StoreError::Forbidden(r.0))?;
-        let id = new_id("cns")?;
+        let id = new_id("cns");
         let now = stamp(self.clock().now());
         let mut w = self.write().await?;
         sqlx::query(

@@ -12,13 +12,13 @@
 //! must be approved and distributed to all members to be proposed at all).
 
 use crate::messages::{parse_stamp, stamp};
-use crate::records::Record;
 use crate::registry::parse;
 use crate::{Ctx, Result, Store, StoreError, new_id};
 use concord_domain::workflow::designation::{self as machine, ActKind, Criteria, Direction, Event, Position, Stage};
 use concord_domain::{
     Action, Category, Checklist, Distribution, LegalBasis, RecordKind, RecordStatus, Role, StateCode, record,
 };
+use concord_domain::{ListEntry, Record, TimelineEntry};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use std::collections::{BTreeMap, BTreeSet};
@@ -48,20 +48,6 @@ pub struct PositionEntry {
     pub at: String,
 }
 
-/// One step of a proposal's timeline.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TimelineEntry {
-    pub seq: i64,
-    pub at: String,
-    /// User id, or `system` for deadlines.
-    pub actor: String,
-    pub authority: String,
-    pub action: String,
-    /// The stage after this step.
-    pub stage: Stage,
-    pub detail: String,
-}
-
 /// A proposal to list or delist an organization.
 #[derive(Debug, Clone)]
 pub struct Proposal {
@@ -83,17 +69,6 @@ pub struct Proposal {
     pub created_at: String,
     pub updated_at: String,
     pub timeline: Vec<TimelineEntry>,
-}
-
-/// An organization on the common list, with the proposals that shaped it.
-#[derive(Debug, Clone)]
-pub struct ListEntry {
-    pub record_id: String,
-    pub organization: String,
-    pub designation_id: String,
-    pub listed_at: String,
-    /// Every step of every proposal about this organization, in order.
-    pub history: Vec<(String, TimelineEntry)>,
 }
 
 /// An organization on a state's national list.
@@ -341,7 +316,7 @@ impl Store {
                 None
             }
         };
-        let id = new_id("dsg")?;
+        let id = new_id("dsg");
         let now = stamp(self.clock().now());
         let mut w = self.write().await?;
         let r = match existing {

@@ -5,50 +5,10 @@
 
 use crate::records::record;
 use crate::{Ctx, Result, Store, StoreError, new_id};
-use concord_domain::{Identifier, RecordStatus, RelationKind};
+use concord_domain::{Identifier, RecordStatus};
+use concord_domain::{ImportError, ImportItem};
 use sqlx::{Any, Row, Transaction};
 use std::collections::HashMap;
-use time::Date;
-
-/// One thing read from an import file.
-#[derive(Debug, Clone)]
-pub enum ImportItem {
-    /// A record; its `source_id` is the file's id for it.
-    Record(Box<crate::RecordInput>),
-    /// A document to add to the record with this file id (a FtM Passport).
-    Identifier { holder: String, identifier: Identifier },
-    /// A relationship between two records by their file ids.
-    Link {
-        from: String,
-        to: String,
-        kind: RelationKind,
-        since: Option<Date>,
-        until: Option<Date>,
-    },
-}
-
-/// Why an import failed; nothing was written.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("line {line}: {field}: {message}")]
-pub struct ImportError {
-    /// 1-based line (or record number, for formats without lines).
-    pub line: u64,
-    /// The field at fault.
-    pub field: String,
-    /// Why.
-    pub message: String,
-}
-
-impl ImportError {
-    /// An error at `line` about `field`.
-    pub fn new(line: u64, field: impl Into<String>, message: impl Into<String>) -> Self {
-        ImportError {
-            line,
-            field: field.into(),
-            message: message.into(),
-        }
-    }
-}
 
 /// What an import did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -259,7 +219,7 @@ impl Store {
                             .await?;
                     if exists.is_none() {
                         sqlx::query("INSERT INTO relationships (id, from_id, to_id, kind, since, until, source, originator, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-                            .bind(new_id("rel")?)
+                            .bind(new_id("rel"))
                             .bind(&a)
                             .bind(&b)
                             .bind(kind.as_str())

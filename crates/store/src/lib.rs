@@ -42,19 +42,23 @@ use std::sync::{Arc, Once, RwLock};
 use time::format_description::well_known::Rfc3339;
 
 pub use audit::AuditPage;
+pub use concord_domain::derived_uuid;
+/// Entities that moved to the domain, named here too so storage callers keep one import.
+pub use concord_domain::{
+    AttachmentMeta, ImportError, ImportItem, ListEntry, Message, Receipt, Record, RecordInput, Relationship,
+    TimelineEntry,
+};
 pub use consultations::{Consultation, ConsultationStep, StatementVersion, VerdictEntry};
-pub use designations::{
-    ListDifference, ListEntry, NationalEntry, PositionEntry, Proposal, ProposalInput, TimelineEntry,
-};
-pub use import::{ImportError, ImportFailure, ImportItem, ImportReport};
+pub use designations::{ListDifference, NationalEntry, PositionEntry, Proposal, ProposalInput};
+pub use import::{ImportFailure, ImportReport};
 pub use messages::{
-    ATTACHMENT_TYPES, AttachmentInput, AttachmentMeta, ForwardRequest, Forwarded, MAX_ATTACHMENT_BYTES,
-    MAX_ATTACHMENTS, Mailbox, Message, MessageInput, MessageQuery, Notification, Receipt, SeedMessage, stamp,
+    ATTACHMENT_TYPES, AttachmentInput, ForwardRequest, Forwarded, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, Mailbox,
+    MessageInput, MessageQuery, Notification, SeedMessage, stamp,
 };
-pub use records::{Record, RecordInput, RecordQuery, ReviewItem, Version};
-pub use relations::{Link, Relationship};
+pub use records::{RecordQuery, ReviewItem, Version};
+pub use relations::Link;
 pub use requests::{ANSWER_DAYS, RequestKind, RequestStatus, SubjectRequest};
-pub use taxii::{Collection, MAX_TAXII_PAGE, ObjectPage, ObjectQuery, TaxiiObject, VersionMatch, derived_uuid};
+pub use taxii::{Collection, MAX_TAXII_PAGE, ObjectPage, ObjectQuery, TaxiiObject, VersionMatch};
 pub use users::{NewUser, Session, UserUpdate};
 pub use webhooks::{DueDelivery, Webhook};
 
@@ -416,15 +420,12 @@ fn spawn_sqlite_upkeep(inner: std::sync::Weak<Inner>) {
     });
 }
 
-/// A unique identifier with a prefix: `rec-0193a4c2f1e07b3e...`.
+/// A unique identifier with a prefix: `rec-019ad3c2f1e07b3e...`, a UUID
+/// version 7 in hex.
 ///
-/// The first six bytes are the time in milliseconds, so ids created one after
-/// another sort together and land next to each other in every index (random
-/// ids scatter inserts over the whole B-tree); the last six are random.
-pub(crate) fn new_id(prefix: &str) -> Result<String> {
-    let mut bytes = [0u8; 12];
-    getrandom::getrandom(&mut bytes[6..]).map_err(|e| StoreError::corrupt("random", format!("no randomness: {e}")))?;
-    let millis = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as u64;
-    bytes[..6].copy_from_slice(&millis.to_be_bytes()[2..]);
-    Ok(format!("{prefix}-{}", hex::encode(bytes)))
+/// It starts with the time in milliseconds, so ids created one after another
+/// sort together and land next to each other in every index (random ids
+/// scatter inserts over the whole B-tree).
+pub(crate) fn new_id(prefix: &str) -> String {
+    format!("{prefix}-{}", uuid::Uuid::now_v7().simple())
 }

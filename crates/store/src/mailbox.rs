@@ -10,7 +10,8 @@
 //! written without spaces (Han, kana, Thai...) is matched by substring
 //! instead, walking the mailbox. Every row still passes `decide`.
 
-use crate::messages::{Mailbox, Message, MessageQuery, addresses, fold, like_pattern, message_row, receipt_row, stamp};
+use crate::Message;
+use crate::messages::{Mailbox, MessageQuery, addresses, fold, like_pattern, message_row, receipt_row, stamp};
 use crate::sql::Sql;
 use crate::{Backend, Ctx, Result, SearchPlan, Store, StoreError};
 use sqlx::{Any, Row, Transaction};

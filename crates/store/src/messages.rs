@@ -16,6 +16,7 @@ use concord_domain::workflow::exchange::{self, Delivery, DeliveryEvent, Forward,
 use concord_domain::{
     Action, AuthorityId, Classification, Compliance, HandlingCode, Protected, Role, StateCode, Viewer,
 };
+use concord_domain::{AttachmentMeta, Message, Receipt};
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
@@ -65,49 +66,6 @@ pub struct MessageInput {
     /// Records of the shared database the message concerns.
     pub links: Vec<String>,
     pub attachments: Vec<AttachmentInput>,
-}
-
-/// An attachment as listed on a message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AttachmentMeta {
-    pub sha256: String,
-    pub filename: String,
-    pub content_type: String,
-    pub size: i64,
-}
-
-/// Where a message stands for one addressee.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Receipt {
-    pub recipient: String,
-    pub delivery: Delivery,
-    pub delivered_at: Option<String>,
-    pub acknowledged_at: Option<String>,
-    pub answered_at: Option<String>,
-    /// The request's deadline passed without an answer from this addressee.
-    pub overdue: bool,
-    /// Set when the addressee received it by a forward.
-    pub forward_id: Option<String>,
-}
-
-/// A message as a reader sees it.
-#[derive(Debug, Clone)]
-pub struct Message {
-    pub id: String,
-    pub thread_id: String,
-    pub parent_id: Option<String>,
-    pub kind: MessageKind,
-    pub priority: Priority,
-    pub subject: String,
-    pub body: String,
-    pub sender: String,
-    pub protected: Protected,
-    pub deadline: Option<String>,
-    pub created_at: String,
-    pub receipts: Vec<Receipt>,
-    /// Linked records the reader may read; others are left out.
-    pub links: Vec<String>,
-    pub attachments: Vec<AttachmentMeta>,
 }
 
 /// Which side of the exchange to list.
@@ -573,7 +531,7 @@ impl Store {
             }
         }
 
-        let id = new_id("msg")?;
+        let id = new_id("msg");
         let thread = parent.as_ref().map_or_else(|| id.clone(), |p| p.thread_id.clone());
         let created = stamp(now);
         let h = &input.handling;
@@ -756,7 +714,7 @@ impl Store {
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for (authority, text) in notes {
             q = q
-                .bind(new_id("ntf")?)
+                .bind(new_id("ntf"))
                 .bind(*authority)
                 .bind(kind)
                 .bind(subject_id)
@@ -778,7 +736,7 @@ impl Store {
         sqlx::query(
             "INSERT INTO notifications (id, authority, kind, subject_id, text, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
-        .bind(new_id("ntf")?)
+        .bind(new_id("ntf"))
         .bind(authority)
         .bind(kind)
         .bind(subject_id)
@@ -1028,7 +986,7 @@ impl Store {
             self.complete(ctx, &mut m).await?;
             return Ok(Forwarded::Sent(Box::new(m)));
         }
-        let fid = new_id("fwd")?;
+        let fid = new_id("fwd");
         sqlx::query(
             "INSERT INTO forward_requests (id, message_id, originator, requested_by, requester_authority, recipients, note, status, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8)",
@@ -1245,7 +1203,7 @@ impl Store {
             let mut recipients = Vec::new();
             let mut docs = Vec::with_capacity(chunk.len());
             for m in chunk {
-                let id = new_id("msg")?;
+                let id = new_id("msg");
                 let created = stamp(m.at);
                 let i = &m.input;
                 q = q

@@ -11,54 +11,11 @@ use concord_domain::{
     Action, AuthorityId, Category, Classification, Compliance, Decision, Facts, HandlingCode, LegalBasis, Protected,
     RecordKind, RecordStatus, Role, StateCode, decide,
 };
+use concord_domain::{Record, RecordInput};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use std::collections::BTreeSet;
 use time::Date;
-
-/// A stored record.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Record {
-    /// Its id.
-    pub id: String,
-    /// What it describes.
-    pub kind: RecordKind,
-    /// Its display name (the primary name).
-    pub title: String,
-    /// Names, identifiers, dates, places.
-    pub facts: Facts,
-    /// The instrument, article and category it rests on.
-    pub legal_basis: LegalBasis,
-    /// The act, summarized.
-    pub evidence: String,
-    /// What the access decision reads.
-    pub protected: Protected,
-    /// Active, archived or deleted.
-    pub status: RecordStatus,
-    /// The reasons given with the last compliance decision.
-    pub compliance_note: Option<String>,
-    /// The id in the file it was imported from, if any.
-    pub source_id: Option<String>,
-    /// Incremented by every change.
-    pub version: i64,
-    /// When it was created (RFC 3339).
-    pub created_at: String,
-    /// When it last changed (RFC 3339).
-    pub updated_at: String,
-}
-
-/// The content of a record, to create or replace.
-#[derive(Debug, Clone)]
-pub struct RecordInput {
-    pub kind: RecordKind,
-    pub facts: Facts,
-    pub legal_basis: LegalBasis,
-    pub evidence: String,
-    pub handling: HandlingCode,
-    pub review_date: Date,
-    /// The id in an imported file: re-importing it updates the same record.
-    pub source_id: Option<String>,
-}
 
 /// Which records to list.
 #[derive(Debug, Clone, Default)]
@@ -656,7 +613,7 @@ impl Store {
         let mut records = Vec::with_capacity(inputs.len());
         for input in inputs {
             records.push(Record {
-                id: new_id("rec")?,
+                id: new_id("rec"),
                 kind: input.kind,
                 title: input.facts.title().unwrap_or("(event)").to_owned(),
                 facts: input.facts.clone(),

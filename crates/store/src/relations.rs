@@ -2,26 +2,10 @@
 //! those who may read both of its records.
 
 use crate::{Ctx, Result, Store, StoreError, new_id};
+use concord_domain::Relationship;
 use concord_domain::{RelationKind, Role};
 use sqlx::Row;
 use time::Date;
-
-/// A relationship between two records.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Relationship {
-    pub id: String,
-    /// The subject: the member, the leader, the financer.
-    pub from: String,
-    /// The object: the organization led, financed, joined.
-    pub to: String,
-    pub kind: RelationKind,
-    pub since: Option<Date>,
-    pub until: Option<Date>,
-    /// Where the link is known from.
-    pub source: String,
-    /// The authority that recorded it.
-    pub originator: String,
-}
 
 /// A relationship to record.
 #[derive(Debug, Clone, Copy)]
@@ -89,7 +73,7 @@ impl Store {
             ));
         }
         let rel = Relationship {
-            id: new_id("rel")?,
+            id: new_id("rel"),
             from: from.into(),
             to: to.into(),
             kind,

@@ -103,7 +103,7 @@ impl Store {
             .await
             .map_err(|_| StoreError::invalid("record_id", format!("no record {record_id} you may read")))?;
         let today = self.clock().today();
-        let id = new_id("dsr")?;
+        let id = new_id("dsr");
         let mut w = self.write().await?;
         sqlx::query(
             "INSERT INTO data_subject_requests (id, record_id, kind, requester, details, registered_by, registered_authority, originator, \

@@ -7,12 +7,12 @@ use crate::messages::stamp;
 use crate::registry::parse;
 use crate::sql::Sql;
 use crate::{Ctx, Result, Store, StoreError, new_id};
+use concord_domain::derived_uuid;
 use concord_domain::{
     Action, AuthorityId, Classification, Compliance, Dissemination, Distribution, HandlingCode, Protected, Role,
     StateCode, Use,
 };
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use std::collections::BTreeSet;
@@ -78,25 +78,6 @@ pub struct ObjectPage {
     pub objects: Vec<TaxiiObject>,
     pub more: bool,
     pub next: Option<String>,
-}
-
-/// A UUID (version 4 layout) derived from `text`: the same text, the same
-/// id, on every node and in every export.
-pub fn derived_uuid(text: &str) -> String {
-    let d = Sha256::digest(text.as_bytes());
-    let mut b = [0u8; 16];
-    b.copy_from_slice(&d[..16]);
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h = hex::encode(b);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
 }
 
 fn uuid_of(text: &str) -> String {
@@ -453,7 +434,7 @@ impl Store {
             .await?;
             successes.push(json!({"id": id, "version": version}));
         }
-        let status_id = uuid_of(&new_id("status")?);
+        let status_id = uuid_of(&new_id("status"));
         let status = json!({
             "id": status_id,
             "status": "complete",

@@ -100,7 +100,7 @@ impl Store {
         if new.roles.is_empty() {
             return Err(StoreError::invalid("roles", "at least one role is required"));
         }
-        let id = new_id("usr")?;
+        let id = new_id("usr");
         let mut w = self.write().await?;
         let exists = sqlx::query("SELECT 1 FROM users WHERE username = $1")
             .bind(&new.username)

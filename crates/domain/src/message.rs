@@ -1,0 +1,47 @@
+//! A message of the intelligence exchange, as a reader sees it.
+
+use crate::Protected;
+use crate::workflow::exchange::{Delivery, MessageKind, Priority};
+
+/// An attachment as listed on a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentMeta {
+    pub sha256: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+}
+
+/// Where a message stands for one addressee.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    pub recipient: String,
+    pub delivery: Delivery,
+    pub delivered_at: Option<String>,
+    pub acknowledged_at: Option<String>,
+    pub answered_at: Option<String>,
+    /// The request's deadline passed without an answer from this addressee.
+    pub overdue: bool,
+    /// Set when the addressee received it by a forward.
+    pub forward_id: Option<String>,
+}
+
+/// A message as a reader sees it.
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub id: String,
+    pub thread_id: String,
+    pub parent_id: Option<String>,
+    pub kind: MessageKind,
+    pub priority: Priority,
+    pub subject: String,
+    pub body: String,
+    pub sender: String,
+    pub protected: Protected,
+    pub deadline: Option<String>,
+    pub created_at: String,
+    pub receipts: Vec<Receipt>,
+    /// Linked records the reader may read; others are left out.
+    pub links: Vec<String>,
+    pub attachments: Vec<AttachmentMeta>,
+}
