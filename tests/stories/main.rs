@@ -1,6 +1,7 @@
 //! Story tests: one binary, modules by theme, each story run on every backend.
 
 mod access;
+mod architecture;
 mod audit;
 mod console;
 mod consultations;

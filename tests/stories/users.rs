@@ -1,5 +1,7 @@
+use concord_app::Refusal;
+use concord_app::users::{self, AddUser};
 use concord_domain::{AuthorityId, Classification, Role, Roles, User};
-use concord_store::{Actor, NewUser, Store, StoreError, UserUpdate};
+use concord_store::{Actor, NewUser, Store, UserUpdate};
 use concord_stories::story;
 use time::Duration;
 
@@ -31,59 +33,45 @@ story!(users_are_created_once_and_only_in_known_authorities, |f| {
     )
     .await;
     assert_eq!(u.roles, Roles::of([Role::Officer, Role::Supervisor]));
-    let again = f
-        .store
-        .create_user(
-            NewUser {
-                username: "cn.officer".into(),
-                display_name: "Other".into(),
-                authority: "cn-police".into(),
-                roles: Roles::of([Role::Analyst]),
-                clearance: Classification::Restricted,
-                password_hash: "h".into(),
-            },
-            &Actor::system("test"),
-        )
-        .await;
-    assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
-    let unknown = f
-        .store
-        .create_user(
-            NewUser {
-                username: "xx.one".into(),
-                display_name: "X".into(),
-                authority: "xx-police".into(),
-                roles: Roles::of([Role::Analyst]),
-                clearance: Classification::Restricted,
-                password_hash: "h".into(),
-            },
-            &Actor::system("test"),
-        )
-        .await;
+    // Users are created through the use case that the API, the console and
+    // `concord user add` share; the store only keeps what it is given.
+    let add_user = |username: &str, authority: &str| AddUser {
+        username: username.into(),
+        display_name: "X".into(),
+        authority: AuthorityId::from(authority),
+        roles: Roles::of([Role::Analyst]),
+        clearance: Classification::Restricted,
+        password: "twelve chars or more".into(),
+    };
+    let system = Actor::system("test");
+    let again = users::add(&f.store, &system, add_user("cn.officer", "cn-police")).await;
+    assert!(matches!(again, Err(Refusal::Conflict(_))), "{again:?}");
+    let unknown = users::add(&f.store, &system, add_user("xx.one", "xx-police")).await;
     assert!(
-        matches!(&unknown, Err(StoreError::Invalid { field, .. }) if field == "authority"),
+        matches!(&unknown, Err(Refusal::Invalid { field, .. }) if field == "authority"),
         "{unknown:?}"
     );
     for bad in ["A", "has space", "UPPER"] {
-        let r = f
-            .store
-            .create_user(
-                NewUser {
-                    username: bad.into(),
-                    display_name: "X".into(),
-                    authority: "cn-police".into(),
-                    roles: Roles::of([Role::Analyst]),
-                    clearance: Classification::Restricted,
-                    password_hash: "h".into(),
-                },
-                &Actor::system("test"),
-            )
-            .await;
+        let r = users::add(&f.store, &system, add_user(bad, "cn-police")).await;
         assert!(
-            matches!(&r, Err(StoreError::Invalid { field, .. }) if field == "username"),
+            matches!(&r, Err(Refusal::Invalid { field, .. }) if field == "username"),
             "{bad}: {r:?}"
         );
     }
+    let mut no_role = add_user("cn.nobody", "cn-police");
+    no_role.roles = Roles::default();
+    let r = users::add(&f.store, &system, no_role).await;
+    assert!(
+        matches!(&r, Err(Refusal::Invalid { field, .. }) if field == "roles"),
+        "{r:?}"
+    );
+    let mut weak = add_user("cn.weak", "cn-police");
+    weak.password = "short".into();
+    let r = users::add(&f.store, &system, weak).await;
+    assert!(
+        matches!(&r, Err(Refusal::Invalid { field, .. }) if field == "password"),
+        "{r:?}"
+    );
     assert_eq!(f.store.users().await.expect("list").len(), 1);
 });
 

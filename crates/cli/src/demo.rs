@@ -167,7 +167,7 @@ pub async fn run(dir: &Path, listen: SocketAddr, no_serve: bool, persons: u64, o
         if existing.iter().any(|u| u.username == *username) {
             continue;
         }
-        let hash = concord_server::hash_password(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let hash = concord_app::passwords::hash_password(DEMO_PASSWORD)?;
         let new = NewUser {
             username: (*username).into(),
             display_name: format!("Demo {username}"),
@@ -519,7 +519,7 @@ async fn seed_synthetic(node: &Node, persons: u64, orgs: u64) -> Result<()> {
     ));
     let started = std::time::Instant::now();
     for (username, authority, handling) in slices {
-        let hash = concord_server::hash_password(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let hash = concord_app::passwords::hash_password(DEMO_PASSWORD)?;
         let user = node
             .store
             .create_user(

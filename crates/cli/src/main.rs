@@ -15,7 +15,7 @@ mod screening;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use concord_domain::{AuthorityId, Classification, Roles};
-use concord_store::{Actor, NewUser, UserUpdate};
+use concord_store::{Actor, UserUpdate};
 use std::io::BufRead;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -440,21 +440,19 @@ async fn user(command: UserCommand) -> Result<()> {
                 (None, true) => read_password()?,
                 (None, false) => bail!("give the password with --password-stdin (or --password)"),
             };
-            if let Err(e) = concord_server::auth::check_password("password", &password) {
-                bail!("{e}");
-            }
+            // The policy first, so a bad password is refused before the node opens.
+            concord_app::passwords::check_password("password", &password)?;
             let n = node::Node::open(&node).await?;
             n.load_config(None).await?;
-            let hash = concord_server::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
-            let new = NewUser {
+            let new = concord_app::users::AddUser {
                 display_name: name.unwrap_or_else(|| username.clone()),
                 username,
                 authority: AuthorityId::new(authority),
                 roles,
                 clearance,
-                password_hash: hash,
+                password,
             };
-            let u = n.store.create_user(new, &system).await?;
+            let u = concord_app::users::add(&n.store, &system, new).await?;
             println!("created {} ({}, {}, {})", u.username, u.authority, u.roles, u.clearance);
         }
         UserCommand::List { node } => {
@@ -473,22 +471,10 @@ async fn user(command: UserCommand) -> Result<()> {
         }
         UserCommand::Passwd { node, username } => {
             let password = read_password()?;
-            if let Err(e) = concord_server::auth::check_password("password", &password) {
-                bail!("{e}");
-            }
+            concord_app::passwords::check_password("password", &password)?;
             let n = node::Node::open(&node).await?;
             let u = n.store.user_by_name(&username).await?;
-            let hash = concord_server::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
-            n.store
-                .update_user(
-                    &u.id,
-                    UserUpdate {
-                        password_hash: Some(hash),
-                        ..Default::default()
-                    },
-                    &system,
-                )
-                .await?;
+            concord_app::users::set_password(&n.store, &system, &u.id, &password).await?;
             println!("password changed for {username}; their sessions have ended");
         }
         UserCommand::Disable { node, username } => set_disabled(&node, &username, true, &system).await?,

@@ -8,11 +8,11 @@ use crate::exchange::user_ctx;
 use crate::node::Node;
 use anyhow::{Context, Result, bail};
 use concord_domain::Action;
-use concord_matcher::{Explanation, Index, IndexBuilder, IndexRecord, Kind, Prepared, SearchOptions, Subject};
+use concord_exchange::subjects::{Counting, SubjectFormat, Subjects, subject_from_json};
+use concord_matcher::{Explanation, Index, IndexBuilder, IndexRecord, Prepared, SearchOptions};
 use concord_store::Ctx;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
-use std::collections::HashMap;
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -112,65 +112,11 @@ pub fn compare(args: CompareArgs) -> Result<std::process::ExitCode> {
     Ok(std::process::ExitCode::SUCCESS)
 }
 
-fn strings(v: Option<&Value>) -> Vec<String> {
-    match v {
-        Some(Value::Array(a)) => a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect(),
-        Some(Value::String(s)) => vec![s.clone()],
-        _ => Vec::new(),
-    }
-}
-
-/// Reads an FtM JSON-lines file into index records: persons and
-/// organizations with their names, birth date, nationality, gender, and the
-/// numbers of the passports they hold.
-pub fn read_ftm(path: &Path, mut each: impl FnMut(IndexRecord)) -> Result<usize> {
-    // First pass: documents by holder, since they follow their holders.
-    let mut documents: HashMap<String, Vec<String>> = HashMap::new();
-    let open = || -> Result<BufReader<std::fs::File>> {
-        Ok(BufReader::new(
-            std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?,
-        ))
-    };
-    for (i, line) in open()?.lines().enumerate() {
-        let line = line.with_context(|| format!("{}:{}", path.display(), i + 1))?;
-        if !line.contains("\"Passport\"") && !line.contains("\"Identification\"") {
-            continue;
-        }
-        let v: Value = serde_json::from_str(&line).with_context(|| format!("{}:{}", path.display(), i + 1))?;
-        let p = &v["properties"];
-        for holder in strings(p.get("holder")) {
-            documents.entry(holder).or_default().extend(strings(p.get("number")));
-        }
-    }
-    let mut n = 0;
-    for (i, line) in open()?.lines().enumerate() {
-        let line = line?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let v: Value = serde_json::from_str(&line).with_context(|| format!("{}:{}", path.display(), i + 1))?;
-        let kind = match v["schema"].as_str() {
-            Some("Person") => Kind::Person,
-            Some("Organization" | "Company" | "LegalEntity") => Kind::Organization,
-            _ => continue,
-        };
-        let p = &v["properties"];
-        let id = v["id"].as_str().unwrap_or_default().to_owned();
-        let mut names = strings(p.get("name"));
-        names.extend(strings(p.get("alias")));
-        names.extend(strings(p.get("previousName")));
-        each(IndexRecord {
-            identifiers: documents.remove(&id).unwrap_or_default(),
-            id,
-            kind: Some(kind),
-            names,
-            birth_date: strings(p.get("birthDate")).into_iter().next(),
-            nationality: strings(p.get("nationality")).into_iter().next(),
-            gender: strings(p.get("gender")).into_iter().next(),
-        });
-        n += 1;
-    }
-    Ok(n)
+/// Reads an FtM JSON-lines file into index records, with the reader of
+/// `concord_exchange::ftm`.
+pub fn read_ftm(path: &Path, each: impl FnMut(IndexRecord)) -> Result<usize> {
+    let open = || std::fs::File::open(path).map(BufReader::new);
+    concord_exchange::ftm::read_screening_targets(open, each).with_context(|| format!("reading {}", path.display()))
 }
 
 /// Builds an index from an FtM file.
@@ -229,39 +175,6 @@ pub fn build_index(input: &Path, output: &Path) -> Result<()> {
     Ok(())
 }
 
-/// One line of a batch file, as a subject and the caller's id for it: the
-/// same reading as the HTTP API's.
-fn subject_from_json(line: &str) -> Result<(String, Subject), String> {
-    let v: Value = serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))?;
-    concord_server::screening::subject_from_json(&v, &[])
-}
-
-const CSV_COLUMNS: [&str; 6] = ["id", "name", "birth_date", "nationality", "gender", "identifier"];
-
-fn split_csv(line: &str) -> Result<Vec<String>, String> {
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            ('"', true) => quoted = false,
-            ('"', false) if field.is_empty() => quoted = true,
-            (',', false) => fields.push(std::mem::take(&mut field)),
-            _ => field.push(c),
-        }
-    }
-    if quoted {
-        return Err("a quoted field is not closed".into());
-    }
-    fields.push(field);
-    Ok(fields)
-}
-
 fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n']) {
         format!("\"{}\"", s.replace('"', "\"\""))
@@ -300,7 +213,7 @@ enum Target {
     Node {
         node: Node,
         ctx: Ctx,
-        built: std::sync::Arc<concord_server::screening::Built>,
+        built: std::sync::Arc<concord_app::screening::Built>,
     },
 }
 
@@ -329,7 +242,7 @@ impl Target {
         .await?;
         node.load_config(None).await?;
         let ctx = user_ctx(&node, user, purpose).await?;
-        let built = concord_server::screening::Screening::default()
+        let built = concord_app::screening::Screening::default()
             .rebuild(&node.store)
             .await
             .context("building the screening index")?;
@@ -397,85 +310,32 @@ pub async fn screen(args: ScreenArgs) -> Result<std::process::ExitCode> {
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
-    let csv_input = args.input.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    let mut header: Option<Vec<String>> = None;
+    // The file's name decides (`.csv`); anything else is JSON lines.
+    let format = if args.input.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
+        SubjectFormat::Csv
+    } else {
+        SubjectFormat::JsonLines
+    };
+    let counting = Counting::new(input);
+    let read = counting.read.clone();
+    let subjects = Subjects::new(BufReader::new(counting), format)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", args.input.display()))?;
     let options = SearchOptions {
         limit: args.limit.max(1),
         threshold: args.threshold,
         ..Default::default()
     };
     let (mut screened, mut errors, mut hits) = (0usize, 0usize, 0usize);
-    let mut read = 0u64;
-    for (i, line) in BufReader::new(input).split(b'\n').enumerate() {
-        let line = line?;
-        read += line.len() as u64 + 1;
-        let number = i + 1;
-        if number % 256 == 0 {
-            pb.set_position(read);
+    for (i, (number, line)) in subjects.enumerate() {
+        let number = number as usize;
+        if i % 256 == 0 {
+            pb.set_position(read.get());
         }
-        let text = match std::str::from_utf8(&line) {
-            Ok(t) => t.trim_end_matches('\r'),
-            Err(e) => {
-                if number > done {
-                    errors += 1;
-                    write_error(
-                        &mut out,
-                        args.format,
-                        number,
-                        &format!("not UTF-8 at byte {}", e.valid_up_to()),
-                    )?;
-                }
-                continue;
-            }
-        };
-        if csv_input && header.is_none() {
-            let cols = split_csv(text.trim_start_matches('\u{feff}')).unwrap_or_default();
-            if !cols.iter().any(|c| c == "name") {
-                bail!(
-                    "{}:1: the CSV header must have a name column (columns: {})",
-                    args.input.display(),
-                    CSV_COLUMNS.join(",")
-                );
-            }
-            if let Some(bad) = cols.iter().find(|c| !CSV_COLUMNS.contains(&c.as_str())) {
-                bail!(
-                    "{}:1: unknown column {bad:?} (columns: {})",
-                    args.input.display(),
-                    CSV_COLUMNS.join(",")
-                );
-            }
-            header = Some(cols);
+        if number <= done {
             continue;
         }
-        if text.trim().is_empty() || number <= done {
-            continue;
-        }
-        let parsed = if let Some(cols) = &header {
-            split_csv(text).and_then(|fields| {
-                if fields.len() != cols.len() {
-                    return Err(format!("{} fields, the header has {}", fields.len(), cols.len()));
-                }
-                let get = |c: &str| {
-                    cols.iter()
-                        .position(|x| x == c)
-                        .map(|i| fields[i].clone())
-                        .filter(|s| !s.is_empty())
-                };
-                Ok((
-                    get("id").unwrap_or_default(),
-                    Subject {
-                        names: get("name").into_iter().collect(),
-                        birth_date: get("birth_date"),
-                        nationalities: get("nationality").into_iter().collect(),
-                        gender: get("gender"),
-                        identifiers: get("identifier").into_iter().collect(),
-                        kind: None,
-                    },
-                ))
-            })
-        } else {
-            subject_from_json(text)
-        };
+        // The options are the command's; a line gives the subject only.
+        let parsed = line.and_then(|v| subject_from_json(&v, &[]));
         let prepared = parsed.and_then(|(id, s)| s.prepare().map(|p| (id, s, p)).map_err(|e| e.to_string()));
         let (id, subject, prepared) = match prepared {
             Ok(x) => x,

@@ -9,9 +9,10 @@ use concord_domain::{
     Facts, Gender, Identifier, Name, NameKind, PartialDate, RecordKind, RelationKind, Script, StateCode,
 };
 use concord_domain::{ImportError, ImportItem, Record, RecordInput, Relationship};
+use concord_matcher::{IndexRecord, Kind};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;
 
 #[derive(Debug, Deserialize)]
@@ -46,6 +47,70 @@ pub fn read<'a, R: BufRead + 'a>(
         }
         Some(parse_line(n, &line, defaults).map(|item| (n, item)))
     })
+}
+
+/// Reads the persons and organizations of an FtM file as a screening index
+/// takes them: names and aliases, birth date, nationality, gender, and the
+/// numbers of the passports and identifications they hold. Documents
+/// follow their holders, so the file is read twice (`open` gives it afresh);
+/// other schemas are passed over. Returns how many targets were read.
+pub fn read_screening_targets<R: BufRead>(
+    mut open: impl FnMut() -> std::io::Result<R>,
+    mut each: impl FnMut(IndexRecord),
+) -> Result<usize, ImportError> {
+    let entities = |input: R| {
+        input.lines().enumerate().filter_map(|(i, line)| {
+            let n = i as u64 + 1;
+            let entity = line
+                .map_err(|e| ImportError::new(n, "line", format!("cannot read: {e} (the file must be UTF-8)")))
+                .and_then(|l| {
+                    if l.trim().is_empty() {
+                        return Ok(None);
+                    }
+                    serde_json::from_str::<Entity>(&l)
+                        .map(Some)
+                        .map_err(|e| ImportError::new(n, "line", format!("not an FtM entity: {e}")))
+                });
+            entity.transpose()
+        })
+    };
+    let io = |e: std::io::Error| ImportError::new(0, "file", format!("cannot open: {e}"));
+    let mut documents: HashMap<String, Vec<String>> = HashMap::new();
+    for e in entities(open().map_err(io)?) {
+        let e = e?;
+        if matches!(e.schema.as_str(), "Passport" | "Identification") {
+            for holder in prop(&e, "holder") {
+                documents
+                    .entry(holder.clone())
+                    .or_default()
+                    .extend(prop(&e, "number").iter().cloned());
+            }
+        }
+    }
+    let mut n = 0;
+    for e in entities(open().map_err(io)?) {
+        let e = e?;
+        let kind = match e.schema.as_str() {
+            "Person" => Kind::Person,
+            "Organization" | "Company" | "LegalEntity" => Kind::Organization,
+            _ => continue,
+        };
+        let names = ["name", "alias", "previousName"]
+            .iter()
+            .flat_map(|p| prop(&e, p).iter().cloned())
+            .collect();
+        each(IndexRecord {
+            identifiers: documents.remove(&e.id).unwrap_or_default(),
+            kind: Some(kind),
+            names,
+            birth_date: prop(&e, "birthDate").first().cloned(),
+            nationality: prop(&e, "nationality").first().cloned(),
+            gender: prop(&e, "gender").first().cloned(),
+            id: e.id,
+        });
+        n += 1;
+    }
+    Ok(n)
 }
 
 fn prop<'a>(e: &'a Entity, name: &str) -> &'a [String] {

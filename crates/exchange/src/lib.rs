@@ -9,6 +9,7 @@
 pub mod csv;
 pub mod ftm;
 pub mod stix;
+pub mod subjects;
 pub mod unified_list;
 pub mod unsc;
 

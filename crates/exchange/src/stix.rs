@@ -75,7 +75,7 @@ pub fn tlp(h: &HandlingCode) -> Tlp {
     by_distribution.max(by_dissemination).max(by_classification)
 }
 
-/// A STIX id for a Concord object: a UUID (version 5) derived from
+/// A STIX id for a Concord object: a UUID (version 4 layout) derived from
 /// the Concord id, so exports are repeatable.
 pub fn stix_id(kind: &str, concord_id: &str) -> String {
     format!(
@@ -316,7 +316,7 @@ mod tests {
         let uuid = a.strip_prefix("note--").expect("prefix");
         let parts: Vec<usize> = uuid.split('-').map(str::len).collect();
         assert_eq!(parts, [8, 4, 4, 4, 12]);
-        assert_eq!(&uuid[14..15], "5");
+        assert_eq!(&uuid[14..15], "4");
         assert!(matches!(&uuid[19..20], "8" | "9" | "a" | "b"));
     }
 }

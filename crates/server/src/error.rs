@@ -137,3 +137,17 @@ impl From<StoreError> for ApiError {
         }
     }
 }
+
+impl From<concord_app::Refusal> for ApiError {
+    fn from(e: concord_app::Refusal) -> Self {
+        use concord_app::Refusal;
+        match e {
+            Refusal::NotFound(what) => ApiError::new(Code::NotFound, format!("{what} not found")),
+            Refusal::Invalid { field, message } => ApiError::field(field, message),
+            Refusal::Conflict(m) => ApiError::new(Code::Conflict, m),
+            Refusal::Forbidden(m) => ApiError::new(Code::Forbidden, m),
+            Refusal::Unauthenticated => ApiError::unauthenticated(),
+            Refusal::Internal(m) => ApiError::new(Code::Internal, m),
+        }
+    }
+}

@@ -13,7 +13,7 @@ pub mod error;
 pub mod json;
 mod openapi;
 mod routes;
-pub mod screening;
+
 pub mod taxii;
 mod views;
 pub mod webhooks;
@@ -61,7 +61,7 @@ pub struct AppState {
     /// Settings.
     pub settings: Arc<Settings>,
     /// The in-memory screening index.
-    pub screening: Arc<screening::Screening>,
+    pub screening: Arc<concord_app::screening::Screening>,
     /// Batch screenings started from the web console.
     pub console_jobs: Arc<console::jobs::Jobs>,
 }

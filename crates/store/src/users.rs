@@ -56,14 +56,6 @@ fn user(row: &AnyRow) -> Result<User> {
     })
 }
 
-/// Checks a login name.
-pub fn valid_username(name: &str) -> bool {
-    (3..=64).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
-}
-
 impl Store {
     /// The access model's view of `user`.
     pub fn viewer(&self, user: &User) -> Result<Viewer> {
@@ -80,26 +72,9 @@ impl Store {
         })
     }
 
-    /// Creates a user.
+    /// Creates a user. The content is checked by `concord_app::users`; the
+    /// store refuses only a name that is taken.
     pub async fn create_user(&self, new: NewUser, actor: &Actor) -> Result<User> {
-        if !valid_username(&new.username) {
-            return Err(StoreError::invalid(
-                "username",
-                "3 to 64 characters of a-z, 0-9, '.', '_' and '-'",
-            ));
-        }
-        if new.display_name.trim().is_empty() || new.display_name.chars().count() > 200 {
-            return Err(StoreError::invalid("display_name", "must be 1 to 200 characters"));
-        }
-        if self.snapshot().registry.authority(&new.authority).is_none() {
-            return Err(StoreError::invalid(
-                "authority",
-                format!("unknown authority {:?}", new.authority.as_str()),
-            ));
-        }
-        if new.roles.is_empty() {
-            return Err(StoreError::invalid("roles", "at least one role is required"));
-        }
         let id = new_id("usr");
         let mut w = self.write().await?;
         let exists = sqlx::query("SELECT 1 FROM users WHERE username = $1")
@@ -176,14 +151,6 @@ impl Store {
     /// ends the user's sessions.
     pub async fn update_user(&self, id: &UserId, update: UserUpdate, actor: &Actor) -> Result<User> {
         let current = self.user(id).await?;
-        if let Some(name) = &update.display_name
-            && (name.trim().is_empty() || name.chars().count() > 200)
-        {
-            return Err(StoreError::invalid("display_name", "must be 1 to 200 characters"));
-        }
-        if update.roles.as_ref().is_some_and(Roles::is_empty) {
-            return Err(StoreError::invalid("roles", "at least one role is required"));
-        }
         let mut changed = Vec::new();
         let mut w = self.write().await?;
         let roles = update.roles.clone().unwrap_or(current.roles.clone());

@@ -6,8 +6,8 @@
 use crate::AppState;
 use crate::auth::Caller;
 use crate::routes::screening::find;
-use crate::screening::read_batch_line;
-use serde_json::{Map, Value, json};
+use concord_exchange::subjects::{SubjectLine, prepare, read_all};
+use serde_json::json;
 use std::sync::{Arc, Mutex};
 
 /// Jobs kept per node; the oldest finished ones go first.
@@ -116,50 +116,11 @@ pub fn progress(j: &Job) -> Progress {
 }
 
 /// The subjects of a file: JSON lines, or CSV with a header row naming the
-/// fields (`name`, `birth_date`, `nationality`, `kind`, `id`, ...).
-pub fn subjects(filename: &str, bytes: &[u8]) -> Result<Vec<Vec<u8>>, String> {
-    let text = std::str::from_utf8(bytes).map_err(|e| format!("the file is not UTF-8 (byte {})", e.valid_up_to()))?;
-    let text = text.trim_start_matches('\u{feff}');
-    let is_csv = filename.to_ascii_lowercase().ends_with(".csv") || (!text.trim_start().starts_with('{'));
-    let lines: Vec<Vec<u8>> = if is_csv {
-        let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
-        let header: Vec<String> = reader
-            .headers()
-            .map_err(|e| format!("CSV header: {e}"))?
-            .iter()
-            .map(|h| h.trim().to_owned())
-            .collect();
-        let mut out = vec![];
-        for (i, row) in reader.records().enumerate() {
-            let row = row.map_err(|e| format!("CSV line {}: {e}", i + 2))?;
-            let mut o = Map::new();
-            for (k, v) in header.iter().zip(row.iter()) {
-                let v = v.trim();
-                if v.is_empty() {
-                    continue;
-                }
-                // The options are numbers in JSON; a cell that is not one
-                // stays text, and the reader names the field.
-                let value = match k.as_str() {
-                    "limit" => v
-                        .parse::<u64>()
-                        .map_or_else(|_| Value::String(v.to_owned()), Value::from),
-                    "threshold" => v
-                        .parse::<f64>()
-                        .map_or_else(|_| Value::String(v.to_owned()), Value::from),
-                    _ => Value::String(v.to_owned()),
-                };
-                o.insert(k.clone(), value);
-            }
-            out.push(Value::Object(o).to_string().into_bytes());
-        }
-        out
-    } else {
-        text.lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(|l| l.as_bytes().to_vec())
-            .collect()
-    };
+/// fields (`name`, `birth_date`, `nationality`, `kind`, `id`, ...), read by
+/// the reader the API and `concord screen` use. A bad header or an empty or
+/// oversized file refuses the upload; a bad line becomes that line's error.
+pub fn subjects(filename: &str, bytes: &[u8]) -> Result<Vec<SubjectLine>, String> {
+    let lines = read_all(filename, bytes)?;
     if lines.is_empty() {
         return Err("the file holds no subject".into());
     }
@@ -170,7 +131,7 @@ pub fn subjects(filename: &str, bytes: &[u8]) -> Result<Vec<Vec<u8>>, String> {
 }
 
 /// Starts screening `lines` for `caller` in the background.
-pub fn start(s: &AppState, caller: Caller, filename: String, lines: Vec<Vec<u8>>) -> Result<String, String> {
+pub fn start(s: &AppState, caller: Caller, filename: String, lines: Vec<SubjectLine>) -> Result<String, String> {
     let mut bytes = [0u8; 8];
     getrandom::getrandom(&mut bytes).map_err(|e| e.to_string())?;
     let id = format!("job-{}", hex::encode(bytes));
@@ -185,13 +146,13 @@ pub fn start(s: &AppState, caller: Caller, filename: String, lines: Vec<Vec<u8>>
     });
     let s = s.clone();
     tokio::spawn(async move {
-        for (i, raw) in lines.iter().enumerate() {
-            let line = i + 1;
-            let result = match read_batch_line(raw) {
+        for (number, read) in lines {
+            let line = number as usize;
+            let result = match read.and_then(|v| prepare(&v).map_err(|(_, m)| m)) {
                 Err(e) => LineResult {
                     line,
                     id: String::new(),
-                    query: String::from_utf8_lossy(raw).chars().take(80).collect(),
+                    query: String::new(),
                     hits: vec![],
                     error: Some(e),
                 },
@@ -281,18 +242,28 @@ mod tests {
     #[test]
     fn files_are_read_as_json_lines_or_csv() {
         let jsonl = b"{\"name\": \"Anton Chekhov\"}\n\n{\"name\": \"Lu Xun\", \"id\": 7}\n";
-        assert_eq!(subjects("people.jsonl", jsonl).expect("jsonl").len(), 2);
+        let lines = subjects("people.jsonl", jsonl).expect("jsonl");
+        assert_eq!(
+            lines.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+            [1, 3],
+            "numbered as in the file"
+        );
         let csv = "\u{feff}id,name,birth_date\n1,Антон Чехов,1860\n2,鲁迅,\n";
         let rows = subjects("people.csv", csv.as_bytes()).expect("csv");
         assert_eq!(rows.len(), 2);
-        assert!(String::from_utf8_lossy(&rows[1]).contains("鲁迅"));
+        let second = rows[1].1.as_ref().expect("row");
+        assert_eq!(second["name"], "鲁迅");
+        assert!(second.get("birth_date").is_none(), "empty cells are left out");
+        let bad = subjects("people.csv", b"id,name\n1,a,extra\n").expect("a bad line is the line's error");
+        assert_eq!(bad[0].0, 2);
+        assert!(bad[0].1.as_ref().expect_err("ragged").contains("3 fields"));
+        let bytes = subjects("x.jsonl", b"\xff\xfe").expect("read");
+        assert!(bytes[0].1.as_ref().expect_err("bytes").contains("UTF-8"));
         assert!(
-            !String::from_utf8_lossy(&rows[1]).contains("birth_date"),
-            "empty cells are left out"
+            subjects("x.csv", b"id\n1\n")
+                .expect_err("no name column")
+                .contains("name column")
         );
-        let bad = subjects("people.csv", b"id,name\n1,a,extra\n").expect_err("ragged");
-        assert!(bad.contains("CSV line 2"), "{bad}");
-        assert!(subjects("x.jsonl", b"\xff\xfe").expect_err("bytes").contains("UTF-8"));
         assert!(subjects("x.jsonl", b"\n\n").is_err());
     }
 }

@@ -11,22 +11,14 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 /// Whether a data-protection officer reads an entry written by `authority`:
-/// a state's officer reads its own state's authorities' entries, the
-/// structure's reads all.
+/// the one rule, `concord_domain::administration::oversees`, for the API,
+/// the record trail and the console log.
 pub(crate) fn entry_visible(
     registry: &concord_domain::Registry,
     viewer: &concord_domain::Viewer,
     authority: &str,
 ) -> bool {
-    match &viewer.state {
-        None => true,
-        Some(state) => {
-            registry
-                .authority(&AuthorityId::from(authority))
-                .and_then(|a| a.state.as_ref())
-                == Some(state)
-        }
-    }
+    concord_domain::administration::oversees(registry, viewer, &AuthorityId::from(authority))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -1,12 +1,12 @@
 use crate::AppState;
-use crate::auth::{Caller, check_password, hash_password};
+use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
 use crate::json::Json;
 use crate::views::{NewUserRequest, UserPatch, UserView};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use concord_app::users::{AddUser, ChangeUser, state_of};
 use concord_domain::{AuthorityId, Classification, Role, Roles, StateCode, User, UserId};
-use concord_store::{NewUser, UserUpdate};
 
 pub fn user_view(u: &User, state: Option<&StateCode>) -> UserView {
     UserView {
@@ -30,50 +30,12 @@ fn parse_roles(roles: &[String]) -> Result<Roles, ApiError> {
                 .map_err(|e| ApiError::field(format!("roles[{i}]"), e.to_string()))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    if parsed.is_empty() {
-        return Err(ApiError::field("roles", "at least one role is required"));
-    }
     Ok(Roles::of(parsed))
 }
 
-fn parse_clearance(text: &str, caller: &Caller) -> Result<Classification, ApiError> {
-    let c: Classification = text
-        .parse()
-        .map_err(|e: concord_domain::ParseError| ApiError::field("clearance", e.to_string()))?;
-    if c > caller.viewer.clearance {
-        return Err(ApiError::field(
-            "clearance",
-            format!(
-                "cannot grant more than your own clearance ({})",
-                caller.viewer.clearance
-            ),
-        ));
-    }
-    Ok(c)
-}
-
-/// Administrators of a state manage its authorities' users; the regional
-/// structure's administrators manage everyone.
-fn in_scope(s: &AppState, caller: &Caller, authority: &AuthorityId) -> bool {
-    match &caller.viewer.state {
-        None => true,
-        Some(state) => {
-            s.store
-                .snapshot()
-                .registry
-                .authority(authority)
-                .and_then(|a| a.state.as_ref())
-                == Some(state)
-        }
-    }
-}
-
-fn state_of(s: &AppState, authority: &AuthorityId) -> Option<StateCode> {
-    s.store
-        .snapshot()
-        .registry
-        .authority(authority)
-        .and_then(|a| a.state.clone())
+fn parse_clearance(text: &str) -> Result<Classification, ApiError> {
+    text.parse()
+        .map_err(|e: concord_domain::ParseError| ApiError::field("clearance", e.to_string()))
 }
 
 /// Users the caller administers.
@@ -81,16 +43,13 @@ fn state_of(s: &AppState, authority: &AuthorityId) -> Option<StateCode> {
     responses((status = 200, body = [UserView]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn list(State(s): State<AppState>, caller: Caller) -> Result<axum::Json<Vec<UserView>>, ApiError> {
-    caller.require(&[Role::Administrator], "listing users")?;
-    let users = s.store.users().await?;
-    let views: Vec<UserView> = users
-        .iter()
-        .filter(|u| in_scope(&s, &caller, &u.authority))
-        .map(|u| user_view(u, state_of(&s, &u.authority).as_ref()))
-        .collect();
-    let names: Vec<&str> = views.iter().map(|u| u.username.as_str()).collect();
-    s.store.audit(&caller.actor(), "user.list", names.join(",")).await?;
-    Ok(axum::Json(views))
+    let users = concord_app::users::list(&s.store, &caller).await?;
+    Ok(axum::Json(
+        users
+            .iter()
+            .map(|u| user_view(u, state_of(&s.store, &u.authority).as_ref()))
+            .collect(),
+    ))
 }
 
 /// Creates a user in an authority the caller administers.
@@ -102,34 +61,18 @@ pub async fn create(
     caller: Caller,
     Json(req): Json<NewUserRequest>,
 ) -> Result<(StatusCode, axum::Json<UserView>), ApiError> {
-    caller.require(&[Role::Administrator], "creating users")?;
-    let authority = AuthorityId::new(req.authority);
-    if s.store.snapshot().registry.authority(&authority).is_none() {
-        return Err(ApiError::field(
-            "authority",
-            format!("unknown authority {:?}", authority.as_str()),
-        ));
-    }
-    if !in_scope(&s, &caller, &authority) {
-        return Err(ApiError::forbidden(
-            "you administer the users of your own state's authorities only",
-        ));
-    }
-    let roles = parse_roles(&req.roles)?;
-    let clearance = parse_clearance(&req.clearance, &caller)?;
-    check_password("password", &req.password)?;
-    let new = NewUser {
+    let new = AddUser {
         username: req.username,
         display_name: req.display_name,
-        authority,
-        roles,
-        clearance,
-        password_hash: hash_password(&req.password)?,
+        authority: AuthorityId::new(req.authority),
+        roles: parse_roles(&req.roles)?,
+        clearance: parse_clearance(&req.clearance)?,
+        password: req.password,
     };
-    let user = s.store.create_user(new, &caller.actor()).await?;
+    let user = concord_app::users::create(&s.store, &caller, new).await?;
     Ok((
         StatusCode::CREATED,
-        axum::Json(user_view(&user, state_of(&s, &user.authority).as_ref())),
+        axum::Json(user_view(&user, state_of(&s.store, &user.authority).as_ref())),
     ))
 }
 
@@ -144,32 +87,16 @@ pub async fn update(
     Path(id): Path<String>,
     Json(req): Json<UserPatch>,
 ) -> Result<axum::Json<UserView>, ApiError> {
-    caller.require(&[Role::Administrator], "changing users")?;
-    let id = UserId::new(id);
-    let current = s.store.user(&id).await?;
-    if !in_scope(&s, &caller, &current.authority) {
-        return Err(ApiError::new(
-            crate::error::Code::NotFound,
-            format!("user {id} not found"),
-        ));
-    }
-    let update = UserUpdate {
+    let change = ChangeUser {
         display_name: req.display_name,
         roles: req.roles.as_deref().map(parse_roles).transpose()?,
-        clearance: req
-            .clearance
-            .as_deref()
-            .map(|c| parse_clearance(c, &caller))
-            .transpose()?,
+        clearance: req.clearance.as_deref().map(parse_clearance).transpose()?,
         disabled: req.disabled,
-        password_hash: match req.password.as_deref() {
-            Some(p) => {
-                check_password("password", p)?;
-                Some(hash_password(p)?)
-            }
-            None => None,
-        },
+        password: req.password,
     };
-    let user = s.store.update_user(&id, update, &caller.actor()).await?;
-    Ok(axum::Json(user_view(&user, state_of(&s, &user.authority).as_ref())))
+    let user = concord_app::users::update(&s.store, &caller, &UserId::new(id), change).await?;
+    Ok(axum::Json(user_view(
+        &user,
+        state_of(&s.store, &user.authority).as_ref(),
+    )))
 }

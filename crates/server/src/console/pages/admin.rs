@@ -1,17 +1,16 @@
 //! The registry (states, authorities, instruments) for everyone, and user
-//! administration for administrators. User changes go through the API's own
-//! handlers, so the rules (scope, clearance ceiling, password policy) live
-//! in one place.
+//! administration for administrators. User changes go through the use cases
+//! of `concord_app::users`, as the API's do, so the rules (scope, clearance
+//! ceiling, password policy) live in one place.
 
 use crate::AppState;
 use crate::console::session::Posted;
 use crate::console::{Console, Page, PageResult, render, see_other};
-use crate::json::Json;
-use crate::routes::users;
-use crate::views::{NewUserRequest, UserPatch, UserView};
 use askama::Template;
 use axum::extract::{Path, State};
-use concord_domain::Role;
+use concord_app::Refusal;
+use concord_app::users::{self, AddUser, ChangeUser};
+use concord_domain::{AuthorityId, Classification, Role, Roles, UserId};
 use serde::Deserialize;
 
 /// A state as the registry page shows it.
@@ -89,14 +88,48 @@ pub async fn registry(State(s): State<AppState>, c: Console) -> PageResult {
 #[template(path = "users.html")]
 struct UsersPage {
     page: Page,
-    users: Vec<UserView>,
+    users: Vec<UserRow>,
     authorities: Vec<(String, String)>,
 }
 
+/// A user as the users page lists them.
+struct UserRow {
+    id: String,
+    username: String,
+    display_name: String,
+    authority: String,
+    roles: Vec<String>,
+    clearance: String,
+    disabled: bool,
+}
+
+fn user_row(u: &concord_domain::User) -> UserRow {
+    UserRow {
+        id: u.id.to_string(),
+        username: u.username.clone(),
+        display_name: u.display_name.clone(),
+        authority: u.authority.to_string(),
+        roles: u.roles.iter().map(|r| r.to_string()).collect(),
+        clearance: u.clearance.to_string(),
+        disabled: u.disabled,
+    }
+}
+
+/// A role named in a form, or the refusal that names the field.
+fn form_role(field: &str, text: &str) -> Result<Roles, Refusal> {
+    text.parse::<Role>()
+        .map(|r| Roles::of([r]))
+        .map_err(|e| Refusal::invalid(field, e.to_string()))
+}
+
+fn form_clearance(text: &str) -> Result<Classification, Refusal> {
+    text.parse::<Classification>()
+        .map_err(|e| Refusal::invalid("clearance", e.to_string()))
+}
+
 async fn users_page(s: &AppState, c: &Console) -> PageResult {
-    let axum::Json(list) = users::list(State(s.clone()), c.caller.clone())
-        .await
-        .map_err(|e| c.fail(e))?;
+    let found = users::list(&s.store, &c.caller).await.map_err(|e| c.fail(e))?;
+    let list: Vec<UserRow> = found.iter().map(user_row).collect();
     let authorities = c.authority_choices(s, c.caller.viewer.state.as_ref());
     Ok(render(&UsersPage {
         page: c.page("users-title", "users"),
@@ -126,18 +159,16 @@ pub struct NewUserForm {
 }
 
 pub async fn create(State(s): State<AppState>, Posted(c, f): Posted<NewUserForm>) -> PageResult {
-    let req = NewUserRequest {
+    let new = AddUser {
         username: f.username,
         display_name: f.display_name,
-        authority: f.authority,
-        roles: vec![f.role],
-        clearance: f.clearance,
+        authority: AuthorityId::new(f.authority),
+        roles: form_role("roles[0]", &f.role).map_err(|e| c.fail(e))?,
+        clearance: form_clearance(&f.clearance).map_err(|e| c.fail(e))?,
         password: f.password,
     };
     // The created user is shown by the list the browser goes back to.
-    let _created = users::create(State(s.clone()), c.caller.clone(), Json(req))
-        .await
-        .map_err(|e| c.fail(e))?;
+    let _created = users::create(&s.store, &c.caller, new).await.map_err(|e| c.fail(e))?;
     Ok(see_other("/console/admin/users"))
 }
 
@@ -155,20 +186,21 @@ pub struct ToggleForm {
 }
 
 pub async fn toggle(State(s): State<AppState>, Path(id): Path<String>, Posted(c, f): Posted<ToggleForm>) -> PageResult {
-    if !c.caller.viewer.roles.has(Role::Administrator) {
-        return Err(c.fail(crate::error::ApiError::forbidden(
-            "changing users needs the administrator role",
-        )));
-    }
     let some = |v: String| Some(v).filter(|v| !v.trim().is_empty());
-    let patch = UserPatch {
+    let change = ChangeUser {
         display_name: None,
-        roles: some(f.role).map(|r| vec![r]),
-        clearance: some(f.clearance),
+        roles: some(f.role)
+            .map(|r| form_role("roles[0]", &r))
+            .transpose()
+            .map_err(|e| c.fail(e))?,
+        clearance: some(f.clearance)
+            .map(|t| form_clearance(&t))
+            .transpose()
+            .map_err(|e| c.fail(e))?,
         disabled: some(f.disabled).map(|d| d == "true"),
         password: some(f.password),
     };
-    let _changed = users::update(State(s.clone()), c.caller.clone(), Path(id), Json(patch))
+    let _changed = users::update(&s.store, &c.caller, &UserId::new(id), change)
         .await
         .map_err(|e| c.fail(e))?;
     Ok(see_other("/console/admin/users"))

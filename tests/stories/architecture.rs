@@ -1,0 +1,148 @@
+//! The architecture, checked: which crate may depend on which, read from
+//! `cargo metadata`, so a dependency that breaks a layer fails the suite
+//! the day it is added (docs/ARCHITECTURE.md names the invariants).
+
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Crates that hold no I/O: they may not reach storage, the network or an
+/// async runtime, even through another crate.
+const PURE: &[&str] = &["concord-domain", "concord-matcher", "concord-audit", "concord-synth", "concord-exchange"];
+
+/// What a pure crate may not depend on, directly or not.
+const IO: &[&str] = &[
+    "concord-store",
+    "concord-app",
+    "concord-server",
+    "concord-api",
+    "concord-console",
+    "concord-cli",
+    "sqlx",
+    "sqlx-core",
+    "tokio",
+    "mio",
+    "socket2",
+    "hyper",
+    "axum",
+    "async-nats",
+];
+
+/// The edges: they translate between a protocol and the use cases, and
+/// never call one another (the command line, on top, starts the others).
+const EDGES: &[&str] = &["concord-server", "concord-api", "concord-console"];
+
+/// What the use cases and storage may not know: HTTP, HTML, OpenAPI.
+const WEB: &[&str] = &["axum", "askama", "utoipa", "hyper", "tower-http"];
+
+/// The workspace's dependency graph: package name to the names of its
+/// normal (not dev, not build) dependencies.
+fn graph() -> BTreeMap<String, BTreeSet<String>> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.toml");
+    // Resolved for this machine's platform only, so nothing needs downloading.
+    let rustc = std::process::Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()))
+        .arg("-vV")
+        .output()
+        .expect("rustc -vV runs");
+    let version = String::from_utf8_lossy(&rustc.stdout);
+    let host = version
+        .lines()
+        .find_map(|l| l.strip_prefix("host: "))
+        .expect("rustc names its host");
+    let out = std::process::Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--offline", "--filter-platform", host])
+        .args(["--manifest-path", manifest])
+        .output()
+        .expect("cargo metadata runs");
+    assert!(out.status.success(), "cargo metadata: {}", String::from_utf8_lossy(&out.stderr));
+    let meta: Value = serde_json::from_slice(&out.stdout).expect("cargo metadata prints JSON");
+    let names: BTreeMap<&str, &str> = meta["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .filter_map(|p| Some((p["id"].as_str()?, p["name"].as_str()?)))
+        .collect();
+    let mut graph = BTreeMap::new();
+    for node in meta["resolve"]["nodes"].as_array().expect("resolve") {
+        let name = names[node["id"].as_str().expect("id")];
+        let deps: BTreeSet<String> = node["deps"]
+            .as_array()
+            .expect("deps")
+            .iter()
+            .filter(|d| {
+                d["dep_kinds"]
+                    .as_array()
+                    .is_some_and(|k| k.iter().any(|k| k["kind"].is_null()))
+            })
+            .filter_map(|d| names.get(d["pkg"].as_str()?).map(|n| (*n).to_owned()))
+            .collect();
+        graph.entry(name.to_owned()).or_insert_with(BTreeSet::new).extend(deps);
+    }
+    graph
+}
+
+/// Everything `name` depends on, directly or not.
+fn closure(graph: &BTreeMap<String, BTreeSet<String>>, name: &str) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut todo = vec![name.to_owned()];
+    while let Some(n) = todo.pop() {
+        for d in graph.get(&n).into_iter().flatten() {
+            if seen.insert(d.clone()) {
+                todo.push(d.clone());
+            }
+        }
+    }
+    seen
+}
+
+#[test]
+fn pure_crates_reach_no_storage_network_or_runtime() {
+    let graph = graph();
+    for krate in PURE {
+        assert!(graph.contains_key(*krate), "{krate} is not in the workspace any more: update this test");
+        let reach = closure(&graph, krate);
+        let bad: Vec<&&str> = IO.iter().filter(|io| reach.contains(**io)).collect();
+        assert!(bad.is_empty(), "{krate} depends on {bad:?}");
+    }
+}
+
+#[test]
+fn the_domain_depends_only_on_plain_data_crates() {
+    let graph = graph();
+    let direct = &graph["concord-domain"];
+    // sha2 derives repeatable ids from text: computation, not I/O.
+    let allowed = ["sha2", "thiserror", "time", "uuid"];
+    let extra: Vec<&String> = direct.iter().filter(|d| !allowed.contains(&d.as_str())).collect();
+    assert!(extra.is_empty(), "concord-domain gained {extra:?}: the domain holds no I/O and no wire format");
+    // And no I/O written by hand in its sources.
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../crates/domain/src");
+    let mut files = vec![std::path::PathBuf::from(dir)];
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(&path).expect("read dir").map(|e| e.expect("entry").path()));
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("read source");
+        for io in ["std::fs", "std::net", "std::process", "std::env", "std::io::stdin"] {
+            assert!(!text.contains(io), "{} uses {io}", path.display());
+        }
+    }
+}
+
+#[test]
+fn edges_never_depend_on_one_another_and_inner_layers_on_no_edge() {
+    let graph = graph();
+    for edge in EDGES.iter().filter(|e| graph.contains_key(**e)) {
+        let reach = closure(&graph, edge);
+        let other: Vec<&&str> = EDGES.iter().filter(|o| *o != edge && reach.contains(**o)).collect();
+        assert!(other.is_empty(), "{edge} depends on the edge {other:?}: call concord-app instead");
+    }
+    for inner in ["concord-app", "concord-store"] {
+        assert!(graph.contains_key(inner), "{inner} is not in the workspace any more: update this test");
+        let reach = closure(&graph, inner);
+        let bad: Vec<&&str> = EDGES.iter().chain(WEB).filter(|e| reach.contains(**e)).collect();
+        assert!(bad.is_empty(), "{inner} depends on {bad:?}: the use cases and storage know no HTTP");
+    }
+    let store = closure(&graph, "concord-store");
+    assert!(!store.contains("concord-app"), "storage depends on the use cases");
+}
