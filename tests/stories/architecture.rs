@@ -7,7 +7,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Crates that hold no I/O: they may not reach storage, the network or an
 /// async runtime, even through another crate.
-const PURE: &[&str] = &["concord-domain", "concord-matcher", "concord-audit", "concord-synth", "concord-exchange"];
+const PURE: &[&str] = &[
+    "concord-domain",
+    "concord-matcher",
+    "concord-audit",
+    "concord-synth",
+    "concord-exchange",
+];
 
 /// What a pure crate may not depend on, directly or not.
 const IO: &[&str] = &[
@@ -50,11 +56,22 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
         .find_map(|l| l.strip_prefix("host: "))
         .expect("rustc names its host");
     let out = std::process::Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--offline", "--filter-platform", host])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--offline",
+            "--filter-platform",
+            host,
+        ])
         .args(["--manifest-path", manifest])
         .output()
         .expect("cargo metadata runs");
-    assert!(out.status.success(), "cargo metadata: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "cargo metadata: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let meta: Value = serde_json::from_slice(&out.stdout).expect("cargo metadata prints JSON");
     let names: BTreeMap<&str, &str> = meta["packages"]
         .as_array()
@@ -99,7 +116,10 @@ fn closure(graph: &BTreeMap<String, BTreeSet<String>>, name: &str) -> BTreeSet<S
 fn pure_crates_reach_no_storage_network_or_runtime() {
     let graph = graph();
     for krate in PURE {
-        assert!(graph.contains_key(*krate), "{krate} is not in the workspace any more: update this test");
+        assert!(
+            graph.contains_key(*krate),
+            "{krate} is not in the workspace any more: update this test"
+        );
         let reach = closure(&graph, krate);
         let bad: Vec<&&str> = IO.iter().filter(|io| reach.contains(**io)).collect();
         assert!(bad.is_empty(), "{krate} depends on {bad:?}");
@@ -113,13 +133,20 @@ fn the_domain_depends_only_on_plain_data_crates() {
     // sha2 derives repeatable ids from text: computation, not I/O.
     let allowed = ["sha2", "thiserror", "time", "uuid"];
     let extra: Vec<&String> = direct.iter().filter(|d| !allowed.contains(&d.as_str())).collect();
-    assert!(extra.is_empty(), "concord-domain gained {extra:?}: the domain holds no I/O and no wire format");
+    assert!(
+        extra.is_empty(),
+        "concord-domain gained {extra:?}: the domain holds no I/O and no wire format"
+    );
     // And no I/O written by hand in its sources.
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../crates/domain/src");
     let mut files = vec![std::path::PathBuf::from(dir)];
     while let Some(path) = files.pop() {
         if path.is_dir() {
-            files.extend(std::fs::read_dir(&path).expect("read dir").map(|e| e.expect("entry").path()));
+            files.extend(
+                std::fs::read_dir(&path)
+                    .expect("read dir")
+                    .map(|e| e.expect("entry").path()),
+            );
             continue;
         }
         let text = std::fs::read_to_string(&path).expect("read source");
@@ -135,13 +162,22 @@ fn edges_never_depend_on_one_another_and_inner_layers_on_no_edge() {
     for edge in EDGES.iter().filter(|e| graph.contains_key(**e)) {
         let reach = closure(&graph, edge);
         let other: Vec<&&str> = EDGES.iter().filter(|o| *o != edge && reach.contains(**o)).collect();
-        assert!(other.is_empty(), "{edge} depends on the edge {other:?}: call concord-app instead");
+        assert!(
+            other.is_empty(),
+            "{edge} depends on the edge {other:?}: call concord-app instead"
+        );
     }
     for inner in ["concord-app", "concord-store"] {
-        assert!(graph.contains_key(inner), "{inner} is not in the workspace any more: update this test");
+        assert!(
+            graph.contains_key(inner),
+            "{inner} is not in the workspace any more: update this test"
+        );
         let reach = closure(&graph, inner);
         let bad: Vec<&&str> = EDGES.iter().chain(WEB).filter(|e| reach.contains(**e)).collect();
-        assert!(bad.is_empty(), "{inner} depends on {bad:?}: the use cases and storage know no HTTP");
+        assert!(
+            bad.is_empty(),
+            "{inner} depends on {bad:?}: the use cases and storage know no HTTP"
+        );
     }
     let store = closure(&graph, "concord-store");
     assert!(!store.contains("concord-app"), "storage depends on the use cases");
