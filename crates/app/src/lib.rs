@@ -16,6 +16,7 @@ pub mod caller;
 pub mod passwords;
 pub mod refusal;
 pub mod screening;
+pub mod sessions;
 
 pub mod users;
 

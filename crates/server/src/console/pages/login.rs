@@ -96,9 +96,9 @@ pub async fn submit(
         return login_page(tr, &s, next, c.username, Some(tr.t("error-csrf")));
     }
     match open_session(&s, &c.username, &c.password).await {
-        Ok(opened) => {
+        Ok((_, cookie)) => {
             let mut res = see_other(&next);
-            if let Ok(v) = opened.cookie.parse() {
+            if let Ok(v) = cookie.parse() {
                 res.headers_mut().append(header::SET_COOKIE, v);
             }
             res
@@ -108,17 +108,10 @@ pub async fn submit(
 }
 
 pub async fn logout(State(s): State<AppState>, Posted(c, _): Posted<Empty>) -> Response {
-    // The session ends even if the audit entry cannot be written; the
-    // failure is logged.
-    if let Err(e) = s.store.delete_session(&c.caller.token_hash).await {
+    // The browser is sent to the login page and its cookie cleared even if
+    // the store fails; the failure is logged.
+    if let Err(e) = concord_app::sessions::logout(&s.store, &c.caller).await {
         tracing::warn!(error = %e, "logout");
-    }
-    if let Err(e) = s
-        .store
-        .audit(&c.caller.actor(), "auth.logout", c.caller.user.username.clone())
-        .await
-    {
-        tracing::warn!(error = %e, "logout audit");
     }
     let mut res = see_other("/console/login").into_response();
     if let Ok(v) = format!("{COOKIE_NAME}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0").parse() {
