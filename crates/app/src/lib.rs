@@ -12,6 +12,7 @@
 //! Architecture invariant: no HTTP, no HTML, no JSON. Nothing here knows
 //! which edge called it.
 
+pub mod audit;
 pub mod caller;
 pub mod passwords;
 pub mod refusal;

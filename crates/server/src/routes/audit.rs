@@ -5,8 +5,8 @@ use crate::json::Query;
 use crate::views::{AuditEntryView, AuditPageView, AuditVerifyView};
 use axum::Json;
 use axum::extract::State;
-use concord_domain::{AuthorityId, Role};
-use concord_store::StoreError;
+use concord_app::audit::{self as app_audit, Verification};
+use concord_domain::AuthorityId;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -40,18 +40,10 @@ pub async fn entries(
     caller: Caller,
     Query(q): Query<AuditQuery>,
 ) -> Result<Json<AuditPageView>, ApiError> {
-    caller.require(&[Role::DataProtectionOfficer], "reading the audit log")?;
-    let limit = q.limit.unwrap_or(100);
-    if !(1..=1000).contains(&limit) {
-        return Err(ApiError::field("limit", "must be between 1 and 1000"));
-    }
-    let page = s.store.audit_entries(q.after.unwrap_or(0).max(0), limit).await?;
-    let snap = s.store.snapshot();
-    let visible = |authority: &str| entry_visible(&snap.registry, &caller.viewer, authority);
+    let page = app_audit::entries(&s.store, &caller, q.after.unwrap_or(0), q.limit.unwrap_or(100)).await?;
     let entries = page
         .entries
         .into_iter()
-        .filter(|e| visible(&e.draft.authority))
         .map(|e| AuditEntryView {
             seq: e.seq,
             at: e.draft.at,
@@ -63,11 +55,6 @@ pub async fn entries(
             hash: hex::encode(e.hash),
         })
         .collect::<Vec<_>>();
-    let range = match (entries.first(), entries.last()) {
-        (Some(a), Some(b)) => format!("entries {}..={}", a.seq, b.seq),
-        _ => "no entries".to_owned(),
-    };
-    s.store.audit(&caller.actor(), "audit.read", range).await?;
     Ok(Json(AuditPageView {
         entries,
         next_after: page.next_after,
@@ -79,33 +66,24 @@ pub async fn entries(
     responses((status = 200, body = AuditVerifyView), (status = 403, body = ErrorBody)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn verify(State(s): State<AppState>, caller: Caller) -> Result<Json<AuditVerifyView>, ApiError> {
-    caller.require(
-        &[Role::DataProtectionOfficer, Role::Administrator],
-        "verifying the audit log",
-    )?;
-    let Some(key) = &s.node_public_key else {
-        return Err(ApiError::new(
-            crate::error::Code::Conflict,
-            "this node has no audit key configured",
-        ));
-    };
-    let view = match s.store.verify_audit(key).await {
-        Ok(v) => AuditVerifyView {
+    let found = app_audit::verify(&s.store, &caller, s.node_public_key.as_ref()).await?;
+    Ok(Json(verify_view(found)))
+}
+
+/// The verification as the API and the console show it.
+pub(crate) fn verify_view(found: Verification) -> AuditVerifyView {
+    match found {
+        Verification::Intact { entries, checkpoint } => AuditVerifyView {
             ok: true,
-            entries: Some(v.entries),
-            checkpoint: v.checkpoint,
+            entries: Some(entries),
+            checkpoint,
             problem: None,
         },
-        Err(StoreError::Tampered(t)) => AuditVerifyView {
+        Verification::Tampered(problem) => AuditVerifyView {
             ok: false,
             entries: None,
             checkpoint: None,
-            problem: Some(t.to_string()),
+            problem: Some(problem),
         },
-        Err(e) => return Err(e.into()),
-    };
-    s.store
-        .audit(&caller.actor(), "audit.verify", if view.ok { "ok" } else { "tampered" })
-        .await?;
-    Ok(Json(view))
+    }
 }
