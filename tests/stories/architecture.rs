@@ -40,9 +40,16 @@ const EDGES: &[&str] = &["concord-server", "concord-api", "concord-console"];
 /// What the use cases and storage may not know: HTTP, HTML, OpenAPI.
 const WEB: &[&str] = &["axum", "askama", "utoipa", "hyper", "tower-http"];
 
-/// The workspace's dependency graph: package name to the names of its
-/// normal (not dev, not build) dependencies.
-fn graph() -> BTreeMap<String, BTreeSet<String>> {
+type Graph = BTreeMap<String, BTreeSet<String>>;
+
+/// The workspace's dependency graph, read once for every test here.
+fn graph() -> &'static Graph {
+    static GRAPH: std::sync::OnceLock<Graph> = std::sync::OnceLock::new();
+    GRAPH.get_or_init(read_graph)
+}
+
+/// Package name to the names of its normal (not dev, not build) dependencies.
+fn read_graph() -> Graph {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.toml");
     // Resolved for this machine's platform only, so nothing needs downloading.
@@ -99,7 +106,7 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
 }
 
 /// Everything `name` depends on, directly or not.
-fn closure(graph: &BTreeMap<String, BTreeSet<String>>, name: &str) -> BTreeSet<String> {
+fn closure(graph: &Graph, name: &str) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
     let mut todo = vec![name.to_owned()];
     while let Some(n) = todo.pop() {
@@ -120,7 +127,7 @@ fn pure_crates_reach_no_storage_network_or_runtime() {
             graph.contains_key(*krate),
             "{krate} is not in the workspace any more: update this test"
         );
-        let reach = closure(&graph, krate);
+        let reach = closure(graph, krate);
         let bad: Vec<&&str> = IO.iter().filter(|io| reach.contains(**io)).collect();
         assert!(bad.is_empty(), "{krate} depends on {bad:?}");
     }
@@ -160,7 +167,7 @@ fn the_domain_depends_only_on_plain_data_crates() {
 fn edges_never_depend_on_one_another_and_inner_layers_on_no_edge() {
     let graph = graph();
     for edge in EDGES.iter().filter(|e| graph.contains_key(**e)) {
-        let reach = closure(&graph, edge);
+        let reach = closure(graph, edge);
         let other: Vec<&&str> = EDGES.iter().filter(|o| *o != edge && reach.contains(**o)).collect();
         assert!(
             other.is_empty(),
@@ -172,13 +179,13 @@ fn edges_never_depend_on_one_another_and_inner_layers_on_no_edge() {
             graph.contains_key(inner),
             "{inner} is not in the workspace any more: update this test"
         );
-        let reach = closure(&graph, inner);
+        let reach = closure(graph, inner);
         let bad: Vec<&&str> = EDGES.iter().chain(WEB).filter(|e| reach.contains(**e)).collect();
         assert!(
             bad.is_empty(),
             "{inner} depends on {bad:?}: the use cases and storage know no HTTP"
         );
     }
-    let store = closure(&graph, "concord-store");
+    let store = closure(graph, "concord-store");
     assert!(!store.contains("concord-app"), "storage depends on the use cases");
 }

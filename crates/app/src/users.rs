@@ -96,8 +96,8 @@ pub async fn create(store: &Store, caller: &Caller, new: AddUser) -> Result<User
             "you administer the users of your own state's authorities only".into(),
         ));
     }
-    check_roles(&new.roles).map_err(field)?;
     check_grant(&caller.viewer, new.clearance).map_err(field)?;
+    // `add` checks the content (username, roles, password, ...).
     add(store, &caller.actor(), new).await
 }
 

@@ -58,13 +58,15 @@ pub fn read_screening_targets<R: BufRead>(
     mut open: impl FnMut() -> std::io::Result<R>,
     mut each: impl FnMut(IndexRecord),
 ) -> Result<usize, ImportError> {
-    let entities = |input: R| {
-        input.lines().enumerate().filter_map(|(i, line)| {
+    // `wanted` passes over a line before it is parsed: the first pass
+    // looks only for documents, a small share of a large file.
+    let entities = |input: R, wanted: fn(&str) -> bool| {
+        input.lines().enumerate().filter_map(move |(i, line)| {
             let n = i as u64 + 1;
             let entity = line
                 .map_err(|e| ImportError::new(n, "line", format!("cannot read: {e} (the file must be UTF-8)")))
                 .and_then(|l| {
-                    if l.trim().is_empty() {
+                    if l.trim().is_empty() || !wanted(&l) {
                         return Ok(None);
                     }
                     serde_json::from_str::<Entity>(&l)
@@ -76,7 +78,8 @@ pub fn read_screening_targets<R: BufRead>(
     };
     let io = |e: std::io::Error| ImportError::new(0, "file", format!("cannot open: {e}"));
     let mut documents: HashMap<String, Vec<String>> = HashMap::new();
-    for e in entities(open().map_err(io)?) {
+    let document = |l: &str| l.contains("\"Passport\"") || l.contains("\"Identification\"");
+    for e in entities(open().map_err(io)?, document) {
         let e = e?;
         if matches!(e.schema.as_str(), "Passport" | "Identification") {
             for holder in prop(&e, "holder") {
@@ -88,7 +91,7 @@ pub fn read_screening_targets<R: BufRead>(
         }
     }
     let mut n = 0;
-    for e in entities(open().map_err(io)?) {
+    for e in entities(open().map_err(io)?, |_| true) {
         let e = e?;
         let kind = match e.schema.as_str() {
             "Person" => Kind::Person,

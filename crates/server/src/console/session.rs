@@ -103,9 +103,10 @@ pub fn csrf_for(token_hash: &str) -> String {
     hex::encode(Sha256::digest(format!("concord-console-csrf\0{token_hash}").as_bytes()))
 }
 
-/// Compares without stopping at the first difference.
+/// Compares without stopping at the first difference (`subtle`, through
+/// the use-case layer's one constant-time comparison).
 pub fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    concord_app::passwords::same_secret(a.as_bytes(), b.as_bytes())
 }
 
 impl FromRequestParts<AppState> for Console {
