@@ -3,8 +3,9 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use concord_app::passwords::hash_password;
 use concord_domain::{AuthorityId, Classification, Roles};
-use concord_server::{AppState, Settings, hash_password, router};
+use concord_server::{AppState, Settings, router};
 use concord_store::{Actor, NewUser};
 use concord_stories::{Fixture, story};
 use http_body_util::BodyExt;

@@ -103,7 +103,7 @@ async fn get(node_args: &crate::NodeArgs, username: &str, requests: usize) -> Re
         ids.extend(page.into_iter().map(|r| r.id));
     }
     anyhow::ensure!(!ids.is_empty(), "{username} can read no record");
-    let (token, hash) = concord_server::auth::new_token().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let (token, hash) = concord_app::passwords::new_token().map_err(|e| anyhow::anyhow!("{e}"))?;
     node.store.create_session(&user.id, &hash, "benchmark", 3600).await?;
     let state = concord_server::AppState {
         store: node.store.clone(),

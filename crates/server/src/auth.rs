@@ -1,16 +1,18 @@
-//! Passwords (argon2id), session tokens, and the authenticated caller.
+//! The authenticated caller of a request: its session token (bearer header
+//! or cookie) read into a `concord_app::Caller`. Passwords and tokens are
+//! `concord_app::passwords`.
 
 use crate::AppState;
 use crate::error::ApiError;
 use axum::extract::FromRequestParts;
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
+use concord_app::passwords::token_hash;
 
 /// The session cookie's name.
 pub const COOKIE_NAME: &str = "concord_session";
 /// The header that states why a read is made; recorded in the audit log.
 pub const PURPOSE_HEADER: &str = "x-concord-purpose";
-pub use concord_app::passwords::{MIN_PASSWORD, check_password, hash_password, new_token, token_hash, verify_password};
 
 /// The token a request carries: the bearer header first, then the cookie.
 pub fn request_token(parts: &Parts) -> Option<String> {

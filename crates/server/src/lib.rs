@@ -5,7 +5,7 @@
 //! - [`router`] builds the whole application; tests drive it in-process.
 //! - [`error`] is the one table from error to status and JSON body.
 //! - [`json`] is the request-body extractor that names the offending field.
-//! - [`auth`] holds password hashing, sessions and the authenticated caller.
+//! - [`auth`] reads the authenticated caller from a request.
 
 pub mod auth;
 pub mod console;
@@ -23,7 +23,6 @@ use axum::extract::DefaultBodyLimit;
 use concord_store::Store;
 use std::sync::Arc;
 
-pub use auth::{hash_password, verify_password};
 pub use error::ApiError;
 
 /// Largest request body accepted, in bytes.
