@@ -2,6 +2,7 @@
 //! every path that returns records (get, list, search, count, export), on
 //! every backend. Each path must answer exactly what `decide` allows.
 
+use concord_app::Refusal;
 use concord_domain::RecordKind;
 use concord_domain::registry::{Authority, MembershipEvent, Names, State};
 use concord_domain::{
@@ -217,35 +218,32 @@ async fn play(f: &Fixture, w: World, known: &mut Vec<Known>, serial: &mut usize)
         let review = today + Duration::days(spec.review_offset_days);
         let mut new = sample_input(RecordKind::Organization, &title, spec.handling.clone());
         new.review_date = today + Duration::days(1);
-        let mut r = f.store.create_record(&creator, new).await.expect("create");
+        let mut r = concord_app::records::create(&f.store, &creator, new)
+            .await
+            .expect("create");
         // Put the review date where the case wants it, past ones included,
         // by extending on a day before it.
         let before = review.min(today) - Duration::days(1);
         f.clock.set(before.with_hms(10, 0, 0).expect("time").assume_utc());
-        r = f
-            .store
-            .extend_review(&creator, &r.id, r.version, review, "test: review date")
+        r = concord_app::records::extend_review(&f.store, &creator, &r.id, r.version, review, "test: review date")
             .await
             .expect("extend");
         f.clock.set(today.with_hms(10, 0, 0).expect("time").assume_utc());
         if spec.approve {
-            r = f
-                .store
-                .decide_compliance(
-                    &creator,
-                    &r.id,
-                    true,
-                    ALL_TICKED,
-                    "describes a criminal act under article 1.1.3",
-                    r.version,
-                )
-                .await
-                .expect("approve");
+            r = concord_app::records::decide_compliance(
+                &f.store,
+                &creator,
+                &r.id,
+                true,
+                ALL_TICKED,
+                "describes a criminal act under article 1.1.3",
+                r.version,
+            )
+            .await
+            .expect("approve");
         }
         if let Some(to) = spec.consent_to {
-            r = f
-                .store
-                .grant_consent(&creator, &r.id, &AUTHORITIES[to].into())
+            r = concord_app::records::grant_consent(&f.store, &creator, &r.id, &AUTHORITIES[to].into())
                 .await
                 .expect("consent");
         }
@@ -370,7 +368,7 @@ story!(paging_and_limits_are_checked, |f| {
     );
     for i in 0..5 {
         let new = sample_input(RecordKind::Person, &format!("Person {i}"), HandlingCode::open());
-        f.store.create_record(&c, new).await.expect("create");
+        concord_app::records::create(&f.store, &c, new).await.expect("create");
     }
     let page = f
         .store
@@ -418,8 +416,8 @@ story!(paging_and_limits_are_checked, |f| {
         Classification::Restricted,
     );
     assert!(matches!(
-        f.store.create_record(&low, above).await,
-        Err(StoreError::Invalid { .. })
+        concord_app::records::create(&f.store, &low, above).await,
+        Err(Refusal::Invalid { .. })
     ));
     // A stale version is refused.
     let r = f
@@ -428,15 +426,13 @@ story!(paging_and_limits_are_checked, |f| {
         .await
         .expect("one")
         .remove(0);
-    f.store
-        .decide_compliance(&c, &r.id, true, ALL_TICKED, "criminal act", r.version)
+    concord_app::records::decide_compliance(&f.store, &c, &r.id, true, ALL_TICKED, "criminal act", r.version)
         .await
         .expect("approve");
-    let stale = f
-        .store
-        .decide_compliance(&c, &r.id, false, ALL_TICKED, "second thoughts", r.version)
-        .await;
-    assert!(matches!(stale, Err(StoreError::Conflict(_))), "{stale:?}");
+    let stale =
+        concord_app::records::decide_compliance(&f.store, &c, &r.id, false, ALL_TICKED, "second thoughts", r.version)
+            .await;
+    assert!(matches!(stale, Err(Refusal::Conflict(_))), "{stale:?}");
 });
 
 story!(pages_walk_across_hidden_records_without_gaps_or_repeats, |f| {
@@ -464,13 +460,13 @@ story!(pages_walk_across_hidden_records_without_gaps_or_repeats, |f| {
         } else {
             (&kz, HandlingCode::open())
         };
-        f.store
-            .create_record(
-                who,
-                sample_input(RecordKind::Person, &format!("Paged Person {i}"), handling),
-            )
-            .await
-            .expect("create");
+        concord_app::records::create(
+            &f.store,
+            who,
+            sample_input(RecordKind::Person, &format!("Paged Person {i}"), handling),
+        )
+        .await
+        .expect("create");
     }
     let all = f.store.list_records(&kz, &RecordQuery::first(500)).await.expect("all");
     assert_eq!(all.len(), 100);

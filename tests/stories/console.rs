@@ -266,9 +266,8 @@ async fn hostile_record(f: &Fixture, handling: HandlingCode) -> String {
             kind: if i == 0 { NameKind::Primary } else { NameKind::Alias },
         })
         .collect();
-    let r = f.store.create_record(&c, input).await.expect("record");
-    f.store
-        .decide_compliance(&c, &r.id, true, ALL_TICKED, "acts described", r.version)
+    let r = concord_app::records::create(&f.store, &c, input).await.expect("record");
+    concord_app::records::decide_compliance(&f.store, &c, &r.id, true, ALL_TICKED, "acts described", r.version)
         .await
         .expect("approve");
     r.id
@@ -412,13 +411,10 @@ story!(the_map_shows_events_and_only_readable_attributions, |f| {
         ("Open Valley Front", HandlingCode::open()),
         ("Closed Circle", only_china),
     ] {
-        let r = f
-            .store
-            .create_record(&cn, sample_input(RecordKind::Organization, name, handling))
+        let r = concord_app::records::create(&f.store, &cn, sample_input(RecordKind::Organization, name, handling))
             .await
             .expect("org");
-        f.store
-            .decide_compliance(&cn, &r.id, true, ALL_TICKED, "acts described", r.version)
+        concord_app::records::decide_compliance(&f.store, &cn, &r.id, true, ALL_TICKED, "acts described", r.version)
             .await
             .expect("approve");
         org_ids.push(r.id);
@@ -431,9 +427,8 @@ story!(the_map_shows_events_and_only_readable_attributions, |f| {
         coordinates: Some((43.3, 76.9)),
         attributed_to: org_ids.clone(),
     });
-    let e = f.store.create_record(&cn, input).await.expect("event");
-    f.store
-        .decide_compliance(&cn, &e.id, true, ALL_TICKED, "acts described", e.version)
+    let e = concord_app::records::create(&f.store, &cn, input).await.expect("event");
+    concord_app::records::decide_compliance(&f.store, &cn, &e.id, true, ALL_TICKED, "acts described", e.version)
         .await
         .expect("approve");
 
@@ -568,14 +563,13 @@ async fn act(b: &mut Browser, page: &str, action: &str, form: &[(&str, &str)]) -
 story!(decisions_are_taken_from_the_console, |f| {
     let app = app(&f).await;
     let cn_store = officer(&f, "cn-security-service");
-    let r = f
-        .store
-        .create_record(
-            &cn_store,
-            sample_input(RecordKind::Person, "Pending Person", HandlingCode::open()),
-        )
-        .await
-        .expect("record");
+    let r = concord_app::records::create(
+        &f.store,
+        &cn_store,
+        sample_input(RecordKind::Person, "Pending Person", HandlingCode::open()),
+    )
+    .await
+    .expect("record");
     let page = format!("/console/records/{}", r.id);
     let mut cn = Browser::new(&app);
     cn.login("cn.officer").await;
@@ -859,18 +853,24 @@ story!(the_registry_for_all_and_users_for_their_administrators, |f| {
 story!(a_listing_is_proposed_from_the_console, |f| {
     let app = app(&f).await;
     let cn_store = officer(&f, "cn-security-service");
-    let org = f
-        .store
-        .create_record(
-            &cn_store,
-            sample_input(RecordKind::Organization, "Harbour Cells", HandlingCode::open()),
-        )
-        .await
-        .expect("org");
-    f.store
-        .decide_compliance(&cn_store, &org.id, true, ALL_TICKED, "acts described", org.version)
-        .await
-        .expect("approve");
+    let org = concord_app::records::create(
+        &f.store,
+        &cn_store,
+        sample_input(RecordKind::Organization, "Harbour Cells", HandlingCode::open()),
+    )
+    .await
+    .expect("org");
+    concord_app::records::decide_compliance(
+        &f.store,
+        &cn_store,
+        &org.id,
+        true,
+        ALL_TICKED,
+        "acts described",
+        org.version,
+    )
+    .await
+    .expect("approve");
     let mut cn = Browser::new(&app);
     cn.login("cn.officer").await;
     let list = cn.get("/console/designations").await;
@@ -1149,15 +1149,20 @@ story!(records_are_changed_and_related_from_the_console, |f| {
         (RecordKind::Person, "Changing Person"),
         (RecordKind::Organization, "Related Group"),
     ] {
-        let r = f
-            .store
-            .create_record(&cn_store, sample_input(kind, name, HandlingCode::open()))
+        let r = concord_app::records::create(&f.store, &cn_store, sample_input(kind, name, HandlingCode::open()))
             .await
             .expect("record");
-        f.store
-            .decide_compliance(&cn_store, &r.id, true, ALL_TICKED, "acts described", r.version)
-            .await
-            .expect("approve");
+        concord_app::records::decide_compliance(
+            &f.store,
+            &cn_store,
+            &r.id,
+            true,
+            ALL_TICKED,
+            "acts described",
+            r.version,
+        )
+        .await
+        .expect("approve");
         ids.push(r.id);
     }
     let page = format!("/console/records/{}", ids[0]);

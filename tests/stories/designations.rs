@@ -27,13 +27,10 @@ fn reviewer(f: &Fixture) -> Ctx {
 /// An approved organization record of `authority`, distributed to all members.
 async fn organization(f: &Fixture, authority: &str, name: &str, handling: HandlingCode) -> String {
     let c = officer(f, authority);
-    let r = f
-        .store
-        .create_record(&c, sample_input(RecordKind::Organization, name, handling))
+    let r = concord_app::records::create(&f.store, &c, sample_input(RecordKind::Organization, name, handling))
         .await
         .expect("record");
-    f.store
-        .decide_compliance(&c, &r.id, true, ALL_TICKED, "acts described", r.version)
+    concord_app::records::decide_compliance(&f.store, &c, &r.id, true, ALL_TICKED, "acts described", r.version)
         .await
         .expect("approve");
     r.id
@@ -301,29 +298,26 @@ story!(one_objection_blocks_and_bad_votes_change_nothing, |f| {
 story!(proposals_follow_the_access_model, |f| {
     let kz = supervisor(&f, "kz-security-service");
     let ru = supervisor(&f, "ru-police");
-    let pending = f
-        .store
-        .create_record(
-            &ru,
-            sample_input(RecordKind::Organization, "Unreviewed Group", HandlingCode::open()),
-        )
-        .await
-        .expect("record")
-        .id;
+    let pending = concord_app::records::create(
+        &f.store,
+        &ru,
+        sample_input(RecordKind::Organization, "Unreviewed Group", HandlingCode::open()),
+    )
+    .await
+    .expect("record")
+    .id;
     let mut narrow = HandlingCode::open();
     narrow.distribution = "states:KZ,RU".parse().expect("distribution");
     let narrow = organization(&f, "kz-security-service", "Narrow Cell", narrow).await;
     let person = {
-        let r = f
-            .store
-            .create_record(
-                &kz,
-                sample_input(RecordKind::Person, "Some Person", HandlingCode::open()),
-            )
-            .await
-            .expect("person");
-        f.store
-            .decide_compliance(&kz, &r.id, true, ALL_TICKED, "ok", r.version)
+        let r = concord_app::records::create(
+            &f.store,
+            &kz,
+            sample_input(RecordKind::Person, "Some Person", HandlingCode::open()),
+        )
+        .await
+        .expect("person");
+        concord_app::records::decide_compliance(&f.store, &kz, &r.id, true, ALL_TICKED, "ok", r.version)
             .await
             .expect("approve");
         r.id
@@ -677,8 +671,7 @@ story!(an_organization_created_with_its_proposal, |f| {
             .await,
         Err(StoreError::NotFound(_))
     ));
-    f.store
-        .decide_compliance(&kz, &r.id, true, ALL_TICKED, "acts described", r.version)
+    concord_app::records::decide_compliance(&f.store, &kz, &r.id, true, ALL_TICKED, "acts described", r.version)
         .await
         .expect("approve");
     let passed = f

@@ -49,9 +49,13 @@ fn synthetic(persons: u64, orgs: u64) -> String {
 
 async fn import_ftm(f: &Fixture, c: &Ctx, text: &str) -> Result<ImportReport, ImportFailure> {
     let d = defaults();
-    f.store
-        .import(c, concord_exchange::ftm::read(Cursor::new(text.as_bytes()), &d), |_| {})
-        .await
+    concord_app::records::import(
+        &f.store,
+        c,
+        concord_exchange::ftm::read(Cursor::new(text.as_bytes()), &d),
+        |_| {},
+    )
+    .await
 }
 
 async fn count(f: &Fixture, c: &Ctx) -> i64 {
@@ -161,9 +165,13 @@ story!(a_bad_line_rolls_back_the_whole_file, |f| {
     bytes.extend_from_slice(b"{\"id\": \"\xff\"}\n");
     let d = defaults();
     let e = input_error(
-        f.store
-            .import(&c, concord_exchange::ftm::read(Cursor::new(bytes), &d), |_| {})
-            .await,
+        concord_app::records::import(
+            &f.store,
+            &c,
+            concord_exchange::ftm::read(Cursor::new(bytes), &d),
+            |_| {},
+        )
+        .await,
     );
     assert!(e.message.contains("UTF-8"), "{e}");
     assert_eq!(count(&f, &c).await, 0);
@@ -175,9 +183,7 @@ story!(csv_imports_and_exports_with_its_documented_header, |f| {
     let csv = "id,kind,name,aliases,birth_dates,nationalities,gender,passports,national_ids,places,founded,notes\n\
                a1,person,Сергей Петров,Sergei Petrov; Sergey Petrov,1980-04,RU,male,RU:7512345678,,Omsk,,Synthetic: smuggled weapons across a border.\n\
                a2,organization,Northern Circle,Северный круг,,,,,,Alay,2011,Synthetic: ran a recruitment network.\n";
-    let report = f
-        .store
-        .import(&c, concord_exchange::csv::read(Cursor::new(csv), &d), |_| {})
+    let report = concord_app::records::import(&f.store, &c, concord_exchange::csv::read(Cursor::new(csv), &d), |_| {})
         .await
         .expect("import");
     assert_eq!(report.created, 2);
@@ -196,15 +202,14 @@ story!(csv_imports_and_exports_with_its_documented_header, |f| {
     concord_exchange::csv::write(&mut out, &f.store.export_records(&c).await.expect("export")).expect("write");
     let text = String::from_utf8(out).expect("utf-8");
     assert!(text.starts_with(&concord_exchange::csv::HEADER.join(",")));
-    let again = f
-        .store
-        .import(
-            &c,
-            concord_exchange::csv::read(Cursor::new(text.as_bytes()), &d),
-            |_| {},
-        )
-        .await
-        .expect("round trip");
+    let again = concord_app::records::import(
+        &f.store,
+        &c,
+        concord_exchange::csv::read(Cursor::new(text.as_bytes()), &d),
+        |_| {},
+    )
+    .await
+    .expect("round trip");
     assert_eq!(
         (again.created, again.unchanged),
         (0, 2),
@@ -230,8 +235,7 @@ story!(csv_imports_and_exports_with_its_documented_header, |f| {
     ];
     for (text, line, field) in bad {
         let e = input_error(
-            f.store
-                .import(&c, concord_exchange::csv::read(Cursor::new(text), &d), |_| {})
+            concord_app::records::import(&f.store, &c, concord_exchange::csv::read(Cursor::new(text), &d), |_| {})
                 .await,
         );
         assert_eq!((e.line, e.field.as_str()), (line, field), "{text}: {e}");
@@ -251,9 +255,7 @@ story!(the_un_consolidated_list_imports_with_aliases_and_documents, |f| {
         .map(|s| (s.name.en.to_lowercase(), s.code.clone()))
         .collect();
     let items = concord_exchange::unsc::read(&xml, &defaults(), &countries).expect("parse");
-    let report = f
-        .store
-        .import(&c, items.into_iter().map(Ok), |_| {})
+    let report = concord_app::records::import(&f.store, &c, items.into_iter().map(Ok), |_| {})
         .await
         .expect("import");
     assert_eq!(report.created, 3);
@@ -292,8 +294,7 @@ story!(the_un_consolidated_list_imports_with_aliases_and_documents, |f| {
 story!(the_ftm_export_passes_the_followthemoney_validator, |f| {
     let c = importer(&f);
     import_ftm(&f, &c, &synthetic(60, 6)).await.expect("import");
-    f.store
-        .approve_imported(&c, concord_stories::ALL_TICKED, "synthetic data")
+    concord_app::records::approve_imported(&f.store, &c, concord_stories::ALL_TICKED, "synthetic data")
         .await
         .expect("approve");
     let records = f.store.export_records(&c).await.expect("export");
@@ -348,8 +349,7 @@ story!(
         let h = f.store.history(&c, &id).await.expect("history");
         assert_eq!(snapshots(&h)[0]["compliance"], "pending");
         assert_eq!(
-            f.store
-                .approve_imported(&c, concord_stories::ALL_TICKED, "checked")
+            concord_app::records::approve_imported(&f.store, &c, concord_stories::ALL_TICKED, "checked")
                 .await
                 .expect("approve"),
             2
@@ -358,16 +358,16 @@ story!(
         let again = import_ftm(&f, &c, &changed).await.expect("re-import");
         assert_eq!((again.updated, again.unchanged), (1, 1), "{again:?}");
         let r = f.store.get_record(&c, &id).await.expect("get");
-        f.store
-            .extend_review(
-                &c,
-                &id,
-                r.version,
-                START.date() + time::Duration::days(400),
-                "still relevant",
-            )
-            .await
-            .expect("extend");
+        concord_app::records::extend_review(
+            &f.store,
+            &c,
+            &id,
+            r.version,
+            START.date() + time::Duration::days(400),
+            "still relevant",
+        )
+        .await
+        .expect("extend");
         let h = f.store.history(&c, &id).await.expect("history");
         let actions: Vec<&str> = h.iter().map(|v| v.action.as_str()).collect();
         assert_eq!(actions, ["create", "compliance.approved", "update", "review.extend"]);

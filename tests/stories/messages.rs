@@ -297,14 +297,13 @@ story!(forwarding_a_consent_bound_message_waits_for_the_originator, |f| {
 story!(bad_messages_are_refused_and_nothing_is_written, |f| {
     let kz = officer(&f, "kz-security-service");
     let ru = officer(&f, "ru-police");
-    let hidden = f
-        .store
-        .create_record(
-            &ru,
-            sample_input(RecordKind::Person, "Kept Pending", HandlingCode::open()),
-        )
-        .await
-        .expect("record");
+    let hidden = concord_app::records::create(
+        &f.store,
+        &ru,
+        sample_input(RecordKind::Person, "Kept Pending", HandlingCode::open()),
+    )
+    .await
+    .expect("record");
     let cases: Vec<(&str, MessageInput)> = vec![
         ("recipients", message("No one", &[])),
         ("recipients[0]", message("Unknown", &["xx-nowhere"])),
@@ -412,9 +411,10 @@ story!(attachments_are_stored_once_and_links_show_only_readable_records, |f| {
     let cn = officer(&f, "cn-police");
     let mut shared = sample_input(RecordKind::Organization, "Northern Cell", HandlingCode::open());
     shared.handling.distribution = "states:KZ,RU".parse().expect("distribution");
-    let r = f.store.create_record(&kz, shared).await.expect("record");
-    f.store
-        .decide_compliance(&kz, &r.id, true, ALL_TICKED, "act described", r.version)
+    let r = concord_app::records::create(&f.store, &kz, shared)
+        .await
+        .expect("record");
+    concord_app::records::decide_compliance(&f.store, &kz, &r.id, true, ALL_TICKED, "act described", r.version)
         .await
         .expect("approve");
     let file = AttachmentInput {
@@ -569,18 +569,24 @@ story!(messages_over_http_with_attachments_and_clear_errors, |f| {
 story!(a_thread_exports_as_a_valid_stix_bundle_within_the_access_model, |f| {
     let kz = officer(&f, "kz-security-service");
     let ru = officer(&f, "ru-police");
-    let person = f
-        .store
-        .create_record(
-            &kz,
-            sample_input(RecordKind::Person, "Arman Seitkali", HandlingCode::open()),
-        )
-        .await
-        .expect("record");
-    f.store
-        .decide_compliance(&kz, &person.id, true, ALL_TICKED, "act described", person.version)
-        .await
-        .expect("approve");
+    let person = concord_app::records::create(
+        &f.store,
+        &kz,
+        sample_input(RecordKind::Person, "Arman Seitkali", HandlingCode::open()),
+    )
+    .await
+    .expect("record");
+    concord_app::records::decide_compliance(
+        &f.store,
+        &kz,
+        &person.id,
+        true,
+        ALL_TICKED,
+        "act described",
+        person.version,
+    )
+    .await
+    .expect("approve");
     let mut first = message("Courier identified", &["ru-police"]);
     first.links.push(person.id.clone());
     let first = f.store.send_message(&kz, None, first).await.expect("send");

@@ -1,6 +1,7 @@
 //! The shared database's workflows: versions, the compliance gate, review,
 //! data-subject requests and erasure, relationships, multiscript search.
 
+use concord_app::Refusal;
 use concord_domain::{
     Checklist, Classification, Facts, HandlingCode, Name, NameKind, RecordKind, RecordStatus, RelationKind, Role,
     Roles, Script,
@@ -11,17 +12,14 @@ use time::Duration;
 
 story!(every_change_is_a_version_and_stale_updates_conflict, |f| {
     let kz = officer(&f, "kz-security-service");
-    let r = f
-        .store
-        .create_record(
-            &kz,
-            sample_input(RecordKind::Person, "Nurlan Abenov", HandlingCode::open()),
-        )
-        .await
-        .expect("create");
-    let r = f
-        .store
-        .decide_compliance(&kz, &r.id, true, ALL_TICKED, "act described", r.version)
+    let r = concord_app::records::create(
+        &f.store,
+        &kz,
+        sample_input(RecordKind::Person, "Nurlan Abenov", HandlingCode::open()),
+    )
+    .await
+    .expect("create");
+    let r = concord_app::records::decide_compliance(&f.store, &kz, &r.id, true, ALL_TICKED, "act described", r.version)
         .await
         .expect("approve");
     assert_eq!(r.version, 2);
@@ -32,50 +30,50 @@ story!(every_change_is_a_version_and_stale_updates_conflict, |f| {
         lang: Some("kk".into()),
         kind: NameKind::Alias,
     });
-    let r2 = f
-        .store
-        .update_record(&kz, &r.id, r.version, changed.clone(), "added the Cyrillic spelling")
-        .await
-        .expect("update");
+    let r2 = concord_app::records::update(
+        &f.store,
+        &kz,
+        &r.id,
+        r.version,
+        changed.clone(),
+        "added the Cyrillic spelling",
+    )
+    .await
+    .expect("update");
     assert_eq!(r2.version, 3);
     assert_eq!(
         r2.protected.compliance,
         concord_domain::Compliance::Pending,
         "a changed record is reviewed again"
     );
-    let stale = f
-        .store
-        .update_record(&kz, &r.id, r.version, changed, "second edit from an old copy")
-        .await;
-    assert!(matches!(stale, Err(StoreError::Conflict(_))), "{stale:?}");
-    let empty_reason = f
-        .store
-        .update_record(
-            &kz,
-            &r.id,
-            r2.version,
-            sample_input(RecordKind::Person, "X Y", HandlingCode::open()),
-            " ",
-        )
-        .await;
-    assert!(matches!(empty_reason, Err(StoreError::Invalid { field, .. }) if field == "reason"));
+    let stale =
+        concord_app::records::update(&f.store, &kz, &r.id, r.version, changed, "second edit from an old copy").await;
+    assert!(matches!(stale, Err(Refusal::Conflict(_))), "{stale:?}");
+    let empty_reason = concord_app::records::update(
+        &f.store,
+        &kz,
+        &r.id,
+        r2.version,
+        sample_input(RecordKind::Person, "X Y", HandlingCode::open()),
+        " ",
+    )
+    .await;
+    assert!(matches!(empty_reason, Err(Refusal::Invalid { field, .. }) if field == "reason"));
     // Another authority may not change it, even when it can read it.
-    f.store
-        .decide_compliance(&kz, &r.id, true, ALL_TICKED, "ok", r2.version)
+    concord_app::records::decide_compliance(&f.store, &kz, &r.id, true, ALL_TICKED, "ok", r2.version)
         .await
         .expect("approve");
     let ru = officer(&f, "ru-police");
-    let foreign = f
-        .store
-        .update_record(
-            &ru,
-            &r.id,
-            4,
-            sample_input(RecordKind::Person, "Other", HandlingCode::open()),
-            "mine now",
-        )
-        .await;
-    assert!(matches!(foreign, Err(StoreError::Forbidden(_))), "{foreign:?}");
+    let foreign = concord_app::records::update(
+        &f.store,
+        &ru,
+        &r.id,
+        4,
+        sample_input(RecordKind::Person, "Other", HandlingCode::open()),
+        "mine now",
+    )
+    .await;
+    assert!(matches!(foreign, Err(Refusal::Forbidden(_))), "{foreign:?}");
 
     let history = f.store.history(&kz, &r.id).await.expect("history");
     let actions: Vec<&str> = history.iter().map(|v| v.action.as_str()).collect();
@@ -109,14 +107,13 @@ story!(the_compliance_gate_holds_until_every_item_is_ticked, |f| {
     let cn = officer(&f, "cn-security-service");
     let ru = officer(&f, "ru-police");
     let cn_court = officer(&f, "cn-court");
-    let r = f
-        .store
-        .create_record(
-            &cn,
-            sample_input(RecordKind::Organization, "Harbor Front", HandlingCode::open()),
-        )
-        .await
-        .expect("create");
+    let r = concord_app::records::create(
+        &f.store,
+        &cn,
+        sample_input(RecordKind::Organization, "Harbor Front", HandlingCode::open()),
+    )
+    .await
+    .expect("create");
     for viewer in [&ru, &cn_court] {
         assert!(matches!(
             f.store.get_record(viewer, &r.id).await,
@@ -128,12 +125,10 @@ story!(the_compliance_gate_holds_until_every_item_is_ticked, |f| {
         legal_basis_cites_article: true,
         not_on_protected_grounds_alone: false,
     };
-    let refused = f
-        .store
-        .decide_compliance(&cn, &r.id, true, partial, "looks fine", r.version)
-        .await;
+    let refused =
+        concord_app::records::decide_compliance(&f.store, &cn, &r.id, true, partial, "looks fine", r.version).await;
     assert!(
-        matches!(&refused, Err(StoreError::Invalid { field, .. }) if field == "checklist.not_on_protected_grounds_alone"),
+        matches!(&refused, Err(Refusal::Invalid { field, .. }) if field == "checklist.not_on_protected_grounds_alone"),
         "{refused:?}"
     );
     let analyst = ctx(
@@ -144,23 +139,20 @@ story!(the_compliance_gate_holds_until_every_item_is_ticked, |f| {
         Classification::Secret,
     );
     assert!(matches!(
-        f.store
-            .decide_compliance(&analyst, &r.id, true, ALL_TICKED, "ok", r.version)
-            .await,
-        Err(StoreError::Forbidden(_))
+        concord_app::records::decide_compliance(&f.store, &analyst, &r.id, true, ALL_TICKED, "ok", r.version).await,
+        Err(Refusal::Forbidden(_))
     ));
-    let returned = f
-        .store
-        .decide_compliance(
-            &cn,
-            &r.id,
-            false,
-            Checklist::default(),
-            "rests on membership of a religious group alone",
-            r.version,
-        )
-        .await
-        .expect("return");
+    let returned = concord_app::records::decide_compliance(
+        &f.store,
+        &cn,
+        &r.id,
+        false,
+        Checklist::default(),
+        "rests on membership of a religious group alone",
+        r.version,
+    )
+    .await
+    .expect("return");
     assert_eq!(
         returned.compliance_note.as_deref(),
         Some("rests on membership of a religious group alone")
@@ -169,17 +161,17 @@ story!(the_compliance_gate_holds_until_every_item_is_ticked, |f| {
         f.store.get_record(&ru, &r.id).await.is_err(),
         "a returned record stays home"
     );
-    f.store
-        .decide_compliance(
-            &cn,
-            &r.id,
-            true,
-            ALL_TICKED,
-            "act described under 1.1.3",
-            returned.version,
-        )
-        .await
-        .expect("approve");
+    concord_app::records::decide_compliance(
+        &f.store,
+        &cn,
+        &r.id,
+        true,
+        ALL_TICKED,
+        "act described under 1.1.3",
+        returned.version,
+    )
+    .await
+    .expect("approve");
     assert!(f.store.get_record(&ru, &r.id).await.is_ok());
     assert!(f.store.get_record(&cn_court, &r.id).await.is_ok());
 });
@@ -189,10 +181,10 @@ story!(overdue_reviews_force_a_decision, |f| {
     let in_ = officer(&f, "in-police");
     let mut input = sample_input(RecordKind::Person, "Aliaksei Krautsou", HandlingCode::open());
     input.review_date = START.date() + Duration::days(10);
-    let r = f.store.create_record(&by, input).await.expect("create");
-    let r = f
-        .store
-        .decide_compliance(&by, &r.id, true, ALL_TICKED, "act described", r.version)
+    let r = concord_app::records::create(&f.store, &by, input)
+        .await
+        .expect("create");
+    let r = concord_app::records::decide_compliance(&f.store, &by, &r.id, true, ALL_TICKED, "act described", r.version)
         .await
         .expect("approve");
     assert!(f.store.review_queue(&by).await.expect("queue").is_empty());
@@ -225,23 +217,16 @@ story!(overdue_reviews_force_a_decision, |f| {
         "its own state keeps it"
     );
 
-    let past = f
-        .store
-        .extend_review(&by, &r.id, r.version, f.clock_today(), "no")
-        .await;
-    assert!(matches!(&past, Err(StoreError::Invalid { field, .. }) if field == "review_date"));
+    let past = concord_app::records::extend_review(&f.store, &by, &r.id, r.version, f.clock_today(), "no").await;
+    assert!(matches!(&past, Err(Refusal::Invalid { field, .. }) if field == "review_date"));
     let new_date = START.date() + Duration::days(400);
-    let r = f
-        .store
-        .extend_review(&by, &r.id, r.version, new_date, "the case is still open")
+    let r = concord_app::records::extend_review(&f.store, &by, &r.id, r.version, new_date, "the case is still open")
         .await
         .expect("extend");
     assert!(f.store.review_queue(&by).await.expect("queue").is_empty());
     assert!(f.store.get_record(&in_, &r.id).await.is_ok(), "extended: shared again");
 
-    let r = f
-        .store
-        .archive_record(&by, &r.id, r.version, "case closed")
+    let r = concord_app::records::archive(&f.store, &by, &r.id, r.version, "case closed")
         .await
         .expect("archive");
     assert_eq!(r.status, RecordStatus::Archived);
@@ -288,39 +273,44 @@ story!(a_granted_deletion_request_leaves_only_a_tombstone, |f| {
         value: "TJ 1234567".into(),
         state: Some("TJ".into()),
     });
-    let r = f.store.create_record(&tj, input).await.expect("create");
-    let r = f
-        .store
-        .decide_compliance(&tj, &r.id, true, ALL_TICKED, "act described", r.version)
-        .await
-        .expect("approve");
-    let other = f
-        .store
-        .create_record(
-            &tj,
-            sample_input(RecordKind::Organization, "Valley Cell", HandlingCode::open()),
-        )
+    let r = concord_app::records::create(&f.store, &tj, input)
         .await
         .expect("create");
-    let other = f
-        .store
-        .decide_compliance(&tj, &other.id, true, ALL_TICKED, "act described", other.version)
+    let r = concord_app::records::decide_compliance(&f.store, &tj, &r.id, true, ALL_TICKED, "act described", r.version)
         .await
         .expect("approve");
-    f.store
-        .relate(
-            &tj,
-            Link {
-                from: &r.id,
-                to: &other.id,
-                kind: RelationKind::MemberOf,
-                since: None,
-                until: None,
-                source: "interrogation report 12",
-            },
-        )
-        .await
-        .expect("relate");
+    let other = concord_app::records::create(
+        &f.store,
+        &tj,
+        sample_input(RecordKind::Organization, "Valley Cell", HandlingCode::open()),
+    )
+    .await
+    .expect("create");
+    let other = concord_app::records::decide_compliance(
+        &f.store,
+        &tj,
+        &other.id,
+        true,
+        ALL_TICKED,
+        "act described",
+        other.version,
+    )
+    .await
+    .expect("approve");
+    concord_app::records::relate(
+        &f.store,
+        &tj,
+        Link {
+            from: &r.id,
+            to: &other.id,
+            kind: RelationKind::MemberOf,
+            since: None,
+            until: None,
+            source: "interrogation report 12",
+        },
+    )
+    .await
+    .expect("relate");
 
     // The subject asks in Kyrgyzstan; the request goes to Tajikistan.
     let req = f
@@ -444,81 +434,77 @@ story!(a_granted_deletion_request_leaves_only_a_tombstone, |f| {
 story!(relationships_show_only_when_both_ends_are_visible, |f| {
     let uz = officer(&f, "uz-security-service");
     let pk = officer(&f, "pk-police");
-    let a = f
-        .store
-        .create_record(
-            &uz,
-            sample_input(RecordKind::Person, "Sardor Toshmatov", HandlingCode::open()),
-        )
-        .await
-        .expect("a");
-    let a = f
-        .store
-        .decide_compliance(&uz, &a.id, true, ALL_TICKED, "ok", a.version)
+    let a = concord_app::records::create(
+        &f.store,
+        &uz,
+        sample_input(RecordKind::Person, "Sardor Toshmatov", HandlingCode::open()),
+    )
+    .await
+    .expect("a");
+    let a = concord_app::records::decide_compliance(&f.store, &uz, &a.id, true, ALL_TICKED, "ok", a.version)
         .await
         .expect("approve");
     let secret = HandlingCode {
         distribution: concord_domain::Distribution::OriginatorOnly,
         ..HandlingCode::open()
     };
-    let b = f
-        .store
-        .create_record(&uz, sample_input(RecordKind::Organization, "Hidden Fund", secret))
-        .await
-        .expect("b");
-    let rel = f
-        .store
-        .relate(
-            &uz,
-            Link {
-                from: &a.id,
-                to: &b.id,
-                kind: RelationKind::Financer,
-                since: Some(START.date() - Duration::days(400)),
-                until: None,
-                source: "bank records",
-            },
-        )
-        .await
-        .expect("relate");
+    let b = concord_app::records::create(
+        &f.store,
+        &uz,
+        sample_input(RecordKind::Organization, "Hidden Fund", secret),
+    )
+    .await
+    .expect("b");
+    let rel = concord_app::records::relate(
+        &f.store,
+        &uz,
+        Link {
+            from: &a.id,
+            to: &b.id,
+            kind: RelationKind::Financer,
+            since: Some(START.date() - Duration::days(400)),
+            until: None,
+            source: "bank records",
+        },
+    )
+    .await
+    .expect("relate");
     assert_eq!(f.store.relationships(&uz, &a.id).await.expect("rels"), vec![rel]);
     assert!(
         f.store.relationships(&pk, &a.id).await.expect("rels").is_empty(),
         "the hidden end hides the link"
     );
-    let own = f
-        .store
-        .relate(
-            &pk,
-            Link {
-                from: &a.id,
-                to: &b.id,
-                kind: RelationKind::Associate,
-                since: None,
-                until: None,
-                source: "x",
-            },
-        )
-        .await;
+    let own = concord_app::records::relate(
+        &f.store,
+        &pk,
+        Link {
+            from: &a.id,
+            to: &b.id,
+            kind: RelationKind::Associate,
+            since: None,
+            until: None,
+            source: "x",
+        },
+    )
+    .await;
     assert!(
-        matches!(&own, Err(StoreError::Invalid { field, .. }) if field == "to"),
+        matches!(&own, Err(Refusal::Invalid { field, .. }) if field == "to"),
         "{own:?}"
     );
-    let selfie = f
-        .store
-        .relate(
-            &uz,
-            Link {
-                from: &a.id,
-                to: &a.id,
-                kind: RelationKind::Family,
-                since: None,
-                until: None,
-                source: "x",
-            },
-        )
-        .await;
-    assert!(matches!(selfie, Err(StoreError::Invalid { .. })));
+    let selfie = concord_app::records::relate(
+        &f.store,
+        &uz,
+        Link {
+            from: &a.id,
+            to: &a.id,
+            kind: RelationKind::Family,
+            since: None,
+            until: None,
+            source: "x",
+        },
+    )
+    .await;
+    assert!(matches!(selfie, Err(Refusal::Invalid { .. })));
 });
 
 story!(records_are_validated_against_the_registry, |f| {
@@ -526,12 +512,12 @@ story!(records_are_validated_against_the_registry, |f| {
     let mut bad = sample_input(RecordKind::Organization, "Org", HandlingCode::open());
     bad.facts.birth_dates.push("1990".parse().expect("date"));
     assert!(
-        matches!(f.store.create_record(&cn, bad).await, Err(StoreError::Invalid { field, .. }) if field == "birth_dates")
+        matches!(concord_app::records::create(&f.store, &cn, bad).await, Err(Refusal::Invalid { field, .. }) if field == "birth_dates")
     );
     let mut bad = sample_input(RecordKind::Person, "P", HandlingCode::open());
     bad.legal_basis.article = "77".into();
     assert!(
-        matches!(f.store.create_record(&cn, bad).await, Err(StoreError::Invalid { field, .. }) if field == "legal_basis.article")
+        matches!(concord_app::records::create(&f.store, &cn, bad).await, Err(Refusal::Invalid { field, .. }) if field == "legal_basis.article")
     );
     let mut event = sample_input(RecordKind::Event, "x", HandlingCode::open());
     event.facts = Facts {
@@ -544,12 +530,12 @@ story!(records_are_validated_against_the_registry, |f| {
         ..Facts::default()
     };
     assert!(
-        matches!(f.store.create_record(&cn, event.clone()).await, Err(StoreError::Invalid { field, .. }) if field == "event.coordinates")
+        matches!(concord_app::records::create(&f.store, &cn, event.clone()).await, Err(Refusal::Invalid { field, .. }) if field == "event.coordinates")
     );
     if let Some(e) = event.facts.event.as_mut() {
         e.coordinates = Some((39.5, 70.2));
     }
-    let ev = f.store.create_record(&cn, event).await.expect("event");
+    let ev = concord_app::records::create(&f.store, &cn, event).await.expect("event");
     assert_eq!((ev.kind, ev.title.as_str()), (RecordKind::Event, "(event)"));
     assert_eq!(
         f.store

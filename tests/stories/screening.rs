@@ -66,28 +66,27 @@ story!(screening_searches_only_what_the_caller_may_read, |f| {
         input.facts.birth_dates = vec!["1860-01-29".parse().expect("date")];
         input
     };
-    let shared = f
-        .store
-        .create_record(&cn, person("Антон Павлович Чехов", Distribution::AllMembers))
+    let shared = concord_app::records::create(&f.store, &cn, person("Антон Павлович Чехов", Distribution::AllMembers))
         .await
         .expect("create");
-    let shared = f
-        .store
-        .decide_compliance(&cn, &shared.id, true, ALL_TICKED, "act described", shared.version)
-        .await
-        .expect("approve");
-    let own = f
-        .store
-        .create_record(&cn, person("Антон Чехов", Distribution::OriginatorOnly))
+    let shared = concord_app::records::decide_compliance(
+        &f.store,
+        &cn,
+        &shared.id,
+        true,
+        ALL_TICKED,
+        "act described",
+        shared.version,
+    )
+    .await
+    .expect("approve");
+    let own = concord_app::records::create(&f.store, &cn, person("Антон Чехов", Distribution::OriginatorOnly))
         .await
         .expect("create");
-    f.store
-        .decide_compliance(&cn, &own.id, true, ALL_TICKED, "act described", own.version)
+    concord_app::records::decide_compliance(&f.store, &cn, &own.id, true, ALL_TICKED, "act described", own.version)
         .await
         .expect("approve");
-    let pending = f
-        .store
-        .create_record(&cn, person("Anton Tchekhov", Distribution::AllMembers))
+    let pending = concord_app::records::create(&f.store, &cn, person("Anton Tchekhov", Distribution::AllMembers))
         .await
         .expect("create");
 
@@ -119,13 +118,10 @@ story!(screening_searches_only_what_the_caller_may_read, |f| {
     // Restricting the record hides it at once, index rebuilt or not.
     let mut restricted = person("Антон Павлович Чехов", Distribution::OriginatorOnly);
     restricted.review_date = shared.protected.review_date.expect("review date");
-    let changed = f
-        .store
-        .update_record(&cn, &shared.id, shared.version, restricted, "restricted")
+    let changed = concord_app::records::update(&f.store, &cn, &shared.id, shared.version, restricted, "restricted")
         .await
         .expect("update");
-    f.store
-        .decide_compliance(&cn, &shared.id, true, ALL_TICKED, "ok", changed.version)
+    concord_app::records::decide_compliance(&f.store, &cn, &shared.id, true, ALL_TICKED, "ok", changed.version)
         .await
         .expect("approve");
     let (_, after) = screen(&app, &ru, Some("border check"), "/api/v1/screen", query).await;
@@ -148,13 +144,14 @@ story!(screening_searches_only_what_the_caller_may_read, |f| {
 story!(screening_names_bad_input_and_a_batch_keeps_its_good_lines, |f| {
     let app = app(&f).await;
     let cn = chinese_officer(&f.store);
-    let r = f
-        .store
-        .create_record(&cn, sample_input(RecordKind::Person, "王小明", HandlingCode::open()))
-        .await
-        .expect("create");
-    f.store
-        .decide_compliance(&cn, &r.id, true, ALL_TICKED, "act described", r.version)
+    let r = concord_app::records::create(
+        &f.store,
+        &cn,
+        sample_input(RecordKind::Person, "王小明", HandlingCode::open()),
+    )
+    .await
+    .expect("create");
+    concord_app::records::decide_compliance(&f.store, &cn, &r.id, true, ALL_TICKED, "act described", r.version)
         .await
         .expect("approve");
     let t = login(&app, "ru.analyst").await;

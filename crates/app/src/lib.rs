@@ -15,6 +15,7 @@
 pub mod audit;
 pub mod caller;
 pub mod passwords;
+pub mod records;
 pub mod refusal;
 pub mod screening;
 pub mod sessions;

@@ -2,6 +2,7 @@
 //! edge translates (the API to a status and a JSON body, the console to a
 //! page in the user's language).
 
+use concord_domain::rules::Refused;
 use concord_store::StoreError;
 
 /// A use case's typed refusal.
@@ -45,6 +46,19 @@ impl From<StoreError> for Refusal {
             StoreError::Conflict(m) => Refusal::Conflict(m),
             StoreError::Forbidden(m) => Refusal::Forbidden(m),
             other => Refusal::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<Refused> for Refusal {
+    fn from(e: Refused) -> Self {
+        match e {
+            Refused::Invalid(f) => Refusal::Invalid {
+                field: f.field,
+                message: f.message,
+            },
+            Refused::Forbidden(m) => Refusal::Forbidden(m),
+            Refused::Conflict(m) => Refusal::Conflict(m),
         }
     }
 }

@@ -276,17 +276,17 @@ async fn seed_records(node: &Node) -> Result<()> {
             review_date: review,
             source_id: None,
         };
-        let r = node.store.create_record(&officer, new).await?;
-        node.store
-            .decide_compliance(
-                &supervisor,
-                &r.id,
-                true,
-                ALL_TICKED,
-                "Describes criminal acts under the cited article; no political, religious, ethnic or racial ground.",
-                r.version,
-            )
-            .await?;
+        let r = concord_app::records::create(&node.store, &officer, new).await?;
+        concord_app::records::decide_compliance(
+            &node.store,
+            &supervisor,
+            &r.id,
+            true,
+            ALL_TICKED,
+            "Describes criminal acts under the cited article; no political, religious, ethnic or racial ground.",
+            r.version,
+        )
+        .await?;
         if r.kind == RecordKind::Organization {
             organizations.push(r.id);
         }
@@ -376,17 +376,17 @@ async fn seed_events(
             review_date: review,
             source_id: None,
         };
-        let r = node.store.create_record(officer, new).await?;
-        node.store
-            .decide_compliance(
-                supervisor,
-                &r.id,
-                true,
-                ALL_TICKED,
-                "Describes a criminal act.",
-                r.version,
-            )
-            .await?;
+        let r = concord_app::records::create(&node.store, officer, new).await?;
+        concord_app::records::decide_compliance(
+            &node.store,
+            supervisor,
+            &r.id,
+            true,
+            ALL_TICKED,
+            "Describes a criminal act.",
+            r.version,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -556,17 +556,16 @@ async fn seed_synthetic(node: &Node, persons: u64, orgs: u64) -> Result<()> {
             evidence: None,
         };
         let items = concord_exchange::ftm::read(std::io::Cursor::new(text.as_bytes()), &defaults);
-        node.store
-            .import(&ctx, items, |_| {})
+        concord_app::records::import(&node.store, &ctx, items, |_| {})
             .await
             .map_err(|e| anyhow::anyhow!("loading the synthetic data: {e}"))?;
-        node.store
-            .approve_imported(
-                &ctx,
-                ALL_TICKED,
-                "Demo data: synthetic records, each describing a criminal act.",
-            )
-            .await?;
+        concord_app::records::approve_imported(
+            &node.store,
+            &ctx,
+            ALL_TICKED,
+            "Demo data: synthetic records, each describing a criminal act.",
+        )
+        .await?;
     }
     tracing::info!(
         persons,

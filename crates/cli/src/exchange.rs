@@ -144,14 +144,10 @@ pub async fn import(a: ImportArgs) -> Result<ExitCode> {
     let reader = BufReader::new(pb.wrap_read(file));
     let result = match a.format {
         ImportFormat::Ftm => {
-            node.store
-                .import(&ctx, concord_exchange::ftm::read(reader, &d), |_| {})
-                .await
+            concord_app::records::import(&node.store, &ctx, concord_exchange::ftm::read(reader, &d), |_| {}).await
         }
         ImportFormat::Csv => {
-            node.store
-                .import(&ctx, concord_exchange::csv::read(reader, &d), |_| {})
-                .await
+            concord_app::records::import(&node.store, &ctx, concord_exchange::csv::read(reader, &d), |_| {}).await
         }
         ImportFormat::Unsc => {
             let mut text = String::new();
@@ -166,7 +162,7 @@ pub async fn import(a: ImportArgs) -> Result<ExitCode> {
                 .map(|s| (s.name.en.to_lowercase(), s.code.clone()))
                 .collect();
             match concord_exchange::unsc::read(&text, &d, &countries) {
-                Ok(items) => node.store.import(&ctx, items.into_iter().map(Ok), |_| {}).await,
+                Ok(items) => concord_app::records::import(&node.store, &ctx, items.into_iter().map(Ok), |_| {}).await,
                 Err(e) => Err(ImportFailure::Input(e)),
             }
         }
@@ -197,7 +193,7 @@ pub async fn import(a: ImportArgs) -> Result<ExitCode> {
         Err(ImportFailure::Store(e)) => return Err(e.into()),
     }
     if let Some(note) = &a.approve_with_note {
-        let n = node.store.approve_imported(&ctx, ALL_TICKED, note).await?;
+        let n = concord_app::records::approve_imported(&node.store, &ctx, ALL_TICKED, note).await?;
         println!("approved {n} imported records");
     }
     Ok(ExitCode::SUCCESS)

@@ -306,13 +306,15 @@ impl Store {
                         "every member must be able to read the record: it must be all-members",
                     ));
                 }
-                self.check_input(ctx, org).map_err(|e| match e {
-                    StoreError::Invalid { field, message } => StoreError::Invalid {
-                        field: format!("organization.{field}"),
-                        message,
-                    },
-                    other => other,
-                })?;
+                concord_domain::record_rules::check_input(v, org, &snap.registry, today)
+                    .map_err(StoreError::from)
+                    .map_err(|e| match e {
+                        StoreError::Invalid { field, message } => StoreError::Invalid {
+                            field: format!("organization.{field}"),
+                            message,
+                        },
+                        other => other,
+                    })?;
                 None
             }
         };

@@ -5,8 +5,9 @@
 
 use crate::records::record;
 use crate::{Ctx, Result, Store, StoreError, new_id};
+use concord_domain::rules::Refused;
 use concord_domain::{Identifier, RecordStatus};
-use concord_domain::{ImportError, ImportItem};
+use concord_domain::{ImportError, ImportItem, RecordInput};
 use sqlx::{Any, Row, Transaction};
 use std::collections::HashMap;
 
@@ -61,6 +62,8 @@ enum Work {
 /// What the reading side gathered.
 #[derive(Default)]
 struct Reading {
+    /// Records of this file may exist already (an earlier import).
+    had_imports: bool,
     report: ImportReport,
     deferred: Vec<(u64, ImportItem)>,
     n: u64,
@@ -104,14 +107,15 @@ async fn write_batches(
 
 impl Store {
     /// Imports `items` (each with its line) as the viewer's authority, in one
-    /// transaction. `progress` is called with the number of items done.
+    /// transaction; `check` is the use case's rule on each record. `progress` is called with the number of items done.
     pub async fn import(
         &self,
         ctx: &Ctx,
         items: impl Iterator<Item = Result<(u64, ImportItem), ImportError>>,
+        check: impl Fn(&RecordInput) -> Result<(), Refused>,
         progress: impl FnMut(u64),
     ) -> Result<ImportReport, ImportFailure> {
-        let done = self.import_file(ctx, items, progress).await;
+        let done = self.import_file(ctx, items, check, progress).await;
         if self.backend() == crate::Backend::Sqlite {
             // Back to the usual cache, whether the file went in or not.
             sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
@@ -128,6 +132,7 @@ impl Store {
         &self,
         ctx: &Ctx,
         items: impl Iterator<Item = Result<(u64, ImportItem), ImportError>>,
+        check: impl Fn(&RecordInput) -> Result<(), Refused>,
         mut progress: impl FnMut(u64),
     ) -> Result<ImportReport, ImportFailure> {
         if self.backend() == crate::Backend::Sqlite {
@@ -160,9 +165,12 @@ impl Store {
         // import each took about half of its time, one after the other.
         let (jobs, inbox) = tokio::sync::mpsc::channel::<Work>(2);
         let writer = tokio::spawn(write_batches(self.clone(), ctx.clone(), w, inbox));
-        let mut reading = Reading::default();
+        let mut reading = Reading {
+            had_imports,
+            ..Reading::default()
+        };
         let read = self
-            .read_records(ctx, items, &jobs, had_imports, &mut reading, &mut progress)
+            .read_records(ctx, items, &check, &jobs, &mut reading, &mut progress)
             .await;
         drop(jobs);
         let (mut w, written) = match writer.await {
@@ -177,6 +185,7 @@ impl Store {
             mut report,
             deferred,
             mut n,
+            ..
         } = reading;
         report.created += written.created;
         report.updated += written.updated;
@@ -257,8 +266,8 @@ impl Store {
         &self,
         ctx: &Ctx,
         items: impl Iterator<Item = Result<(u64, ImportItem), ImportError>>,
+        check: &impl Fn(&RecordInput) -> Result<(), Refused>,
         jobs: &tokio::sync::mpsc::Sender<Work>,
-        had_imports: bool,
         reading: &mut Reading,
         progress: &mut impl FnMut(u64),
     ) -> Result<(), ImportFailure> {
@@ -272,7 +281,7 @@ impl Store {
             let full = pending.len() >= BATCH || (item.is_none() && !pending.is_empty());
             if full {
                 let batch = std::mem::replace(&mut pending, Vec::with_capacity(BATCH));
-                let job = if had_imports {
+                let job = if reading.had_imports {
                     Work::Merge(batch)
                 } else {
                     let inputs: Vec<&crate::RecordInput> = batch.iter().map(|(_, i)| i).collect();
@@ -315,7 +324,7 @@ impl Store {
                         )
                         .into());
                     }
-                    self.check_input(ctx, &input).map_err(|e| at_line(line, e))?;
+                    check(&input).map_err(|e| at_line(line, e.into()))?;
                     pending.push((line, *input));
                 }
                 other => reading.deferred.push((line, other)),
@@ -493,18 +502,6 @@ impl Store {
     /// checklist answered for all of them and one note. Each record gets its
     /// version; the audit entry lists them.
     pub async fn approve_imported(&self, ctx: &Ctx, checklist: concord_domain::Checklist, note: &str) -> Result<u64> {
-        if !ctx.viewer.roles.has(concord_domain::Role::Supervisor) {
-            return Err(StoreError::Forbidden("approval needs the supervisor role".into()));
-        }
-        if let Some(missing) = checklist.missing().first() {
-            return Err(StoreError::invalid(
-                &format!("checklist.{missing}"),
-                "every item of the checklist must hold before approval",
-            ));
-        }
-        if note.trim().is_empty() {
-            return Err(StoreError::invalid("note", "a compliance decision states its reasons"));
-        }
         let mut w = self.write().await?;
         let authority = ctx.viewer.authority.as_str();
         let now = self.now_text();
@@ -540,7 +537,7 @@ impl Store {
         .bind(note)
         .execute(&mut *w.tx)
         .await?;
-        let checklist_text = "{\"criminal_act_described\":true,\"legal_basis_cites_article\":true,\"not_on_protected_grounds_alone\":true}";
+        let checklist_text = crate::records::checklist_text(&checklist);
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "UPDATE records SET compliance = 'approved', compliance_note = $3, checklist = $4, version = version + 1, updated_at = $5 WHERE {filter}"
         )))

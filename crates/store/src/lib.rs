@@ -113,6 +113,20 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
 }
 
+impl From<concord_domain::rules::Refused> for StoreError {
+    fn from(e: concord_domain::rules::Refused) -> Self {
+        use concord_domain::rules::Refused;
+        match e {
+            Refused::Invalid(f) => StoreError::Invalid {
+                field: f.field,
+                message: f.message,
+            },
+            Refused::Forbidden(m) => StoreError::Forbidden(m),
+            Refused::Conflict(m) => StoreError::Conflict(m),
+        }
+    }
+}
+
 impl StoreError {
     pub(crate) fn invalid(field: &str, message: impl Into<String>) -> Self {
         StoreError::Invalid {

@@ -137,7 +137,7 @@ pub async fn propose(
                 let field = field.trim_start_matches("organization.").to_owned();
                 nested(
                     "organization",
-                    store_err(concord_store::StoreError::Invalid { field, message }),
+                    store_err(concord_app::Refusal::Invalid { field, message }),
                 )
             }
             other => other.into(),

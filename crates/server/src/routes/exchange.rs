@@ -102,16 +102,8 @@ pub async fn import(
     let ctx = caller.ctx();
     let cursor = std::io::Cursor::new(body.as_ref());
     let result = match q.format.as_str() {
-        "ftm" => {
-            s.store
-                .import(&ctx, concord_exchange::ftm::read(cursor, &d), |_| {})
-                .await
-        }
-        "csv" => {
-            s.store
-                .import(&ctx, concord_exchange::csv::read(cursor, &d), |_| {})
-                .await
-        }
+        "ftm" => concord_app::records::import(&s.store, &ctx, concord_exchange::ftm::read(cursor, &d), |_| {}).await,
+        "csv" => concord_app::records::import(&s.store, &ctx, concord_exchange::csv::read(cursor, &d), |_| {}).await,
         "unsc" => {
             let text = std::str::from_utf8(&body).map_err(|e| {
                 ApiError::new(
@@ -128,7 +120,7 @@ pub async fn import(
                 .map(|st| (st.name.en.to_lowercase(), st.code.clone()))
                 .collect();
             match concord_exchange::unsc::read(text, &d, &countries) {
-                Ok(items) => s.store.import(&ctx, items.into_iter().map(Ok), |_| {}).await,
+                Ok(items) => concord_app::records::import(&s.store, &ctx, items.into_iter().map(Ok), |_| {}).await,
                 Err(e) => Err(ImportFailure::Input(e)),
             }
         }

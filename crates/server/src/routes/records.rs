@@ -94,9 +94,9 @@ pub(crate) fn nested(prefix: &str, mut e: ApiError) -> ApiError {
 }
 
 /// Field errors from the store about facts carry the facts prefix in the API.
-pub(crate) fn store_err(e: concord_store::StoreError) -> ApiError {
+pub(crate) fn store_err(e: concord_app::Refusal) -> ApiError {
     match e {
-        concord_store::StoreError::Invalid { field, message }
+        concord_app::Refusal::Invalid { field, message }
             if field.starts_with("names")
                 || field.starts_with("identifiers")
                 || field.starts_with("nationalities")
@@ -180,7 +180,9 @@ pub async fn create(
     Json(req): Json<RecordRequest>,
 ) -> Result<(StatusCode, axum::Json<RecordView>), ApiError> {
     let input = record_input(&req)?;
-    let r = s.store.create_record(&caller.ctx(), input).await.map_err(store_err)?;
+    let r = concord_app::records::create(&s.store, &caller.ctx(), input)
+        .await
+        .map_err(store_err)?;
     Ok((StatusCode::CREATED, axum::Json(record_view(&r))))
 }
 
@@ -197,9 +199,7 @@ pub async fn update(
     Json(req): Json<RecordUpdate>,
 ) -> Result<axum::Json<RecordView>, ApiError> {
     let input = record_input(&req.record).map_err(|e| nested("record", e))?;
-    let r = s
-        .store
-        .update_record(&caller.ctx(), &id, req.version, input, &req.reason)
+    let r = concord_app::records::update(&s.store, &caller.ctx(), &id, req.version, input, &req.reason)
         .await
         .map_err(store_err)?;
     Ok(axum::Json(record_view(&r)))
@@ -289,10 +289,16 @@ pub async fn compliance(
         legal_basis_cites_article: req.checklist.legal_basis_cites_article,
         not_on_protected_grounds_alone: req.checklist.not_on_protected_grounds_alone,
     };
-    let r = s
-        .store
-        .decide_compliance(&caller.ctx(), &id, req.approve, checklist, &req.note, req.version)
-        .await?;
+    let r = concord_app::records::decide_compliance(
+        &s.store,
+        &caller.ctx(),
+        &id,
+        req.approve,
+        checklist,
+        &req.note,
+        req.version,
+    )
+    .await?;
     Ok(axum::Json(record_view(&r)))
 }
 
@@ -334,10 +340,10 @@ pub async fn review(
             review_date,
         } => {
             let d = date("review_date", &review_date)?;
-            s.store.extend_review(&caller.ctx(), &id, version, d, &reason).await?
+            concord_app::records::extend_review(&s.store, &caller.ctx(), &id, version, d, &reason).await?
         }
         ReviewRequest::Archive { version, reason } => {
-            s.store.archive_record(&caller.ctx(), &id, version, &reason).await?
+            concord_app::records::archive(&s.store, &caller.ctx(), &id, version, &reason).await?
         }
     };
     Ok(axum::Json(record_view(&r)))
@@ -356,7 +362,7 @@ pub async fn erase(
     Json(req): Json<EraseRequest>,
 ) -> Result<axum::Json<RecordView>, ApiError> {
     Ok(axum::Json(record_view(
-        &s.store.erase_record(&caller.ctx(), &id, &req.decision).await?,
+        &concord_app::records::erase(&s.store, &caller.ctx(), &id, &req.decision).await?,
     )))
 }
 
@@ -384,20 +390,19 @@ pub async fn relate(
     let kind: RelationKind = field("kind", &req.kind)?;
     let since = req.since.as_deref().map(|d| date("since", d)).transpose()?;
     let until = req.until.as_deref().map(|d| date("until", d)).transpose()?;
-    let r = s
-        .store
-        .relate(
-            &caller.ctx(),
-            concord_store::Link {
-                from: &req.from,
-                to: &req.to,
-                kind,
-                since,
-                until,
-                source: &req.source,
-            },
-        )
-        .await?;
+    let r = concord_app::records::relate(
+        &s.store,
+        &caller.ctx(),
+        concord_store::Link {
+            from: &req.from,
+            to: &req.to,
+            kind,
+            since,
+            until,
+            source: &req.source,
+        },
+    )
+    .await?;
     Ok((StatusCode::CREATED, axum::Json(relationship_view(&r))))
 }
 

@@ -40,10 +40,17 @@ pub async fn compliance(
         legal_basis_cites_article: f.legal_basis_cites_article.is_some(),
         not_on_protected_grounds_alone: f.not_on_protected_grounds_alone.is_some(),
     };
-    s.store
-        .decide_compliance(&c.ctx(), &id, f.decision == "approve", checklist, &f.note, f.version)
-        .await
-        .map_err(|e| c.fail(e))?;
+    concord_app::records::decide_compliance(
+        &s.store,
+        &c.ctx(),
+        &id,
+        f.decision == "approve",
+        checklist,
+        &f.note,
+        f.version,
+    )
+    .await
+    .map_err(|e| c.fail(e))?;
     Ok(see_other(&format!("/console/records/{id}")))
 }
 
@@ -62,8 +69,7 @@ pub struct ReviewForm {
 pub async fn review(State(s): State<AppState>, Path(id): Path<String>, Posted(c, f): Posted<ReviewForm>) -> PageResult {
     let ctx = c.ctx();
     if f.decision == "archive" {
-        s.store
-            .archive_record(&ctx, &id, f.version, &f.reason)
+        concord_app::records::archive(&s.store, &ctx, &id, f.version, &f.reason)
             .await
             .map_err(|e| c.fail(e))?;
         return Ok(see_other("/console/queues"));
@@ -71,8 +77,7 @@ pub async fn review(State(s): State<AppState>, Path(id): Path<String>, Posted(c,
     let format = time::macros::format_description!("[year]-[month]-[day]");
     let date =
         time::Date::parse(f.new_date.trim(), &format).map_err(|_| field(&c, "new_date", "a date as YYYY-MM-DD"))?;
-    s.store
-        .extend_review(&ctx, &id, f.version, date, &f.reason)
+    concord_app::records::extend_review(&s.store, &ctx, &id, f.version, date, &f.reason)
         .await
         .map_err(|e| c.fail(e))?;
     Ok(see_other(&format!("/console/records/{id}")))
@@ -193,8 +198,7 @@ pub struct EraseForm {
 /// Erases a record by a recorded data-protection decision: a tombstone
 /// stays, with the decision, and the audit log says who and why.
 pub async fn erase(State(s): State<AppState>, Path(id): Path<String>, Posted(c, f): Posted<EraseForm>) -> PageResult {
-    s.store
-        .erase_record(&c.ctx(), &id, &f.decision)
+    concord_app::records::erase(&s.store, &c.ctx(), &id, &f.decision)
         .await
         .map_err(|e| c.fail(e))?;
     Ok(see_other(&format!("/console/records/{id}")))
