@@ -50,16 +50,10 @@ impl From<StoreError> for Refusal {
     }
 }
 
+/// A domain rule's refusal, through the store's one mapping of it.
 impl From<Refused> for Refusal {
     fn from(e: Refused) -> Self {
-        match e {
-            Refused::Invalid(f) => Refusal::Invalid {
-                field: f.field,
-                message: f.message,
-            },
-            Refused::Forbidden(m) => Refusal::Forbidden(m),
-            Refused::Conflict(m) => Refusal::Conflict(m),
-        }
+        StoreError::from(e).into()
     }
 }
 

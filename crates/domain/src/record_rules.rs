@@ -88,13 +88,21 @@ pub fn check_update(
 /// item of the checklist.
 pub fn check_compliance(approve: bool, checklist: &Checklist, note: &str) -> Checked {
     stated("note", note, "a compliance decision states its reasons")?;
-    if approve && let Some(missing) = checklist.missing().first() {
-        return Err(Refused::invalid(
-            format!("checklist.{missing}"),
-            "every item of the checklist must hold before approval",
-        ));
+    if approve {
+        check_checklist(checklist)?;
     }
     Ok(())
+}
+
+/// Approval needs every item of the checklist.
+fn check_checklist(checklist: &Checklist) -> Checked {
+    match checklist.missing().first() {
+        Some(missing) => Err(Refused::invalid(
+            format!("checklist.{missing}"),
+            "every item of the checklist must hold before approval",
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Approving a whole import at once: a supervisor, with the full checklist
@@ -103,12 +111,7 @@ pub fn check_bulk_approval(viewer: &Viewer, checklist: &Checklist, note: &str) -
     if !viewer.roles.has(Role::Supervisor) {
         return Err(Refused::Forbidden("approval needs the supervisor role".into()));
     }
-    if let Some(missing) = checklist.missing().first() {
-        return Err(Refused::invalid(
-            format!("checklist.{missing}"),
-            "every item of the checklist must hold before approval",
-        ));
-    }
+    check_checklist(checklist)?;
     stated("note", note, "a compliance decision states its reasons")
 }
 

@@ -306,15 +306,12 @@ impl Store {
                         "every member must be able to read the record: it must be all-members",
                     ));
                 }
-                concord_domain::record_rules::check_input(v, org, &snap.registry, today)
-                    .map_err(StoreError::from)
-                    .map_err(|e| match e {
-                        StoreError::Invalid { field, message } => StoreError::Invalid {
-                            field: format!("organization.{field}"),
-                            message,
-                        },
-                        other => other,
-                    })?;
+                concord_domain::record_rules::check_input(v, org, &snap.registry, today).map_err(|e| match e {
+                    concord_domain::rules::Refused::Invalid(f) => {
+                        StoreError::invalid(&format!("organization.{}", f.field), f.message)
+                    }
+                    other => other.into(),
+                })?;
                 None
             }
         };

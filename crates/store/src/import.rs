@@ -107,7 +107,9 @@ async fn write_batches(
 
 impl Store {
     /// Imports `items` (each with its line) as the viewer's authority, in one
-    /// transaction; `check` is the use case's rule on each record. `progress` is called with the number of items done.
+    /// transaction. `check` is the use case's rule, applied to each record
+    /// (with the documents that follow it); `progress` is called with the
+    /// number of items done.
     pub async fn import(
         &self,
         ctx: &Ctx,
