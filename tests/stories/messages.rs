@@ -3,6 +3,7 @@
 
 use concord_domain::workflow::exchange::{Delivery, MessageKind, Priority};
 use concord_domain::{Classification, Dissemination, Distribution, HandlingCode, RecordKind, Role, Roles};
+use concord_app::Refusal;
 use concord_store::{AttachmentInput, Ctx, Forwarded, Mailbox, MessageInput, MessageQuery, RecordQuery, StoreError};
 use concord_stories::{ALL_TICKED, START, ctx, officer, sample_input, story};
 use time::Duration;
@@ -55,7 +56,9 @@ story!(a_request_is_delivered_acknowledged_answered_or_overdue, |f| {
     req.kind = MessageKind::Request;
     req.priority = Priority::Urgent;
     req.deadline = Some(START + Duration::days(5));
-    let sent = f.store.send_message(&kz, None, req).await.expect("send");
+    let sent = concord_app::messages::send(&f.store, &kz, None, req)
+        .await
+        .expect("send");
     assert_eq!(sent.receipts.len(), 1);
     assert_eq!(sent.receipts[0].delivery, Delivery::Sent);
 
@@ -68,19 +71,21 @@ story!(a_request_is_delivered_acknowledged_answered_or_overdue, |f| {
     assert_eq!(inbox_ids(&f, &ru, unacked.clone()).await.len(), 1);
     let opened = f.store.get_message(&ru, &sent.id).await.expect("open");
     assert_eq!(opened.receipts[0].delivery, Delivery::Delivered);
-    let acked = f.store.acknowledge_message(&ru, &sent.id).await.expect("ack");
+    let acked = concord_app::messages::acknowledge(&f.store, &ru, &sent.id)
+        .await
+        .expect("ack");
     assert_eq!(acked.receipts[0].delivery, Delivery::Acknowledged);
     assert!(acked.receipts[0].acknowledged_at.is_some());
-    let twice = f.store.acknowledge_message(&ru, &sent.id).await;
+    let twice = concord_app::messages::acknowledge(&f.store, &ru, &sent.id).await;
     assert!(
-        matches!(&twice, Err(StoreError::Conflict(m)) if m.contains("already acknowledged")),
+        matches!(&twice, Err(Refusal::Conflict(m)) if m.contains("already acknowledged")),
         "{twice:?}"
     );
     assert!(inbox_ids(&f, &ru, unacked).await.is_empty());
     // The sender cannot acknowledge its own message for the addressee.
     assert!(matches!(
-        f.store.acknowledge_message(&kz, &sent.id).await,
-        Err(StoreError::Conflict(_))
+        concord_app::messages::acknowledge(&f.store, &kz, &sent.id).await,
+        Err(Refusal::Conflict(_))
     ));
 
     // Past the deadline, both sides see it overdue.
@@ -102,7 +107,9 @@ story!(a_request_is_delivered_acknowledged_answered_or_overdue, |f| {
     // The answer ends it, in the same thread.
     let mut answer = message("Re: whereabouts", &[]);
     answer.body = "Seen crossing at the northern post on 3 May (synthetic).".into();
-    let reply = f.store.send_message(&ru, Some(&sent.id), answer).await.expect("reply");
+    let reply = concord_app::messages::send(&f.store, &ru, Some(&sent.id), answer)
+        .await
+        .expect("reply");
     assert_eq!(reply.thread_id, sent.id);
     assert_eq!(reply.receipts[0].recipient, "kz-security-service");
     assert!(inbox_ids(&f, &ru, overdue).await.is_empty());
@@ -140,7 +147,9 @@ story!(only_addressees_and_the_originator_read_a_message, |f| {
         content_type: "text/plain".into(),
         content: b"floor plan (synthetic)".to_vec(),
     });
-    let m = f.store.send_message(&kz, None, secret).await.expect("send");
+    let m = concord_app::messages::send(&f.store, &kz, None, secret)
+        .await
+        .expect("send");
     let sha = m.attachments[0].sha256.clone();
 
     // The addressee reads it; another authority of the same state and a
@@ -160,15 +169,17 @@ story!(only_addressees_and_the_originator_read_a_message, |f| {
         assert!(f.store.thread(outsider, &m.id).await.is_err());
         assert!(f.store.attachment(outsider, &m.id, &sha).await.is_err());
         assert!(
-            f.store
-                .send_message(outsider, Some(&m.id), message("Re", &[]))
+            concord_app::messages::send(&f.store, outsider, Some(&m.id), message("Re", &[]))
                 .await
                 .is_err()
         );
-        assert!(f.store.acknowledge_message(outsider, &m.id).await.is_err());
         assert!(
-            f.store
-                .forward_message(outsider, &m.id, &["cn-police".into()], "")
+            concord_app::messages::acknowledge(&f.store, outsider, &m.id)
+                .await
+                .is_err()
+        );
+        assert!(
+            concord_app::messages::forward(&f.store, outsider, &m.id, &["cn-police".into()], "")
                 .await
                 .is_err()
         );
@@ -189,16 +200,19 @@ story!(only_addressees_and_the_originator_read_a_message, |f| {
     assert_eq!(bytes, b"floor plan (synthetic)");
     // Analysts read but do not act.
     assert!(matches!(
-        f.store.acknowledge_message(&cleared, &m.id).await,
-        Err(StoreError::Forbidden(_))
+        concord_app::messages::acknowledge(&f.store, &cleared, &m.id).await,
+        Err(Refusal::Forbidden(_))
     ));
 
     // Addressed to a state: every authority of that state.
-    let to_state = f
-        .store
-        .send_message(&kz, None, message("Alert for all Russian services", &["state:RU"]))
-        .await
-        .expect("send");
+    let to_state = concord_app::messages::send(
+        &f.store,
+        &kz,
+        None,
+        message("Alert for all Russian services", &["state:RU"]),
+    )
+    .await
+    .expect("send");
     assert!(f.store.get_message(&ru_security, &to_state.id).await.is_ok());
     assert!(f.store.get_message(&cn, &to_state.id).await.is_err());
     let notes = f.store.notifications(&ru_security, 10).await.expect("notes");
@@ -212,32 +226,39 @@ story!(forwarding_a_consent_bound_message_waits_for_the_originator, |f| {
     let cn = officer(&f, "cn-police");
     let mut bound = message("Informant report", &["ru-police"]);
     bound.handling.dissemination = Dissemination::OriginatorConsent;
-    let m = f.store.send_message(&kz, None, bound).await.expect("send");
-
-    let Forwarded::AwaitingConsent(req) = f
-        .store
-        .forward_message(&ru, &m.id, &["cn-police".into()], "CN holds the suspect")
+    let m = concord_app::messages::send(&f.store, &kz, None, bound)
         .await
-        .expect("forward")
+        .expect("send");
+
+    let Forwarded::AwaitingConsent(req) =
+        concord_app::messages::forward(&f.store, &ru, &m.id, &["cn-police".into()], "CN holds the suspect")
+            .await
+            .expect("forward")
     else {
         panic!("forwarded without consent");
     };
     assert!(f.store.get_message(&cn, &m.id).await.is_err(), "moved before consent");
     assert!(
         matches!(
-            f.store.decide_forward(&ru, &req.id, true, "").await,
-            Err(StoreError::Conflict(_))
+            concord_app::messages::decide_forward(&f.store, &ru, &req.id, true, "").await,
+            Err(Refusal::Conflict(_))
         ),
         "the requester decided its own request"
     );
-    assert!(f.store.decide_forward(&cn, &req.id, true, "").await.is_err());
+    assert!(
+        concord_app::messages::decide_forward(&f.store, &cn, &req.id, true, "")
+            .await
+            .is_err()
+    );
     assert!(matches!(
-        f.store.decide_forward(&kz, &req.id, false, " ").await,
-        Err(StoreError::Invalid { .. })
+        concord_app::messages::decide_forward(&f.store, &kz, &req.id, false, " ").await,
+        Err(Refusal::Invalid { .. })
     ));
     let pending = f.store.forward_requests(&kz).await.expect("queue");
     assert_eq!(pending.len(), 1);
-    let granted = f.store.decide_forward(&kz, &req.id, true, "").await.expect("grant");
+    let granted = concord_app::messages::decide_forward(&f.store, &kz, &req.id, true, "")
+        .await
+        .expect("grant");
     assert_eq!(granted.status.as_str(), "granted");
     let seen = f.store.get_message(&cn, &m.id).await.expect("cn reads after consent");
     assert!(
@@ -246,49 +267,46 @@ story!(forwarding_a_consent_bound_message_waits_for_the_originator, |f| {
             .any(|r| r.recipient == "cn-police" && r.forward_id.as_deref() == Some(req.id.as_str()))
     );
     assert!(matches!(
-        f.store.decide_forward(&kz, &req.id, false, "changed my mind").await,
-        Err(StoreError::Conflict(_))
+        concord_app::messages::decide_forward(&f.store, &kz, &req.id, false, "changed my mind").await,
+        Err(Refusal::Conflict(_))
     ));
     // CN has no consent of its own: its forward waits too.
     assert!(matches!(
-        f.store.forward_message(&cn, &m.id, &["kg-police".into()], "").await,
+        concord_app::messages::forward(&f.store, &cn, &m.id, &["kg-police".into()], "").await,
         Ok(Forwarded::AwaitingConsent(_))
     ));
 
     // RU now holds the originator's consent for this message: it forwards at once.
     assert!(matches!(
-        f.store.forward_message(&ru, &m.id, &["kg-police".into()], "").await,
+        concord_app::messages::forward(&f.store, &ru, &m.id, &["kg-police".into()], "").await,
         Ok(Forwarded::Sent(_))
     ));
 
     // A refusal leaves everything where it was.
     let mut bound2 = message("Second informant report", &["ru-police"]);
     bound2.handling.dissemination = Dissemination::OriginatorConsent;
-    let m2 = f.store.send_message(&kz, None, bound2).await.expect("send");
-    let Forwarded::AwaitingConsent(req2) = f
-        .store
-        .forward_message(&ru, &m2.id, &["tj-police".into()], "")
+    let m2 = concord_app::messages::send(&f.store, &kz, None, bound2)
         .await
-        .expect("forward")
+        .expect("send");
+    let Forwarded::AwaitingConsent(req2) =
+        concord_app::messages::forward(&f.store, &ru, &m2.id, &["tj-police".into()], "")
+            .await
+            .expect("forward")
     else {
         panic!("forwarded without consent");
     };
-    let _ = f
-        .store
-        .decide_forward(&kz, &req2.id, false, "source protection")
+    let _ = concord_app::messages::decide_forward(&f.store, &kz, &req2.id, false, "source protection")
         .await
         .expect("refuse");
     let tj = officer(&f, "tj-police");
     assert!(f.store.get_message(&tj, &m2.id).await.is_err());
 
     // Free dissemination forwards at once.
-    let free = f
-        .store
-        .send_message(&kz, None, message("Open bulletin", &["ru-police"]))
+    let free = concord_app::messages::send(&f.store, &kz, None, message("Open bulletin", &["ru-police"]))
         .await
         .expect("send");
     assert!(matches!(
-        f.store.forward_message(&ru, &free.id, &["tj-police".into()], "").await,
+        concord_app::messages::forward(&f.store, &ru, &free.id, &["tj-police".into()], "").await,
         Ok(Forwarded::Sent(_))
     ));
     assert!(f.store.get_message(&tj, &free.id).await.is_ok());
@@ -361,8 +379,8 @@ story!(bad_messages_are_refused_and_nothing_is_written, |f| {
     ];
     for (field, input) in cases {
         let subject = input.subject.clone();
-        match f.store.send_message(&kz, None, input).await {
-            Err(StoreError::Invalid { field: got, message }) => {
+        match concord_app::messages::send(&f.store, &kz, None, input).await {
+            Err(Refusal::Invalid { field: got, message }) => {
                 assert_eq!(got, field, "{subject}: {message}");
             }
             other => panic!("{subject}: {other:?}"),
@@ -378,20 +396,18 @@ story!(bad_messages_are_refused_and_nothing_is_written, |f| {
         Classification::Restricted,
     );
     assert!(matches!(
-        f.store.send_message(&low, None, above).await,
-        Err(StoreError::Invalid { .. })
+        concord_app::messages::send(&f.store, &low, None, above).await,
+        Err(Refusal::Invalid { .. })
     ));
     let reader = analyst(&f, "kz-security-service", Classification::Secret);
     assert!(matches!(
-        f.store
-            .send_message(&reader, None, message("Analyst", &["ru-police"]))
-            .await,
-        Err(StoreError::Forbidden(_))
+        concord_app::messages::send(&f.store, &reader, None, message("Analyst", &["ru-police"])).await,
+        Err(Refusal::Forbidden(_))
     ));
     // A state suspended or an observer can be addressed only when named.
     let mut named = message("Named observer", &["state:MN"]);
     named.handling.distribution = "states:MN".parse().expect("distribution");
-    assert!(f.store.send_message(&kz, None, named).await.is_ok());
+    assert!(concord_app::messages::send(&f.store, &kz, None, named).await.is_ok());
 
     let outbox = MessageQuery {
         mailbox: Mailbox::Outbox,
@@ -425,11 +441,15 @@ story!(attachments_are_stored_once_and_links_show_only_readable_records, |f| {
     let mut first = message("Cell photo", &["ru-police", "cn-police"]);
     first.links.push(r.id.clone());
     first.attachments.push(file.clone());
-    let a = f.store.send_message(&kz, None, first).await.expect("first");
+    let a = concord_app::messages::send(&f.store, &kz, None, first)
+        .await
+        .expect("first");
     f.clock.advance(Duration::minutes(1));
     let mut second = message("Same photo again", &["ru-police"]);
     second.attachments.push(file);
-    let b = f.store.send_message(&kz, None, second).await.expect("second");
+    let b = concord_app::messages::send(&f.store, &kz, None, second)
+        .await
+        .expect("second");
     assert_eq!(a.attachments[0].sha256, b.attachments[0].sha256);
 
     let for_ru = f.store.get_message(&ru, &a.id).await.expect("ru");
@@ -589,11 +609,15 @@ story!(a_thread_exports_as_a_valid_stix_bundle_within_the_access_model, |f| {
     .expect("approve");
     let mut first = message("Courier identified", &["ru-police"]);
     first.links.push(person.id.clone());
-    let first = f.store.send_message(&kz, None, first).await.expect("send");
+    let first = concord_app::messages::send(&f.store, &kz, None, first)
+        .await
+        .expect("send");
     f.clock.advance(Duration::minutes(5));
     let mut answer = message("Re: courier", &[]);
     answer.handling.dissemination = Dissemination::OriginatorConsent;
-    let reply = f.store.send_message(&ru, Some(&first.id), answer).await.expect("reply");
+    let reply = concord_app::messages::send(&f.store, &ru, Some(&first.id), answer)
+        .await
+        .expect("reply");
 
     // KZ may pass on its own message but not RU's consent-bound reply.
     let (messages, records) = f.store.export_thread(&kz, &first.id).await.expect("export");
@@ -675,9 +699,7 @@ story!(inbox_pages_and_search_find_each_message_once, |f| {
     let mut sent = Vec::new();
     for (subject, to) in plan {
         f.clock.advance(Duration::minutes(1));
-        let m = f
-            .store
-            .send_message(&kz, None, message(subject, to))
+        let m = concord_app::messages::send(&f.store, &kz, None, message(subject, to))
             .await
             .expect("send");
         sent.push(m.id);
@@ -753,8 +775,7 @@ story!(inbox_pages_and_search_find_each_message_once, |f| {
             .expect("search")
             .is_empty()
     );
-    f.store
-        .forward_message(&ru, &sent[0], &["cn-police".into()], "")
+    concord_app::messages::forward(&f.store, &ru, &sent[0], &["cn-police".into()], "")
         .await
         .expect("forward");
     let found = ids(f
@@ -785,7 +806,9 @@ story!(every_search_plan_pages_alike, |f| {
             },
             ..message(&format!("alpha report {i}"), to)
         };
-        let m = f.store.send_message(&kz, None, input).await.expect("send");
+        let m = concord_app::messages::send(&f.store, &kz, None, input)
+            .await
+            .expect("send");
         sent.push((m.id, i % 3 == 0));
     }
     sent.reverse();

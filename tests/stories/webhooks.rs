@@ -159,19 +159,14 @@ story!(notifications_reach_the_state_webhook_signed_and_in_order, |f| {
 
     let kz = officer(&f, "kz-security-service");
     f.clock.advance(Duration::seconds(1));
-    let first = f
-        .store
-        .send_message(&kz, None, message("ru-police"))
+    let first = concord_app::messages::send(&f.store, &kz, None, message("ru-police"))
         .await
         .expect("send");
     f.clock.advance(Duration::seconds(1));
-    let second = f
-        .store
-        .send_message(&kz, None, message("state:RU"))
+    let second = concord_app::messages::send(&f.store, &kz, None, message("state:RU"))
         .await
         .expect("send");
-    f.store
-        .send_message(&kz, None, message("cn-police"))
+    concord_app::messages::send(&f.store, &kz, None, message("cn-police"))
         .await
         .expect("not Russia's");
 
@@ -199,8 +194,7 @@ story!(notifications_reach_the_state_webhook_signed_and_in_order, |f| {
 
     // The receiver fails: the batch waits, backs off, and goes out later.
     rx.failing.store(true, Ordering::SeqCst);
-    f.store
-        .send_message(&kz, None, message("ru-police"))
+    concord_app::messages::send(&f.store, &kz, None, message("ru-police"))
         .await
         .expect("send");
     assert_eq!(deliver_due(&f.store, &http).await.expect("deliver"), 0);
@@ -228,8 +222,7 @@ story!(https_receivers_are_verified_against_the_configured_authorities, |f| {
     let secret = "a shared secret of some length";
     f.store.set_webhook(&admin, &url, secret).await.expect("set");
     let kz = officer(&f, "kz-security-service");
-    f.store
-        .send_message(&kz, None, message("ru-police"))
+    concord_app::messages::send(&f.store, &kz, None, message("ru-police"))
         .await
         .expect("send");
 

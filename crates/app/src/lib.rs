@@ -14,6 +14,7 @@
 
 pub mod audit;
 pub mod caller;
+pub mod messages;
 pub mod passwords;
 pub mod records;
 pub mod refusal;

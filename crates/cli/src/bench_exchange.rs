@@ -150,7 +150,7 @@ pub async fn run(args: ExchangeBenchArgs) -> Result<()> {
                 }
             })
             .collect();
-        store.seed_messages(&actor, &batch).await?;
+        concord_app::messages::seed(&store, &actor, &batch).await?;
         loaded += n;
         if loaded % 100_000 == 0 || loaded == args.messages {
             eprintln!("loaded {loaded} messages");
@@ -218,10 +218,10 @@ pub async fn run(args: ExchangeBenchArgs) -> Result<()> {
                     purpose: "benchmark".into(),
                 };
                 let t = Instant::now();
-                store.send_message(&ctx, None, input).await?;
+                concord_app::messages::send(&store, &ctx, None, input).await?;
                 times.push(t.elapsed());
             }
-            Ok::<_, concord_store::StoreError>(times)
+            Ok::<_, concord_app::Refusal>(times)
         }));
     }
     let mut all = Vec::new();

@@ -75,33 +75,33 @@ pub async fn seed(node: &Node) -> Result<()> {
             .as_bytes()
             .to_vec(),
     });
-    let sent = node.store.send_message(&cn, None, request).await?;
+    let sent = concord_app::messages::send(&node.store, &cn, None, request).await?;
     node.store.get_message(&ru, &sent.id).await?;
-    node.store.acknowledge_message(&ru, &sent.id).await?;
-    node.store
-        .send_message(
-            &ru,
-            Some(&sent.id),
-            message(
-                MessageKind::Message,
-                "Re: Courier seen at the Khorgos crossing (synthetic)",
-                "Known to us under a second name; travel record follows by the deadline.",
-                &[],
-            ),
-        )
-        .await?;
-    node.store
-        .send_message(
-            &cn,
-            None,
-            message(
-                MessageKind::Message,
-                "Monthly bulletin: border incidents (synthetic)",
-                "Three attempted crossings with forged documents were stopped this month.",
-                &["state:RU", "state:KZ", "structure"],
-            ),
-        )
-        .await?;
+    concord_app::messages::acknowledge(&node.store, &ru, &sent.id).await?;
+    concord_app::messages::send(
+        &node.store,
+        &ru,
+        Some(&sent.id),
+        message(
+            MessageKind::Message,
+            "Re: Courier seen at the Khorgos crossing (synthetic)",
+            "Known to us under a second name; travel record follows by the deadline.",
+            &[],
+        ),
+    )
+    .await?;
+    concord_app::messages::send(
+        &node.store,
+        &cn,
+        None,
+        message(
+            MessageKind::Message,
+            "Monthly bulletin: border incidents (synthetic)",
+            "Three attempted crossings with forged documents were stopped this month.",
+            &["state:RU", "state:KZ", "structure"],
+        ),
+    )
+    .await?;
 
     // A listing proposal, passed by the structure's compliance review.
     if let Some(org) = node

@@ -13,6 +13,7 @@ pub mod handling;
 pub mod ids;
 pub mod import;
 pub mod message;
+pub mod message_rules;
 pub mod record;
 pub mod record_rules;
 pub mod registry;
@@ -26,7 +27,7 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use handling::{Classification, Dissemination, Distribution, HandlingCode, Use};
 pub use ids::{AuthorityId, StateCode, UserId, derived_uuid};
 pub use import::{ImportError, ImportItem};
-pub use message::{AttachmentMeta, Message, Receipt};
+pub use message::{AttachmentMeta, ForwardRequest, Forwarded, Message, Notification, Receipt};
 pub use record::{
     Category, Checklist, EventFacts, Facts, FieldError, Gender, Identifier, LegalBasis, Name, NameKind, PartialDate,
     Record, RecordInput, RecordKind, RecordStatus, RelationKind, Relationship, Script,

@@ -43,18 +43,19 @@ use time::format_description::well_known::Rfc3339;
 
 pub use audit::AuditPage;
 pub use concord_domain::derived_uuid;
+pub use concord_domain::message_rules::{
+    ATTACHMENT_TYPES, AttachmentInput, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MessageInput,
+};
 /// Entities that moved to the domain, named here too so storage callers keep one import.
 pub use concord_domain::{
     AttachmentMeta, ImportError, ImportItem, ListEntry, Message, Receipt, Record, RecordInput, Relationship,
     TimelineEntry,
 };
+pub use concord_domain::{ForwardRequest, Forwarded, Notification};
 pub use consultations::{Consultation, ConsultationStep, StatementVersion, VerdictEntry};
 pub use designations::{ListDifference, NationalEntry, PositionEntry, Proposal, ProposalInput};
 pub use import::{ImportFailure, ImportReport};
-pub use messages::{
-    ATTACHMENT_TYPES, AttachmentInput, ForwardRequest, Forwarded, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, Mailbox,
-    MessageInput, MessageQuery, Notification, SeedMessage, stamp,
-};
+pub use messages::{Mailbox, MessageQuery, SeedMessage, stamp};
 pub use records::{RecordQuery, ReviewItem, Version};
 pub use relations::Link;
 pub use requests::{ANSWER_DAYS, RequestKind, RequestStatus, SubjectRequest};

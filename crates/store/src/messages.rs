@@ -11,12 +11,12 @@ pub(crate) use crate::records::{fold, like_pattern};
 use crate::registry::parse;
 use crate::sql::Sql;
 use crate::{Ctx, Result, Store, StoreError, new_id};
+use concord_domain::message::addressed;
+pub use concord_domain::message_rules::MessageInput;
 use concord_domain::workflow::Refusal;
 use concord_domain::workflow::exchange::{self, Delivery, DeliveryEvent, Forward, MessageKind, Priority};
-use concord_domain::{
-    Action, AuthorityId, Classification, Compliance, HandlingCode, Protected, Role, StateCode, Viewer,
-};
-use concord_domain::{AttachmentMeta, Message, Receipt};
+use concord_domain::{Action, AuthorityId, Classification, Compliance, HandlingCode, Protected, StateCode, Viewer};
+use concord_domain::{AttachmentMeta, ForwardRequest, Forwarded, Message, Notification, Receipt};
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
@@ -24,49 +24,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
-
-/// The largest attachment accepted.
-pub const MAX_ATTACHMENT_BYTES: usize = 8 * 1024 * 1024;
-/// The most attachments on one message.
-pub const MAX_ATTACHMENTS: usize = 4;
-/// Content types accepted for attachments.
-pub const ATTACHMENT_TYPES: &[&str] = &[
-    "application/pdf",
-    "image/png",
-    "image/jpeg",
-    "text/plain",
-    "text/csv",
-    "application/json",
-];
-const SENDERS: &[Role] = &[Role::Officer, Role::Supervisor];
-const MAX_SUBJECT: usize = 500;
-const MAX_BODY: usize = 100_000;
-
-/// An attachment as sent.
-#[derive(Debug, Clone)]
-pub struct AttachmentInput {
-    pub filename: String,
-    pub content_type: String,
-    pub content: Vec<u8>,
-}
-
-/// A new message or request.
-#[derive(Debug, Clone)]
-pub struct MessageInput {
-    pub kind: MessageKind,
-    pub priority: Priority,
-    pub subject: String,
-    pub body: String,
-    /// Authority ids, or `state:CODE` for every authority of a state. A reply
-    /// with none goes to the originator of the message it answers.
-    pub recipients: Vec<String>,
-    pub handling: HandlingCode,
-    /// Requests only: when the answer is due.
-    pub deadline: Option<OffsetDateTime>,
-    /// Records of the shared database the message concerns.
-    pub links: Vec<String>,
-    pub attachments: Vec<AttachmentInput>,
-}
 
 /// Which side of the exchange to list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -95,47 +52,12 @@ pub struct MessageQuery {
     pub limit: i64,
 }
 
-/// A request to forward a consent-bound message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ForwardRequest {
-    pub id: String,
-    pub message_id: String,
-    pub originator: String,
-    pub requested_by: String,
-    pub requester_authority: String,
-    pub recipients: Vec<String>,
-    pub note: String,
-    pub status: Forward,
-    pub created_at: String,
-    pub decided_at: Option<String>,
-    pub reason: Option<String>,
-}
-
-/// What a forward did.
-#[derive(Debug, Clone)]
-pub enum Forwarded {
-    /// The message went on at once.
-    Sent(Box<Message>),
-    /// The originator must consent first.
-    AwaitingConsent(Box<ForwardRequest>),
-}
-
 /// A message written in bulk (benchmarks, demo data): sent by `sender` at `at`.
 #[derive(Debug, Clone)]
 pub struct SeedMessage {
     pub sender: Viewer,
     pub input: MessageInput,
     pub at: OffsetDateTime,
-}
-
-/// A notice to an authority (or every authority of a state) that must act.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Notification {
-    pub id: String,
-    pub kind: String,
-    pub subject_id: String,
-    pub text: String,
-    pub created_at: String,
 }
 
 impl From<Refusal> for StoreError {
@@ -157,14 +79,6 @@ pub(crate) fn parse_stamp(table: &'static str, text: &str) -> Result<OffsetDateT
     OffsetDateTime::parse(text, &Rfc3339).map_err(|e| StoreError::corrupt(table, format!("{text:?}: {e}")))
 }
 
-/// Whether `viewer` is the addressee `recipient` names.
-fn addressed(viewer: &Viewer, recipient: &str) -> bool {
-    match recipient.strip_prefix("state:") {
-        Some(code) => viewer.state.as_ref().is_some_and(|s| s.as_str() == code),
-        None => viewer.authority.as_str() == recipient,
-    }
-}
-
 /// The addressee forms that name `viewer`.
 pub(crate) fn addresses(viewer: &Viewer) -> Vec<String> {
     let mut out = vec![viewer.authority.to_string()];
@@ -172,67 +86,6 @@ pub(crate) fn addresses(viewer: &Viewer) -> Vec<String> {
         out.push(format!("state:{s}"));
     }
     out
-}
-
-/// Checks an attachment's declared type against its bytes.
-fn check_attachment(i: usize, a: &AttachmentInput) -> Result<()> {
-    let field = |f: &str| format!("attachments[{i}].{f}");
-    if a.filename.trim().is_empty() || a.filename.contains(['/', '\\', '\0']) {
-        return Err(StoreError::invalid(&field("filename"), "a plain file name is required"));
-    }
-    if a.content.is_empty() {
-        return Err(StoreError::invalid(&field("content"), "the file is empty"));
-    }
-    if a.content.len() > MAX_ATTACHMENT_BYTES {
-        return Err(StoreError::invalid(
-            &field("content"),
-            format!(
-                "{} bytes is over the limit of {MAX_ATTACHMENT_BYTES} bytes",
-                a.content.len()
-            ),
-        ));
-    }
-    let declared = a
-        .content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    let bytes = &a.content;
-    let sniffed: Option<&str> = if bytes.starts_with(b"%PDF-") {
-        Some("application/pdf")
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else {
-        None
-    };
-    let ok = match declared.as_str() {
-        "application/pdf" | "image/png" | "image/jpeg" => sniffed == Some(declared.as_str()),
-        "text/plain" | "text/csv" => sniffed.is_none() && std::str::from_utf8(bytes).is_ok_and(|t| !t.contains('\0')),
-        "application/json" => serde_json::from_slice::<serde_json::Value>(bytes).is_ok(),
-        _ => {
-            return Err(StoreError::invalid(
-                &field("content_type"),
-                format!(
-                    "{declared:?} is not accepted; accepted: {}",
-                    ATTACHMENT_TYPES.join(", ")
-                ),
-            ));
-        }
-    };
-    if !ok {
-        return Err(StoreError::invalid(
-            &field("content_type"),
-            format!(
-                "the file is not {declared}{}",
-                sniffed.map(|s| format!(": its bytes are {s}")).unwrap_or_default()
-            ),
-        ));
-    }
-    Ok(())
 }
 
 /// A recipient row of `m` as a receipt, its overdue flag as of `now`.
@@ -312,86 +165,9 @@ fn forward_row(row: &AnyRow) -> Result<ForwardRequest> {
 }
 
 impl Store {
-    fn require_sender(&self, ctx: &Ctx, what: &str) -> Result<()> {
-        if ctx.viewer.roles.any(SENDERS) {
-            Ok(())
-        } else {
-            Err(StoreError::Forbidden(format!(
-                "{what} needs the officer or supervisor role"
-            )))
-        }
-    }
-
-    /// Checks addressees: each must exist and be allowed to read a message
-    /// with this handling code today.
-    fn check_recipients(&self, recipients: &[String], handling: &HandlingCode, field: &str) -> Result<()> {
-        let snap = self.snapshot();
-        if recipients.is_empty() {
-            return Err(StoreError::invalid(field, "at least one recipient is required"));
-        }
-        let mut seen = BTreeSet::new();
-        for (i, r) in recipients.iter().enumerate() {
-            let f = format!("{field}[{i}]");
-            if !seen.insert(r) {
-                return Err(StoreError::invalid(&f, format!("{r} is listed twice")));
-            }
-            let (authority, state) = match r.strip_prefix("state:") {
-                Some(code) => {
-                    let code = StateCode::from(code);
-                    if !snap.registry.states.contains_key(&code) {
-                        return Err(StoreError::invalid(&f, format!("no state {code} in the registry")));
-                    }
-                    (AuthorityId::new(format!("state:{code}")), Some(code))
-                }
-                None => {
-                    let id = AuthorityId::from(r.as_str());
-                    let a = snap
-                        .registry
-                        .authority(&id)
-                        .ok_or_else(|| StoreError::invalid(&f, format!("no authority {r} in the registry")))?;
-                    (id, a.state.clone())
-                }
-            };
-            // Would a cleared reader of that addressee be allowed to read it?
-            let probe = Viewer {
-                user: concord_domain::UserId::from("probe"),
-                authority,
-                state,
-                roles: concord_domain::Roles::of([Role::Analyst]),
-                clearance: Classification::Secret,
-            };
-            let item = Protected {
-                originator: AuthorityId::from("\u{0}sender"),
-                originator_state: None,
-                handling: handling.clone(),
-                compliance: Compliance::Approved,
-                review_date: None,
-                consented: BTreeSet::new(),
-                archived: false,
-            };
-            let d = concord_domain::decide(
-                &probe,
-                &item,
-                Action::Read,
-                &snap.registry,
-                &snap.policy,
-                self.clock().today(),
-            );
-            if !d.allowed {
-                return Err(StoreError::invalid(
-                    &f,
-                    format!(
-                        "{r} may not read a message distributed {}: {}",
-                        handling.distribution, d.reason
-                    ),
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    /// The message if the viewer may read it; "not found" otherwise.
-    async fn readable_message(&self, ctx: &Ctx, id: &str) -> Result<Message> {
+    /// The message if the viewer may read it; "not found" otherwise. Not
+    /// audited: for the rules of a use case, which audits what it does.
+    pub async fn readable_message(&self, ctx: &Ctx, id: &str) -> Result<Message> {
         let row = sqlx::query("SELECT * FROM messages WHERE id = $1")
             .bind(id)
             .fetch_optional(self.pool())
@@ -456,83 +232,15 @@ impl Store {
         Ok(())
     }
 
-    /// Sends a message or request; with `parent`, a reply in its thread.
-    pub async fn send_message(&self, ctx: &Ctx, parent: Option<&str>, mut input: MessageInput) -> Result<Message> {
-        self.require_sender(ctx, "sending messages")?;
-        let parent = match parent {
-            Some(id) => Some(self.readable_message(ctx, id).await?),
-            None => None,
-        };
-        if let Some(p) = &parent
-            && input.recipients.is_empty()
-        {
-            input.recipients.push(p.protected.originator.to_string());
-        }
+    /// Writes a message or request whose rules the use case checked
+    /// (`concord_app::messages::send`); with `parent`, a reply in its thread.
+    /// Its links are records the sender may pass on.
+    pub async fn send_message(&self, ctx: &Ctx, parent: Option<&Message>, input: MessageInput) -> Result<Message> {
         let subject = input.subject.trim();
-        if subject.is_empty() || subject.chars().count() > MAX_SUBJECT {
-            return Err(StoreError::invalid("subject", format!("1 to {MAX_SUBJECT} characters")));
-        }
-        if input.body.trim().is_empty() || input.body.len() > MAX_BODY {
-            return Err(StoreError::invalid("body", format!("1 to {MAX_BODY} bytes")));
-        }
-        if input.handling.classification > ctx.viewer.clearance {
-            return Err(StoreError::invalid(
-                "classification",
-                "above the sender's own clearance",
-            ));
-        }
+        let links: BTreeSet<String> = input.links.iter().cloned().collect();
         let now = self.clock().now();
-        match (input.kind, input.deadline) {
-            (MessageKind::Request, None) => {
-                return Err(StoreError::invalid("deadline", "a request needs an answer deadline"));
-            }
-            (MessageKind::Request, Some(d)) if d <= now => {
-                return Err(StoreError::invalid("deadline", "the deadline must be in the future"));
-            }
-            (MessageKind::Message, Some(_)) => {
-                return Err(StoreError::invalid(
-                    "deadline",
-                    "only requests carry an answer deadline",
-                ));
-            }
-            _ => {}
-        }
-        self.check_recipients(&input.recipients, &input.handling, "recipients")?;
-        let mut links = BTreeSet::new();
-        for (i, id) in input.links.iter().enumerate() {
-            let r = self
-                .readable(ctx, id)
-                .await
-                .map_err(|_| StoreError::invalid(&format!("links[{i}]"), format!("no record {id} you may read")))?;
-            if r.protected.originator != ctx.viewer.authority
-                && !self.decide_on(ctx, &r.protected, Action::Disseminate).allowed
-            {
-                return Err(StoreError::invalid(
-                    &format!("links[{i}]"),
-                    format!("record {id} travels only with its originator's consent"),
-                ));
-            }
-            links.insert(id.clone());
-        }
-        if input.attachments.len() > MAX_ATTACHMENTS {
-            return Err(StoreError::invalid(
-                "attachments",
-                format!("at most {MAX_ATTACHMENTS} attachments"),
-            ));
-        }
-        let mut names = BTreeSet::new();
-        for (i, a) in input.attachments.iter().enumerate() {
-            check_attachment(i, a)?;
-            if !names.insert(a.filename.as_str()) {
-                return Err(StoreError::invalid(
-                    &format!("attachments[{i}].filename"),
-                    format!("{} is attached twice", a.filename),
-                ));
-            }
-        }
-
         let id = new_id("msg");
-        let thread = parent.as_ref().map_or_else(|| id.clone(), |p| p.thread_id.clone());
+        let thread = parent.map_or_else(|| id.clone(), |p| p.thread_id.clone());
         let created = stamp(now);
         let h = &input.handling;
         let search_fold = fold(&format!("{subject}\n{}", input.body));
@@ -544,7 +252,7 @@ impl Store {
         )
         .bind(&id)
         .bind(&thread)
-        .bind(parent.as_ref().map(|p| p.id.clone()))
+        .bind(parent.map(|p| p.id.clone()))
         .bind(input.kind.as_str())
         .bind(input.priority.as_str())
         .bind(subject)
@@ -578,13 +286,7 @@ impl Store {
             attachments_meta.push(AttachmentMeta {
                 sha256: sha.clone(),
                 filename: a.filename.clone(),
-                content_type: a
-                    .content_type
-                    .split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_ascii_lowercase(),
+                content_type: a.media_type(),
                 size: a.content.len() as i64,
             });
             let known = sqlx::query("SELECT 1 FROM attachments WHERE sha256 = $1")
@@ -596,7 +298,7 @@ impl Store {
                     "INSERT INTO attachments (sha256, content_type, size, content, created_at) VALUES ($1, $2, $3, $4, $5)",
                 )
                 .bind(&sha)
-                .bind(a.content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+                .bind(a.media_type())
                 .bind(a.content.len() as i64)
                 .bind(a.content.clone())
                 .bind(&created)
@@ -610,7 +312,7 @@ impl Store {
                 .execute(&mut *w.tx)
                 .await?;
         }
-        if let Some(p) = &parent {
+        if let Some(p) = parent {
             self.mark_in(&mut w.tx, ctx, p, DeliveryEvent::Replied).await?;
         }
         // Notices say what to open, never what it says: whoever lists them
@@ -635,7 +337,7 @@ impl Store {
         Ok(Message {
             id: id.clone(),
             thread_id: thread,
-            parent_id: parent.as_ref().map(|p| p.id.clone()),
+            parent_id: parent.map(|p| p.id.clone()),
             kind: input.kind,
             priority: input.priority,
             subject: subject.to_owned(),
@@ -820,19 +522,11 @@ impl Store {
         Ok(m)
     }
 
-    /// Acknowledges a message for the viewer's side; 409 if already done or
-    /// the viewer's side is not an addressee.
-    pub async fn acknowledge_message(&self, ctx: &Ctx, id: &str) -> Result<Message> {
-        self.require_sender(ctx, "acknowledging")?;
-        let m = self.readable_message(ctx, id).await?;
-        if !m.receipts.iter().any(|r| addressed(&ctx.viewer, &r.recipient)) {
-            return Err(StoreError::Conflict(format!(
-                "message {id} is not addressed to {}",
-                ctx.viewer.authority
-            )));
-        }
+    /// Acknowledges message `m`, addressed to the viewer's side, for it.
+    pub async fn acknowledge_message(&self, ctx: &Ctx, m: &Message) -> Result<Message> {
+        let id = m.id.as_str();
         let mut w = self.write().await?;
-        self.mark_in(&mut w.tx, ctx, &m, DeliveryEvent::Acknowledge).await?;
+        self.mark_in(&mut w.tx, ctx, m, DeliveryEvent::Acknowledge).await?;
         self.append_in(&mut w.tx, self.draft(&ctx.into(), "message.acknowledge", id.to_owned()))
             .await?;
         w.tx.commit().await?;
@@ -939,26 +633,20 @@ impl Store {
         Ok((meta, content))
     }
 
-    /// Forwards a message the viewer may read. Where dissemination needs the
-    /// originator's consent and it has not been given, a forward request
-    /// goes to the originator and nothing moves until it agrees.
-    pub async fn forward_message(&self, ctx: &Ctx, id: &str, recipients: &[String], note: &str) -> Result<Forwarded> {
-        self.require_sender(ctx, "forwarding")?;
-        let m = self.readable_message(ctx, id).await?;
-        self.check_recipients(recipients, &m.protected.handling, "recipients")?;
-        let already: BTreeSet<&str> = m.receipts.iter().map(|r| r.recipient.as_str()).collect();
-        for (i, r) in recipients.iter().enumerate() {
-            if already.contains(r.as_str()) {
-                return Err(StoreError::invalid(
-                    &format!("recipients[{i}]"),
-                    format!("{r} already has this message"),
-                ));
-            }
-        }
-        let own = ctx.viewer.authority == m.protected.originator;
-        let may = own || self.decide_on(ctx, &m.protected, Action::Disseminate).allowed;
+    /// Forwards message `m` to new addressees the use case checked. With
+    /// `pass_on`, it goes at once; otherwise a forward request goes to the
+    /// originator and nothing moves until it agrees.
+    pub async fn forward_message(
+        &self,
+        ctx: &Ctx,
+        m: &Message,
+        recipients: &[String],
+        note: &str,
+        pass_on: bool,
+    ) -> Result<Forwarded> {
+        let id = m.id.as_str();
         let mut w = self.write().await?;
-        if may {
+        if pass_on {
             let at = stamp(self.clock().now());
             self.add_recipients_in(&mut w.tx, id, recipients, None, &at).await?;
             self.index_message_in(&mut w.tx, id).await?;
@@ -1022,7 +710,8 @@ impl Store {
         Ok(Forwarded::AwaitingConsent(Box::new(self.forward_request(&fid).await?)))
     }
 
-    async fn forward_request(&self, id: &str) -> Result<ForwardRequest> {
+    /// One forward request, whoever asks: the use case decides who may see it.
+    pub async fn forward_request(&self, id: &str) -> Result<ForwardRequest> {
         let row = sqlx::query("SELECT * FROM forward_requests WHERE id = $1")
             .bind(id)
             .fetch_optional(self.pool())
@@ -1044,23 +733,17 @@ impl Store {
         rows.iter().map(forward_row).collect()
     }
 
-    /// The originating authority grants or refuses a forward request; a grant
-    /// records its consent for the requester and sends the message on.
-    pub async fn decide_forward(&self, ctx: &Ctx, id: &str, grant: bool, reason: &str) -> Result<ForwardRequest> {
-        let f = self.forward_request(id).await?;
-        let own = ctx.viewer.authority.as_str() == f.originator;
-        if !own && f.requester_authority != ctx.viewer.authority.as_str() {
-            return Err(StoreError::NotFound(format!("forward request {id}")));
-        }
-        if own && !ctx.viewer.roles.any(SENDERS) {
-            return Err(StoreError::Forbidden(
-                "deciding needs the officer or supervisor role".into(),
-            ));
-        }
-        let next = exchange::decide_forward(f.status, own, grant)?;
-        if !grant && reason.trim().is_empty() {
-            return Err(StoreError::invalid("reason", "a refusal needs a reason"));
-        }
+    /// Moves forward request `f` to `next` (the use case applied the
+    /// workflow); a grant records the originator's consent for the requester
+    /// and sends the message on.
+    pub async fn decide_forward(
+        &self,
+        ctx: &Ctx,
+        f: &ForwardRequest,
+        next: Forward,
+        reason: &str,
+    ) -> Result<ForwardRequest> {
+        let id = f.id.as_str();
         let m = self.readable_message(ctx, &f.message_id).await?;
         let mut w = self.write().await?;
         let now = stamp(self.clock().now());
@@ -1168,26 +851,9 @@ impl Store {
     }
 
     /// Writes messages in bulk, in one transaction with one audit entry: for
-    /// benchmark and demo data. Each message is checked like a sent one
-    /// (subject, body, deadline, addressees); links and attachments are not
-    /// written.
+    /// benchmark and demo data that `concord_app::messages::seed` checked.
+    /// Links and attachments are not written.
     pub async fn seed_messages(&self, actor: &crate::Actor, items: &[SeedMessage]) -> Result<usize> {
-        for (i, m) in items.iter().enumerate() {
-            let field = |f: &str| format!("messages[{i}].{f}");
-            if m.input.subject.trim().is_empty() || m.input.body.trim().is_empty() {
-                return Err(StoreError::invalid(
-                    &field("subject"),
-                    "subject and body must not be empty",
-                ));
-            }
-            if (m.input.kind == MessageKind::Request) != m.input.deadline.is_some() {
-                return Err(StoreError::invalid(
-                    &field("deadline"),
-                    "requests, and only requests, carry a deadline",
-                ));
-            }
-            self.check_recipients(&m.input.recipients, &m.input.handling, &field("recipients"))?;
-        }
         let mut w = self.write().await?;
         for chunk in items.chunks(500) {
             let sql = format!(
@@ -1272,34 +938,6 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn file(name: &str, ty: &str, content: &[u8]) -> AttachmentInput {
-        AttachmentInput {
-            filename: name.into(),
-            content_type: ty.into(),
-            content: content.to_vec(),
-        }
-    }
-
-    #[test]
-    fn attachments_must_be_what_they_claim() {
-        assert!(check_attachment(0, &file("a.pdf", "application/pdf", b"%PDF-1.7\n...")).is_ok());
-        assert!(check_attachment(0, &file("a.txt", "text/plain; charset=utf-8", "Привет".as_bytes())).is_ok());
-        assert!(check_attachment(0, &file("a.json", "application/json", b"{\"a\": 1}")).is_ok());
-        let lying = check_attachment(2, &file("a.pdf", "application/pdf", b"\x89PNG\r\n\x1a\nxxxx"));
-        let Err(StoreError::Invalid { field, message }) = lying else {
-            panic!("accepted a PNG as a PDF");
-        };
-        assert_eq!(field, "attachments[2].content_type");
-        assert!(message.contains("image/png"), "{message}");
-        assert!(check_attachment(0, &file("a.txt", "text/plain", b"%PDF-1.4")).is_err());
-        assert!(check_attachment(0, &file("a.txt", "text/plain", &[0xff, 0xfe, 0x00])).is_err());
-        assert!(check_attachment(0, &file("a.exe", "application/x-msdownload", b"MZ")).is_err());
-        assert!(check_attachment(0, &file("../a.txt", "text/plain", b"x")).is_err());
-        assert!(check_attachment(0, &file("a.txt", "text/plain", b"")).is_err());
-        let big = vec![b'a'; MAX_ATTACHMENT_BYTES + 1];
-        assert!(check_attachment(0, &file("a.txt", "text/plain", &big)).is_err());
-    }
 
     #[test]
     fn stamps_sort_as_time() {

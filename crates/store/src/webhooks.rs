@@ -3,9 +3,10 @@
 //! watermark per webhook, so notices go out in order and at least once; a
 //! failure backs off exponentially and is kept for the administrator to see.
 
-use crate::messages::{Notification, stamp};
+use crate::messages::stamp;
 use crate::sql::Sql;
 use crate::{Ctx, Result, Store, StoreError};
+use concord_domain::Notification;
 use concord_domain::Role;
 use sqlx::Row;
 use sqlx::any::AnyRow;

@@ -131,7 +131,7 @@ pub async fn send(
     caller: Caller,
     Json(req): Json<MessageNew>,
 ) -> Result<(StatusCode, axum::Json<MessageView>), ApiError> {
-    let m = s.store.send_message(&caller.ctx(), None, message_input(req)?).await?;
+    let m = concord_app::messages::send(&s.store, &caller.ctx(), None, message_input(req)?).await?;
     Ok((StatusCode::CREATED, axum::Json(message_view(&m))))
 }
 
@@ -147,10 +147,7 @@ pub async fn reply(
     Path(id): Path<String>,
     Json(req): Json<MessageNew>,
 ) -> Result<(StatusCode, axum::Json<MessageView>), ApiError> {
-    let m = s
-        .store
-        .send_message(&caller.ctx(), Some(&id), message_input(req)?)
-        .await?;
+    let m = concord_app::messages::send(&s.store, &caller.ctx(), Some(&id), message_input(req)?).await?;
     Ok((StatusCode::CREATED, axum::Json(message_view(&m))))
 }
 
@@ -267,7 +264,7 @@ pub async fn acknowledge(
     Path(id): Path<String>,
 ) -> Result<axum::Json<MessageView>, ApiError> {
     Ok(axum::Json(message_view(
-        &s.store.acknowledge_message(&caller.ctx(), &id).await?,
+        &concord_app::messages::acknowledge(&s.store, &caller.ctx(), &id).await?,
     )))
 }
 
@@ -285,11 +282,7 @@ pub async fn forward(
     Json(req): Json<ForwardNew>,
 ) -> Result<(StatusCode, axum::Json<ForwardResult>), ApiError> {
     Ok(
-        match s
-            .store
-            .forward_message(&caller.ctx(), &id, &req.recipients, &req.note)
-            .await?
-        {
+        match concord_app::messages::forward(&s.store, &caller.ctx(), &id, &req.recipients, &req.note).await? {
             Forwarded::Sent(m) => (
                 StatusCode::OK,
                 axum::Json(ForwardResult {
@@ -332,10 +325,7 @@ pub async fn decide_forward(
     Path(id): Path<String>,
     Json(req): Json<ForwardDecision>,
 ) -> Result<axum::Json<ForwardRequestView>, ApiError> {
-    let f = s
-        .store
-        .decide_forward(&caller.ctx(), &id, req.grant, &req.reason)
-        .await?;
+    let f = concord_app::messages::decide_forward(&s.store, &caller.ctx(), &id, req.grant, &req.reason).await?;
     Ok(axum::Json(forward_view(&f)))
 }
 

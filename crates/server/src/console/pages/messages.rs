@@ -228,9 +228,7 @@ async fn send_message(s: &AppState, c: Console, f: Compose, attachments: Vec<Att
         attachments,
     };
     let sent = match message_input(req) {
-        Ok(input) => s
-            .store
-            .send_message(&c.ctx(), None, input)
+        Ok(input) => concord_app::messages::send(&s.store, &c.ctx(), None, input)
             .await
             .map_err(crate::error::ApiError::from),
         Err(e) => Err(e),
@@ -285,8 +283,7 @@ pub async fn acknowledge(
     Path(id): Path<String>,
     Posted(c, _): Posted<super::login::Empty>,
 ) -> PageResult {
-    s.store
-        .acknowledge_message(&c.ctx(), &id)
+    concord_app::messages::acknowledge(&s.store, &c.ctx(), &id)
         .await
         .map_err(|e| c.fail(e))?;
     Ok(see_other(&format!("/console/messages/{id}")))
@@ -324,9 +321,7 @@ pub async fn reply(State(s): State<AppState>, Path(id): Path<String>, Posted(c, 
         attachments: vec![],
     };
     let input = message_input(req).map_err(|e| c.fail(e))?;
-    let m = s
-        .store
-        .send_message(&ctx, Some(&id), input)
+    let m = concord_app::messages::send(&s.store, &ctx, Some(&id), input)
         .await
         .map_err(|e| c.fail(e))?;
     Ok(see_other(&format!("/console/messages/{}", m.id)))
@@ -346,9 +341,7 @@ pub async fn forward(
     Path(id): Path<String>,
     Posted(c, f): Posted<ForwardForm>,
 ) -> PageResult {
-    let done = s
-        .store
-        .forward_message(&c.ctx(), &id, &split(&f.recipients), &f.note)
+    let done = concord_app::messages::forward(&s.store, &c.ctx(), &id, &split(&f.recipients), &f.note)
         .await
         .map_err(|e| c.fail(e))?;
     Ok(match done {
@@ -393,8 +386,7 @@ pub async fn decide_forward(
     Path(id): Path<String>,
     Posted(c, f): Posted<ForwardDecision>,
 ) -> PageResult {
-    s.store
-        .decide_forward(&c.ctx(), &id, f.grant == "grant", &f.reason)
+    concord_app::messages::decide_forward(&s.store, &c.ctx(), &id, f.grant == "grant", &f.reason)
         .await
         .map_err(|e| c.fail(e))?;
     Ok(see_other("/console/messages/forwards"))
