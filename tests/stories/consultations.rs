@@ -2,6 +2,7 @@
 //! members; the joint statement is adopted when every member approves the
 //! current version; a lone proposal lapses.
 
+use concord_app::Refusal;
 use concord_domain::workflow::consultation::{Stage, Verdict};
 use concord_domain::{Classification, Role, Roles};
 use concord_store::{Ctx, StoreError};
@@ -19,25 +20,21 @@ story!(
     |f| {
         let kz = ministry(&f, "KZ");
         let ru = ministry(&f, "RU");
-        let c = f
-            .store
-            .propose_consultation(&kz, "Hostage taking at a border crossing (synthetic)")
+        let c = concord_app::consultations::propose(&f.store, &kz, "Hostage taking at a border crossing (synthetic)")
             .await
             .expect("propose");
         assert_eq!(c.stage, Stage::Proposed);
         let police = officer(&f, "ru-police");
         assert!(matches!(
-            f.store.second_consultation(&police, &c.id, "we agree").await,
-            Err(StoreError::Forbidden(m)) if m.contains("foreign-ministry")
+            concord_app::consultations::second(&f.store, &police, &c.id, "we agree").await,
+            Err(Refusal::Forbidden(m)) if m.contains("foreign-ministry")
         ));
         assert!(matches!(
-            f.store.second_consultation(&kz, &c.id, "again").await,
-            Err(StoreError::Conflict(m)) if m.contains("already proposed")
+            concord_app::consultations::second(&f.store, &kz, &c.id, "again").await,
+            Err(Refusal::Conflict(m)) if m.contains("already proposed")
         ));
         f.clock.advance(Duration::hours(5));
-        let c = f
-            .store
-            .second_consultation(&ru, &c.id, "Same incident seen from our side")
+        let c = concord_app::consultations::second(&f.store, &ru, &c.id, "Same incident seen from our side")
             .await
             .expect("second");
         assert_eq!(c.stage, Stage::Convened);
@@ -63,50 +60,58 @@ story!(
             "{notes:?}"
         );
 
-        f.store
-            .set_agenda(&cn, &c.id, "1. The incident\n2. Joint statement")
+        concord_app::consultations::set_agenda(&f.store, &cn, &c.id, "1. The incident\n2. Joint statement")
             .await
             .expect("agenda");
         assert!(matches!(
-            f.store.answer_statement(&cn, &c.id, 1, Verdict::Approve, "").await,
-            Err(StoreError::Conflict(m)) if m.contains("no statement")
+            concord_app::consultations::answer_statement(&f.store, &cn, &c.id, 1, Verdict::Approve, "").await,
+            Err(Refusal::Conflict(m)) if m.contains("no statement")
         ));
-        let c = f
-            .store
-            .draft_statement(&kz, &c.id, "The members condemn the act (v1).")
+        let c = concord_app::consultations::draft_statement(&f.store, &kz, &c.id, "The members condemn the act (v1).")
             .await
             .expect("v1");
         assert_eq!(c.version, 1);
-        f.store
-            .answer_statement(&cn, &c.id, 1, Verdict::Approve, "")
+        concord_app::consultations::answer_statement(&f.store, &cn, &c.id, 1, Verdict::Approve, "")
             .await
             .expect("cn approves v1");
         assert!(matches!(
-            f.store
-                .answer_statement(&ru, &c.id, 1, Verdict::ChangesRequested, " ")
-                .await,
-            Err(StoreError::Conflict(_))
+            concord_app::consultations::answer_statement(&f.store, &ru, &c.id, 1, Verdict::ChangesRequested, " ").await,
+            Err(Refusal::Conflict(_))
         ));
-        f.store
-            .answer_statement(&ru, &c.id, 1, Verdict::ChangesRequested, "name the crossing")
-            .await
-            .expect("changes");
-        let c = f
-            .store
-            .draft_statement(&ru, &c.id, "The members condemn the act at crossing B (v2).")
-            .await
-            .expect("v2");
+        concord_app::consultations::answer_statement(
+            &f.store,
+            &ru,
+            &c.id,
+            1,
+            Verdict::ChangesRequested,
+            "name the crossing",
+        )
+        .await
+        .expect("changes");
+        let c = concord_app::consultations::draft_statement(
+            &f.store,
+            &ru,
+            &c.id,
+            "The members condemn the act at crossing B (v2).",
+        )
+        .await
+        .expect("v2");
         assert!(matches!(
-            f.store.answer_statement(&cn, &c.id, 1, Verdict::Approve, "").await,
-            Err(StoreError::Conflict(m)) if m.contains("not the current")
+            concord_app::consultations::answer_statement(&f.store, &cn, &c.id, 1, Verdict::Approve, "").await,
+            Err(Refusal::Conflict(m)) if m.contains("not the current")
         ));
         let mut c = c;
         for (i, state) in MEMBERS.iter().enumerate() {
-            c = f
-                .store
-                .answer_statement(&ministry(&f, state), &c.id, 2, Verdict::Approve, "")
-                .await
-                .expect("approve");
+            c = concord_app::consultations::answer_statement(
+                &f.store,
+                &ministry(&f, state),
+                &c.id,
+                2,
+                Verdict::Approve,
+                "",
+            )
+            .await
+            .expect("approve");
             let expected = if i + 1 == MEMBERS.len() {
                 Stage::Adopted
             } else {
@@ -117,7 +122,11 @@ story!(
         let adopted = c.adopted_statement().expect("published");
         assert_eq!(adopted.version, 2);
         assert!(adopted.text.contains("crossing B"));
-        assert!(f.store.draft_statement(&kz, &c.id, "v3").await.is_err());
+        assert!(
+            concord_app::consultations::draft_statement(&f.store, &kz, &c.id, "v3")
+                .await
+                .is_err()
+        );
 
         // The whole timeline, time-stamped, as anyone of a member state reads it.
         let reader = ctx(
@@ -152,14 +161,12 @@ story!(
 
 story!(a_lone_proposal_lapses_and_outsiders_take_no_part, |f| {
     let kz = ministry(&f, "KZ");
-    let c = f
-        .store
-        .propose_consultation(&kz, "Explosion at a depot (synthetic)")
+    let c = concord_app::consultations::propose(&f.store, &kz, "Explosion at a depot (synthetic)")
         .await
         .expect("propose");
     assert!(matches!(
-        f.store.propose_consultation(&kz, " ").await,
-        Err(StoreError::Invalid { field, .. }) if field == "summary"
+        concord_app::consultations::propose(&f.store, &kz, " ").await,
+        Err(Refusal::Invalid { field, .. }) if field == "summary"
     ));
     let structure = ctx(
         &f.store,
@@ -169,8 +176,8 @@ story!(a_lone_proposal_lapses_and_outsiders_take_no_part, |f| {
         Classification::Secret,
     );
     assert!(matches!(
-        f.store.propose_consultation(&structure, "we propose").await,
-        Err(StoreError::Forbidden(_))
+        concord_app::consultations::propose(&f.store, &structure, "we propose").await,
+        Err(Refusal::Forbidden(_))
     ));
     assert_eq!(
         f.store
@@ -202,6 +209,6 @@ story!(a_lone_proposal_lapses_and_outsiders_take_no_part, |f| {
     let lapsed = f.store.consultation(&kz, &c.id).await.expect("read");
     assert_eq!(lapsed.stage, Stage::Lapsed);
     assert_eq!(lapsed.timeline.last().map(|t| t.action.as_str()), Some("lapse"));
-    let late = f.store.second_consultation(&ministry(&f, "RU"), &c.id, "late").await;
-    assert!(matches!(late, Err(StoreError::Conflict(_))), "{late:?}");
+    let late = concord_app::consultations::second(&f.store, &ministry(&f, "RU"), &c.id, "late").await;
+    assert!(matches!(late, Err(Refusal::Conflict(_))), "{late:?}");
 });

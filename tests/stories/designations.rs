@@ -1,6 +1,7 @@
 //! The unified list by consensus: proposal, compliance review, silence
 //! period, one objection blocks, silence accepts, delisting, national lists.
 
+use concord_app::Refusal;
 use concord_domain::workflow::designation::{ActKind, Criteria, Direction, Position, Stage};
 use concord_domain::{
     Category, Checklist, Classification, HandlingCode, LegalBasis, MembershipEvent, MembershipStatus, RecordKind, Role,
@@ -67,57 +68,51 @@ story!(a_listing_passes_review_and_silence_adopts_it, |f| {
     let kz = supervisor(&f, "kz-security-service");
     let structure = reviewer(&f);
     let org = organization(&f, "kz-security-service", "Bridge Front", HandlingCode::open()).await;
-    let p = f
-        .store
-        .propose_designation(&kz, proposal(Direction::Listing, &org))
+    let p = concord_app::designations::propose(&f.store, &kz, proposal(Direction::Listing, &org))
         .await
         .expect("propose");
     assert_eq!(p.stage, Stage::ComplianceReview);
     // One open proposal per organization.
     let cn = supervisor(&f, "cn-security-service");
     assert!(matches!(
-        f.store
-            .propose_designation(&cn, proposal(Direction::Listing, &org))
-            .await,
-        Err(StoreError::Conflict(_))
+        concord_app::designations::propose(&f.store, &cn, proposal(Direction::Listing, &org)).await,
+        Err(Refusal::Conflict(_))
     ));
     // Only the structure's supervisors review, and only with every item ticked.
     assert!(matches!(
-        f.store.review_designation(&kz, &p.id, true, ALL_TICKED, "").await,
-        Err(StoreError::Forbidden(_))
+        concord_app::designations::review(&f.store, &kz, &p.id, true, ALL_TICKED, "").await,
+        Err(Refusal::Forbidden(_))
     ));
     let partial = Checklist {
         not_on_protected_grounds_alone: false,
         ..ALL_TICKED
     };
-    let refused = f.store.review_designation(&structure, &p.id, true, partial, "").await;
+    let refused = concord_app::designations::review(&f.store, &structure, &p.id, true, partial, "").await;
     assert!(
-        matches!(&refused, Err(StoreError::Conflict(m)) if m.contains("not_on_protected_grounds_alone")),
+        matches!(&refused, Err(Refusal::Conflict(m)) if m.contains("not_on_protected_grounds_alone")),
         "{refused:?}"
     );
-    let returned = f
-        .store
-        .review_designation(
-            &structure,
-            &p.id,
-            false,
-            ALL_TICKED,
-            "attribution rests on one claim only",
-        )
-        .await
-        .expect("return");
+    let returned = concord_app::designations::review(
+        &f.store,
+        &structure,
+        &p.id,
+        false,
+        ALL_TICKED,
+        "attribution rests on one claim only",
+    )
+    .await
+    .expect("return");
     assert_eq!(returned.stage, Stage::Returned);
     assert!(
-        f.store.proposer_step(&cn, &p.id, false, "").await.is_err(),
+        concord_app::designations::proposer_step(&f.store, &cn, &p.id, false, "")
+            .await
+            .is_err(),
         "CN resubmitted KZ's proposal"
     );
-    f.store
-        .proposer_step(&kz, &p.id, false, "convictions added")
+    concord_app::designations::proposer_step(&f.store, &kz, &p.id, false, "convictions added")
         .await
         .expect("resubmit");
-    let open = f
-        .store
-        .review_designation(&structure, &p.id, true, ALL_TICKED, "")
+    let open = concord_app::designations::review(&f.store, &structure, &p.id, true, ALL_TICKED, "")
         .await
         .expect("pass");
     assert_eq!(open.stage, Stage::SilencePeriod);
@@ -125,8 +120,7 @@ story!(a_listing_passes_review_and_silence_adopts_it, |f| {
     assert_eq!(open.positions.len(), 1, "the proposer accepts by proposing");
 
     let ru = supervisor(&f, "ru-police");
-    f.store
-        .vote_designation(&ru, &p.id, Position::Accept, "")
+    concord_app::designations::vote(&f.store, &ru, &p.id, Position::Accept, "")
         .await
         .expect("ru accepts");
     let notes = f.store.notifications(&ru, 50).await.expect("notes");
@@ -159,34 +153,28 @@ story!(a_listing_passes_review_and_silence_adopts_it, |f| {
             "silence-ended"
         ]
     );
-    let late = f.store.vote_designation(&cn, &p.id, Position::Object, "too late").await;
-    assert!(matches!(late, Err(StoreError::Conflict(_))), "{late:?}");
+    let late = concord_app::designations::vote(&f.store, &cn, &p.id, Position::Object, "too late").await;
+    assert!(matches!(late, Err(Refusal::Conflict(_))), "{late:?}");
 
     let list = f.store.common_list(&ru).await.expect("list");
     assert_eq!(list.len(), 1);
     assert_eq!(list[0].record_id, org);
     assert_eq!(list[0].history.len(), 6);
     assert!(matches!(
-        f.store
-            .propose_designation(&cn, proposal(Direction::Listing, &org))
-            .await,
-        Err(StoreError::Conflict(_))
+        concord_app::designations::propose(&f.store, &cn, proposal(Direction::Listing, &org)).await,
+        Err(Refusal::Conflict(_))
     ));
 
     // Delisting follows the same path; here every member accepts at once.
-    let d = f
-        .store
-        .propose_designation(&cn, proposal(Direction::Delisting, &org))
+    let d = concord_app::designations::propose(&f.store, &cn, proposal(Direction::Delisting, &org))
         .await
         .expect("delisting");
-    f.store
-        .review_designation(&structure, &d.id, true, ALL_TICKED, "")
+    concord_app::designations::review(&f.store, &structure, &d.id, true, ALL_TICKED, "")
         .await
         .expect("pass");
     for state in MEMBERS.iter().filter(|s| **s != "CN") {
         let voter = supervisor(&f, &security(state));
-        f.store
-            .vote_designation(&voter, &d.id, Position::Accept, "")
+        concord_app::designations::vote(&f.store, &voter, &d.id, Position::Accept, "")
             .await
             .expect("accept");
     }
@@ -198,21 +186,16 @@ story!(a_listing_passes_review_and_silence_adopts_it, |f| {
 story!(one_objection_blocks_and_bad_votes_change_nothing, |f| {
     let kz = supervisor(&f, "kz-security-service");
     let org = organization(&f, "kz-security-service", "Valley Brigade", HandlingCode::open()).await;
-    let p = f
-        .store
-        .propose_designation(&kz, proposal(Direction::Listing, &org))
+    let p = concord_app::designations::propose(&f.store, &kz, proposal(Direction::Listing, &org))
         .await
         .expect("propose");
-    let early = f
-        .store
-        .vote_designation(&supervisor(&f, "cn-police"), &p.id, Position::Accept, "")
-        .await;
+    let early =
+        concord_app::designations::vote(&f.store, &supervisor(&f, "cn-police"), &p.id, Position::Accept, "").await;
     assert!(
-        matches!(&early, Err(StoreError::Conflict(m)) if m.contains("compliance-review")),
+        matches!(&early, Err(Refusal::Conflict(m)) if m.contains("compliance-review")),
         "{early:?}"
     );
-    f.store
-        .review_designation(&reviewer(&f), &p.id, true, ALL_TICKED, "")
+    concord_app::designations::review(&f.store, &reviewer(&f), &p.id, true, ALL_TICKED, "")
         .await
         .expect("pass");
 
@@ -253,8 +236,8 @@ story!(one_objection_blocks_and_bad_votes_change_nothing, |f| {
         ),
     ];
     for (who, position, reasons, expected) in cases {
-        match f.store.vote_designation(&who, &p.id, position, reasons).await {
-            Err(StoreError::Conflict(m) | StoreError::Forbidden(m)) => {
+        match concord_app::designations::vote(&f.store, &who, &p.id, position, reasons).await {
+            Err(Refusal::Conflict(m) | Refusal::Forbidden(m)) => {
                 assert!(m.contains(expected), "{} {position}: {m}", who.viewer.authority);
             }
             other => panic!("{} {position}: {other:?}", who.viewer.authority),
@@ -262,34 +245,30 @@ story!(one_objection_blocks_and_bad_votes_change_nothing, |f| {
     }
     // A suspended state sees nothing shared: not even the proposal.
     assert!(matches!(
-        f.store
-            .vote_designation(&supervisor(&f, "uz-police"), &p.id, Position::Accept, "")
-            .await,
-        Err(StoreError::NotFound(_))
+        concord_app::designations::vote(&f.store, &supervisor(&f, "uz-police"), &p.id, Position::Accept, "").await,
+        Err(Refusal::NotFound(_))
     ));
     let unchanged = f.store.designation(&kz, &p.id).await.expect("read");
     assert_eq!(unchanged.stage, Stage::SilencePeriod);
     assert_eq!(unchanged.positions.len(), 1);
     assert_eq!(unchanged.version, p.version + 1, "only the review changed it");
 
-    let blocked = f
-        .store
-        .vote_designation(
-            &supervisor(&f, "tj-police"),
-            &p.id,
-            Position::Object,
-            "the acts are not attributed",
-        )
-        .await
-        .expect("object");
+    let blocked = concord_app::designations::vote(
+        &f.store,
+        &supervisor(&f, "tj-police"),
+        &p.id,
+        Position::Object,
+        "the acts are not attributed",
+    )
+    .await
+    .expect("object");
     assert_eq!(blocked.stage, Stage::Blocked);
     let objection = blocked.positions.iter().find(|x| x.state == "TJ").expect("TJ position");
     assert_eq!(objection.reasons, "the acts are not attributed");
     assert!(f.store.common_list(&kz).await.expect("list").is_empty());
     // A blocked proposal can be followed by a new one.
     assert!(
-        f.store
-            .propose_designation(&kz, proposal(Direction::Listing, &org))
+        concord_app::designations::propose(&f.store, &kz, proposal(Direction::Listing, &org))
             .await
             .is_ok()
     );
@@ -339,9 +318,9 @@ story!(proposals_follow_the_access_model, |f| {
         (no_criteria, "criteria"),
         (bad_article, "legal_basis.article"),
     ] {
-        match f.store.propose_designation(&kz, input).await {
-            Err(StoreError::Invalid { field: got, .. }) => assert_eq!(got, field),
-            Err(StoreError::Conflict(_)) => assert_eq!(field, "conflict"),
+        match concord_app::designations::propose(&f.store, &kz, input).await {
+            Err(Refusal::Invalid { field: got, .. }) => assert_eq!(got, field),
+            Err(Refusal::Conflict(_)) => assert_eq!(field, "conflict"),
             other => panic!("{field}: {other:?}"),
         }
     }
@@ -353,16 +332,12 @@ story!(proposals_follow_the_access_model, |f| {
         Classification::Secret,
     );
     assert!(matches!(
-        f.store
-            .propose_designation(&analyst, proposal(Direction::Listing, &secret))
-            .await,
-        Err(StoreError::Forbidden(_))
+        concord_app::designations::propose(&f.store, &analyst, proposal(Direction::Listing, &secret)).await,
+        Err(Refusal::Forbidden(_))
     ));
     assert!(matches!(
-        f.store
-            .propose_designation(&reviewer(&f), proposal(Direction::Listing, &secret))
-            .await,
-        Err(StoreError::Forbidden(_))
+        concord_app::designations::propose(&f.store, &reviewer(&f), proposal(Direction::Listing, &secret)).await,
+        Err(Refusal::Forbidden(_))
     ));
     assert!(
         f.store.designations(&kz, None).await.expect("list").is_empty(),
@@ -370,9 +345,7 @@ story!(proposals_follow_the_access_model, |f| {
     );
 
     // A proposal about a secret record is hidden from those without the clearance.
-    let p = f
-        .store
-        .propose_designation(&kz, proposal(Direction::Listing, &secret))
+    let p = concord_app::designations::propose(&f.store, &kz, proposal(Direction::Listing, &secret))
         .await
         .expect("propose");
     let low = ctx(
@@ -388,8 +361,8 @@ story!(proposals_follow_the_access_model, |f| {
         Err(StoreError::NotFound(_))
     ));
     assert!(matches!(
-        f.store.vote_designation(&low, &p.id, Position::Object, "no").await,
-        Err(StoreError::NotFound(_))
+        concord_app::designations::vote(&f.store, &low, &p.id, Position::Object, "no").await,
+        Err(Refusal::NotFound(_))
     ));
     assert_eq!(
         f.store
@@ -413,31 +386,31 @@ story!(national_lists_stand_beside_the_common_one, |f| {
     let ru = supervisor(&f, "ru-police");
     let common = organization(&f, "kz-security-service", "Common Foe", HandlingCode::open()).await;
     let national = organization(&f, "ru-police", "Local Gang", HandlingCode::open()).await;
-    let p = f
-        .store
-        .propose_designation(&kz, proposal(Direction::Listing, &common))
+    let p = concord_app::designations::propose(&f.store, &kz, proposal(Direction::Listing, &common))
         .await
         .expect("propose");
-    f.store
-        .review_designation(&reviewer(&f), &p.id, true, ALL_TICKED, "")
+    concord_app::designations::review(&f.store, &reviewer(&f), &p.id, true, ALL_TICKED, "")
         .await
         .expect("pass");
     f.clock.advance(Duration::days(31));
-    f.store
-        .set_national_entry(&ru, &national, Some(START.date()), "court decision 12/2024")
-        .await
-        .expect("add");
+    concord_app::designations::set_national_entry(
+        &f.store,
+        &ru,
+        &national,
+        Some(START.date()),
+        "court decision 12/2024",
+    )
+    .await
+    .expect("add");
     let d = f.store.list_differences(&kz, &"RU".into()).await.expect("diff");
     assert_eq!(d.only_common, [(common.clone(), "Common Foe".to_owned())]);
     assert_eq!(d.only_national, [(national.clone(), "Local Gang".to_owned())]);
-    f.store
-        .set_national_entry(&ru, &common, Some(START.date() + Duration::days(31)), "")
+    concord_app::designations::set_national_entry(&f.store, &ru, &common, Some(START.date() + Duration::days(31)), "")
         .await
         .expect("add");
     let d = f.store.list_differences(&kz, &"RU".into()).await.expect("diff");
     assert!(d.only_common.is_empty());
-    f.store
-        .set_national_entry(&ru, &national, None, "")
+    concord_app::designations::set_national_entry(&f.store, &ru, &national, None, "")
         .await
         .expect("remove");
     assert_eq!(f.store.national_list(&kz, &"RU".into()).await.expect("list").len(), 1);
@@ -450,14 +423,11 @@ story!(national_lists_stand_beside_the_common_one, |f| {
         Classification::Secret,
     );
     assert!(matches!(
-        f.store
-            .set_national_entry(&analyst, &national, Some(START.date()), "")
-            .await,
-        Err(StoreError::Forbidden(_))
+        concord_app::designations::set_national_entry(&f.store, &analyst, &national, Some(START.date()), "").await,
+        Err(Refusal::Forbidden(_))
     ));
     assert!(
-        f.store
-            .set_national_entry(&reviewer(&f), &national, Some(START.date()), "")
+        concord_app::designations::set_national_entry(&f.store, &reviewer(&f), &national, Some(START.date()), "")
             .await
             .is_err()
     );
@@ -628,9 +598,9 @@ story!(an_organization_created_with_its_proposal, |f| {
         (both, "record_id"),
         (delisting, "direction"),
     ] {
-        let refused = f.store.propose_designation(&kz, input).await;
+        let refused = concord_app::designations::propose(&f.store, &kz, input).await;
         assert!(
-            matches!(&refused, Err(StoreError::Invalid { field: got, .. }) if got.starts_with(field)),
+            matches!(&refused, Err(Refusal::Invalid { field: got, .. }) if got.starts_with(field)),
             "{field}: {refused:?}"
         );
     }
@@ -638,9 +608,7 @@ story!(an_organization_created_with_its_proposal, |f| {
     assert!(f.store.designations(&kz, None).await.expect("list").is_empty());
 
     // Record and proposal are created together.
-    let p = f
-        .store
-        .propose_designation(&kz, with_new(new_org()))
+    let p = concord_app::designations::propose(&f.store, &kz, with_new(new_org()))
         .await
         .expect("propose");
     assert_eq!(
@@ -666,17 +634,13 @@ story!(an_organization_created_with_its_proposal, |f| {
     ));
     assert!(f.store.designations(&structure, None).await.expect("list").is_empty());
     assert!(matches!(
-        f.store
-            .review_designation(&structure, &p.id, true, ALL_TICKED, "")
-            .await,
-        Err(StoreError::NotFound(_))
+        concord_app::designations::review(&f.store, &structure, &p.id, true, ALL_TICKED, "").await,
+        Err(Refusal::NotFound(_))
     ));
     concord_app::records::decide_compliance(&f.store, &kz, &r.id, true, ALL_TICKED, "acts described", r.version)
         .await
         .expect("approve");
-    let passed = f
-        .store
-        .review_designation(&structure, &p.id, true, ALL_TICKED, "")
+    let passed = concord_app::designations::review(&f.store, &structure, &p.id, true, ALL_TICKED, "")
         .await
         .expect("pass");
     assert_eq!(passed.stage, Stage::SilencePeriod);

@@ -1,9 +1,9 @@
 //! Intelligence exchange: delivery, acknowledgement, deadlines, threads,
 //! forwarding with consent, attachments, links, and who may read what.
 
+use concord_app::Refusal;
 use concord_domain::workflow::exchange::{Delivery, MessageKind, Priority};
 use concord_domain::{Classification, Dissemination, Distribution, HandlingCode, RecordKind, Role, Roles};
-use concord_app::Refusal;
 use concord_store::{AttachmentInput, Ctx, Forwarded, Mailbox, MessageInput, MessageQuery, RecordQuery, StoreError};
 use concord_stories::{ALL_TICKED, START, ctx, officer, sample_input, story};
 use time::Duration;

@@ -14,6 +14,8 @@
 
 pub mod audit;
 pub mod caller;
+pub mod consultations;
+pub mod designations;
 pub mod messages;
 pub mod passwords;
 pub mod records;

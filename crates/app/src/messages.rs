@@ -26,7 +26,12 @@ pub async fn send(store: &Store, ctx: &Ctx, parent: Option<&str>, mut input: Mes
     {
         input.recipients.push(p.protected.originator.to_string());
     }
-    message_rules::check_content(&ctx.viewer, &input, store.clock().now())?;
+    message_rules::check_content(
+        &ctx.viewer,
+        &input,
+        store.clock().now(),
+        concord_exchange::well_formed_json,
+    )?;
     let snap = store.snapshot();
     message_rules::check_recipients(
         &input.recipients,

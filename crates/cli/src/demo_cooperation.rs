@@ -111,52 +111,55 @@ pub async fn seed(node: &Node) -> Result<()> {
         .into_iter()
         .next()
     {
-        let p = node
-            .store
-            .propose_designation(
-                &cn,
-                ProposalInput {
-                    direction: Direction::Listing,
-                    record_id: org.id.clone(),
-                    new_organization: None,
-                    legal_basis: LegalBasis {
-                        instrument: "shanghai-convention-2001".into(),
-                        article: "1.1.1b".into(),
-                        category: Category::Terrorism,
-                    },
-                    evidence: "Planned an attack on a transport hub; two members convicted (synthetic).".into(),
-                    criteria: Criteria {
-                        act_kind: Some(ActKind::Terrorism),
-                        acts: "preparation of an attack on a transport hub".into(),
-                        when: "2025".into(),
-                        place: "a regional capital (synthetic)".into(),
-                        attribution: "court judgment against two members (synthetic)".into(),
-                    },
+        let p = concord_app::designations::propose(
+            &node.store,
+            &cn,
+            ProposalInput {
+                direction: Direction::Listing,
+                record_id: org.id.clone(),
+                new_organization: None,
+                legal_basis: LegalBasis {
+                    instrument: "shanghai-convention-2001".into(),
+                    article: "1.1.1b".into(),
+                    category: Category::Terrorism,
                 },
-            )
-            .await?;
+                evidence: "Planned an attack on a transport hub; two members convicted (synthetic).".into(),
+                criteria: Criteria {
+                    act_kind: Some(ActKind::Terrorism),
+                    acts: "preparation of an attack on a transport hub".into(),
+                    when: "2025".into(),
+                    place: "a regional capital (synthetic)".into(),
+                    attribution: "court judgment against two members (synthetic)".into(),
+                },
+            },
+        )
+        .await?;
         let reviewer = ctx(node, "structure.supervisor").await?;
-        node.store
-            .review_designation(&reviewer, &p.id, true, crate::exchange::ALL_TICKED, "")
-            .await?;
+        concord_app::designations::review(&node.store, &reviewer, &p.id, true, crate::exchange::ALL_TICKED, "").await?;
     }
 
     // An emergency consultation, convened, with a first draft statement.
     let kz = ctx(node, "kz.diplomat").await?;
     let ru_fm = ctx(node, "ru.diplomat").await?;
-    let c = node
-        .store
-        .propose_consultation(&kz, "Explosion at a border fuel depot, casualties reported (synthetic)")
-        .await?;
-    node.store
-        .second_consultation(&ru_fm, &c.id, "Our services confirm the explosion (synthetic)")
-        .await?;
-    node.store
-        .draft_statement(
-            &kz,
-            &c.id,
-            "The member states condemn the attack on the fuel depot and agree to share all information (draft).",
-        )
-        .await?;
+    let c = concord_app::consultations::propose(
+        &node.store,
+        &kz,
+        "Explosion at a border fuel depot, casualties reported (synthetic)",
+    )
+    .await?;
+    concord_app::consultations::second(
+        &node.store,
+        &ru_fm,
+        &c.id,
+        "Our services confirm the explosion (synthetic)",
+    )
+    .await?;
+    concord_app::consultations::draft_statement(
+        &node.store,
+        &kz,
+        &c.id,
+        "The member states condemn the attack on the fuel depot and agree to share all information (draft).",
+    )
+    .await?;
     Ok(())
 }

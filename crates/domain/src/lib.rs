@@ -9,6 +9,9 @@
 pub mod access;
 pub mod administration;
 pub mod clock;
+pub mod consultation;
+pub mod consultation_rules;
+pub mod designation_rules;
 pub mod handling;
 pub mod ids;
 pub mod import;
@@ -24,6 +27,7 @@ pub mod workflow;
 
 pub use access::{Action, Compliance, Decision, Policy, Protected, Reason, decide};
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use consultation::{Consultation, ConsultationStep, StatementVersion, VerdictEntry};
 pub use handling::{Classification, Dissemination, Distribution, HandlingCode, Use};
 pub use ids::{AuthorityId, StateCode, UserId, derived_uuid};
 pub use import::{ImportError, ImportItem};
@@ -36,7 +40,7 @@ pub use registry::{
     Authority, AuthorityKind, Body, BodyKind, Instrument, InstrumentKind, MembershipEvent, MembershipStatus, Party,
     Registry, State,
 };
-pub use unified_list::{ListEntry, TimelineEntry};
+pub use unified_list::{ListDifference, ListEntry, NationalEntry, PositionEntry, Proposal, TimelineEntry};
 pub use user::{Role, Roles, User, Viewer};
 
 /// A value could not be parsed from its textual form.

@@ -33,3 +33,21 @@ pub struct ImportDefaults {
 pub(crate) fn split_list(cell: &str) -> impl Iterator<Item = &str> {
     cell.split(';').map(str::trim).filter(|s| !s.is_empty())
 }
+
+/// Whether `bytes` are one well-formed JSON document: the check an attached
+/// `application/json` file must pass.
+pub fn well_formed_json(bytes: &[u8]) -> bool {
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok()
+}
+
+#[cfg(test)]
+mod json_tests {
+    #[test]
+    fn only_whole_json_documents_are_well_formed() {
+        assert!(super::well_formed_json(br#"{"a": [1, 2]}"#));
+        assert!(super::well_formed_json(b" [] "));
+        assert!(!super::well_formed_json(br#"{"a": "#));
+        assert!(!super::well_formed_json(b"{} {}"));
+        assert!(!super::well_formed_json(b"%PDF-1.7"));
+    }
+}

@@ -11,98 +11,34 @@ use crate::messages::{parse_stamp, stamp};
 use crate::registry::parse;
 use crate::{Ctx, Result, Store, StoreError, new_id};
 use concord_domain::workflow::consultation::{self as machine, Event, Rules, Stage, Verdict};
-use concord_domain::{Role, StateCode};
+pub use concord_domain::{Consultation, ConsultationStep, StatementVersion, VerdictEntry};
+use concord_domain::{StateCode, consultation_rules};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use std::collections::BTreeSet;
 use time::Duration;
 
-/// A version of the joint statement.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StatementVersion {
-    pub version: i64,
-    pub text: String,
-    /// The state that drafted it.
-    pub state: String,
-    pub at: String,
-}
-
-/// A member's answer to a statement version.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VerdictEntry {
-    pub version: i64,
-    pub state: String,
-    pub verdict: Verdict,
-    pub reasons: String,
-    pub at: String,
-}
-
-/// One step of a consultation's timeline.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConsultationStep {
-    pub seq: i64,
-    pub at: String,
-    pub actor: String,
-    pub state: Option<String>,
-    pub action: String,
-    pub statement_version: Option<i64>,
-    pub detail: String,
-}
-
-/// An emergency consultation.
-#[derive(Debug, Clone)]
-pub struct Consultation {
-    pub id: String,
-    pub stage: Stage,
-    /// The first proposer's situation summary.
-    pub summary: String,
-    pub window_ends: String,
-    /// The members convened (empty until convened).
-    pub members: Vec<String>,
-    pub meeting_at: Option<String>,
-    pub agenda: String,
-    /// The current statement version (0: none yet).
-    pub version: i64,
-    pub created_at: String,
-    pub updated_at: String,
-    /// Proposing states with when they proposed.
-    pub proposals: Vec<(String, String)>,
-    pub statements: Vec<StatementVersion>,
-    pub verdicts: Vec<VerdictEntry>,
-    pub timeline: Vec<ConsultationStep>,
-    /// Optimistic-concurrency counter.
-    row_version: i64,
-}
-
-impl Consultation {
-    /// The adopted statement, once there is one.
-    pub fn adopted_statement(&self) -> Option<&StatementVersion> {
-        (self.stage == Stage::Adopted)
-            .then(|| self.statements.iter().find(|s| s.version == self.version))
-            .flatten()
-    }
-
-    fn machine(&self) -> Result<machine::Consultation> {
-        let t = "consultations";
-        Ok(machine::Consultation {
-            stage: self.stage,
-            proposals: self
-                .proposals
-                .iter()
-                .map(|(s, at)| Ok((StateCode::from(s.as_str()), parse_stamp(t, at)?)))
-                .collect::<Result<_>>()?,
-            window_ends: parse_stamp(t, &self.window_ends)?,
-            members: self.members.iter().map(|s| StateCode::from(s.as_str())).collect(),
-            meeting_at: self.meeting_at.as_deref().map(|m| parse_stamp(t, m)).transpose()?,
-            version: u32::try_from(self.version).map_err(|e| StoreError::corrupt(t, e))?,
-            verdicts: self
-                .verdicts
-                .iter()
-                .filter(|v| v.version == self.version)
-                .map(|v| (StateCode::from(v.state.as_str()), v.verdict))
-                .collect(),
-        })
-    }
+/// The workflow machine's view of a consultation.
+fn machine_of(c: &Consultation) -> Result<machine::Consultation> {
+    let t = "consultations";
+    Ok(machine::Consultation {
+        stage: c.stage,
+        proposals: c
+            .proposals
+            .iter()
+            .map(|(s, at)| Ok((StateCode::from(s.as_str()), parse_stamp(t, at)?)))
+            .collect::<Result<_>>()?,
+        window_ends: parse_stamp(t, &c.window_ends)?,
+        members: c.members.iter().map(|s| StateCode::from(s.as_str())).collect(),
+        meeting_at: c.meeting_at.as_deref().map(|m| parse_stamp(t, m)).transpose()?,
+        version: u32::try_from(c.version).map_err(|e| StoreError::corrupt(t, e))?,
+        verdicts: c
+            .verdicts
+            .iter()
+            .filter(|v| v.version == c.version)
+            .map(|v| (StateCode::from(v.state.as_str()), v.verdict))
+            .collect(),
+    })
 }
 
 fn consultation_row(row: &AnyRow) -> Result<Consultation> {
@@ -129,9 +65,6 @@ fn consultation_row(row: &AnyRow) -> Result<Consultation> {
         row_version: row.try_get("version")?,
     })
 }
-
-const ACTORS: &[Role] = &[Role::Officer, Role::Supervisor];
-const MAX_TEXT: usize = 50_000;
 
 /// What one step writes besides the new state.
 struct Write<'a> {
@@ -160,34 +93,13 @@ impl Store {
             .collect()
     }
 
-    /// The state the viewer speaks for in emergency consultations: its
-    /// authority is of the configured kind and it is an officer or supervisor.
-    pub fn consulting_state(&self, ctx: &Ctx) -> Result<StateCode> {
-        let v = &ctx.viewer;
-        let snap = self.snapshot();
-        let kind = snap.policy.consultation_proposer;
-        let authority = snap.registry.authority(&v.authority);
-        match (&v.state, authority) {
-            (Some(state), Some(a)) if a.kind == kind && v.roles.any(ACTORS) => Ok(state.clone()),
-            _ => Err(StoreError::Forbidden(format!(
-                "a state takes part in emergency consultations through its {kind}, by an officer or supervisor"
-            ))),
-        }
-    }
-
     fn may_see_consultation(&self, ctx: &Ctx, c: &Consultation) -> bool {
-        let v = &ctx.viewer;
-        if !v.roles.any(&[Role::Analyst, Role::Officer, Role::Supervisor]) {
-            return false;
-        }
-        match &v.state {
-            None => true,
-            Some(s) => {
-                c.members.iter().any(|m| m == s.as_str())
-                    || c.proposals.iter().any(|(p, _)| p == s.as_str())
-                    || self.members_today().contains(s)
-            }
-        }
+        consultation_rules::may_see(
+            &ctx.viewer,
+            &c.members,
+            c.proposals.iter().map(|(p, _)| p.as_str()),
+            &self.members_today(),
+        )
     }
 
     async fn load_consultation(&self, id: &str) -> Result<Consultation> {
@@ -330,7 +242,7 @@ impl Store {
         event: &Event,
         write: Write<'_>,
     ) -> Result<()> {
-        let before = c.machine()?;
+        let before = machine_of(c)?;
         let after = before.apply(
             state,
             event,
@@ -413,7 +325,9 @@ impl Store {
         Ok(n)
     }
 
-    pub(crate) async fn visible_consultation(&self, ctx: &Ctx, id: &str) -> Result<Consultation> {
+    /// A consultation the viewer may see; "not found" otherwise. Not
+    /// audited: for the rules of a use case, which audits what it does.
+    pub async fn visible_consultation(&self, ctx: &Ctx, id: &str) -> Result<Consultation> {
         self.settle_consultations().await?;
         let c = self.load_consultation(id).await?;
         if self.may_see_consultation(ctx, &c) {
@@ -423,12 +337,10 @@ impl Store {
         }
     }
 
-    /// A member state proposes an emergency consultation with a situation summary.
-    pub async fn propose_consultation(&self, ctx: &Ctx, summary: &str) -> Result<Consultation> {
-        let state = self.consulting_state(ctx)?;
-        if summary.trim().is_empty() || summary.len() > MAX_TEXT {
-            return Err(StoreError::invalid("summary", format!("1 to {MAX_TEXT} bytes")));
-        }
+    /// `state` proposes an emergency consultation with a situation summary
+    /// (the use case checked both).
+    pub async fn propose_consultation(&self, ctx: &Ctx, state: &StateCode, summary: &str) -> Result<Consultation> {
+        let state = state.clone();
         let m = machine::Consultation::propose(
             state.clone(),
             &self.members_today(),
@@ -472,33 +384,33 @@ impl Store {
     }
 
     /// A second member state's proposal convenes the consultation.
-    pub async fn second_consultation(&self, ctx: &Ctx, id: &str, summary: &str) -> Result<Consultation> {
-        let state = self.consulting_state(ctx)?;
-        let c = self.visible_consultation(ctx, id).await?;
+    pub async fn second_consultation(
+        &self,
+        ctx: &Ctx,
+        c: &Consultation,
+        state: &StateCode,
+        summary: &str,
+    ) -> Result<Consultation> {
         let write = Write {
             action: "propose",
             detail: summary.trim().to_owned(),
             statement: None,
             verdict: None,
         };
-        self.step_consultation(Some(ctx), &c, Some(&state), &Event::Propose, write)
+        self.step_consultation(Some(ctx), c, Some(state), &Event::Propose, write)
             .await?;
-        self.load_consultation(id).await
+        self.load_consultation(&c.id).await
     }
 
-    /// Sets the agenda of a convened consultation.
-    pub async fn set_agenda(&self, ctx: &Ctx, id: &str, agenda: &str) -> Result<Consultation> {
-        let state = self.consulting_state(ctx)?;
-        let c = self.visible_consultation(ctx, id).await?;
-        if c.stage != Stage::Convened || !c.members.iter().any(|m| m == state.as_str()) {
-            return Err(StoreError::Conflict(format!(
-                "the agenda is kept by the members of a convened consultation; this one is {}",
-                c.stage
-            )));
-        }
-        if agenda.trim().is_empty() || agenda.len() > MAX_TEXT {
-            return Err(StoreError::invalid("agenda", format!("1 to {MAX_TEXT} bytes")));
-        }
+    /// Sets the agenda of a convened consultation, as `state`, a member.
+    pub async fn set_agenda(
+        &self,
+        ctx: &Ctx,
+        c: &Consultation,
+        state: &StateCode,
+        agenda: &str,
+    ) -> Result<Consultation> {
+        let id = c.id.as_str();
         let mut w = self.write().await?;
         let done = sqlx::query("UPDATE consultations SET agenda = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4")
             .bind(agenda.trim())
@@ -516,19 +428,20 @@ impl Store {
             statement: None,
             verdict: None,
         };
-        self.consultation_step_in(&mut w.tx, Some(ctx), id, Some(&state), &write)
+        self.consultation_step_in(&mut w.tx, Some(ctx), id, Some(state), &write)
             .await?;
         w.tx.commit().await?;
         self.load_consultation(id).await
     }
 
-    /// A member drafts a new version of the joint statement.
-    pub async fn draft_statement(&self, ctx: &Ctx, id: &str, text: &str) -> Result<Consultation> {
-        let state = self.consulting_state(ctx)?;
-        if text.trim().is_empty() || text.len() > MAX_TEXT {
-            return Err(StoreError::invalid("text", format!("1 to {MAX_TEXT} bytes")));
-        }
-        let c = self.visible_consultation(ctx, id).await?;
+    /// `state` drafts a new version of the joint statement.
+    pub async fn draft_statement(
+        &self,
+        ctx: &Ctx,
+        c: &Consultation,
+        state: &StateCode,
+        text: &str,
+    ) -> Result<Consultation> {
         let version = c.version + 1;
         let write = Write {
             action: "draft",
@@ -536,23 +449,22 @@ impl Store {
             statement: Some((version, text.trim())),
             verdict: None,
         };
-        self.step_consultation(Some(ctx), &c, Some(&state), &Event::Draft, write)
+        self.step_consultation(Some(ctx), c, Some(state), &Event::Draft, write)
             .await?;
-        self.load_consultation(id).await
+        self.load_consultation(&c.id).await
     }
 
-    /// A member approves the current version or asks for changes.
+    /// `state` approves statement version `v` or asks for changes.
     pub async fn answer_statement(
         &self,
         ctx: &Ctx,
-        id: &str,
-        version: i64,
+        c: &Consultation,
+        state: &StateCode,
+        v: u32,
         verdict: Verdict,
         reasons: &str,
     ) -> Result<Consultation> {
-        let state = self.consulting_state(ctx)?;
-        let c = self.visible_consultation(ctx, id).await?;
-        let v = u32::try_from(version).map_err(|_| StoreError::invalid("version", "a statement version from 1"))?;
+        let version = i64::from(v);
         let write = Write {
             action: verdict.as_str(),
             detail: if reasons.trim().is_empty() {
@@ -568,9 +480,8 @@ impl Store {
             verdict,
             reasons: reasons.to_owned(),
         };
-        self.step_consultation(Some(ctx), &c, Some(&state), &event, write)
-            .await?;
-        self.load_consultation(id).await
+        self.step_consultation(Some(ctx), c, Some(state), &event, write).await?;
+        self.load_consultation(&c.id).await
     }
 
     /// One consultation with its statements and timeline.

@@ -14,83 +14,15 @@
 use crate::messages::{parse_stamp, stamp};
 use crate::registry::parse;
 use crate::{Ctx, Result, Store, StoreError, new_id};
+pub use concord_domain::designation_rules::{ListStanding, ProposalInput};
 use concord_domain::workflow::designation::{self as machine, ActKind, Criteria, Direction, Event, Position, Stage};
-use concord_domain::{
-    Action, Category, Checklist, Distribution, LegalBasis, RecordKind, RecordStatus, Role, StateCode, record,
-};
+use concord_domain::{Category, Checklist, LegalBasis, StateCode};
+pub use concord_domain::{ListDifference, NationalEntry, PositionEntry, Proposal};
 use concord_domain::{ListEntry, Record, TimelineEntry};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use std::collections::{BTreeMap, BTreeSet};
 use time::{Date, Duration};
-
-/// A proposal as submitted.
-#[derive(Debug, Clone)]
-pub struct ProposalInput {
-    pub direction: Direction,
-    /// The organization's record in the shared database.
-    pub record_id: String,
-    /// Or a new organization, created with the proposal (then `record_id`
-    /// is empty).
-    pub new_organization: Option<crate::RecordInput>,
-    pub legal_basis: LegalBasis,
-    /// The acts the proposal rests on, summarized.
-    pub evidence: String,
-    pub criteria: Criteria,
-}
-
-/// A member's position on a proposal.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PositionEntry {
-    pub state: String,
-    pub position: Position,
-    pub reasons: String,
-    pub at: String,
-}
-
-/// A proposal to list or delist an organization.
-#[derive(Debug, Clone)]
-pub struct Proposal {
-    pub id: String,
-    pub direction: Direction,
-    pub record_id: String,
-    pub organization: String,
-    pub proposer_state: String,
-    pub proposer_authority: String,
-    pub legal_basis: LegalBasis,
-    pub evidence: String,
-    pub criteria: Criteria,
-    pub stage: Stage,
-    /// The members whose position counts.
-    pub electorate: Vec<String>,
-    pub positions: Vec<PositionEntry>,
-    pub silence_ends: Option<String>,
-    pub version: i64,
-    pub created_at: String,
-    pub updated_at: String,
-    pub timeline: Vec<TimelineEntry>,
-}
-
-/// An organization on a state's national list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NationalEntry {
-    pub state: String,
-    pub record_id: String,
-    pub organization: String,
-    pub listed_on: String,
-    pub note: String,
-}
-
-/// Where a state's national list and the common list differ.
-#[derive(Debug, Clone, Default)]
-pub struct ListDifference {
-    /// On the common list, not on the state's.
-    pub only_common: Vec<(String, String)>,
-    /// On the state's list, not on the common one.
-    pub only_national: Vec<(String, String)>,
-}
-
-const ACTORS: &[Role] = &[Role::Officer, Role::Supervisor];
 
 fn criteria_to_text(c: &Criteria) -> String {
     serde_json::json!({
@@ -167,26 +99,24 @@ fn timeline_row(row: &AnyRow) -> Result<TimelineEntry> {
     })
 }
 
-impl Proposal {
-    /// The machine's view of this proposal.
-    fn machine(&self) -> Result<machine::Designation> {
-        Ok(machine::Designation {
-            direction: self.direction,
-            proposer: StateCode::from(self.proposer_state.as_str()),
-            stage: self.stage,
-            electorate: self.electorate.iter().map(|s| StateCode::from(s.as_str())).collect(),
-            positions: self
-                .positions
-                .iter()
-                .map(|p| (StateCode::from(p.state.as_str()), p.position))
-                .collect(),
-            silence_ends: self
-                .silence_ends
-                .as_deref()
-                .map(|s| parse_stamp("designations", s))
-                .transpose()?,
-        })
-    }
+/// The workflow machine's view of a proposal.
+fn machine_of(p: &Proposal) -> Result<machine::Designation> {
+    Ok(machine::Designation {
+        direction: p.direction,
+        proposer: StateCode::from(p.proposer_state.as_str()),
+        stage: p.stage,
+        electorate: p.electorate.iter().map(|s| StateCode::from(s.as_str())).collect(),
+        positions: p
+            .positions
+            .iter()
+            .map(|e| (StateCode::from(e.state.as_str()), e.position))
+            .collect(),
+        silence_ends: p
+            .silence_ends
+            .as_deref()
+            .map(|s| parse_stamp("designations", s))
+            .transpose()?,
+    })
 }
 
 /// Who is acting, and how the step is written down.
@@ -245,7 +175,8 @@ impl Store {
     }
 
     /// A proposal the viewer may see; "not found" otherwise.
-    pub(crate) async fn visible_proposal(&self, ctx: &Ctx, id: &str) -> Result<Proposal> {
+    /// Not audited: for the rules of a use case, which audits what it does.
+    pub async fn visible_proposal(&self, ctx: &Ctx, id: &str) -> Result<Proposal> {
         self.settle_designations().await?;
         let p = self.load_proposal(id).await?;
         if self.proposal_visible(ctx, &p).await {
@@ -255,66 +186,18 @@ impl Store {
         }
     }
 
-    /// A member state proposes to list or delist an organization.
-    pub async fn propose_designation(&self, ctx: &Ctx, input: ProposalInput) -> Result<Proposal> {
+    /// Writes a proposal by `state` that the use case checked
+    /// (`concord_app::designations::propose`): about `existing`, or about a
+    /// new organization created with it in the same transaction.
+    pub async fn propose_designation(
+        &self,
+        ctx: &Ctx,
+        state: &StateCode,
+        input: ProposalInput,
+        existing: Option<Record>,
+    ) -> Result<Proposal> {
         let v = &ctx.viewer;
-        if !v.roles.any(ACTORS) {
-            return Err(StoreError::Forbidden(
-                "proposing needs the officer or supervisor role".into(),
-            ));
-        }
-        let today = self.clock().today();
         let snap = self.snapshot();
-        let Some(state) = v.state.clone() else {
-            return Err(StoreError::Forbidden(
-                "member states propose; the regional structure reviews".into(),
-            ));
-        };
-        if !snap.registry.members_on(today).contains(&&state) {
-            return Err(StoreError::Forbidden(format!("{state} is not a member state today")));
-        }
-        let basis_errors = record::validate_basis(&input.legal_basis, &input.evidence, &snap.registry);
-        if let Some(e) = basis_errors.into_iter().next() {
-            return Err(StoreError::invalid(&e.field, e.message));
-        }
-        machine::Designation::propose(input.direction, state.clone(), &input.criteria)
-            .map_err(|refusal| StoreError::invalid("criteria", refusal.0))?;
-        let existing = match &input.new_organization {
-            None => Some(self.proposable(ctx, &input).await?),
-            Some(org) => {
-                if !input.record_id.is_empty() {
-                    return Err(StoreError::invalid(
-                        "record_id",
-                        "give either record_id or organization, not both",
-                    ));
-                }
-                if input.direction != Direction::Listing {
-                    return Err(StoreError::invalid(
-                        "direction",
-                        "a new organization can only be proposed for listing",
-                    ));
-                }
-                if org.kind != RecordKind::Organization {
-                    return Err(StoreError::invalid(
-                        "organization.kind",
-                        format!("must be organization, not {}", org.kind),
-                    ));
-                }
-                if org.handling.distribution != Distribution::AllMembers {
-                    return Err(StoreError::invalid(
-                        "organization.handling.distribution",
-                        "every member must be able to read the record: it must be all-members",
-                    ));
-                }
-                concord_domain::record_rules::check_input(v, org, &snap.registry, today).map_err(|e| match e {
-                    concord_domain::rules::Refused::Invalid(f) => {
-                        StoreError::invalid(&format!("organization.{}", f.field), f.message)
-                    }
-                    other => other.into(),
-                })?;
-                None
-            }
-        };
         let id = new_id("dsg");
         let now = stamp(self.clock().now());
         let mut w = self.write().await?;
@@ -404,71 +287,24 @@ impl Store {
         self.load_proposal(&id).await
     }
 
-    /// The existing organization a proposal names, if it may be proposed:
-    /// readable, active, approved at home, readable by every member, passable
-    /// on, and without a conflicting entry or open proposal.
-    async fn proposable(&self, ctx: &Ctx, input: &ProposalInput) -> Result<Record> {
-        let v = &ctx.viewer;
-        let r: Record = self
-            .readable(ctx, &input.record_id)
-            .await
-            .map_err(|_| StoreError::invalid("record_id", format!("no record {} you may read", input.record_id)))?;
-        if r.kind != RecordKind::Organization {
-            return Err(StoreError::invalid(
-                "record_id",
-                format!("{} is a {}, not an organization", r.id, r.kind),
-            ));
-        }
-        if r.status != RecordStatus::Active || r.protected.compliance != concord_domain::Compliance::Approved {
-            return Err(StoreError::invalid(
-                "record_id",
-                "the record must be active and approved by its compliance review",
-            ));
-        }
-        if r.protected.handling.distribution != Distribution::AllMembers {
-            return Err(StoreError::invalid(
-                "record_id",
-                "every member must be able to read the record: its distribution must be all-members",
-            ));
-        }
-        if r.protected.originator != v.authority && !self.decide_on(ctx, &r.protected, Action::Disseminate).allowed {
-            return Err(StoreError::invalid(
-                "record_id",
-                "the record travels only with its originator's consent",
-            ));
-        }
+    /// Where an organization stands on the lists: on the common list now,
+    /// and the proposal about it still open, if any.
+    pub async fn list_standing(&self, record_id: &str) -> Result<ListStanding> {
         let listed = sqlx::query("SELECT 1 FROM common_list WHERE record_id = $1")
-            .bind(&r.id)
+            .bind(record_id)
             .fetch_optional(self.pool())
             .await?
             .is_some();
-        match (input.direction, listed) {
-            (Direction::Listing, true) => {
-                return Err(StoreError::Conflict(format!(
-                    "{} is already on the common list",
-                    r.title
-                )));
-            }
-            (Direction::Delisting, false) => {
-                return Err(StoreError::Conflict(format!("{} is not on the common list", r.title)));
-            }
-            _ => {}
-        }
         let open = sqlx::query(
             "SELECT id FROM designations WHERE record_id = $1 AND stage IN ('compliance-review', 'returned', 'silence-period')",
         )
-        .bind(&r.id)
+        .bind(record_id)
         .fetch_optional(self.pool())
         .await?;
-        if let Some(row) = open {
-            let other: String = row.try_get("id")?;
-            return Err(StoreError::Conflict(format!(
-                "proposal {other} about {} is still open",
-                r.title
-            )));
-        }
-
-        Ok(r)
+        Ok(ListStanding {
+            listed,
+            open_proposal: open.map(|row| row.try_get("id")).transpose()?,
+        })
     }
 
     async fn timeline_in(
@@ -509,7 +345,7 @@ impl Store {
         event: &Event,
         step: Step<'_>,
     ) -> Result<()> {
-        let before = p.machine()?;
+        let before = machine_of(p)?;
         let after = before.apply(actor, event, &self.machine_context(), self.clock().now())?;
         let now = stamp(self.clock().now());
         let mut w = self.write().await?;
@@ -682,43 +518,17 @@ impl Store {
         Ok(out)
     }
 
-    /// The regional structure's compliance review: pass (every item ticked)
-    /// or return with reasons.
+    /// The regional structure's compliance review of `p`, checked by the use
+    /// case: pass (the workflow wants every item ticked) or return with reasons.
     pub async fn review_designation(
         &self,
         ctx: &Ctx,
-        id: &str,
+        p: &Proposal,
         pass: bool,
         checklist: Checklist,
         reasons: &str,
     ) -> Result<Proposal> {
         let v = &ctx.viewer;
-        if !v.is_structure() || !v.roles.has(Role::Supervisor) {
-            return Err(StoreError::Forbidden(
-                "the compliance review is for supervisors of the regional structure".into(),
-            ));
-        }
-        let p = self.visible_proposal(ctx, id).await?;
-        if pass {
-            // An organization created with its proposal passes its home
-            // compliance review first.
-            let row = sqlx::query("SELECT compliance, status, originator FROM records WHERE id = $1")
-                .bind(&p.record_id)
-                .fetch_optional(self.pool())
-                .await?;
-            if let Some(row) = row {
-                let compliance: String = row.try_get("compliance")?;
-                let status: String = row.try_get("status")?;
-                let originator: String = row.try_get("originator")?;
-                if status != "active" || compliance != concord_domain::Compliance::Approved.as_str() {
-                    return Err(StoreError::Conflict(format!(
-                        "the organization's record {} is {status} and its compliance review at {originator} is {compliance}: \
-                         it must be active and approved there before the proposal can pass",
-                        p.record_id
-                    )));
-                }
-            }
-        }
         let (event, action) = if pass {
             (Event::Pass(checklist), "compliance-pass")
         } else {
@@ -735,20 +545,15 @@ impl Store {
             },
             reasons: String::new(),
         };
-        self.step_designation(&p, &machine::Actor::ComplianceReviewer, &event, step)
+        self.step_designation(p, &machine::Actor::ComplianceReviewer, &event, step)
             .await?;
-        self.load_proposal(id).await
+        self.load_proposal(&p.id).await
     }
 
-    /// The proposing state resubmits a returned proposal, or withdraws one.
-    pub async fn proposer_step(&self, ctx: &Ctx, id: &str, withdraw: bool, note: &str) -> Result<Proposal> {
+    /// The proposing state resubmits a returned proposal, or withdraws one;
+    /// the workflow refuses any other state.
+    pub async fn proposer_step(&self, ctx: &Ctx, p: &Proposal, withdraw: bool, note: &str) -> Result<Proposal> {
         let v = &ctx.viewer;
-        if !v.roles.any(ACTORS) {
-            return Err(StoreError::Forbidden(
-                "this needs the officer or supervisor role".into(),
-            ));
-        }
-        let p = self.visible_proposal(ctx, id).await?;
         let actor = match &v.state {
             Some(s) => machine::Actor::State(s.clone()),
             None => machine::Actor::ComplianceReviewer,
@@ -765,23 +570,21 @@ impl Store {
             detail: note.trim().to_owned(),
             reasons: String::new(),
         };
-        self.step_designation(&p, &actor, &event, step).await?;
-        self.load_proposal(id).await
+        self.step_designation(p, &actor, &event, step).await?;
+        self.load_proposal(&p.id).await
     }
 
-    /// A member state accepts or objects (with reasons) in the silence
-    /// period; a supervisor of any of its authorities speaks for it.
-    pub async fn vote_designation(&self, ctx: &Ctx, id: &str, position: Position, reasons: &str) -> Result<Proposal> {
+    /// `state` accepts or objects (with reasons) in the silence period; the
+    /// use case checked that the viewer speaks for it.
+    pub async fn vote_designation(
+        &self,
+        ctx: &Ctx,
+        p: &Proposal,
+        state: &StateCode,
+        position: Position,
+        reasons: &str,
+    ) -> Result<Proposal> {
         let v = &ctx.viewer;
-        if !v.roles.has(Role::Supervisor) {
-            return Err(StoreError::Forbidden(
-                "a state's position is taken by a supervisor".into(),
-            ));
-        }
-        let p = self.visible_proposal(ctx, id).await?;
-        let Some(state) = v.state.clone() else {
-            return Err(StoreError::Conflict("only member states take positions".into()));
-        };
         let step = Step {
             actor: v.user.as_str(),
             authority: v.authority.as_str(),
@@ -794,13 +597,13 @@ impl Store {
             reasons: reasons.trim().to_owned(),
         };
         self.step_designation(
-            &p,
-            &machine::Actor::State(state),
+            p,
+            &machine::Actor::State(state.clone()),
             &Event::Vote(position, reasons.to_owned()),
             step,
         )
         .await?;
-        self.load_proposal(id).await
+        self.load_proposal(&p.id).await
     }
 
     /// The common list: organizations the viewer may read, each with the
@@ -840,32 +643,17 @@ impl Store {
         Ok(out)
     }
 
-    /// Puts an organization on the viewer's state's national list, or takes
-    /// it off (`listed_on` = `None`).
+    /// Puts organization `r` on `state`'s national list, or takes it off
+    /// (`listed_on` = `None`); the use case checked who keeps that list.
     pub async fn set_national_entry(
         &self,
         ctx: &Ctx,
-        record_id: &str,
+        state: &StateCode,
+        r: &Record,
         listed_on: Option<Date>,
         note: &str,
     ) -> Result<Option<NationalEntry>> {
-        let v = &ctx.viewer;
-        let Some(state) = v.state.clone() else {
-            return Err(StoreError::Forbidden("national lists belong to states".into()));
-        };
-        if !v.roles.has(Role::Supervisor) {
-            return Err(StoreError::Forbidden("the national list is kept by supervisors".into()));
-        }
-        let r = self
-            .readable(ctx, record_id)
-            .await
-            .map_err(|_| StoreError::invalid("record_id", format!("no record {record_id} you may read")))?;
-        if r.kind != RecordKind::Organization {
-            return Err(StoreError::invalid(
-                "record_id",
-                format!("{record_id} is not an organization"),
-            ));
-        }
+        let record_id = r.id.as_str();
         let mut w = self.write().await?;
         sqlx::query("DELETE FROM national_list WHERE state_code = $1 AND record_id = $2")
             .bind(state.as_str())

@@ -53,7 +53,7 @@ pub use concord_domain::{
 };
 pub use concord_domain::{ForwardRequest, Forwarded, Notification};
 pub use consultations::{Consultation, ConsultationStep, StatementVersion, VerdictEntry};
-pub use designations::{ListDifference, NationalEntry, PositionEntry, Proposal, ProposalInput};
+pub use designations::{ListDifference, ListStanding, NationalEntry, PositionEntry, Proposal, ProposalInput};
 pub use import::{ImportFailure, ImportReport};
 pub use messages::{Mailbox, MessageQuery, SeedMessage, stamp};
 pub use records::{RecordQuery, ReviewItem, Version};

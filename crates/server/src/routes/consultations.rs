@@ -80,7 +80,7 @@ pub async fn propose(
     caller: Caller,
     Json(req): Json<ConsultationProposal>,
 ) -> Result<(StatusCode, axum::Json<ConsultationView>), ApiError> {
-    let c = s.store.propose_consultation(&caller.ctx(), &req.summary).await?;
+    let c = concord_app::consultations::propose(&s.store, &caller.ctx(), &req.summary).await?;
     Ok((StatusCode::CREATED, axum::Json(consultation_view(&c))))
 }
 
@@ -118,7 +118,7 @@ pub async fn second(
     Path(id): Path<String>,
     Json(req): Json<ConsultationProposal>,
 ) -> Result<axum::Json<ConsultationView>, ApiError> {
-    let c = s.store.second_consultation(&caller.ctx(), &id, &req.summary).await?;
+    let c = concord_app::consultations::second(&s.store, &caller.ctx(), &id, &req.summary).await?;
     Ok(axum::Json(consultation_view(&c)))
 }
 
@@ -132,7 +132,7 @@ pub async fn agenda(
     Path(id): Path<String>,
     Json(req): Json<AgendaNew>,
 ) -> Result<axum::Json<ConsultationView>, ApiError> {
-    let c = s.store.set_agenda(&caller.ctx(), &id, &req.agenda).await?;
+    let c = concord_app::consultations::set_agenda(&s.store, &caller.ctx(), &id, &req.agenda).await?;
     Ok(axum::Json(consultation_view(&c)))
 }
 
@@ -146,7 +146,7 @@ pub async fn draft(
     Path(id): Path<String>,
     Json(req): Json<StatementNew>,
 ) -> Result<(StatusCode, axum::Json<ConsultationView>), ApiError> {
-    let c = s.store.draft_statement(&caller.ctx(), &id, &req.text).await?;
+    let c = concord_app::consultations::draft_statement(&s.store, &caller.ctx(), &id, &req.text).await?;
     Ok((StatusCode::CREATED, axum::Json(consultation_view(&c))))
 }
 
@@ -163,9 +163,7 @@ pub async fn answer(
     Json(req): Json<VerdictNew>,
 ) -> Result<axum::Json<ConsultationView>, ApiError> {
     let verdict = field::<Verdict>("verdict", &req.verdict)?;
-    let c = s
-        .store
-        .answer_statement(&caller.ctx(), &id, version, verdict, &req.reasons)
+    let c = concord_app::consultations::answer_statement(&s.store, &caller.ctx(), &id, version, verdict, &req.reasons)
         .await?;
     Ok(axum::Json(consultation_view(&c)))
 }

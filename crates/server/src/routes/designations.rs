@@ -128,19 +128,17 @@ pub async fn propose(
             attribution: req.criteria.attribution,
         },
     };
-    let p = s
-        .store
-        .propose_designation(&caller.ctx(), input)
+    let p = concord_app::designations::propose(&s.store, &caller.ctx(), input)
         .await
         .map_err(|e| match e {
-            concord_store::StoreError::Invalid { field, message } if field.starts_with("organization.") => {
+            concord_app::Refusal::Invalid { field, message } if field.starts_with("organization.") => {
                 let field = field.trim_start_matches("organization.").to_owned();
                 nested(
                     "organization",
                     store_err(concord_app::Refusal::Invalid { field, message }),
                 )
             }
-            other => other.into(),
+            other => store_err(other),
         })?;
     Ok((StatusCode::CREATED, axum::Json(proposal_view(&p))))
 }
@@ -196,10 +194,7 @@ pub async fn review(
         legal_basis_cites_article: req.checklist.legal_basis_cites_article,
         not_on_protected_grounds_alone: req.checklist.not_on_protected_grounds_alone,
     };
-    let p = s
-        .store
-        .review_designation(&caller.ctx(), &id, req.pass, checklist, &req.reasons)
-        .await?;
+    let p = concord_app::designations::review(&s.store, &caller.ctx(), &id, req.pass, checklist, &req.reasons).await?;
     Ok(axum::Json(proposal_view(&p)))
 }
 
@@ -215,10 +210,7 @@ pub async fn vote(
     Json(req): Json<VoteNew>,
 ) -> Result<axum::Json<ProposalView>, ApiError> {
     let position = field::<Position>("position", &req.position)?;
-    let p = s
-        .store
-        .vote_designation(&caller.ctx(), &id, position, &req.reasons)
-        .await?;
+    let p = concord_app::designations::vote(&s.store, &caller.ctx(), &id, position, &req.reasons).await?;
     Ok(axum::Json(proposal_view(&p)))
 }
 
@@ -232,7 +224,7 @@ pub async fn resubmit(
     Path(id): Path<String>,
     Json(req): Json<ProposerStep>,
 ) -> Result<axum::Json<ProposalView>, ApiError> {
-    let p = s.store.proposer_step(&caller.ctx(), &id, false, &req.note).await?;
+    let p = concord_app::designations::proposer_step(&s.store, &caller.ctx(), &id, false, &req.note).await?;
     Ok(axum::Json(proposal_view(&p)))
 }
 
@@ -246,7 +238,7 @@ pub async fn withdraw(
     Path(id): Path<String>,
     Json(req): Json<ProposerStep>,
 ) -> Result<axum::Json<ProposalView>, ApiError> {
-    let p = s.store.proposer_step(&caller.ctx(), &id, true, &req.note).await?;
+    let p = concord_app::designations::proposer_step(&s.store, &caller.ctx(), &id, true, &req.note).await?;
     Ok(axum::Json(proposal_view(&p)))
 }
 
@@ -324,10 +316,8 @@ pub async fn set_national(
     Json(req): Json<NationalEntryNew>,
 ) -> Result<axum::Json<Option<NationalEntryView>>, ApiError> {
     let day = req.listed_on.as_deref().map(|d| date("listed_on", d)).transpose()?;
-    let e = s
-        .store
-        .set_national_entry(&caller.ctx(), &req.record_id, day, &req.note)
-        .await?;
+    let e =
+        concord_app::designations::set_national_entry(&s.store, &caller.ctx(), &req.record_id, day, &req.note).await?;
     Ok(axum::Json(e.map(|e| NationalEntryView {
         state: e.state,
         record_id: e.record_id,

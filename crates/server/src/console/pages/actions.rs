@@ -138,9 +138,7 @@ pub struct TextForm {
 }
 
 pub async fn propose_consultation(State(s): State<AppState>, Posted(c, f): Posted<TextForm>) -> PageResult {
-    let k = s
-        .store
-        .propose_consultation(&c.ctx(), &f.text)
+    let k = concord_app::consultations::propose(&s.store, &c.ctx(), &f.text)
         .await
         .map_err(|e| c.fail(e))?;
     Ok(see_other(&format!("/console/consultations/{}", k.id)))
@@ -154,9 +152,9 @@ pub async fn consultation_step(
 ) -> PageResult {
     let ctx = c.ctx();
     let done = match step.as_str() {
-        "second" => s.store.second_consultation(&ctx, &id, &f.text).await,
-        "agenda" => s.store.set_agenda(&ctx, &id, &f.text).await,
-        "statement" => s.store.draft_statement(&ctx, &id, &f.text).await,
+        "second" => concord_app::consultations::second(&s.store, &ctx, &id, &f.text).await,
+        "agenda" => concord_app::consultations::set_agenda(&s.store, &ctx, &id, &f.text).await,
+        "statement" => concord_app::consultations::draft_statement(&s.store, &ctx, &id, &f.text).await,
         _ => return Err(field(&c, "step", "second, agenda or statement")),
     };
     done.map_err(|e| c.fail(e))?;
@@ -182,8 +180,7 @@ pub async fn verdict(
         .verdict
         .parse()
         .map_err(|_| field(&c, "verdict", "approve or changes-requested"))?;
-    s.store
-        .answer_statement(&c.ctx(), &id, f.version, verdict, &f.reasons)
+    concord_app::consultations::answer_statement(&s.store, &c.ctx(), &id, f.version, verdict, &f.reasons)
         .await
         .map_err(|e| c.fail(e))?;
     Ok(see_other(&format!("/console/consultations/{id}")))

@@ -17,7 +17,9 @@ struct ConsultationList {
 
 /// The viewer's state when it speaks for it in consultations (the store's rule).
 fn consulting(s: &AppState, c: &Console) -> Option<String> {
-    s.store.consulting_state(&c.ctx()).ok().map(|st| st.to_string())
+    concord_app::consultations::speaking_for(&s.store, &c.ctx())
+        .ok()
+        .map(|st| st.to_string())
 }
 
 pub async fn list(State(s): State<AppState>, c: Console) -> PageResult {

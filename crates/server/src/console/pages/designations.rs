@@ -143,8 +143,7 @@ pub async fn vote(State(s): State<AppState>, Path(id): Path<String>, Posted(c, f
             return Err(c.fail(crate::error::ApiError::field("position", "choose accept or object")));
         }
     };
-    s.store
-        .vote_designation(&c.ctx(), &id, position, f.reasons.trim())
+    concord_app::designations::vote(&s.store, &c.ctx(), &id, position, f.reasons.trim())
         .await
         .map_err(|e| c.fail(e))?;
     Ok(see_other(&format!("/console/designations/{id}")))
@@ -167,10 +166,16 @@ pub async fn review(State(s): State<AppState>, Path(id): Path<String>, Posted(c,
         legal_basis_cites_article: f.legal_basis_cites_article.is_some(),
         not_on_protected_grounds_alone: f.not_on_protected_grounds_alone.is_some(),
     };
-    s.store
-        .review_designation(&c.ctx(), &id, f.decision == "pass", checklist, f.reasons.trim())
-        .await
-        .map_err(|e| c.fail(e))?;
+    concord_app::designations::review(
+        &s.store,
+        &c.ctx(),
+        &id,
+        f.decision == "pass",
+        checklist,
+        f.reasons.trim(),
+    )
+    .await
+    .map_err(|e| c.fail(e))?;
     Ok(see_other(&format!("/console/designations/{id}")))
 }
 
@@ -216,8 +221,7 @@ pub async fn proposer_step(
     Path(id): Path<String>,
     Posted(c, f): Posted<StepForm>,
 ) -> PageResult {
-    s.store
-        .proposer_step(&c.ctx(), &id, f.step == "withdraw", &f.note)
+    concord_app::designations::proposer_step(&s.store, &c.ctx(), &id, f.step == "withdraw", &f.note)
         .await
         .map_err(|e| c.fail(e))?;
     Ok(see_other(&format!("/console/designations/{id}")))
