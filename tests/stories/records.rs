@@ -313,17 +313,16 @@ story!(a_granted_deletion_request_leaves_only_a_tombstone, |f| {
     .expect("relate");
 
     // The subject asks in Kyrgyzstan; the request goes to Tajikistan.
-    let req = f
-        .store
-        .register_request(
-            &kg,
-            &r.id,
-            RequestKind::Deletion,
-            "the data subject, in person",
-            "claims mistaken identity",
-        )
-        .await
-        .expect("register");
+    let req = concord_app::requests::register(
+        &f.store,
+        &kg,
+        &r.id,
+        RequestKind::Deletion,
+        "the data subject, in person",
+        "claims mistaken identity",
+    )
+    .await
+    .expect("register");
     assert_eq!(req.deadline, START.date() + Duration::days(30));
     assert_eq!(f.store.requests(&tj_dpo, false).await.expect("list").len(), 1);
     assert!(f.store.requests(&tj_dpo, true).await.expect("list").is_empty());
@@ -335,27 +334,26 @@ story!(a_granted_deletion_request_leaves_only_a_tombstone, |f| {
     );
     assert!(
         matches!(
-            f.store.decide_request(&kg, &req.id, true, "x", "y").await,
-            Err(StoreError::NotFound(_))
+            concord_app::requests::decide(&f.store, &kg, &req.id, true, "x", "y").await,
+            Err(concord_app::Refusal::NotFound(_))
         ),
         "only the originator decides"
     );
 
-    let done = f
-        .store
-        .decide_request(
-            &tj_dpo,
-            &req.id,
-            true,
-            "identity not established by the evidence",
-            "your data has been erased",
-        )
-        .await
-        .expect("decide");
+    let done = concord_app::requests::decide(
+        &f.store,
+        &tj_dpo,
+        &req.id,
+        true,
+        "identity not established by the evidence",
+        "your data has been erased",
+    )
+    .await
+    .expect("decide");
     assert_eq!(done.status, RequestStatus::Granted);
     assert!(matches!(
-        f.store.decide_request(&tj_dpo, &req.id, false, "x", "y").await,
-        Err(StoreError::Conflict(_))
+        concord_app::requests::decide(&f.store, &tj_dpo, &req.id, false, "x", "y").await,
+        Err(concord_app::Refusal::Conflict(_))
     ));
 
     assert!(f.store.get_record(&kg, &r.id).await.is_err());

@@ -7,7 +7,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use concord_domain::{Classification, Role, Roles};
 use concord_server::webhooks::{client, deliver_due, signature};
-use concord_store::StoreError;
 use concord_stories::{ctx, officer, story};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -143,19 +142,21 @@ story!(notifications_reach_the_state_webhook_signed_and_in_order, |f| {
     let admin = ru_admin(&f);
     let officer_ru = officer(&f, "ru-police");
     assert!(matches!(
-        f.store.set_webhook(&officer_ru, &url, "0123456789abcdef").await,
-        Err(StoreError::Forbidden(_))
+        concord_app::webhooks::set(&f.store, &officer_ru, &url, "0123456789abcdef").await,
+        Err(concord_app::Refusal::Forbidden(_))
     ));
     assert!(matches!(
-        f.store.set_webhook(&admin, "ftp://example", "0123456789abcdef").await,
-        Err(StoreError::Invalid { field, .. }) if field == "url"
+        concord_app::webhooks::set(&f.store, &admin, "ftp://example", "0123456789abcdef").await,
+        Err(concord_app::Refusal::Invalid { field, .. }) if field == "url"
     ));
     assert!(matches!(
-        f.store.set_webhook(&admin, &url, "short").await,
-        Err(StoreError::Invalid { field, .. }) if field == "secret"
+        concord_app::webhooks::set(&f.store, &admin, &url, "short").await,
+        Err(concord_app::Refusal::Invalid { field, .. }) if field == "secret"
     ));
     let secret = "a shared secret of some length";
-    f.store.set_webhook(&admin, &url, secret).await.expect("set");
+    concord_app::webhooks::set(&f.store, &admin, &url, secret)
+        .await
+        .expect("set");
 
     let kz = officer(&f, "kz-security-service");
     f.clock.advance(Duration::seconds(1));
@@ -198,7 +199,10 @@ story!(notifications_reach_the_state_webhook_signed_and_in_order, |f| {
         .await
         .expect("send");
     assert_eq!(deliver_due(&f.store, &http).await.expect("deliver"), 0);
-    let hook = f.store.webhook(&admin).await.expect("read").expect("set");
+    let hook = concord_app::webhooks::get(&f.store, &admin)
+        .await
+        .expect("read")
+        .expect("set");
     assert_eq!(hook.attempts, 1);
     assert!(
         hook.last_error.as_deref().is_some_and(|e| e.contains("500")),
@@ -208,11 +212,19 @@ story!(notifications_reach_the_state_webhook_signed_and_in_order, |f| {
     assert_eq!(deliver_due(&f.store, &http).await.expect("too early"), 0, "backing off");
     f.clock.advance(Duration::seconds(5));
     assert_eq!(deliver_due(&f.store, &http).await.expect("retry"), 1);
-    let hook = f.store.webhook(&admin).await.expect("read").expect("set");
+    let hook = concord_app::webhooks::get(&f.store, &admin)
+        .await
+        .expect("read")
+        .expect("set");
     assert_eq!((hook.attempts, hook.delivered), (0, 3));
 
-    f.store.delete_webhook(&admin).await.expect("delete");
-    assert!(f.store.webhook(&admin).await.expect("read").is_none());
+    concord_app::webhooks::delete(&f.store, &admin).await.expect("delete");
+    assert!(
+        concord_app::webhooks::get(&f.store, &admin)
+            .await
+            .expect("read")
+            .is_none()
+    );
 });
 
 story!(https_receivers_are_verified_against_the_configured_authorities, |f| {
@@ -220,7 +232,9 @@ story!(https_receivers_are_verified_against_the_configured_authorities, |f| {
     assert!(url.starts_with("https://"));
     let admin = ru_admin(&f);
     let secret = "a shared secret of some length";
-    f.store.set_webhook(&admin, &url, secret).await.expect("set");
+    concord_app::webhooks::set(&f.store, &admin, &url, secret)
+        .await
+        .expect("set");
     let kz = officer(&f, "kz-security-service");
     concord_app::messages::send(&f.store, &kz, None, message("ru-police"))
         .await
@@ -230,7 +244,10 @@ story!(https_receivers_are_verified_against_the_configured_authorities, |f| {
     // out, the error says why, and the notice waits.
     let untrusting = client(None).expect("client");
     assert_eq!(deliver_due(&f.store, &untrusting).await.expect("deliver"), 0);
-    let hook = f.store.webhook(&admin).await.expect("read").expect("set");
+    let hook = concord_app::webhooks::get(&f.store, &admin)
+        .await
+        .expect("read")
+        .expect("set");
     assert!(
         hook.last_error
             .as_deref()

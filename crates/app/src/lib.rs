@@ -20,10 +20,12 @@ pub mod messages;
 pub mod passwords;
 pub mod records;
 pub mod refusal;
+pub mod requests;
 pub mod screening;
 pub mod sessions;
 
 pub mod users;
+pub mod webhooks;
 
 pub use caller::Caller;
 pub use refusal::{Refusal, Result};

@@ -20,9 +20,11 @@ pub mod message_rules;
 pub mod record;
 pub mod record_rules;
 pub mod registry;
+pub mod request_rules;
 pub mod rules;
 pub mod unified_list;
 pub mod user;
+pub mod webhook_rules;
 pub mod workflow;
 
 pub use access::{Action, Compliance, Decision, Policy, Protected, Reason, decide};

@@ -17,6 +17,10 @@ pub enum Refused {
     /// The step does not fit the item's state.
     #[error("{0}")]
     Conflict(String),
+    /// The viewer may not know that the item exists: answered exactly as for
+    /// an item that does not.
+    #[error("{0} not found")]
+    NotFound(String),
 }
 
 impl Refused {

@@ -124,6 +124,7 @@ impl From<concord_domain::rules::Refused> for StoreError {
             },
             Refused::Forbidden(m) => StoreError::Forbidden(m),
             Refused::Conflict(m) => StoreError::Conflict(m),
+            Refused::NotFound(what) => StoreError::NotFound(what),
         }
     }
 }

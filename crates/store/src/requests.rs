@@ -2,7 +2,7 @@
 //! routed to the originating authority with a deadline.
 
 use crate::{Ctx, Result, Store, StoreError, new_id};
-use concord_domain::{Role, text_enum};
+use concord_domain::{Record, text_enum};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use time::{Date, Duration};
@@ -77,31 +77,18 @@ fn request(row: &AnyRow) -> Result<SubjectRequest> {
     })
 }
 
-const REGISTRARS: &[Role] = &[Role::DataProtectionOfficer, Role::Officer, Role::Supervisor];
-
 impl Store {
-    /// Registers a request about a record the viewer may read; it goes to the
-    /// record's originating authority with a deadline.
+    /// Registers a request about record `r`, checked by the use case; it
+    /// goes to the record's originating authority with a deadline.
     pub async fn register_request(
         &self,
         ctx: &Ctx,
-        record_id: &str,
+        r: &Record,
         kind: RequestKind,
         requester: &str,
         details: &str,
     ) -> Result<SubjectRequest> {
-        if !ctx.viewer.roles.any(REGISTRARS) {
-            return Err(StoreError::Forbidden(
-                "registering requests needs the data-protection officer, officer or supervisor role".into(),
-            ));
-        }
-        if requester.trim().is_empty() {
-            return Err(StoreError::invalid("requester", "say who asks"));
-        }
-        let r = self
-            .readable(ctx, record_id)
-            .await
-            .map_err(|_| StoreError::invalid("record_id", format!("no record {record_id} you may read")))?;
+        let record_id = r.id.as_str();
         let today = self.clock().today();
         let id = new_id("dsr");
         let mut w = self.write().await?;
@@ -134,7 +121,8 @@ impl Store {
         self.request(&id).await
     }
 
-    async fn request(&self, id: &str) -> Result<SubjectRequest> {
+    /// One request, whoever asks: the use case decides who may know it.
+    pub async fn request(&self, id: &str) -> Result<SubjectRequest> {
         let row = sqlx::query("SELECT * FROM data_subject_requests WHERE id = $1")
             .bind(id)
             .fetch_optional(self.pool())
@@ -163,38 +151,18 @@ impl Store {
         Ok(out)
     }
 
-    /// The originating authority's data-protection officer decides. Granting
-    /// a deletion erases the record (leaving its tombstone).
+    /// Writes the originating authority's decision on open request `req`,
+    /// checked by the use case. Granting a deletion erases the record
+    /// (leaving its tombstone) in the same transaction.
     pub async fn decide_request(
         &self,
         ctx: &Ctx,
-        id: &str,
+        req: &SubjectRequest,
         grant: bool,
         decision: &str,
         reply: &str,
     ) -> Result<SubjectRequest> {
-        let req = self.request(id).await?;
-        if req.originator != ctx.viewer.authority.as_str() {
-            return Err(StoreError::NotFound(format!("request {id}")));
-        }
-        if !ctx.viewer.roles.has(Role::DataProtectionOfficer) {
-            return Err(StoreError::Forbidden(
-                "deciding requests needs the data-protection officer role".into(),
-            ));
-        }
-        if req.status != RequestStatus::Open {
-            return Err(StoreError::Conflict(format!("request {id} was already {}", req.status)));
-        }
-        if decision.trim().is_empty() || reply.trim().is_empty() {
-            return Err(StoreError::invalid(
-                if decision.trim().is_empty() {
-                    "decision"
-                } else {
-                    "reply"
-                },
-                "must not be empty",
-            ));
-        }
+        let id = req.id.as_str();
         let status = if grant {
             RequestStatus::Granted
         } else {

@@ -40,10 +40,15 @@ pub async fn register(
     Json(req): Json<SubjectRequestNew>,
 ) -> Result<(StatusCode, axum::Json<SubjectRequestView>), ApiError> {
     let kind: RequestKind = field("kind", &req.kind)?;
-    let r = s
-        .store
-        .register_request(&caller.ctx(), &req.record_id, kind, &req.requester, &req.details)
-        .await?;
+    let r = concord_app::requests::register(
+        &s.store,
+        &caller.ctx(),
+        &req.record_id,
+        kind,
+        &req.requester,
+        &req.details,
+    )
+    .await?;
     Ok((StatusCode::CREATED, axum::Json(view(&r, s.store.clock().today()))))
 }
 
@@ -78,9 +83,6 @@ pub async fn decide(
     Path(id): Path<String>,
     Json(req): Json<SubjectRequestDecision>,
 ) -> Result<axum::Json<SubjectRequestView>, ApiError> {
-    let r = s
-        .store
-        .decide_request(&caller.ctx(), &id, req.grant, &req.decision, &req.reply)
-        .await?;
+    let r = concord_app::requests::decide(&s.store, &caller.ctx(), &id, req.grant, &req.decision, &req.reply).await?;
     Ok(axum::Json(view(&r, s.store.clock().today())))
 }

@@ -26,7 +26,7 @@ fn view(w: Webhook) -> WebhookView {
     responses((status = 200, body = WebhookView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn get_mine(State(s): State<AppState>, caller: Caller) -> Result<axum::Json<WebhookView>, ApiError> {
-    match s.store.webhook(&caller.ctx()).await? {
+    match concord_app::webhooks::get(&s.store, &caller.ctx()).await? {
         Some(w) => Ok(axum::Json(view(w))),
         None => Err(ApiError::new(Code::NotFound, "no webhook is set")),
     }
@@ -43,7 +43,7 @@ pub async fn set_mine(
     Json(req): Json<WebhookNew>,
 ) -> Result<axum::Json<WebhookView>, ApiError> {
     Ok(axum::Json(view(
-        s.store.set_webhook(&caller.ctx(), &req.url, &req.secret).await?,
+        concord_app::webhooks::set(&s.store, &caller.ctx(), &req.url, &req.secret).await?,
     )))
 }
 
@@ -52,6 +52,6 @@ pub async fn set_mine(
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn delete_mine(State(s): State<AppState>, caller: Caller) -> Result<StatusCode, ApiError> {
-    s.store.delete_webhook(&caller.ctx()).await?;
+    concord_app::webhooks::delete(&s.store, &caller.ctx()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

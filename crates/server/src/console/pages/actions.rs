@@ -102,8 +102,7 @@ pub async fn register_request(
         .kind
         .parse()
         .map_err(|_| field(&c, "kind", "access, correction or deletion"))?;
-    s.store
-        .register_request(&c.ctx(), &id, kind, &f.requester, &f.details)
+    concord_app::requests::register(&s.store, &c.ctx(), &id, kind, &f.requester, &f.details)
         .await
         .map_err(|e| c.fail(e))?;
     Ok(see_other("/console/queues"))
@@ -124,8 +123,7 @@ pub async fn decide_request(
     Path(id): Path<String>,
     Posted(c, f): Posted<DecisionForm>,
 ) -> PageResult {
-    s.store
-        .decide_request(&c.ctx(), &id, f.grant == "grant", &f.decision, &f.reply)
+    concord_app::requests::decide(&s.store, &c.ctx(), &id, f.grant == "grant", &f.decision, &f.reply)
         .await
         .map_err(|e| c.fail(e))?;
     Ok(see_other("/console/queues"))

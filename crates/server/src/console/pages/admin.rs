@@ -215,7 +215,9 @@ struct WebhookPage {
 
 /// The state's webhook, for its administrators.
 pub async fn webhook(State(s): State<AppState>, c: Console) -> PageResult {
-    let hook = s.store.webhook(&c.ctx()).await.map_err(|e| c.fail(e))?;
+    let hook = concord_app::webhooks::get(&s.store, &c.ctx())
+        .await
+        .map_err(|e| c.fail(e))?;
     Ok(render(&WebhookPage {
         page: c.page("webhook-title", "users"),
         hook,
@@ -235,10 +237,11 @@ pub struct WebhookForm {
 pub async fn set_webhook(State(s): State<AppState>, Posted(c, f): Posted<WebhookForm>) -> PageResult {
     let ctx = c.ctx();
     if f.remove.is_some() {
-        s.store.delete_webhook(&ctx).await.map_err(|e| c.fail(e))?;
+        concord_app::webhooks::delete(&s.store, &ctx)
+            .await
+            .map_err(|e| c.fail(e))?;
     } else {
-        s.store
-            .set_webhook(&ctx, f.url.trim(), &f.secret)
+        concord_app::webhooks::set(&s.store, &ctx, f.url.trim(), &f.secret)
             .await
             .map_err(|e| c.fail(e))?;
     }
