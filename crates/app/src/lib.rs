@@ -23,6 +23,7 @@ pub mod refusal;
 pub mod requests;
 pub mod screening;
 pub mod sessions;
+pub mod text;
 
 pub mod users;
 pub mod webhooks;

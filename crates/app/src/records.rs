@@ -6,10 +6,13 @@
 //! store directly, which judges every row it returns.
 
 use crate::Result;
+use concord_domain::StateCode;
 use concord_domain::record_rules::{self, check_contributor};
 use concord_domain::rules::Refused;
 use concord_domain::{Action, AuthorityId, Checklist, ImportError, ImportItem, Record, RecordInput, Relationship};
+use concord_exchange::ImportDefaults;
 use concord_store::{Ctx, ImportFailure, ImportReport, Link, Store};
+use std::collections::HashMap;
 use time::Date;
 
 /// Contributes a record from `ctx`'s authority, pending its compliance review.
@@ -131,4 +134,68 @@ pub async fn import(
 pub async fn approve_imported(store: &Store, ctx: &Ctx, checklist: Checklist, note: &str) -> Result<u64> {
     record_rules::check_bulk_approval(&ctx.viewer, &checklist, note)?;
     Ok(store.approve_imported(ctx, checklist, note).await?)
+}
+
+/// The largest file of records an edge accepts for import, in bytes.
+pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
+
+/// The formats a file of records is imported from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    /// FollowTheMoney entities, one JSON object per line.
+    Ftm,
+    /// CSV with the documented header.
+    Csv,
+    /// The UN Security Council consolidated list XML.
+    Unsc,
+}
+
+impl std::str::FromStr for FileFormat {
+    type Err = Refused;
+
+    fn from_str(s: &str) -> Result<Self, Refused> {
+        match s {
+            "ftm" => Ok(FileFormat::Ftm),
+            "csv" => Ok(FileFormat::Csv),
+            "unsc" => Ok(FileFormat::Unsc),
+            other => Err(Refused::invalid(
+                "format",
+                format!("unknown format {other:?}: expected ftm, csv or unsc"),
+            )),
+        }
+    }
+}
+
+/// Imports a file in `format` as [`import`] does, every record under the
+/// defaults `d`; the UN list's countries are matched to the registry's states
+/// by their English names.
+pub async fn import_file(
+    store: &Store,
+    ctx: &Ctx,
+    format: FileFormat,
+    mut file: impl std::io::BufRead + Send,
+    d: &ImportDefaults,
+    progress: impl FnMut(u64),
+) -> Result<ImportReport, ImportFailure> {
+    match format {
+        FileFormat::Ftm => import(store, ctx, concord_exchange::ftm::read(file, d), progress).await,
+        FileFormat::Csv => import(store, ctx, concord_exchange::csv::read(file, d), progress).await,
+        FileFormat::Unsc => {
+            let mut bytes = Vec::new();
+            file.read_to_end(&mut bytes)
+                .map_err(|e| ImportError::new(1, "file", format!("cannot read the file: {e}")))?;
+            let text = std::str::from_utf8(&bytes).map_err(|e| {
+                ImportError::new(1, "file", format!("the file is not UTF-8 (byte {})", e.valid_up_to()))
+            })?;
+            let countries: HashMap<String, StateCode> = store
+                .snapshot()
+                .registry
+                .states
+                .values()
+                .map(|st| (st.name.en.to_lowercase(), st.code.clone()))
+                .collect();
+            let items = concord_exchange::unsc::read(text, d, &countries)?;
+            import(store, ctx, items.into_iter().map(Ok), progress).await
+        }
+    }
 }

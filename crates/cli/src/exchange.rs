@@ -5,13 +5,12 @@ use crate::NodeArgs;
 use crate::node::Node;
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
-use concord_domain::{
-    Category, Checklist, Classification, Dissemination, Distribution, HandlingCode, LegalBasis, StateCode, Use,
-};
+use concord_app::records::FileFormat;
+use concord_domain::{Category, Checklist, Classification, Dissemination, Distribution, HandlingCode, LegalBasis, Use};
 use concord_exchange::ImportDefaults;
 use concord_store::{Ctx, ImportFailure};
 use indicatif::{ProgressBar, ProgressStyle};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -142,31 +141,12 @@ pub async fn import(a: ImportArgs) -> Result<ExitCode> {
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     let pb = bar(len, "importing");
     let reader = BufReader::new(pb.wrap_read(file));
-    let result = match a.format {
-        ImportFormat::Ftm => {
-            concord_app::records::import(&node.store, &ctx, concord_exchange::ftm::read(reader, &d), |_| {}).await
-        }
-        ImportFormat::Csv => {
-            concord_app::records::import(&node.store, &ctx, concord_exchange::csv::read(reader, &d), |_| {}).await
-        }
-        ImportFormat::Unsc => {
-            let mut text = String::new();
-            let mut reader = reader;
-            std::io::Read::read_to_string(&mut reader, &mut text)
-                .with_context(|| format!("{} is not UTF-8 text", a.file.display()))?;
-            let snap = node.store.snapshot();
-            let countries: HashMap<String, StateCode> = snap
-                .registry
-                .states
-                .values()
-                .map(|s| (s.name.en.to_lowercase(), s.code.clone()))
-                .collect();
-            match concord_exchange::unsc::read(&text, &d, &countries) {
-                Ok(items) => concord_app::records::import(&node.store, &ctx, items.into_iter().map(Ok), |_| {}).await,
-                Err(e) => Err(ImportFailure::Input(e)),
-            }
-        }
+    let format = match a.format {
+        ImportFormat::Ftm => FileFormat::Ftm,
+        ImportFormat::Csv => FileFormat::Csv,
+        ImportFormat::Unsc => FileFormat::Unsc,
     };
+    let result = concord_app::records::import_file(&node.store, &ctx, format, reader, &d, |_| {}).await;
     pb.finish_and_clear();
     match result {
         Ok(report) => {

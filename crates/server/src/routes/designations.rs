@@ -10,9 +10,10 @@ use crate::views::*;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use concord_domain::workflow::designation::{ActKind, Criteria, Direction, Position, Stage};
-use concord_domain::{Category, Checklist, LegalBasis, StateCode};
-use concord_store::{ListEntry, Proposal, ProposalInput, TimelineEntry};
+use concord_app::text::ProposalText;
+use concord_domain::workflow::designation::{Criteria, Position, Stage};
+use concord_domain::{Checklist, StateCode};
+use concord_store::{ListEntry, Proposal, TimelineEntry};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -97,37 +98,24 @@ pub async fn propose(
     caller: Caller,
     Json(req): Json<ProposalNew>,
 ) -> Result<(StatusCode, axum::Json<ProposalView>), ApiError> {
-    let act_kind = req
-        .criteria
-        .act_kind
-        .as_deref()
-        .map(|k| field::<ActKind>("criteria.act_kind", k))
+    let new_organization = req
+        .organization
+        .as_ref()
+        .map(|o| record_input(o).map_err(|e| nested("organization", e)))
         .transpose()?;
-    let category = act_kind
-        .and_then(|k| k.as_str().parse::<Category>().ok())
-        .unwrap_or(Category::Terrorism);
-    let input = ProposalInput {
-        direction: field::<Direction>("direction", &req.direction)?,
+    let input = concord_app::text::proposal_input(ProposalText {
+        direction: &req.direction,
         record_id: req.record_id,
-        new_organization: req
-            .organization
-            .as_ref()
-            .map(|o| record_input(o).map_err(|e| nested("organization", e)))
-            .transpose()?,
-        legal_basis: LegalBasis {
-            instrument: req.instrument,
-            article: req.article,
-            category,
-        },
+        new_organization,
+        instrument: req.instrument,
+        article: req.article,
         evidence: req.evidence,
-        criteria: Criteria {
-            act_kind,
-            acts: req.criteria.acts,
-            when: req.criteria.when,
-            place: req.criteria.place,
-            attribution: req.criteria.attribution,
-        },
-    };
+        act_kind: req.criteria.act_kind.as_deref(),
+        acts: req.criteria.acts,
+        when: req.criteria.when,
+        place: req.criteria.place,
+        attribution: req.criteria.attribution,
+    })?;
     let p = concord_app::designations::propose(&s.store, &caller.ctx(), input)
         .await
         .map_err(|e| match e {

@@ -2,20 +2,19 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, Code, ErrorBody};
 use crate::json::Query;
-use crate::routes::records::{date, field};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::IntoResponse;
-use concord_domain::{Category, Classification, Dissemination, Distribution, HandlingCode, LegalBasis, StateCode, Use};
-use concord_exchange::ImportDefaults;
-use concord_store::{ImportFailure, ImportReport};
+use concord_app::records::FileFormat;
+use concord_app::text::ImportText;
+use concord_store::ImportReport;
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use utoipa::{IntoParams, ToSchema};
 
 /// Largest import body, in bytes.
-pub const IMPORT_LIMIT: usize = 64 * 1024 * 1024;
+pub const IMPORT_LIMIT: usize = concord_app::records::MAX_IMPORT_BYTES;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -77,68 +76,25 @@ pub async fn import(
     Query(q): Query<ImportQuery>,
     body: Bytes,
 ) -> Result<axum::Json<ImportReportView>, ApiError> {
-    let today = s.store.clock().today();
-    let d = ImportDefaults {
-        legal_basis: LegalBasis {
-            instrument: q.instrument,
-            article: q.article,
-            category: field::<Category>("category", &q.category)?,
+    let format: FileFormat = q.format.parse().map_err(concord_app::Refusal::from)?;
+    let d = concord_app::text::import_defaults(
+        ImportText {
+            instrument: &q.instrument,
+            article: &q.article,
+            category: &q.category,
+            distribution: q.distribution.as_deref(),
+            dissemination: q.dissemination.as_deref(),
+            use_: q.use_.as_deref(),
+            classification: q.classification.as_deref(),
+            review_date: q.review_date.as_deref(),
+            evidence: q.evidence,
         },
-        handling: HandlingCode {
-            distribution: field::<Distribution>("distribution", q.distribution.as_deref().unwrap_or("all-members"))?,
-            dissemination: field::<Dissemination>("dissemination", q.dissemination.as_deref().unwrap_or("free"))?,
-            use_: field::<Use>("use", q.use_.as_deref().unwrap_or("intelligence-only"))?,
-            classification: field::<Classification>(
-                "classification",
-                q.classification.as_deref().unwrap_or("restricted"),
-            )?,
-        },
-        review_date: match &q.review_date {
-            Some(t) => date("review_date", t)?,
-            None => today + time::Duration::days(365),
-        },
-        evidence: q.evidence,
-    };
-    let ctx = caller.ctx();
-    let cursor = std::io::Cursor::new(body.as_ref());
-    let result = match q.format.as_str() {
-        "ftm" => concord_app::records::import(&s.store, &ctx, concord_exchange::ftm::read(cursor, &d), |_| {}).await,
-        "csv" => concord_app::records::import(&s.store, &ctx, concord_exchange::csv::read(cursor, &d), |_| {}).await,
-        "unsc" => {
-            let text = std::str::from_utf8(&body).map_err(|e| {
-                ApiError::new(
-                    Code::MalformedJson,
-                    format!("the file is not UTF-8 (byte {})", e.valid_up_to()),
-                )
-            })?;
-            let countries: HashMap<String, StateCode> = s
-                .store
-                .snapshot()
-                .registry
-                .states
-                .values()
-                .map(|st| (st.name.en.to_lowercase(), st.code.clone()))
-                .collect();
-            match concord_exchange::unsc::read(text, &d, &countries) {
-                Ok(items) => concord_app::records::import(&s.store, &ctx, items.into_iter().map(Ok), |_| {}).await,
-                Err(e) => Err(ImportFailure::Input(e)),
-            }
-        }
-        other => {
-            return Err(ApiError::field(
-                "format",
-                format!("unknown format {other:?}: expected ftm, csv or unsc"),
-            ));
-        }
-    };
-    match result {
-        Ok(report) => Ok(axum::Json(report.into())),
-        Err(ImportFailure::Input(e)) => Err(ApiError::field(
-            e.field.clone(),
-            format!("line {}: {}; nothing was imported", e.line, e.message),
-        )),
-        Err(ImportFailure::Store(e)) => Err(e.into()),
-    }
+        s.store.clock().today(),
+    )?;
+    let report = concord_app::records::import_file(&s.store, &caller.ctx(), format, body.as_ref(), &d, |_| {})
+        .await
+        .map_err(concord_app::text::import_refusal)?;
+    Ok(axum::Json(report.into()))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

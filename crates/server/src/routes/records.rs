@@ -5,15 +5,14 @@ use crate::json::{Json, Query};
 use crate::views::*;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use concord_app::text::{HandlingText, RecordText};
 use concord_domain::{
-    Category, Checklist, Classification, Compliance, Dissemination, Distribution, FieldError, HandlingCode, RecordKind,
-    RecordStatus, RelationKind, StateCode, Use,
+    Category, Checklist, Compliance, HandlingCode, RecordKind, RecordStatus, RelationKind, StateCode,
 };
-use concord_store::codec::{facts_from_dto, facts_to_dto, legal_basis_from_dto, legal_basis_to_dto};
+use concord_store::codec::{facts_to_dto, legal_basis_to_dto};
 use concord_store::{Record, RecordInput, RecordQuery, Relationship};
 use serde::Deserialize;
 use time::Date;
-use time::macros::format_description;
 use utoipa::IntoParams;
 
 pub fn record_view(r: &Record) -> RecordView {
@@ -45,41 +44,37 @@ pub fn record_view(r: &Record) -> RecordView {
 }
 
 pub fn field<T: std::str::FromStr<Err = concord_domain::ParseError>>(name: &str, text: &str) -> Result<T, ApiError> {
-    text.parse()
-        .map_err(|e: concord_domain::ParseError| ApiError::field(name, e.to_string()))
+    Ok(concord_app::text::field(name, text)?)
 }
 
 pub fn date(name: &str, text: &str) -> Result<Date, ApiError> {
-    Date::parse(text, format_description!("[year]-[month]-[day]"))
-        .map_err(|_| ApiError::field(name, format!("{text:?} is not a date in the form YYYY-MM-DD")))
+    Ok(concord_app::text::date(name, text)?)
 }
 
-fn first_error(prefix: &str, errors: Vec<FieldError>) -> ApiError {
-    match errors.into_iter().next() {
-        Some(e) => ApiError::field(format!("{prefix}{}", e.field), e.message),
-        None => ApiError::field(prefix.trim_end_matches('.'), "invalid"),
+/// The handling code's texts as the use cases read them.
+pub fn handling_text(h: &HandlingView) -> HandlingText {
+    HandlingText {
+        distribution: h.distribution.clone(),
+        dissemination: h.dissemination.clone(),
+        use_: h.use_.clone(),
+        classification: h.classification.clone(),
     }
 }
 
 pub fn handling(h: &HandlingView) -> Result<HandlingCode, ApiError> {
-    Ok(HandlingCode {
-        distribution: field::<Distribution>("handling.distribution", &h.distribution)?,
-        dissemination: field::<Dissemination>("handling.dissemination", &h.dissemination)?,
-        use_: field::<Use>("handling.use", &h.use_)?,
-        classification: field::<Classification>("handling.classification", &h.classification)?,
-    })
+    Ok(concord_app::text::handling(&handling_text(h))?)
 }
 
 pub(crate) fn record_input(req: &RecordRequest) -> Result<RecordInput, ApiError> {
-    Ok(RecordInput {
-        kind: field::<RecordKind>("kind", &req.kind)?,
-        facts: facts_from_dto(&req.facts).map_err(|e| first_error("facts.", e))?,
-        legal_basis: legal_basis_from_dto(&req.legal_basis).map_err(|e| first_error("", e))?,
-        evidence: req.evidence.trim().to_owned(),
-        handling: handling(&req.handling)?,
-        review_date: date("review_date", &req.review_date)?,
-        source_id: None,
-    })
+    let handling = handling_text(&req.handling);
+    Ok(concord_app::text::record_input(&RecordText {
+        kind: &req.kind,
+        facts: &req.facts,
+        legal_basis: &req.legal_basis,
+        evidence: &req.evidence,
+        handling: &handling,
+        review_date: &req.review_date,
+    })?)
 }
 
 /// An error about a field of a record nested in a larger request, with the
@@ -93,21 +88,9 @@ pub(crate) fn nested(prefix: &str, mut e: ApiError) -> ApiError {
     e
 }
 
-/// Field errors from the store about facts carry the facts prefix in the API.
+/// Field errors from the rules about facts carry the facts prefix in the API.
 pub(crate) fn store_err(e: concord_app::Refusal) -> ApiError {
-    match e {
-        concord_app::Refusal::Invalid { field, message }
-            if field.starts_with("names")
-                || field.starts_with("identifiers")
-                || field.starts_with("nationalities")
-                || field.starts_with("birth_dates")
-                || field.starts_with("gender")
-                || field.starts_with("event") =>
-        {
-            ApiError::field(format!("facts.{field}"), message)
-        }
-        other => other.into(),
-    }
+    concord_app::text::from_record_root(e).into()
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

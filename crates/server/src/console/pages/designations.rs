@@ -4,10 +4,9 @@
 use crate::AppState;
 use crate::console::session::Posted;
 use crate::console::{Console, Page, PageResult, render, see_other};
-use crate::json::Json;
-use crate::views::{CriteriaView, ProposalNew};
 use askama::Template;
 use axum::extract::{Path, State};
+use concord_app::text::ProposalText;
 use concord_domain::workflow::designation::{Position, Stage};
 use concord_domain::{Checklist, Role};
 use concord_store::Proposal;
@@ -71,25 +70,24 @@ pub struct ProposeForm {
     attribution: String,
 }
 
-/// Through the API's handler, so that the rules and the field names of its
-/// errors are the same.
+/// Read as the API reads its body (`concord_app::text`), so that the rules
+/// and the field names of its errors are the same.
 pub async fn propose(State(s): State<AppState>, Posted(c, f): Posted<ProposeForm>) -> PageResult {
-    let req = ProposalNew {
-        direction: f.direction,
+    let input = concord_app::text::proposal_input(ProposalText {
+        direction: &f.direction,
         record_id: f.record_id,
-        organization: None,
+        new_organization: None,
         instrument: f.instrument,
         article: f.article,
         evidence: f.evidence,
-        criteria: CriteriaView {
-            act_kind: Some(f.act_kind).filter(|k| !k.is_empty()),
-            acts: f.acts,
-            when: f.when,
-            place: f.place,
-            attribution: f.attribution,
-        },
-    };
-    let (_, axum::Json(p)) = crate::routes::designations::propose(State(s.clone()), c.caller.clone(), Json(req))
+        act_kind: Some(f.act_kind.as_str()),
+        acts: f.acts,
+        when: f.when,
+        place: f.place,
+        attribution: f.attribution,
+    })
+    .map_err(|e| c.fail(e))?;
+    let p = concord_app::designations::propose(&s.store, &c.ctx(), input)
         .await
         .map_err(|e| c.fail(e))?;
     Ok(see_other(&format!("/console/designations/{}", p.id)))
@@ -238,14 +236,14 @@ pub struct NationalForm {
 }
 
 /// Adds an organization to the viewer's state's national list (with a date)
-/// or takes it off (without one), through the API's handler.
+/// or takes it off (without one).
 pub async fn set_national(State(s): State<AppState>, Posted(c, f): Posted<NationalForm>) -> PageResult {
-    let req = crate::views::NationalEntryNew {
-        record_id: f.record_id.trim().to_owned(),
-        listed_on: Some(f.listed_on.trim().to_owned()).filter(|d| !d.is_empty()),
-        note: f.note,
-    };
-    let _entry = crate::routes::designations::set_national(State(s.clone()), c.caller.clone(), Json(req))
+    let day = Some(f.listed_on.trim())
+        .filter(|d| !d.is_empty())
+        .map(|d| concord_app::text::date("listed_on", d))
+        .transpose()
+        .map_err(|e| c.fail(e))?;
+    let _entry = concord_app::designations::set_national_entry(&s.store, &c.ctx(), f.record_id.trim(), day, &f.note)
         .await
         .map_err(|e| c.fail(e))?;
     Ok(see_other("/console/designations/lists"))

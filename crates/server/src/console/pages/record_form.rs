@@ -1,14 +1,14 @@
-//! Contributing a record from the console: the form becomes the API's
-//! record body and goes through the API's handler, so the checks, and the
-//! field each error names, are the same.
+//! Contributing a record from the console: the form's texts are read as the
+//! API's are (`concord_app::text`) and go to the same use cases, so the
+//! checks, and the field each error names, are the same.
 
 use crate::AppState;
 use crate::console::session::Posted;
 use crate::console::{Console, Page, PageResult, render, see_other};
-use crate::json::Json;
-use crate::views::{HandlingView, RecordRequest, RecordUpdate, RelationshipRequest};
 use askama::Template;
 use axum::extract::{Path, State};
+use concord_app::Refusal;
+use concord_app::text::{self, HandlingText, RecordText};
 use concord_store::codec::{FactsDto, IdentifierDto, LegalBasisDto, NameDto};
 use serde::Deserialize;
 
@@ -108,50 +108,69 @@ fn identifier(line: &str) -> IdentifierDto {
     }
 }
 
-/// The API's body for the form: the first name is the primary one.
-fn request(f: &RecordForm) -> RecordRequest {
-    RecordRequest {
-        kind: f.kind.clone(),
-        facts: FactsDto {
-            names: lines(&f.names)
-                .enumerate()
-                .map(|(i, n)| NameDto {
-                    full: n.to_owned(),
-                    script: None,
-                    lang: None,
-                    kind: Some(if i == 0 { "primary" } else { "alias" }.to_owned()),
-                })
-                .collect(),
-            identifiers: lines(&f.identifiers).map(identifier).collect(),
-            birth_dates: list(&f.birth_dates),
-            nationalities: list(&f.nationalities),
-            places: lines(&f.places).map(str::to_owned).collect(),
-            ..FactsDto::default()
-        },
-        legal_basis: LegalBasisDto {
-            instrument: f.instrument.clone(),
-            article: f.article.clone(),
-            category: f.category.clone(),
-        },
-        evidence: f.evidence.clone(),
-        handling: HandlingView {
-            distribution: f.distribution.clone(),
-            dissemination: f.dissemination.clone(),
-            use_: f.use_.clone(),
-            classification: f.classification.clone(),
-        },
-        review_date: f.review_date.clone(),
+/// The form's facts: the first name is the primary one.
+fn facts(f: &RecordForm) -> FactsDto {
+    FactsDto {
+        names: lines(&f.names)
+            .enumerate()
+            .map(|(i, n)| NameDto {
+                full: n.to_owned(),
+                script: None,
+                lang: None,
+                kind: Some(if i == 0 { "primary" } else { "alias" }.to_owned()),
+            })
+            .collect(),
+        identifiers: lines(&f.identifiers).map(identifier).collect(),
+        birth_dates: list(&f.birth_dates),
+        nationalities: list(&f.nationalities),
+        places: lines(&f.places).map(str::to_owned).collect(),
+        ..FactsDto::default()
     }
 }
 
+/// A refusal shown above the form: the field at fault (if any) and why.
+fn field_error(e: Refusal) -> (String, String) {
+    match e {
+        Refusal::Invalid { field, message } => (field, message),
+        other => (String::new(), other.to_string()),
+    }
+}
+
+/// The record the form describes, or the refusal naming the field at fault.
+fn input(f: &RecordForm) -> Result<concord_domain::RecordInput, Refusal> {
+    let handling = HandlingText {
+        distribution: f.distribution.clone(),
+        dissemination: f.dissemination.clone(),
+        use_: f.use_.clone(),
+        classification: f.classification.clone(),
+    };
+    let legal_basis = LegalBasisDto {
+        instrument: f.instrument.clone(),
+        article: f.article.clone(),
+        category: f.category.clone(),
+    };
+    text::record_input(&RecordText {
+        kind: &f.kind,
+        facts: &facts(f),
+        legal_basis: &legal_basis,
+        evidence: &f.evidence,
+        handling: &handling,
+        review_date: &f.review_date,
+    })
+}
+
 pub async fn create(State(s): State<AppState>, Posted(c, f): Posted<RecordForm>) -> PageResult {
-    match crate::routes::records::create(State(s.clone()), c.caller.clone(), Json(request(&f))).await {
-        Ok((_, axum::Json(r))) => Ok(see_other(&format!("/console/records/{}", r.id))),
-        Err(e) if e.status().is_client_error() && e.status() != axum::http::StatusCode::FORBIDDEN => {
+    let created = match input(&f) {
+        Ok(i) => concord_app::records::create(&s.store, &c.ctx(), i).await,
+        Err(e) => Err(e),
+    };
+    match created.map_err(text::from_record_root) {
+        Ok(r) => Ok(see_other(&format!("/console/records/{}", r.id))),
+        Err(e @ (Refusal::Invalid { .. } | Refusal::Conflict(_) | Refusal::NotFound(_))) => {
             Ok(render(&RecordFormPage {
                 instruments: c.instrument_choices(&s),
                 page: c.page("record-new", "records"),
-                error: Some((e.field.clone().unwrap_or_default(), e.message)),
+                error: Some(field_error(e)),
                 form: f,
                 editing: None,
             }))
@@ -222,20 +241,19 @@ pub async fn edit_form(State(s): State<AppState>, c: Console, Path(id): Path<Str
     }))
 }
 
-/// A new version through the API's handler: a stale version is a conflict,
-/// and the record goes back to its compliance review.
+/// A new version: a stale version is a conflict, and the record goes back
+/// to its compliance review.
 pub async fn update(State(s): State<AppState>, Path(id): Path<String>, Posted(c, f): Posted<RecordForm>) -> PageResult {
-    let req = RecordUpdate {
-        version: f.version,
-        reason: f.reason.clone(),
-        record: request(&f),
+    let updated = match input(&f) {
+        Ok(i) => concord_app::records::update(&s.store, &c.ctx(), &id, f.version, i, &f.reason).await,
+        Err(e) => Err(e),
     };
-    match crate::routes::records::update(State(s.clone()), c.caller.clone(), Path(id.clone()), Json(req)).await {
+    match updated.map_err(text::from_record_root) {
         Ok(_) => Ok(see_other(&format!("/console/records/{id}"))),
-        Err(e) if e.status() == axum::http::StatusCode::UNPROCESSABLE_ENTITY => Ok(render(&RecordFormPage {
+        Err(Refusal::Invalid { field, message }) => Ok(render(&RecordFormPage {
             instruments: c.instrument_choices(&s),
             page: c.page("record-edit", "records"),
-            error: Some((e.field.clone().unwrap_or_default(), e.message)),
+            error: Some((field, message)),
             form: f,
             editing: Some(id),
         })),
@@ -264,16 +282,22 @@ pub async fn relate(State(s): State<AppState>, Path(id): Path<String>, Posted(c,
     } else {
         (id.clone(), f.to.trim().to_owned())
     };
-    let req = RelationshipRequest {
-        from,
-        to,
-        kind: f.kind,
-        since: Some(f.since.trim().to_owned()).filter(|x| !x.is_empty()),
-        until: None,
-        source: f.source,
-    };
+    let kind = text::field("kind", &f.kind).map_err(|e| c.fail(e))?;
+    let since = Some(f.since.trim())
+        .filter(|x| !x.is_empty())
+        .map(|d| text::date("since", d))
+        .transpose()
+        .map_err(|e| c.fail(e))?;
     // The relationship shows on the record page the browser goes back to.
-    let _recorded = crate::routes::records::relate(State(s.clone()), c.caller.clone(), Json(req))
+    let link = concord_store::Link {
+        from: &from,
+        to: &to,
+        kind,
+        since,
+        until: None,
+        source: &f.source,
+    };
+    let _recorded = concord_app::records::relate(&s.store, &c.ctx(), link)
         .await
         .map_err(|e| c.fail(e))?;
     Ok(see_other(&format!("/console/records/{id}")))
