@@ -78,6 +78,22 @@ pub async fn recent(store: &Store, caller: &Caller, limit: usize) -> Result<Vec<
     Ok(entries)
 }
 
+/// The newest `limit` entries that name `record_id`, as far as the caller
+/// oversees them: a record's trail, for data-protection officers.
+pub async fn trail(store: &Store, caller: &Caller, record_id: &str, limit: i64) -> Result<Vec<Entry>> {
+    caller.require(&[Role::DataProtectionOfficer], "reading a record's trail")?;
+    if record_id.trim().is_empty() {
+        return Err(Refusal::invalid("record_id", "name the record"));
+    }
+    let entries = visible(
+        store,
+        caller,
+        store.audit_mentioning(record_id, limit.clamp(1, 500)).await?,
+    );
+    audit_read(store, caller, &entries).await?;
+    Ok(entries)
+}
+
 /// Verifies the whole chain against the latest signed checkpoint of `key`,
 /// the node's audit key (`None` when the node has none).
 pub async fn verify(store: &Store, caller: &Caller, key: Option<&PublicKey>) -> Result<Verification> {

@@ -118,3 +118,49 @@ impl Screening {
         Ok((built, false))
     }
 }
+
+/// What one screening found: records the caller may read, with score and
+/// explanation, best first.
+pub struct Found {
+    pub hits: Vec<(Record, f64, concord_matcher::Explanation)>,
+    pub indexed: usize,
+    pub built_at: String,
+    pub stale: bool,
+}
+
+/// Screens `prepared` against the records `ctx` may read: every hit is
+/// judged by the access decision as the index stands, then read fresh (and
+/// audited, with the query) so that a record changed since is judged again.
+pub async fn find(
+    screening: &Arc<Screening>,
+    store: &Store,
+    ctx: &concord_store::Ctx,
+    prepared: &concord_matcher::Prepared,
+    opts: &concord_matcher::SearchOptions,
+) -> Result<Found, Refusal> {
+    let (built, stale) = screening.get(store).await?;
+    let allow = |rec: u32| {
+        built
+            .protected
+            .get(rec as usize)
+            .is_some_and(|p| store.decide_on(ctx, p, concord_domain::Action::Read).allowed)
+    };
+    let hits = built.index.search(prepared, opts, &allow);
+    let ids: Vec<String> = hits.iter().map(|h| built.index.id(h.record).to_owned()).collect();
+    let query = prepared.originals.join(" / ");
+    let mut records = store.screening_results(ctx, &query, &ids).await?;
+    let hits = hits
+        .into_iter()
+        .filter_map(|h| {
+            let id = built.index.id(h.record);
+            let at = records.iter().position(|r| r.id == id)?;
+            Some((records.swap_remove(at), h.score, h.explanation))
+        })
+        .collect();
+    Ok(Found {
+        hits,
+        indexed: built.index.len(),
+        built_at: built.built_at.clone(),
+        stale,
+    })
+}

@@ -5,8 +5,10 @@
 
 use crate::{Refusal, Result};
 use concord_domain::designation_rules::ProposalInput;
+use concord_domain::message_rules::{AttachmentInput, MessageInput};
 use concord_domain::record::FieldError;
 use concord_domain::workflow::designation::{ActKind, Criteria, Direction};
+use concord_domain::workflow::exchange::{MessageKind, Priority};
 use concord_domain::{Category, LegalBasis};
 use concord_domain::{
     Classification, Dissemination, Distribution, HandlingCode, ParseError, RecordInput, RecordKind, Use,
@@ -14,8 +16,9 @@ use concord_domain::{
 use concord_exchange::ImportDefaults;
 use concord_store::ImportFailure;
 use concord_store::codec::{FactsDto, LegalBasisDto, facts_from_dto, legal_basis_from_dto};
-use time::Date;
+use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
+use time::{Date, OffsetDateTime};
 
 /// A handling code as four texts.
 #[derive(Debug, Clone, Default)]
@@ -212,4 +215,43 @@ pub fn import_refusal(e: ImportFailure) -> Refusal {
         ),
         ImportFailure::Store(e) => e.into(),
     }
+}
+
+/// A message or request as texts; attachments already as bytes.
+#[derive(Debug, Clone)]
+pub struct MessageText<'a> {
+    /// `message` or `request`.
+    pub kind: &'a str,
+    /// `routine`, `priority` or `urgent`.
+    pub priority: &'a str,
+    pub subject: String,
+    pub body: String,
+    pub recipients: Vec<String>,
+    pub handling: HandlingText,
+    /// RFC 3339, requests only.
+    pub deadline: Option<&'a str>,
+    pub links: Vec<String>,
+    pub attachments: Vec<AttachmentInput>,
+}
+
+/// A message, read as [`crate::messages::send`] takes it.
+pub fn message_input(t: MessageText<'_>) -> Result<MessageInput> {
+    let deadline = t
+        .deadline
+        .map(|d| {
+            OffsetDateTime::parse(d, &Rfc3339)
+                .map_err(|_| Refusal::invalid("deadline", format!("{d:?} is not an RFC 3339 time")))
+        })
+        .transpose()?;
+    Ok(MessageInput {
+        kind: field::<MessageKind>("kind", t.kind)?,
+        priority: field::<Priority>("priority", t.priority)?,
+        subject: t.subject,
+        body: t.body,
+        recipients: t.recipients,
+        handling: handling(&t.handling)?,
+        deadline,
+        links: t.links,
+        attachments: t.attachments,
+    })
 }

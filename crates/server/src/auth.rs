@@ -7,7 +7,9 @@ use crate::error::ApiError;
 use axum::extract::FromRequestParts;
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
+use concord_app::Refusal;
 use concord_app::passwords::token_hash;
+use concord_app::sessions::{self, Opened};
 
 /// The session cookie's name.
 pub const COOKIE_NAME: &str = "concord_session";
@@ -61,4 +63,28 @@ impl FromRequestParts<AppState> for Caller {
             purpose,
         })
     }
+}
+
+/// The session cookie for a session just opened.
+pub fn session_cookie(s: &AppState, opened: &Opened) -> String {
+    let secure = if s.settings.secure_cookies { "; Secure" } else { "" };
+    format!(
+        "{COOKIE_NAME}={}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
+        opened.token, opened.ttl_seconds
+    )
+}
+
+/// Opens a session through the use case; the API and the console's login
+/// form both come here.
+pub async fn open_session(s: &AppState, username: &str, password: &str) -> Result<(Opened, String), ApiError> {
+    let opened = sessions::login(&s.store, username, password, s.settings.session_ttl_seconds)
+        .await
+        .map_err(|e| match e {
+            Refusal::Unauthenticated => {
+                ApiError::new(crate::error::Code::Unauthenticated, "unknown user or wrong password")
+            }
+            other => other.into(),
+        })?;
+    let cookie = session_cookie(s, &opened);
+    Ok((opened, cookie))
 }

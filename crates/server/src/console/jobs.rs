@@ -5,7 +5,6 @@
 
 use crate::AppState;
 use crate::auth::Caller;
-use crate::routes::screening::find;
 use concord_exchange::subjects::{SubjectLine, prepare, read_all};
 use serde_json::json;
 use std::sync::{Arc, Mutex};
@@ -158,7 +157,7 @@ pub fn start(s: &AppState, caller: Caller, filename: String, lines: Vec<SubjectL
                 },
                 Ok((id, prepared, opts)) => {
                     let query = prepared.originals.join(" / ");
-                    match find(&s, &caller, &prepared, &opts).await {
+                    match concord_app::screening::find(&s.screening, &s.store, &caller.ctx(), &prepared, &opts).await {
                         Ok(found) => LineResult {
                             line,
                             id,
@@ -175,7 +174,7 @@ pub fn start(s: &AppState, caller: Caller, filename: String, lines: Vec<SubjectL
                             id,
                             query,
                             hits: vec![],
-                            error: Some(e.message),
+                            error: Some(e.to_string()),
                         },
                     }
                 }

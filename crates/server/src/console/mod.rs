@@ -15,12 +15,12 @@ mod pages;
 mod session;
 
 use crate::AppState;
-use crate::error::ApiError;
 use askama::Template;
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use concord_app::Refusal;
 pub use i18n::{Lang, Tr};
 pub use session::{Console, LangPref};
 
@@ -201,13 +201,31 @@ impl IntoResponse for PageError {
 pub type PageResult = Result<Response, PageError>;
 
 impl Console {
-    /// An API error as a page for this user.
-    pub fn fail(&self, e: impl Into<ApiError>) -> PageError {
-        let e = e.into();
+    /// A use case's refusal as a page for this user. What failed inside is
+    /// logged, not shown.
+    pub fn fail(&self, e: impl Into<Refusal>) -> PageError {
+        let (status, field, message) = match e.into() {
+            Refusal::Invalid { field, message } => {
+                let message = format!("{field}: {message}");
+                (StatusCode::UNPROCESSABLE_ENTITY, Some(field), message)
+            }
+            e @ Refusal::NotFound(_) => (StatusCode::NOT_FOUND, None, e.to_string()),
+            Refusal::Forbidden(m) => (StatusCode::FORBIDDEN, None, m),
+            Refusal::Conflict(m) => (StatusCode::CONFLICT, None, m),
+            e @ Refusal::Unauthenticated => (StatusCode::UNAUTHORIZED, None, e.to_string()),
+            Refusal::Internal(m) => {
+                tracing::error!(error = %m, "console page failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    None,
+                    "something failed on the server; it is logged".to_owned(),
+                )
+            }
+        };
         PageError {
-            status: e.status(),
-            message: e.message,
-            field: e.field,
+            status,
+            message,
+            field,
             tr: self.tr,
             user: Some(self.user_bar()),
         }
@@ -291,9 +309,7 @@ pub fn router() -> Router<AppState> {
             "/console/messages/new",
             get(messages::compose)
                 .post(messages::send)
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    crate::routes::messages::SEND_LIMIT,
-                )),
+                .layer(axum::extract::DefaultBodyLimit::max(messages::COMPOSE_LIMIT)),
         )
         .route("/console/messages/forwards", get(messages::forwards))
         .route("/console/messages/forwards/{id}", post(messages::decide_forward))

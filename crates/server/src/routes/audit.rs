@@ -6,20 +6,8 @@ use crate::views::{AuditEntryView, AuditPageView, AuditVerifyView};
 use axum::Json;
 use axum::extract::State;
 use concord_app::audit::{self as app_audit, Verification};
-use concord_domain::AuthorityId;
 use serde::Deserialize;
 use utoipa::IntoParams;
-
-/// Whether a data-protection officer reads an entry written by `authority`:
-/// the one rule, `concord_domain::administration::oversees`, for the API,
-/// the record trail and the console log.
-pub(crate) fn entry_visible(
-    registry: &concord_domain::Registry,
-    viewer: &concord_domain::Viewer,
-    authority: &str,
-) -> bool {
-    concord_domain::administration::oversees(registry, viewer, &AuthorityId::from(authority))
-}
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -70,8 +58,8 @@ pub async fn verify(State(s): State<AppState>, caller: Caller) -> Result<Json<Au
     Ok(Json(verify_view(found)))
 }
 
-/// The verification as the API and the console show it.
-pub(crate) fn verify_view(found: Verification) -> AuditVerifyView {
+/// The verification as the API shows it.
+fn verify_view(found: Verification) -> AuditVerifyView {
     match found {
         Verification::Intact { entries, checkpoint } => AuditVerifyView {
             ok: true,

@@ -1,5 +1,5 @@
 use crate::AppState;
-use crate::auth::{COOKIE_NAME, Caller};
+use crate::auth::{COOKIE_NAME, Caller, open_session};
 use crate::error::{ApiError, ErrorBody};
 use crate::json::Json;
 use crate::routes::users::user_view;
@@ -8,8 +8,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
 use axum::response::{AppendHeaders, IntoResponse};
-use concord_app::Refusal;
-use concord_app::sessions::{self, Opened};
+use concord_app::sessions;
 
 /// Logs in: returns a bearer token and sets the session cookie.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
@@ -22,31 +21,6 @@ pub async fn login(State(s): State<AppState>, Json(req): Json<LoginRequest>) -> 
         user: user_view(&opened.user, opened.state.as_ref()),
     };
     Ok((AppendHeaders([(SET_COOKIE, cookie)]), axum::Json(body)))
-}
-
-/// A session just opened.
-/// The session cookie for a session just opened.
-pub(crate) fn session_cookie(s: &AppState, opened: &Opened) -> String {
-    let secure = if s.settings.secure_cookies { "; Secure" } else { "" };
-    format!(
-        "{COOKIE_NAME}={}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
-        opened.token, opened.ttl_seconds
-    )
-}
-
-/// Opens a session through the use case; the API and the console's login
-/// form both come here.
-pub(crate) async fn open_session(s: &AppState, username: &str, password: &str) -> Result<(Opened, String), ApiError> {
-    let opened = sessions::login(&s.store, username, password, s.settings.session_ttl_seconds)
-        .await
-        .map_err(|e| match e {
-            Refusal::Unauthenticated => {
-                ApiError::new(crate::error::Code::Unauthenticated, "unknown user or wrong password")
-            }
-            other => other.into(),
-        })?;
-    let cookie = session_cookie(s, &opened);
-    Ok((opened, cookie))
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses((status = 204), (status = 401, body = ErrorBody)),

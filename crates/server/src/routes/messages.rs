@@ -5,20 +5,19 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, Code, ErrorBody};
 use crate::json::{Json, Query};
-use crate::routes::records::{field, handling};
+use crate::routes::records::field;
 use crate::views::*;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
+use concord_app::text::MessageText;
 use concord_domain::workflow::exchange::{MessageKind, Priority};
 use concord_store::{
     AttachmentInput, ForwardRequest, Forwarded, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, Mailbox, Message, MessageInput,
     MessageQuery,
 };
 use serde::Deserialize;
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 use utoipa::IntoParams;
 
 /// The body limit for sending: every attachment at its limit, in base64.
@@ -87,15 +86,9 @@ fn forward_view(f: &ForwardRequest) -> ForwardRequestView {
     }
 }
 
-pub(crate) fn message_input(req: MessageNew) -> Result<MessageInput, ApiError> {
-    let deadline = req
-        .deadline
-        .as_deref()
-        .map(|d| {
-            OffsetDateTime::parse(d, &Rfc3339)
-                .map_err(|_| ApiError::field("deadline", format!("{d:?} is not an RFC 3339 time")))
-        })
-        .transpose()?;
+/// The body's attachments decoded from base64; the rest read as every edge
+/// reads a message's texts.
+fn message_input(req: MessageNew) -> Result<MessageInput, ApiError> {
     let mut attachments = Vec::with_capacity(req.attachments.len());
     for (i, a) in req.attachments.into_iter().enumerate() {
         let content = base64::engine::general_purpose::STANDARD
@@ -107,17 +100,17 @@ pub(crate) fn message_input(req: MessageNew) -> Result<MessageInput, ApiError> {
             content,
         });
     }
-    Ok(MessageInput {
-        kind: field::<MessageKind>("kind", &req.kind)?,
-        priority: field::<Priority>("priority", &req.priority)?,
+    Ok(concord_app::text::message_input(MessageText {
+        kind: &req.kind,
+        priority: &req.priority,
         subject: req.subject,
         body: req.body,
         recipients: req.recipients,
-        handling: handling(&req.handling)?,
-        deadline,
+        handling: crate::routes::records::handling_text(&req.handling),
+        deadline: req.deadline.as_deref(),
         links: req.links,
         attachments,
-    })
+    })?)
 }
 
 /// Sends a message or a request (which needs an answer deadline) to

@@ -6,9 +6,7 @@ use crate::views::*;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use concord_app::text::{HandlingText, RecordText};
-use concord_domain::{
-    Category, Checklist, Compliance, HandlingCode, RecordKind, RecordStatus, RelationKind, StateCode,
-};
+use concord_domain::{Category, Checklist, Compliance, RecordKind, RecordStatus, RelationKind, StateCode};
 use concord_store::codec::{facts_to_dto, legal_basis_to_dto};
 use concord_store::{Record, RecordInput, RecordQuery, Relationship};
 use serde::Deserialize;
@@ -59,10 +57,6 @@ pub fn handling_text(h: &HandlingView) -> HandlingText {
         use_: h.use_.clone(),
         classification: h.classification.clone(),
     }
-}
-
-pub fn handling(h: &HandlingView) -> Result<HandlingCode, ApiError> {
-    Ok(concord_app::text::handling(&handling_text(h))?)
 }
 
 pub(crate) fn record_input(req: &RecordRequest) -> Result<RecordInput, ApiError> {

@@ -11,6 +11,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::Response;
+use concord_app::screening::Found;
 use concord_exchange::subjects::{prepare, read_batch_line};
 use concord_matcher::{Prepared, SearchOptions};
 use serde::Serialize;
@@ -76,15 +77,6 @@ fn purpose(caller: &Caller) -> Result<String, ApiError> {
     Ok(caller.purpose.clone())
 }
 
-/// What one screening found: records the caller may read, with score and
-/// explanation, best first.
-pub(crate) struct Found {
-    pub hits: Vec<(concord_store::Record, f64, concord_matcher::Explanation)>,
-    pub indexed: usize,
-    pub built_at: String,
-    pub stale: bool,
-}
-
 /// Searches and returns the hits the caller may read, checked fresh.
 pub(crate) async fn find(
     s: &AppState,
@@ -92,33 +84,7 @@ pub(crate) async fn find(
     prepared: &Prepared,
     opts: &SearchOptions,
 ) -> Result<Found, ApiError> {
-    let (built, stale) = s.screening.get(&s.store).await?;
-    let ctx = caller.ctx();
-    let store = &s.store;
-    let allow = |rec: u32| {
-        built
-            .protected
-            .get(rec as usize)
-            .is_some_and(|p| store.decide_on(&ctx, p, concord_domain::Action::Read).allowed)
-    };
-    let hits = built.index.search(prepared, opts, &allow);
-    let ids: Vec<String> = hits.iter().map(|h| built.index.id(h.record).to_owned()).collect();
-    let query = prepared.originals.join(" / ");
-    let mut records = s.store.screening_results(&ctx, &query, &ids).await?;
-    let hits = hits
-        .into_iter()
-        .filter_map(|h| {
-            let id = built.index.id(h.record);
-            let at = records.iter().position(|r| r.id == id)?;
-            Some((records.swap_remove(at), h.score, h.explanation))
-        })
-        .collect();
-    Ok(Found {
-        hits,
-        indexed: built.index.len(),
-        built_at: built.built_at.clone(),
-        stale,
-    })
+    Ok(concord_app::screening::find(&s.screening, &s.store, &caller.ctx(), prepared, opts).await?)
 }
 
 async fn run(

@@ -6,7 +6,6 @@
 use crate::AppState;
 use crate::console::session::Posted;
 use crate::console::{Console, PageResult, see_other};
-use crate::error::ApiError;
 use axum::extract::{Path, State};
 use concord_domain::Checklist;
 use concord_domain::workflow::consultation::Verdict;
@@ -14,7 +13,7 @@ use concord_store::RequestKind;
 use serde::Deserialize;
 
 fn field(c: &Console, name: &str, message: &str) -> crate::console::PageError {
-    c.fail(ApiError::field(name, message))
+    c.fail(concord_app::Refusal::invalid(name, message))
 }
 
 #[derive(Deserialize)]

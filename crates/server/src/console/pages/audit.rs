@@ -4,7 +4,6 @@
 
 use crate::AppState;
 use crate::console::{Console, Page, PageResult, render};
-use crate::views::AuditVerifyView;
 use askama::Template;
 use axum::extract::{Query, State};
 use concord_app::audit as app_audit;
@@ -26,7 +25,7 @@ pub struct Line {
 struct AuditPage {
     page: Page,
     lines: Vec<Line>,
-    verified: Option<AuditVerifyView>,
+    verified: Option<Verified>,
 }
 
 #[derive(Deserialize)]
@@ -54,7 +53,7 @@ pub async fn show(State(s): State<AppState>, c: Console, Query(q): Query<Ask>) -
         let found = app_audit::verify(&s.store, &c.caller, s.node_public_key.as_ref())
             .await
             .map_err(|e| c.fail(e))?;
-        Some(crate::routes::audit::verify_view(found))
+        Some(Verified::from(found))
     } else {
         None
     };
@@ -63,4 +62,31 @@ pub async fn show(State(s): State<AppState>, c: Console, Query(q): Query<Ask>) -
         lines,
         verified,
     }))
+}
+
+/// A verification as the page shows it.
+pub struct Verified {
+    pub ok: bool,
+    pub entries: Option<i64>,
+    pub checkpoint: Option<i64>,
+    pub problem: Option<String>,
+}
+
+impl From<app_audit::Verification> for Verified {
+    fn from(v: app_audit::Verification) -> Self {
+        match v {
+            app_audit::Verification::Intact { entries, checkpoint } => Verified {
+                ok: true,
+                entries: Some(entries),
+                checkpoint,
+                problem: None,
+            },
+            app_audit::Verification::Tampered(problem) => Verified {
+                ok: false,
+                entries: None,
+                checkpoint: None,
+                problem: Some(problem),
+            },
+        }
+    }
 }

@@ -138,7 +138,7 @@ pub async fn vote(State(s): State<AppState>, Path(id): Path<String>, Posted(c, f
         "accept" => Position::Accept,
         "object" => Position::Object,
         _ => {
-            return Err(c.fail(crate::error::ApiError::field("position", "choose accept or object")));
+            return Err(c.fail(concord_app::Refusal::invalid("position", "choose accept or object")));
         }
     };
     concord_app::designations::vote(&s.store, &c.ctx(), &id, position, f.reasons.trim())

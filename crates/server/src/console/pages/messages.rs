@@ -4,10 +4,11 @@
 use crate::AppState;
 use crate::console::session::Posted;
 use crate::console::{Console, Page, PageResult, render, see_other};
-use crate::routes::messages::message_input;
-use crate::views::{AttachmentNew, HandlingView, MessageNew};
 use askama::Template;
 use axum::extract::{Path, Query, State};
+use concord_app::Refusal;
+use concord_app::text::{HandlingText, MessageText, message_input};
+use concord_domain::message_rules::AttachmentInput;
 use concord_domain::workflow::exchange::Delivery;
 use concord_store::{Mailbox, Message, MessageQuery};
 use serde::Deserialize;
@@ -137,6 +138,11 @@ fn deadline(d: &str) -> Option<String> {
     }
 }
 
+/// The body limit for the compose form: every attachment at its limit, and
+/// room for the texts.
+pub const COMPOSE_LIMIT: usize =
+    concord_domain::message_rules::MAX_ATTACHMENTS * concord_domain::message_rules::MAX_ATTACHMENT_BYTES + 1024 * 1024;
+
 /// A message from the compose form: URL-encoded, or multipart when it
 /// carries attachments (the CSRF token is checked either way).
 pub async fn send(State(s): State<AppState>, req: axum::extract::Request) -> PageResult {
@@ -162,10 +168,7 @@ pub async fn send(State(s): State<AppState>, req: axum::extract::Request) -> Pag
         match axum::extract::Multipart::from_request(axum::extract::Request::from_parts(parts, body), &s).await {
             Ok(m) => m,
             Err(e) => {
-                return Err(c.fail(crate::error::ApiError::new(
-                    crate::error::Code::MalformedJson,
-                    e.body_text(),
-                )));
+                return Err(c.refuse(e.status(), "form", e.body_text()));
             }
         };
     let mut pairs: Vec<(String, String)> = vec![];
@@ -174,7 +177,7 @@ pub async fn send(State(s): State<AppState>, req: axum::extract::Request) -> Pag
         let field = match form.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(e) => return Err(c.fail(crate::error::ApiError::field("attachments", e.body_text()))),
+            Err(e) => return Err(c.refuse(e.status(), "attachments", e.body_text())),
         };
         let name = field.name().unwrap_or("").to_owned();
         if name == "attachment" {
@@ -183,13 +186,12 @@ pub async fn send(State(s): State<AppState>, req: axum::extract::Request) -> Pag
             let bytes = field
                 .bytes()
                 .await
-                .map_err(|e| c.fail(crate::error::ApiError::field("attachments", e.body_text())))?;
+                .map_err(|e| c.refuse(e.status(), "attachments", e.body_text()))?;
             if !filename.is_empty() && !bytes.is_empty() {
-                use base64::Engine;
-                attachments.push(AttachmentNew {
+                attachments.push(AttachmentInput {
                     filename,
                     content_type,
-                    content_base64: base64::engine::general_purpose::STANDARD.encode(&bytes),
+                    content: bytes.to_vec(),
                 });
             }
         } else {
@@ -202,45 +204,50 @@ pub async fn send(State(s): State<AppState>, req: axum::extract::Request) -> Pag
         .map(|(_, v)| v.as_str())
         .unwrap_or("");
     if !crate::console::session::same(csrf, &c.csrf) {
-        return Err(c.fail(crate::error::ApiError::forbidden(c.tr.t("error-csrf"))));
+        return Err(c.refuse(axum::http::StatusCode::FORBIDDEN, "csrf", c.tr.t("error-csrf")));
     }
     let encoded = serde_urlencoded::to_string(&pairs).unwrap_or_default();
-    let f: Compose = serde_urlencoded::from_str(&encoded)
-        .map_err(|e| c.fail(crate::error::ApiError::field("form", e.to_string())))?;
+    let f: Compose =
+        serde_urlencoded::from_str(&encoded).map_err(|e| c.fail(Refusal::invalid("form", e.to_string())))?;
     send_message(&s, c, f, attachments).await
 }
 
-async fn send_message(s: &AppState, c: Console, f: Compose, attachments: Vec<AttachmentNew>) -> PageResult {
-    let req = MessageNew {
-        kind: f.kind.clone(),
-        priority: f.priority.clone(),
+async fn send_message(s: &AppState, c: Console, f: Compose, attachments: Vec<AttachmentInput>) -> PageResult {
+    let deadline = deadline(&f.deadline);
+    let input = message_input(MessageText {
+        kind: &f.kind,
+        priority: &f.priority,
         subject: f.subject.clone(),
         body: f.body.clone(),
         recipients: split(&f.recipients),
-        handling: HandlingView {
+        handling: HandlingText {
             distribution: "all-members".into(),
             dissemination: f.dissemination.clone(),
             use_: "intelligence-only".into(),
             classification: f.classification.clone(),
         },
-        deadline: deadline(&f.deadline),
+        deadline: deadline.as_deref(),
         links: split(&f.links),
         attachments,
-    };
-    let sent = match message_input(req) {
-        Ok(input) => concord_app::messages::send(&s.store, &c.ctx(), None, input)
-            .await
-            .map_err(crate::error::ApiError::from),
+    });
+    let sent = match input {
+        Ok(input) => concord_app::messages::send(&s.store, &c.ctx(), None, input).await,
         Err(e) => Err(e),
     };
     match sent {
         Ok(m) => Ok(see_other(&format!("/console/messages/{}", m.id))),
-        Err(e) if e.status().is_client_error() => Ok(render(&ComposePage {
-            authorities: c.authority_choices(s, None),
-            page: c.page("msg-compose", "messages"),
-            error: Some((e.field.clone().unwrap_or_default(), e.message)),
-            form: f,
-        })),
+        Err(e @ (Refusal::Invalid { .. } | Refusal::Conflict(_) | Refusal::NotFound(_) | Refusal::Forbidden(_))) => {
+            let error = match e {
+                Refusal::Invalid { field, message } => (field, message),
+                other => (String::new(), other.to_string()),
+            };
+            Ok(render(&ComposePage {
+                authorities: c.authority_choices(s, None),
+                page: c.page("msg-compose", "messages"),
+                error: Some(error),
+                form: f,
+            }))
+        }
         Err(e) => Err(c.fail(e)),
     }
 }
@@ -300,13 +307,13 @@ pub struct Reply {
 pub async fn reply(State(s): State<AppState>, Path(id): Path<String>, Posted(c, f): Posted<Reply>) -> PageResult {
     let ctx = c.ctx();
     let parent = s.store.get_message(&ctx, &id).await.map_err(|e| c.fail(e))?;
-    let req = MessageNew {
-        kind: "message".into(),
-        priority: parent.priority.to_string(),
+    let input = message_input(MessageText {
+        kind: "message",
+        priority: parent.priority.as_str(),
         subject: format!("Re: {}", parent.subject.trim_start_matches("Re: ")),
         body: f.body,
         recipients: vec![],
-        handling: HandlingView {
+        handling: HandlingText {
             distribution: "all-members".into(),
             dissemination: parent.protected.handling.dissemination.to_string(),
             use_: parent.protected.handling.use_.to_string(),
@@ -319,8 +326,8 @@ pub async fn reply(State(s): State<AppState>, Path(id): Path<String>, Posted(c, 
         deadline: None,
         links: vec![],
         attachments: vec![],
-    };
-    let input = message_input(req).map_err(|e| c.fail(e))?;
+    })
+    .map_err(|e| c.fail(e))?;
     let m = concord_app::messages::send(&s.store, &ctx, Some(&id), input)
         .await
         .map_err(|e| c.fail(e))?;

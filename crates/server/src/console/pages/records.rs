@@ -160,13 +160,12 @@ pub async fn show(State(s): State<AppState>, c: Console, Path(id): Path<String>)
     }
     let (nodes, edges) = graph(&r, &relationships, &titles);
     let trail = if c.caller.viewer.roles.has(Role::DataProtectionOfficer) {
-        let snap = s.store.snapshot();
-        let entries = s.store.audit_mentioning(&r.id, 50).await.map_err(|e| c.fail(e))?;
+        let entries = concord_app::audit::trail(&s.store, &c.caller, &r.id, 50)
+            .await
+            .map_err(|e| c.fail(e))?;
         Some(
             entries
                 .into_iter()
-                // A state's officer reads its own authorities' entries; the structure's, all.
-                .filter(|e| crate::routes::audit::entry_visible(&snap.registry, &c.caller.viewer, &e.draft.authority))
                 .map(|e| Trail {
                     at: e.draft.at,
                     actor: e.draft.actor,

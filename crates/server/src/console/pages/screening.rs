@@ -6,7 +6,6 @@ use crate::console::see_other;
 use crate::console::session::Posted;
 use crate::console::session::same;
 use crate::console::{Console, Page, PageResult, render};
-use crate::routes::screening::find;
 use askama::Template;
 use axum::extract::State;
 use axum::extract::{Multipart, Path};
@@ -109,7 +108,9 @@ pub async fn run(State(s): State<AppState>, Posted(mut c, f): Posted<ScreenForm>
         }
     };
     c.caller.purpose = f.purpose.trim().chars().take(200).collect();
-    let found = find(&s, &c.caller, &prepared, &opts).await.map_err(|e| c.fail(e))?;
+    let found = concord_app::screening::find(&s.screening, &s.store, &c.ctx(), &prepared, &opts)
+        .await
+        .map_err(|e| c.fail(e))?;
     Ok(render(&ScreeningPage {
         page: c.page("screening-title", "screening"),
         form: f,
@@ -183,10 +184,7 @@ impl BatchPage {
 
 pub async fn job(State(s): State<AppState>, c: Console, Path(id): Path<String>) -> PageResult {
     let Some(job) = s.console_jobs.get(&id, c.caller.user.id.as_str()) else {
-        return Err(c.fail(crate::error::ApiError::new(
-            crate::error::Code::NotFound,
-            format!("batch {id} not found"),
-        )));
+        return Err(c.fail(concord_app::Refusal::NotFound(format!("batch {id}"))));
     };
     let (p, lines) = {
         let j = job.lock().unwrap_or_else(|e| e.into_inner());
@@ -208,10 +206,7 @@ pub async fn job(State(s): State<AppState>, c: Console, Path(id): Path<String>) 
 
 pub async fn download(State(s): State<AppState>, c: Console, Path((id, file)): Path<(String, String)>) -> PageResult {
     let Some(job) = s.console_jobs.get(&id, c.caller.user.id.as_str()) else {
-        return Err(c.fail(crate::error::ApiError::new(
-            crate::error::Code::NotFound,
-            format!("batch {id} not found"),
-        )));
+        return Err(c.fail(concord_app::Refusal::NotFound(format!("batch {id}"))));
     };
     let (body, kind) = {
         let j = job.lock().unwrap_or_else(|e| e.into_inner());
@@ -222,10 +217,7 @@ pub async fn download(State(s): State<AppState>, c: Console, Path((id, file)): P
                 "text/csv; charset=utf-8",
             ),
             _ => {
-                return Err(c.fail(crate::error::ApiError::new(
-                    crate::error::Code::NotFound,
-                    format!("no {file}"),
-                )));
+                return Err(c.fail(concord_app::Refusal::NotFound(format!("file {file}"))));
             }
         }
     };
