@@ -34,8 +34,10 @@ const IO: &[&str] = &[
 ];
 
 /// The edges: they translate between a protocol and the use cases, and
-/// never call one another (the command line, on top, starts the others).
-const EDGES: &[&str] = &["concord-server", "concord-api", "concord-console"];
+/// never call one another. What they share (state, caller, error table) is
+/// `concord-web`, below them; `concord-server` mounts both, and the command
+/// line, on top, starts it.
+const EDGES: &[&str] = &["concord-api", "concord-console"];
 
 /// What the use cases and storage may not know: HTTP, HTML, OpenAPI.
 const WEB: &[&str] = &["axum", "askama", "utoipa", "hyper", "tower-http"];
@@ -174,6 +176,18 @@ fn edges_never_depend_on_one_another_and_inner_layers_on_no_edge() {
             "{edge} depends on the edge {other:?}: call concord-app instead"
         );
     }
+    for edge in EDGES {
+        assert!(
+            graph.contains_key(*edge),
+            "{edge} is not in the workspace any more: update this test"
+        );
+    }
+    let shared = closure(graph, "concord-web");
+    let up: Vec<&&str> = EDGES.iter().filter(|e| shared.contains(**e)).collect();
+    assert!(
+        up.is_empty(),
+        "concord-web depends on the edge {up:?}: it is what the edges share"
+    );
     for inner in ["concord-app", "concord-store"] {
         assert!(
             graph.contains_key(inner),

@@ -74,7 +74,7 @@ pub(crate) async fn app(f: &Fixture) -> Router {
         node_public_key: Some(f.key.public()),
         settings: Arc::new(Settings::default()),
         screening: Default::default(),
-        console_jobs: Default::default(),
+        batches: Default::default(),
     })
 }
 

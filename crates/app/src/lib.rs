@@ -13,6 +13,7 @@
 //! which edge called it.
 
 pub mod audit;
+pub mod batches;
 pub mod caller;
 pub mod consultations;
 pub mod designations;

@@ -110,7 +110,7 @@ async fn get(node_args: &crate::NodeArgs, username: &str, requests: usize) -> Re
         node_public_key: Some(node.key.public()),
         settings: Arc::new(concord_server::Settings::default()),
         screening: Default::default(),
-        console_jobs: Default::default(),
+        batches: Default::default(),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;

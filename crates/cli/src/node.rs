@@ -88,7 +88,7 @@ impl Node {
             node_public_key: Some(self.key.public()),
             settings: Arc::new(settings),
             screening: Default::default(),
-            console_jobs: Default::default(),
+            batches: Default::default(),
         };
         let app = concord_server::router(state);
         let deliveries =

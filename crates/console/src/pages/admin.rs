@@ -4,8 +4,8 @@
 //! ceiling, password policy) live in one place.
 
 use crate::AppState;
-use crate::console::session::Posted;
-use crate::console::{Console, Page, PageResult, render, see_other};
+use crate::session::Posted;
+use crate::{Console, Page, PageResult, render, see_other};
 use askama::Template;
 use axum::extract::{Path, State};
 use concord_app::Refusal;

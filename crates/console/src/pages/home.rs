@@ -1,7 +1,7 @@
 //! The start page: what waits for the user.
 
 use crate::AppState;
-use crate::console::{Console, Page, PageResult, render};
+use crate::{Console, Page, PageResult, render};
 use askama::Template;
 use axum::extract::State;
 use concord_domain::workflow::designation::Stage;

@@ -1,11 +1,11 @@
 //! Screening one name, with every result's explanation.
 
 use crate::AppState;
-use crate::console::jobs::{self, Progress, progress};
-use crate::console::see_other;
-use crate::console::session::Posted;
-use crate::console::session::same;
-use crate::console::{Console, Page, PageResult, render};
+use crate::jobs::{self, Progress, progress};
+use crate::see_other;
+use crate::session::Posted;
+use crate::session::same;
+use crate::{Console, Page, PageResult, render};
 use askama::Template;
 use axum::extract::State;
 use axum::extract::{Multipart, Path};
@@ -60,7 +60,7 @@ pub async fn form(State(s): State<AppState>, c: Console) -> PageResult {
         error: None,
         hits: None,
         indexed: 0,
-        jobs: s.console_jobs.of(c.caller.user.id.as_str()),
+        jobs: s.batches.of(c.caller.user.id.as_str()),
     }))
 }
 
@@ -162,7 +162,7 @@ pub async fn upload(State(s): State<AppState>, mut c: Console, mut form: Multipa
     };
     let lines = jobs::subjects(&name, &bytes).map_err(|e| c.refuse(StatusCode::UNPROCESSABLE_ENTITY, "file", e))?;
     c.caller.purpose = purpose.trim().chars().take(200).collect();
-    let id = jobs::start(&s, c.caller.clone(), name, lines)
+    let id = concord_app::batches::start(&s.batches, &s.screening, &s.store, c.caller.clone(), name, lines)
         .map_err(|e| c.refuse(StatusCode::INTERNAL_SERVER_ERROR, "file", e))?;
     Ok(see_other(&format!("/console/screening/batch/{id}")))
 }
@@ -183,7 +183,7 @@ impl BatchPage {
 }
 
 pub async fn job(State(s): State<AppState>, c: Console, Path(id): Path<String>) -> PageResult {
-    let Some(job) = s.console_jobs.get(&id, c.caller.user.id.as_str()) else {
+    let Some(job) = s.batches.get(&id, c.caller.user.id.as_str()) else {
         return Err(c.fail(concord_app::Refusal::NotFound(format!("batch {id}"))));
     };
     let (p, lines) = {
@@ -205,7 +205,7 @@ pub async fn job(State(s): State<AppState>, c: Console, Path(id): Path<String>) 
 }
 
 pub async fn download(State(s): State<AppState>, c: Console, Path((id, file)): Path<(String, String)>) -> PageResult {
-    let Some(job) = s.console_jobs.get(&id, c.caller.user.id.as_str()) else {
+    let Some(job) = s.batches.get(&id, c.caller.user.id.as_str()) else {
         return Err(c.fail(concord_app::Refusal::NotFound(format!("batch {id}"))));
     };
     let (body, kind) = {

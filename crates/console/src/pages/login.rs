@@ -3,8 +3,8 @@
 use crate::AppState;
 use crate::auth::COOKIE_NAME;
 use crate::auth::open_session;
-use crate::console::session::{LOGIN_CSRF_COOKIE, LangPref, Posted, login_cookie, login_token, same};
-use crate::console::{Page, Tr, render, see_other};
+use crate::session::{LOGIN_CSRF_COOKIE, LangPref, Posted, login_cookie, login_token, same};
+use crate::{Page, Tr, render, see_other};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};

@@ -3,7 +3,7 @@
 //! (drawn as a graph), and, for data-protection officers, its audit trail.
 
 use crate::AppState;
-use crate::console::{Console, Page, PageResult, render};
+use crate::{Console, Page, PageResult, render};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use concord_domain::Role;

@@ -4,8 +4,8 @@
 //! use case. An import is all or nothing; its error names the line and field.
 
 use crate::AppState;
-use crate::console::session::same;
-use crate::console::{Console, Page, PageResult, render};
+use crate::session::same;
+use crate::{Console, Page, PageResult, render};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Multipart, State};

@@ -2,7 +2,7 @@
 //! awaiting their compliance review, data-subject requests.
 
 use crate::AppState;
-use crate::console::{Console, Page, PageResult, render};
+use crate::{Console, Page, PageResult, render};
 use askama::Template;
 use axum::extract::State;
 use concord_domain::{Compliance, Role};

@@ -4,15 +4,15 @@
 //! back to the page it came from.
 
 use crate::AppState;
-use crate::console::session::Posted;
-use crate::console::{Console, PageResult, see_other};
+use crate::session::Posted;
+use crate::{Console, PageResult, see_other};
 use axum::extract::{Path, State};
 use concord_domain::Checklist;
 use concord_domain::workflow::consultation::Verdict;
 use concord_store::RequestKind;
 use serde::Deserialize;
 
-fn field(c: &Console, name: &str, message: &str) -> crate::console::PageError {
+fn field(c: &Console, name: &str, message: &str) -> crate::PageError {
     c.fail(concord_app::Refusal::invalid(name, message))
 }
 

@@ -3,8 +3,8 @@
 //! checks, and the field each error names, are the same.
 
 use crate::AppState;
-use crate::console::session::Posted;
-use crate::console::{Console, Page, PageResult, render, see_other};
+use crate::session::Posted;
+use crate::{Console, Page, PageResult, render, see_other};
 use askama::Template;
 use axum::extract::{Path, State};
 use concord_app::Refusal;

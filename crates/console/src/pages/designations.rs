@@ -2,8 +2,8 @@
 //! the forms to take a position or review one.
 
 use crate::AppState;
-use crate::console::session::Posted;
-use crate::console::{Console, Page, PageResult, render, see_other};
+use crate::session::Posted;
+use crate::{Console, Page, PageResult, render, see_other};
 use askama::Template;
 use axum::extract::{Path, State};
 use concord_app::text::ProposalText;

@@ -4,8 +4,8 @@ use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-const CSS: &str = include_str!("../../../static/console.css");
-const JS: &str = include_str!("../../../static/console.js");
+const CSS: &str = include_str!("../../static/console.css");
+const JS: &str = include_str!("../../static/console.js");
 
 pub async fn file(Path(name): Path<String>) -> Response {
     let (body, kind) = match name.as_str() {

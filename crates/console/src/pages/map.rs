@@ -3,7 +3,7 @@
 //! (Natural Earth, public domain): no tile server, nothing fetched.
 
 use crate::AppState;
-use crate::console::{Console, Page, PageResult, render};
+use crate::{Console, Page, PageResult, render};
 use askama::Template;
 use axum::extract::{Query, State};
 use concord_domain::RecordKind;
@@ -12,7 +12,7 @@ use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
-const GEOJSON: &str = include_str!("../../../static/boundaries.geojson");
+const GEOJSON: &str = include_str!("../../static/boundaries.geojson");
 
 /// A state's outline: rings of (longitude, latitude).
 pub struct Country {

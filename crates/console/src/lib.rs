@@ -1,6 +1,7 @@
 //! The web console: server-rendered pages (askama templates, escaped by
-//! default) in English, Russian and Chinese, over the same store calls and
-//! access model as the API. Every form carries a CSRF token; every page goes
+//! default) in English, Russian and Chinese. A page reads its form into a
+//! use case's command (`concord_app`, the same reading of texts as the API's)
+//! and renders the result or the refusal; it never calls the API. Every form carries a CSRF token; every page goes
 //! out with a strict Content-Security-Policy.
 //!
 //! Adding a page: a template in `templates/` that extends `base.html`, a
@@ -14,13 +15,13 @@ pub mod jobs;
 mod pages;
 mod session;
 
-use crate::AppState;
 use askama::Template;
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use concord_app::Refusal;
+pub use concord_web::{AppState, auth};
 pub use i18n::{Lang, Tr};
 pub use session::{Console, LangPref};
 

@@ -3,7 +3,7 @@
 //! verification of the whole hash chain against the signed checkpoints.
 
 use crate::AppState;
-use crate::console::{Console, Page, PageResult, render};
+use crate::{Console, Page, PageResult, render};
 use askama::Template;
 use axum::extract::{Query, State};
 use concord_app::audit as app_audit;

@@ -67,9 +67,9 @@ impl Lang {
 
 /// The catalogue sources, as shipped.
 pub const SOURCES: [(Lang, &str); 3] = [
-    (Lang::En, include_str!("../../locales/en.ftl")),
-    (Lang::Ru, include_str!("../../locales/ru.ftl")),
-    (Lang::Zh, include_str!("../../locales/zh.ftl")),
+    (Lang::En, include_str!("../locales/en.ftl")),
+    (Lang::Ru, include_str!("../locales/ru.ftl")),
+    (Lang::Zh, include_str!("../locales/zh.ftl")),
 ];
 
 struct Catalogues {
@@ -224,7 +224,7 @@ mod tests {
         let root = concat!(env!("CARGO_MANIFEST_DIR"));
         let mut used = BTreeSet::new();
         let mut files = vec![];
-        for dir in ["templates", "src/console", "src/console/pages"] {
+        for dir in ["templates", "src", "src/pages"] {
             for entry in std::fs::read_dir(format!("{root}/{dir}")).expect("dir") {
                 let path = entry.expect("entry").path();
                 if path.is_file() {

@@ -2,8 +2,8 @@
 //! receipts, acknowledging and replying.
 
 use crate::AppState;
-use crate::console::session::Posted;
-use crate::console::{Console, Page, PageResult, render, see_other};
+use crate::session::Posted;
+use crate::{Console, Page, PageResult, render, see_other};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use concord_app::Refusal;
@@ -203,7 +203,7 @@ pub async fn send(State(s): State<AppState>, req: axum::extract::Request) -> Pag
         .find(|(k, _)| k == "csrf")
         .map(|(_, v)| v.as_str())
         .unwrap_or("");
-    if !crate::console::session::same(csrf, &c.csrf) {
+    if !crate::session::same(csrf, &c.csrf) {
         return Err(c.refuse(axum::http::StatusCode::FORBIDDEN, "csrf", c.tr.t("error-csrf")));
     }
     let encoded = serde_urlencoded::to_string(&pairs).unwrap_or_default();

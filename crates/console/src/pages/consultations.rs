@@ -1,7 +1,7 @@
 //! Emergency consultations and their timeline.
 
 use crate::AppState;
-use crate::console::{Console, Page, PageResult, render};
+use crate::{Console, Page, PageResult, render};
 use askama::Template;
 use axum::extract::{Path, State};
 use concord_domain::workflow::consultation::Stage;
