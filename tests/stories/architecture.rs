@@ -203,3 +203,71 @@ fn edges_never_depend_on_one_another_and_inner_layers_on_no_edge() {
     let store = closure(graph, "concord-store");
     assert!(!store.contains("concord-app"), "storage depends on the use cases");
 }
+
+/// The store's modules, by the `crate::module` paths each names: a module
+/// that names another depends on it.
+fn store_modules() -> BTreeMap<String, BTreeSet<String>> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../crates/store/src");
+    let names: BTreeSet<String> = std::fs::read_dir(dir)
+        .expect("read the store's sources")
+        .filter_map(|e| {
+            let path = e.expect("entry").path();
+            let stem = path.file_stem()?.to_str()?.to_owned();
+            (path.extension()? == "rs" && stem != "lib").then_some(stem)
+        })
+        .collect();
+    names
+        .iter()
+        .map(|m| {
+            let text = std::fs::read_to_string(format!("{dir}/{m}.rs")).expect("read a store module");
+            let uses = names
+                .iter()
+                .filter(|other| *other != m)
+                .filter(|other| {
+                    text.contains(&format!("crate::{other}::")) || text.contains(&format!("crate::{other};"))
+                })
+                .cloned()
+                .collect();
+            (m.clone(), uses)
+        })
+        .collect()
+}
+
+#[test]
+fn the_stores_modules_name_one_another_without_a_cycle() {
+    let graph = store_modules();
+    assert!(graph.len() > 5, "found only {:?}: update this test", graph.keys());
+    // Depth-first search; a module met again on the current path closes a cycle.
+    fn visit<'a>(
+        m: &'a str,
+        graph: &'a BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<&'a str>,
+        done: &mut BTreeSet<&'a str>,
+    ) -> Option<Vec<String>> {
+        if let Some(at) = path.iter().position(|p| *p == m) {
+            let mut cycle: Vec<String> = path[at..].iter().map(|s| (*s).to_owned()).collect();
+            cycle.push(m.to_owned());
+            return Some(cycle);
+        }
+        if !done.insert(m) {
+            return None;
+        }
+        path.push(m);
+        for d in graph.get(m).into_iter().flatten() {
+            if let Some(c) = visit(d, graph, path, done) {
+                return Some(c);
+            }
+        }
+        path.pop();
+        None
+    }
+    let mut done = BTreeSet::new();
+    for m in graph.keys() {
+        if let Some(cycle) = visit(m, &graph, &mut Vec::new(), &mut done) {
+            panic!(
+                "the store's modules name one another in a circle: {}; move what both need into a module of its own",
+                cycle.join(" -> ")
+            );
+        }
+    }
+}

@@ -7,8 +7,8 @@
 //! through the authority kind the configuration names (its foreign ministry
 //! in the SCO configuration), by an officer or supervisor.
 
-use crate::messages::{parse_stamp, stamp};
 use crate::registry::parse;
+use crate::stamp::{parse_stamp, stamp};
 use crate::{Ctx, Result, Store, StoreError, new_id};
 use concord_domain::workflow::consultation::{self as machine, Event, Rules, Stage, Verdict};
 pub use concord_domain::{Consultation, ConsultationStep, StatementVersion, VerdictEntry};

@@ -11,8 +11,8 @@
 //! Who sees a proposal: whoever may read the organization's record (the record
 //! must be approved and distributed to all members to be proposed at all).
 
-use crate::messages::{parse_stamp, stamp};
 use crate::registry::parse;
+use crate::stamp::{parse_stamp, stamp};
 use crate::{Ctx, Result, Store, StoreError, new_id};
 pub use concord_domain::designation_rules::{ListStanding, ProposalInput};
 use concord_domain::workflow::designation::{self as machine, ActKind, Criteria, Direction, Event, Position, Stage};

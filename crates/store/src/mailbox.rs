@@ -11,29 +11,13 @@
 //! instead, walking the mailbox. Every row still passes `decide`.
 
 use crate::Message;
-use crate::messages::{Mailbox, MessageQuery, addresses, fold, like_pattern, message_row, receipt_row, stamp};
+use crate::message_codec::{Mailbox, MessageQuery, addresses, message_row, receipt_row, search_doc, token};
+use crate::records::{fold, like_pattern};
 use crate::sql::Sql;
+use crate::stamp::stamp;
 use crate::{Backend, Ctx, Result, SearchPlan, Store, StoreError};
 use sqlx::{Any, Row, Transaction};
 use std::collections::{BTreeMap, BTreeSet};
-
-/// The search token for an addressee or an originator.
-fn token(prefix: &str, id: &str) -> String {
-    format!("{prefix}{}", hex::encode(id.as_bytes()))
-}
-
-/// A message's search document.
-pub(crate) fn search_doc(fold_text: &str, originator: &str, recipients: &[String]) -> String {
-    let mut doc = String::with_capacity(fold_text.len() + 40 * (recipients.len() + 1));
-    doc.push_str(fold_text);
-    doc.push(' ');
-    doc.push_str(&token("zorg", originator));
-    for r in recipients {
-        doc.push(' ');
-        doc.push_str(&token("zrcp", r));
-    }
-    doc
-}
 
 /// Words of a query, or `None` when it needs substring matching.
 fn query_words(text: &str) -> Option<Vec<String>> {

@@ -7,50 +7,21 @@
 //! and, outside the originating authority, only an addressee (an authority, or
 //! any authority of an addressed state) or an authority it was forwarded to.
 
-pub(crate) use crate::records::{fold, like_pattern};
-use crate::registry::parse;
+use crate::message_codec::{addresses, forward_row, message_row, receipt_row, search_doc};
+use crate::records::fold;
 use crate::sql::Sql;
+use crate::stamp::stamp;
 use crate::{Ctx, Result, Store, StoreError, new_id};
 use concord_domain::message::addressed;
 pub use concord_domain::message_rules::MessageInput;
 use concord_domain::workflow::Refusal;
-use concord_domain::workflow::exchange::{self, Delivery, DeliveryEvent, Forward, MessageKind, Priority};
-use concord_domain::{Action, AuthorityId, Classification, Compliance, HandlingCode, Protected, StateCode, Viewer};
+use concord_domain::workflow::exchange::{self, Delivery, DeliveryEvent, Forward};
+use concord_domain::{Action, AuthorityId, Compliance, Protected, Viewer};
 use concord_domain::{AttachmentMeta, ForwardRequest, Forwarded, Message, Notification, Receipt};
 use sha2::{Digest, Sha256};
-use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use std::collections::{BTreeMap, BTreeSet};
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
-use time::macros::format_description;
-
-/// Which side of the exchange to list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Mailbox {
-    /// Addressed to the viewer's authority or state.
-    #[default]
-    Inbox,
-    /// Sent by the viewer's authority.
-    Outbox,
-}
-
-/// Filters for [`Store::list_messages`].
-#[derive(Debug, Clone, Default)]
-pub struct MessageQuery {
-    pub mailbox: Mailbox,
-    pub kind: Option<MessageKind>,
-    pub priority: Option<Priority>,
-    /// Inbox: not yet acknowledged by the viewer's side.
-    pub unacknowledged: bool,
-    /// Requests past their deadline without an answer.
-    pub overdue: bool,
-    /// Words in the subject or body.
-    pub text: Option<String>,
-    /// Paging: messages older than this `(created_at, id)`.
-    pub before: Option<(String, String)>,
-    pub limit: i64,
-}
 
 /// A message written in bulk (benchmarks, demo data): sent by `sender` at `at`.
 #[derive(Debug, Clone)]
@@ -64,104 +35,6 @@ impl From<Refusal> for StoreError {
     fn from(r: Refusal) -> Self {
         StoreError::Conflict(r.0)
     }
-}
-
-/// A fixed-width UTC timestamp, so that text order is time order.
-pub fn stamp(at: OffsetDateTime) -> String {
-    let at = at.to_offset(time::UtcOffset::UTC);
-    at.format(format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
-    ))
-    .unwrap_or_else(|_| String::from("1970-01-01T00:00:00.000000Z"))
-}
-
-pub(crate) fn parse_stamp(table: &'static str, text: &str) -> Result<OffsetDateTime> {
-    OffsetDateTime::parse(text, &Rfc3339).map_err(|e| StoreError::corrupt(table, format!("{text:?}: {e}")))
-}
-
-/// The addressee forms that name `viewer`.
-pub(crate) fn addresses(viewer: &Viewer) -> Vec<String> {
-    let mut out = vec![viewer.authority.to_string()];
-    if let Some(s) = &viewer.state {
-        out.push(format!("state:{s}"));
-    }
-    out
-}
-
-/// A recipient row of `m` as a receipt, its overdue flag as of `now`.
-pub(crate) fn receipt_row(row: &AnyRow, m: &Message, now: OffsetDateTime) -> Result<Receipt> {
-    let deadline = m.deadline.as_deref().map(|d| parse_stamp("messages", d)).transpose()?;
-    let delivery: Delivery = parse("message_recipients", &row.try_get::<String, _>("delivery")?)?;
-    Ok(Receipt {
-        recipient: row.try_get("recipient")?,
-        delivery,
-        delivered_at: row.try_get("delivered_at")?,
-        acknowledged_at: row.try_get("acknowledged_at")?,
-        answered_at: row.try_get("answered_at")?,
-        overdue: exchange::overdue(m.kind, delivery, deadline, now),
-        forward_id: row.try_get("forward_id")?,
-    })
-}
-
-pub(crate) fn message_row(row: &AnyRow) -> Result<Message> {
-    let t = "messages";
-    let state: Option<String> = row.try_get("originator_state")?;
-    let consented: String = row.try_get("consented")?;
-    Ok(Message {
-        id: row.try_get("id")?,
-        thread_id: row.try_get("thread_id")?,
-        parent_id: row.try_get("parent_id")?,
-        kind: parse(t, &row.try_get::<String, _>("kind")?)?,
-        priority: parse(t, &row.try_get::<String, _>("priority")?)?,
-        subject: row.try_get("subject")?,
-        body: row.try_get("body")?,
-        sender: row.try_get("sender")?,
-        protected: Protected {
-            originator: AuthorityId::new(row.try_get::<String, _>("originator")?),
-            originator_state: state.map(StateCode::new),
-            handling: HandlingCode {
-                distribution: parse(t, &row.try_get::<String, _>("distribution")?)?,
-                dissemination: parse(t, &row.try_get::<String, _>("dissemination")?)?,
-                use_: parse(t, &row.try_get::<String, _>("use_code")?)?,
-                classification: Classification::from_rank(row.try_get("classification")?)
-                    .ok_or_else(|| StoreError::corrupt(t, "classification out of range"))?,
-            },
-            compliance: Compliance::Approved,
-            review_date: None,
-            consented: consented
-                .split(',')
-                .filter(|s| !s.is_empty())
-                .map(AuthorityId::from)
-                .collect(),
-            archived: false,
-        },
-        deadline: row.try_get("deadline")?,
-        created_at: row.try_get("created_at")?,
-        receipts: Vec::new(),
-        links: Vec::new(),
-        attachments: Vec::new(),
-    })
-}
-
-fn forward_row(row: &AnyRow) -> Result<ForwardRequest> {
-    let recipients: String = row.try_get("recipients")?;
-    Ok(ForwardRequest {
-        id: row.try_get("id")?,
-        message_id: row.try_get("message_id")?,
-        originator: row.try_get("originator")?,
-        requested_by: row.try_get("requested_by")?,
-        requester_authority: row.try_get("requester_authority")?,
-        recipients: recipients
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect(),
-        note: row.try_get("note")?,
-        status: parse("forward_requests", &row.try_get::<String, _>("status")?)?,
-        created_at: row.try_get("created_at")?,
-        decided_at: row.try_get("decided_at")?,
-        reason: row.try_get("reason")?,
-    })
 }
 
 impl Store {
@@ -271,7 +144,7 @@ impl Store {
         .await?;
         self.add_recipients_in(&mut w.tx, &id, &input.recipients, None, &created)
             .await?;
-        let doc = crate::mailbox::search_doc(&search_fold, ctx.viewer.authority.as_str(), &input.recipients);
+        let doc = search_doc(&search_fold, ctx.viewer.authority.as_str(), &input.recipients);
         self.index_new_in(&mut w.tx, &id, &created, doc).await?;
         for l in &links {
             sqlx::query("INSERT INTO message_links (message_id, record_id) VALUES ($1, $2)")
@@ -895,7 +768,7 @@ impl Store {
                 docs.push((
                     id.clone(),
                     created.clone(),
-                    crate::mailbox::search_doc(
+                    search_doc(
                         &fold(&format!("{}\n{}", i.subject.trim(), i.body)),
                         m.sender.authority.as_str(),
                         &i.recipients,
@@ -932,23 +805,5 @@ impl Store {
     pub async fn message_receipts(&self, ctx: &Ctx, id: &str) -> Result<BTreeMap<String, Delivery>> {
         let m = self.readable_message(ctx, id).await?;
         Ok(m.receipts.into_iter().map(|r| (r.recipient, r.delivery)).collect())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn stamps_sort_as_time() {
-        let a = stamp(time::macros::datetime!(2026-01-01 09:00:00 UTC));
-        let b = stamp(time::macros::datetime!(2026-01-01 09:00:00.5 UTC));
-        let c = stamp(time::macros::datetime!(2026-01-01 10:00:00 +01:00));
-        assert!(a < b);
-        assert_eq!(a, c);
-        assert_eq!(
-            parse_stamp("t", &b).expect("parses"),
-            time::macros::datetime!(2026-01-01 09:00:00.5 UTC)
-        );
     }
 }

@@ -3,9 +3,9 @@
 //! object is kept with the handling code it was shared under, so that what a
 //! TAXII client reads passes [`concord_domain::decide`] like everything else.
 
-use crate::messages::stamp;
 use crate::registry::parse;
 use crate::sql::Sql;
+use crate::stamp::stamp;
 use crate::{Ctx, Result, Store, StoreError, new_id};
 use concord_domain::derived_uuid;
 use concord_domain::{

@@ -3,8 +3,8 @@
 //! watermark per webhook, so notices go out in order and at least once; a
 //! failure backs off exponentially and is kept for the administrator to see.
 
-use crate::messages::stamp;
 use crate::sql::Sql;
+use crate::stamp::stamp;
 use crate::{Ctx, Result, Store, StoreError};
 use concord_domain::Notification;
 use sqlx::Row;
