@@ -67,7 +67,10 @@ pub async fn upload(State(s): State<AppState>, c: Console, mut form: Multipart) 
                     .map_err(|e| c.refuse(e.status(), "file", e.body_text()))?
             }
             _ => {
-                let value = field.text().await.unwrap_or_default();
+                let value = field
+                    .text()
+                    .await
+                    .map_err(|e| c.refuse(e.status(), &name, e.body_text()))?;
                 if name == "csrf" {
                     csrf = value;
                 } else if !value.trim().is_empty() {

@@ -195,7 +195,11 @@ pub async fn send(State(s): State<AppState>, req: axum::extract::Request) -> Pag
                 });
             }
         } else {
-            pairs.push((name, field.text().await.unwrap_or_default()));
+            let value = field
+                .text()
+                .await
+                .map_err(|e| c.refuse(e.status(), &name, e.body_text()))?;
+            pairs.push((name, value));
         }
     }
     let csrf = pairs
@@ -206,7 +210,7 @@ pub async fn send(State(s): State<AppState>, req: axum::extract::Request) -> Pag
     if !crate::session::same(csrf, &c.csrf) {
         return Err(c.refuse(axum::http::StatusCode::FORBIDDEN, "csrf", c.tr.t("error-csrf")));
     }
-    let encoded = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+    let encoded = serde_urlencoded::to_string(&pairs).map_err(|e| c.fail(Refusal::invalid("form", e.to_string())))?;
     let f: Compose =
         serde_urlencoded::from_str(&encoded).map_err(|e| c.fail(Refusal::invalid("form", e.to_string())))?;
     send_message(&s, c, f, attachments).await

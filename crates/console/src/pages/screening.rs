@@ -135,8 +135,18 @@ pub async fn upload(State(s): State<AppState>, mut c: Console, mut form: Multipa
             Err(e) => return Err(c.refuse(StatusCode::BAD_REQUEST, "file", e.body_text())),
         };
         match field.name().unwrap_or("") {
-            "csrf" => csrf = field.text().await.unwrap_or_default(),
-            "purpose" => purpose = field.text().await.unwrap_or_default(),
+            "csrf" => {
+                csrf = field
+                    .text()
+                    .await
+                    .map_err(|e| c.refuse(e.status(), "csrf", e.body_text()))?
+            }
+            "purpose" => {
+                purpose = field
+                    .text()
+                    .await
+                    .map_err(|e| c.refuse(e.status(), "purpose", e.body_text()))?
+            }
             "file" => {
                 let name = field.file_name().unwrap_or("batch").to_owned();
                 match field.bytes().await {
