@@ -198,6 +198,15 @@ impl IntoResponse for PageError {
     }
 }
 
+/// A refusal shown above a form that stays filled in: the field at fault
+/// (empty when none) and why.
+pub fn form_error(e: Refusal) -> (String, String) {
+    match e {
+        Refusal::Invalid { field, message } => (field, message),
+        other => (String::new(), other.to_string()),
+    }
+}
+
 /// Page handlers' result.
 pub type PageResult = Result<Response, PageError>;
 

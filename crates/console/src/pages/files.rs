@@ -87,13 +87,7 @@ pub async fn upload(State(s): State<AppState>, c: Console, mut form: Multipart) 
     }
     match import(&s, &c, &settings, file).await {
         Ok(report) => Ok(page(&s, &c, Some(report), None)),
-        Err(e @ (Refusal::Invalid { .. } | Refusal::Conflict(_))) => {
-            let error = match e {
-                Refusal::Invalid { field, message } => (field, message),
-                other => (String::new(), other.to_string()),
-            };
-            Ok(page(&s, &c, None, Some(error)))
-        }
+        Err(e @ (Refusal::Invalid { .. } | Refusal::Conflict(_))) => Ok(page(&s, &c, None, Some(crate::form_error(e)))),
         Err(e) => Err(c.fail(e)),
     }
 }

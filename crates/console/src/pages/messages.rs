@@ -241,14 +241,10 @@ async fn send_message(s: &AppState, c: Console, f: Compose, attachments: Vec<Att
     match sent {
         Ok(m) => Ok(see_other(&format!("/console/messages/{}", m.id))),
         Err(e @ (Refusal::Invalid { .. } | Refusal::Conflict(_) | Refusal::NotFound(_) | Refusal::Forbidden(_))) => {
-            let error = match e {
-                Refusal::Invalid { field, message } => (field, message),
-                other => (String::new(), other.to_string()),
-            };
             Ok(render(&ComposePage {
                 authorities: c.authority_choices(s, None),
                 page: c.page("msg-compose", "messages"),
-                error: Some(error),
+                error: Some(crate::form_error(e)),
                 form: f,
             }))
         }

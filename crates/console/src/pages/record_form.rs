@@ -128,14 +128,6 @@ fn facts(f: &RecordForm) -> FactsDto {
     }
 }
 
-/// A refusal shown above the form: the field at fault (if any) and why.
-fn field_error(e: Refusal) -> (String, String) {
-    match e {
-        Refusal::Invalid { field, message } => (field, message),
-        other => (String::new(), other.to_string()),
-    }
-}
-
 /// The record the form describes, or the refusal naming the field at fault.
 fn input(f: &RecordForm) -> Result<concord_domain::RecordInput, Refusal> {
     let handling = HandlingText {
@@ -170,7 +162,7 @@ pub async fn create(State(s): State<AppState>, Posted(c, f): Posted<RecordForm>)
             Ok(render(&RecordFormPage {
                 instruments: c.instrument_choices(&s),
                 page: c.page("record-new", "records"),
-                error: Some(field_error(e)),
+                error: Some(crate::form_error(e)),
                 form: f,
                 editing: None,
             }))
@@ -250,10 +242,11 @@ pub async fn update(State(s): State<AppState>, Path(id): Path<String>, Posted(c,
     };
     match updated.map_err(text::from_record_root) {
         Ok(_) => Ok(see_other(&format!("/console/records/{id}"))),
-        Err(Refusal::Invalid { field, message }) => Ok(render(&RecordFormPage {
+        // A stale version is a conflict page: the form would show old content.
+        Err(e @ Refusal::Invalid { .. }) => Ok(render(&RecordFormPage {
             instruments: c.instrument_choices(&s),
             page: c.page("record-edit", "records"),
-            error: Some((field, message)),
+            error: Some(crate::form_error(e)),
             form: f,
             editing: Some(id),
         })),
