@@ -41,7 +41,6 @@ use concord_domain::{Clock, Policy, Registry, Viewer};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{Any, AnyPool, Transaction};
 use std::sync::{Arc, Once, RwLock};
-use time::format_description::well_known::Rfc3339;
 
 pub use audit::AuditPage;
 pub use concord_domain::derived_uuid;
@@ -391,12 +390,11 @@ impl Store {
         Ok(WriteTx { tx, _turn: turn })
     }
 
+    /// Now as the one stored timestamp ([`stamp`]): fixed width, so that
+    /// text order is time order (RFC 3339 as `time` writes it drops trailing
+    /// zero digits, and `...:00Z` sorts after `...:00.5Z`).
     pub(crate) fn now_text(&self) -> String {
-        self.inner
-            .clock
-            .now()
-            .format(&Rfc3339)
-            .unwrap_or_else(|_| String::from("1970-01-01T00:00:00Z"))
+        stamp::stamp(self.inner.clock.now())
     }
 
     pub(crate) fn draft(&self, actor: &Actor, action: &str, target: impl Into<String>) -> EntryDraft {
