@@ -42,7 +42,9 @@ impl Lang {
         Lang::ALL.into_iter().find(|l| l.code() == primary)
     }
 
-    /// The first supported language of an `Accept-Language` header, by weight.
+    /// The first supported language of an `Accept-Language` header, by weight
+    /// (RFC 9110: `q=0` means "not this one"). Written here because
+    /// `fluent-langneg` ranks by order and ignores the weights.
     pub fn from_accept_language(header: &str) -> Option<Lang> {
         let mut offers: Vec<(f32, Lang)> = header
             .split(',')
@@ -53,7 +55,7 @@ impl Lang {
                     .find_map(|b| b.trim().strip_prefix("q="))
                     .and_then(|q| q.parse::<f32>().ok())
                     .unwrap_or(1.0);
-                Some((q, lang))
+                (q > 0.0).then_some((q, lang))
             })
             .collect();
         offers.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -294,6 +296,9 @@ mod tests {
             Some(Lang::Ru)
         );
         assert_eq!(Lang::from_accept_language("de"), None);
+        // Weights, not order, rank; a weight of 0 refuses a language.
+        assert_eq!(Lang::from_accept_language("en;q=0.1, zh"), Some(Lang::Zh));
+        assert_eq!(Lang::from_accept_language("ru;q=0, de"), None);
     }
 
     #[test]
