@@ -24,8 +24,3 @@ pub fn router() -> Router<AppState> {
     let doc = Arc::new(openapi::finish(doc));
     api.merge(taxii::routes()).merge(routes::meta(doc))
 }
-
-/// The OpenAPI document, as served at `/openapi.json`.
-pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    openapi::finish(routes::api().split_for_parts().1)
-}

@@ -10,7 +10,7 @@ use crate::Result;
 use concord_domain::designation_rules::{self as rules, ProposalInput};
 use concord_domain::rules::Refused;
 use concord_domain::workflow::designation::Position;
-use concord_domain::{Action, Checklist, NationalEntry, Proposal};
+use concord_domain::{Checklist, NationalEntry, Proposal};
 use concord_store::{Ctx, Store};
 use time::Date;
 
@@ -28,9 +28,8 @@ pub async fn propose(store: &Store, ctx: &Ctx, input: ProposalInput) -> Result<P
                 .readable(ctx, &input.record_id)
                 .await
                 .map_err(|_| Refused::invalid("record_id", format!("no record {} you may read", input.record_id)))?;
-            let pass_on = store.decide_on(ctx, &r.protected, Action::Disseminate);
             let standing = store.list_standing(&r.id).await?;
-            rules::check_proposable(&ctx.viewer, input.direction, &r, &pass_on, &standing)?;
+            rules::check_proposable(input.direction, &r, store.may_pass_on(ctx, &r.protected), &standing)?;
             Some(r)
         }
     };

@@ -10,7 +10,7 @@ use crate::Result;
 use concord_domain::message_rules::{self, MessageInput, check_sender};
 use concord_domain::rules::Refused;
 use concord_domain::workflow::exchange;
-use concord_domain::{Action, ForwardRequest, Forwarded, Message};
+use concord_domain::{ForwardRequest, Forwarded, Message};
 use concord_store::{Actor, Ctx, SeedMessage, Store, StoreError};
 
 /// Sends a message or request from `ctx`'s authority; with `parent`, a reply
@@ -46,8 +46,7 @@ pub async fn send(store: &Store, ctx: &Ctx, parent: Option<&str>, mut input: Mes
             .readable(ctx, id)
             .await
             .map_err(|_| message_rules::unknown_link(i, id))?;
-        let pass_on = store.decide_on(ctx, &r.protected, Action::Disseminate);
-        message_rules::check_link(&ctx.viewer, i, &r, &pass_on)?;
+        message_rules::check_link(i, &r, store.may_pass_on(ctx, &r.protected))?;
     }
     Ok(store.send_message(ctx, parent.as_ref(), input).await?)
 }
@@ -76,8 +75,7 @@ pub async fn forward(store: &Store, ctx: &Ctx, id: &str, recipients: &[String], 
         store.clock().today(),
     )?;
     message_rules::check_forward_recipients(recipients, m.receipts.iter().map(|r| r.recipient.as_str()))?;
-    let pass_on = ctx.viewer.authority == m.protected.originator
-        || store.decide_on(ctx, &m.protected, Action::Disseminate).allowed;
+    let pass_on = store.may_pass_on(ctx, &m.protected);
     Ok(store.forward_message(ctx, &m, recipients, note, pass_on).await?)
 }
 

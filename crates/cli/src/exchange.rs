@@ -6,7 +6,8 @@ use crate::node::Node;
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use concord_app::records::FileFormat;
-use concord_domain::{Category, Checklist, Classification, Dissemination, Distribution, HandlingCode, LegalBasis, Use};
+use concord_app::text::ImportText;
+use concord_domain::Checklist;
 use concord_exchange::ImportDefaults;
 use concord_store::{Ctx, ImportFailure};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -102,26 +103,28 @@ fn bar(len: u64, what: &str) -> ProgressBar {
     pb
 }
 
+/// The import's settings, read as the API and the console read theirs; a
+/// refusal names the flag.
 fn defaults(a: &ImportArgs, today: time::Date) -> Result<ImportDefaults> {
-    let review_date = match &a.review_date {
-        Some(d) => time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]"))
-            .with_context(|| format!("--review-date {d:?}"))?,
-        None => today + time::Duration::days(365),
-    };
-    Ok(ImportDefaults {
-        legal_basis: LegalBasis {
-            instrument: a.instrument.clone(),
-            article: a.article.clone(),
-            category: a.category.parse::<Category>().context("--category")?,
+    concord_app::text::import_defaults(
+        ImportText {
+            instrument: &a.instrument,
+            article: &a.article,
+            category: &a.category,
+            distribution: Some(&a.distribution),
+            dissemination: Some(&a.dissemination),
+            use_: Some(&a.use_),
+            classification: Some(&a.classification),
+            review_date: a.review_date.as_deref(),
+            evidence: a.evidence.clone(),
         },
-        handling: HandlingCode {
-            distribution: a.distribution.parse::<Distribution>().context("--distribution")?,
-            dissemination: a.dissemination.parse::<Dissemination>().context("--dissemination")?,
-            use_: a.use_.parse::<Use>().context("--use")?,
-            classification: a.classification.parse::<Classification>().context("--classification")?,
-        },
-        review_date,
-        evidence: a.evidence.clone(),
+        today,
+    )
+    .map_err(|e| match e {
+        concord_app::Refusal::Invalid { field, message } => {
+            anyhow::anyhow!("--{}: {message}", field.replace('_', "-"))
+        }
+        other => other.into(),
     })
 }
 

@@ -4,7 +4,6 @@
 //! list entries it read, then the store applies the workflow's event
 //! ([`crate::workflow::designation`]) and writes the result.
 
-use crate::access::Decision;
 use crate::record::{self, LegalBasis};
 use crate::record_rules::check_input;
 use crate::rules::{Checked, Refused, require_role};
@@ -109,17 +108,10 @@ pub struct ListStanding {
 }
 
 /// The existing organization `r` (which the viewer may read) may be proposed
-/// in `direction`: active, approved at home, readable by every member,
-/// passable on (`disseminate` is the access decision for passing it on), on
-/// the common list for a delisting and off it for a listing, and with no
-/// other proposal open.
-pub fn check_proposable(
-    viewer: &Viewer,
-    direction: Direction,
-    r: &Record,
-    disseminate: &Decision,
-    standing: &ListStanding,
-) -> Checked {
+/// in `direction`: active, approved at home, readable by every member, one
+/// the viewer may pass on, on the common list for a delisting and off it
+/// for a listing, and with no other proposal open.
+pub fn check_proposable(direction: Direction, r: &Record, pass_on: bool, standing: &ListStanding) -> Checked {
     if r.kind != RecordKind::Organization {
         return Err(Refused::invalid(
             "record_id",
@@ -138,7 +130,7 @@ pub fn check_proposable(
             "every member must be able to read the record: its distribution must be all-members",
         ));
     }
-    if r.protected.originator != viewer.authority && !disseminate.allowed {
+    if !pass_on {
         return Err(Refused::invalid(
             "record_id",
             "the record travels only with its originator's consent",

@@ -3,7 +3,7 @@
 //! link and which files it may attach. Pure: the application layer calls them
 //! with what it read, the registry and the time, before the store writes.
 
-use crate::access::{Decision, Policy, Protected, decide};
+use crate::access::{Policy, Protected, decide};
 use crate::message::{Message, addressed};
 use crate::rules::{Checked, Refused, require_role};
 use crate::workflow::exchange::{MessageKind, Priority};
@@ -254,9 +254,10 @@ pub fn check_recipients(
 }
 
 /// Link `i` of a message to `record`, which the sender may read: it may go
-/// with the message if the sender's authority originated it or may pass it on.
-pub fn check_link(viewer: &Viewer, i: usize, record: &Record, disseminate: &Decision) -> Checked {
-    if record.protected.originator != viewer.authority && !disseminate.allowed {
+/// with the message if the sender may pass it on (its own authority's, or
+/// dissemination allowed).
+pub fn check_link(i: usize, record: &Record, pass_on: bool) -> Checked {
+    if !pass_on {
         return Err(Refused::invalid(
             format!("links[{i}]"),
             format!("record {} travels only with its originator's consent", record.id),

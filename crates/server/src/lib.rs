@@ -9,7 +9,6 @@ pub mod webhooks;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 
-pub use concord_api::openapi_document;
 pub use concord_web::{ApiError, AppState, BODY_LIMIT, Settings};
 
 /// The application: API, TAXII, OpenAPI document, health checks, console.

@@ -439,8 +439,7 @@ impl Store {
     /// STIX export. The message asked for must itself be passable.
     pub async fn export_thread(&self, ctx: &Ctx, id: &str) -> Result<(Vec<Message>, Vec<crate::Record>)> {
         let m = self.readable_message(ctx, id).await?;
-        let passable =
-            |p: &Protected| p.originator == ctx.viewer.authority || self.decide_on(ctx, p, Action::Disseminate).allowed;
+        let passable = |p: &Protected| self.may_pass_on(ctx, p);
         if !passable(&m.protected) {
             return Err(StoreError::Forbidden(format!(
                 "message {id} travels only with its originator's consent"

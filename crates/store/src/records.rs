@@ -330,6 +330,12 @@ impl Store {
     }
 
     /// The access decision on `protected` for `ctx`'s viewer, today.
+    /// Whether the viewer may pass `protected` on: its own authority's, or
+    /// the access decision allows dissemination (free, or consented).
+    pub fn may_pass_on(&self, ctx: &Ctx, protected: &Protected) -> bool {
+        protected.originator == ctx.viewer.authority || self.decide_on(ctx, protected, Action::Disseminate).allowed
+    }
+
     pub fn decide_on(&self, ctx: &Ctx, protected: &Protected, action: Action) -> Decision {
         let snap = self.snapshot();
         decide(
