@@ -123,6 +123,27 @@ fn ru_admin(f: &concord_stories::Fixture) -> concord_store::Ctx {
     )
 }
 
+/// Russia's users: a webhook receives what one of them could read.
+async fn russian_users(f: &concord_stories::Fixture) {
+    for (name, authority, clearance) in [
+        ("ru.police", "ru-police", Classification::Confidential),
+        ("ru.fsb", "ru-security-service", Classification::Restricted),
+    ] {
+        let new = concord_store::NewUser {
+            username: name.into(),
+            display_name: name.into(),
+            authority: authority.into(),
+            roles: Roles::of([Role::Officer]),
+            clearance,
+            password_hash: "not used to log in".into(),
+        };
+        f.store
+            .create_user(new, &concord_store::Actor::system("test"))
+            .await
+            .expect("user");
+    }
+}
+
 fn message(to: &str) -> concord_store::MessageInput {
     concord_store::MessageInput {
         kind: concord_domain::workflow::exchange::MessageKind::Message,
@@ -139,6 +160,7 @@ fn message(to: &str) -> concord_store::MessageInput {
 
 story!(notifications_reach_the_state_webhook_signed_and_in_order, |f| {
     let (url, rx) = receiver(false).await;
+    russian_users(&f).await;
     let admin = ru_admin(&f);
     let officer_ru = officer(&f, "ru-police");
     assert!(matches!(
@@ -218,6 +240,55 @@ story!(notifications_reach_the_state_webhook_signed_and_in_order, |f| {
         .expect("set");
     assert_eq!((hook.attempts, hook.delivered), (0, 3));
 
+    // A secret message to the police: no Russian user is cleared for it, so
+    // its notice stays home, and the watermark moves past it.
+    let mut secret_message = message("ru-police");
+    secret_message.handling.classification = Classification::Secret;
+    let withheld = concord_app::messages::send(&f.store, &kz, None, secret_message)
+        .await
+        .expect("send");
+    let later = concord_app::messages::send(&f.store, &kz, None, message("state:RU"))
+        .await
+        .expect("send");
+    assert_eq!(deliver_due(&f.store, &http).await.expect("deliver"), 1);
+    {
+        let got = rx.got.lock().unwrap_or_else(|e| e.into_inner());
+        let body = String::from_utf8_lossy(&got.last().expect("a batch").1).into_owned();
+        assert!(body.contains(&later.id) && !body.contains(&withheld.id), "{body}");
+    }
+    assert_eq!(deliver_due(&f.store, &http).await.expect("again"), 0, "nothing waits");
+
+    // Russia is suspended from tomorrow: nothing goes out from then on.
+    let mut config = concord_config::sco().expect("config");
+    config
+        .registry
+        .states
+        .get_mut(&concord_domain::StateCode::from("RU"))
+        .expect("RU")
+        .membership
+        .push(concord_domain::MembershipEvent {
+            since: f.clock_today() + Duration::days(1),
+            status: concord_domain::MembershipStatus::Suspended,
+        });
+    f.store
+        .apply_config(&config, &concord_store::Actor::system("test"))
+        .await
+        .expect("config");
+    // A notice of today, still a member's, is due when the suspension begins.
+    concord_app::messages::send(&f.store, &kz, None, message("ru-police"))
+        .await
+        .expect("send");
+    f.clock.advance(Duration::days(1));
+    assert_eq!(deliver_due(&f.store, &http).await.expect("suspended"), 0);
+    let before = rx.got.lock().unwrap_or_else(|e| e.into_inner()).len();
+    f.clock.advance(Duration::hours(2));
+    assert_eq!(deliver_due(&f.store, &http).await.expect("still suspended"), 0);
+    assert_eq!(
+        rx.got.lock().unwrap_or_else(|e| e.into_inner()).len(),
+        before,
+        "no post at all"
+    );
+
     concord_app::webhooks::delete(&f.store, &admin).await.expect("delete");
     assert!(
         concord_app::webhooks::get(&f.store, &admin)
@@ -229,6 +300,7 @@ story!(notifications_reach_the_state_webhook_signed_and_in_order, |f| {
 
 story!(https_receivers_are_verified_against_the_configured_authorities, |f| {
     let (url, rx) = receiver(true).await;
+    russian_users(&f).await;
     assert!(url.starts_with("https://"));
     let admin = ru_admin(&f);
     let secret = "a shared secret of some length";

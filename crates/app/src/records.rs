@@ -18,7 +18,21 @@ use time::Date;
 /// Contributes a record from `ctx`'s authority, pending its compliance review.
 pub async fn create(store: &Store, ctx: &Ctx, input: RecordInput) -> Result<Record> {
     record_rules::check_input(&ctx.viewer, &input, &store.snapshot().registry, store.clock().today())?;
+    check_attributions(store, ctx, &input).await?;
     Ok(store.create_record(ctx, input).await?)
+}
+
+/// An event is attributed only to records its author may read: an id that
+/// names nothing, or something hidden, is refused with the same words.
+async fn check_attributions(store: &Store, ctx: &Ctx, input: &RecordInput) -> Result<()> {
+    match store.unreadable_attribution(ctx, &input.facts).await? {
+        Some((i, id)) => Err(Refused::invalid(
+            format!("facts.event.attributed_to[{i}]"),
+            format!("no record {id} that you may read"),
+        )
+        .into()),
+        None => Ok(()),
+    }
 }
 
 /// The originating authority replaces a record's content; `version` must be
@@ -40,6 +54,7 @@ pub async fn update(
         &store.snapshot().registry,
         store.clock().today(),
     )?;
+    check_attributions(store, ctx, &input).await?;
     Ok(store.update_record(ctx, id, version, input, reason).await?)
 }
 

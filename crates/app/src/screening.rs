@@ -18,7 +18,6 @@ pub struct Built {
     pub index: Index,
     pub protected: Vec<Protected>,
     pub stamp: String,
-    pub built_at: String,
 }
 
 /// The node's screening index.
@@ -72,14 +71,10 @@ impl Screening {
         let index = tokio::task::spawn_blocking(move || builder.finish())
             .await
             .map_err(|e| Refusal::Internal(format!("building the screening index failed: {e}")))?;
-        let built_at = time::OffsetDateTime::now_utc()
-            .format(&time::format_description::well_known::Rfc3339)
-            .map_err(|e| Refusal::Internal(format!("the build time cannot be written: {e}")))?;
         let built = Arc::new(Built {
             index,
             protected,
             stamp,
-            built_at,
         });
         // A writer that panicked left the slot poisoned, not torn: it holds
         // one whole index or none, so taking it over is sound.
@@ -121,11 +116,11 @@ impl Screening {
 
 /// What one screening found: records the caller may read, with score and
 /// explanation, best first.
+///
+/// Nothing about the index itself: its size, build time and staleness all
+/// move when a record the caller may not read is written.
 pub struct Found {
     pub hits: Vec<(Record, f64, concord_matcher::Explanation)>,
-    pub indexed: usize,
-    pub built_at: String,
-    pub stale: bool,
 }
 
 /// Screens `prepared` against the records `ctx` may read: every hit is
@@ -138,7 +133,7 @@ pub async fn find(
     prepared: &concord_matcher::Prepared,
     opts: &concord_matcher::SearchOptions,
 ) -> Result<Found, Refusal> {
-    let (built, stale) = screening.get(store).await?;
+    let (built, _rebuilding) = screening.get(store).await?;
     let allow = |rec: u32| {
         built
             .protected
@@ -157,10 +152,5 @@ pub async fn find(
             Some((records.swap_remove(at), h.score, h.explanation))
         })
         .collect();
-    Ok(Found {
-        hits,
-        indexed: built.index.len(),
-        built_at: built.built_at.clone(),
-        stale,
-    })
+    Ok(Found { hits })
 }

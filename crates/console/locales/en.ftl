@@ -94,10 +94,7 @@ screening-purpose-hint = e.g. border check, case 2026/114
 screening-purpose-needed = State the purpose of this screening: it is recorded in the audit log.
 screening-submit = Screen
 screening-results = Results
-screening-searched = { $count ->
-    [one] Searched { $n } record you may read.
-   *[other] Searched { $n } records you may read.
-}
+screening-searched = Searched the records you may read.
 screening-no-hits = No record reaches the threshold.
 screening-why = Why this score
 screening-query-part = Query part

@@ -96,11 +96,7 @@ screening-purpose-hint = например, пограничный контрол
 screening-purpose-needed = Укажите цель проверки: она заносится в журнал аудита.
 screening-submit = Проверить
 screening-results = Результаты
-screening-searched = { $count ->
-    [one] Проверена { $n } доступная вам запись.
-    [few] Проверены { $n } доступные вам записи.
-   *[many] Проверено { $n } доступных вам записей.
-}
+screening-searched = Проверены доступные вам записи.
 screening-no-hits = Ни одна запись не достигает порога.
 screening-why = Почему такая оценка
 screening-query-part = Часть запроса

@@ -327,6 +327,14 @@ impl Store {
                         .into());
                     }
                     check(&input).map_err(|e| at_line(line, e.into()))?;
+                    if let Some((i, id)) = self.unreadable_attribution(ctx, &input.facts).await? {
+                        return Err(ImportError::new(
+                            line,
+                            format!("facts.event.attributed_to[{i}]"),
+                            format!("no record {id} that you may read"),
+                        )
+                        .into());
+                    }
                     pending.push((line, *input));
                 }
                 other => reading.deferred.push((line, other)),

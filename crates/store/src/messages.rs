@@ -37,6 +37,17 @@ impl From<Refusal> for StoreError {
     }
 }
 
+/// A `notifications` row.
+pub(crate) fn notification(row: &sqlx::any::AnyRow) -> Result<Notification> {
+    Ok(Notification {
+        id: row.try_get("id")?,
+        kind: row.try_get("kind")?,
+        subject_id: row.try_get("subject_id")?,
+        text: row.try_get("text")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
 impl Store {
     /// The message if the viewer may read it; "not found" otherwise. Not
     /// audited: for the rules of a use case, which audits what it does.
@@ -697,22 +708,8 @@ impl Store {
         );
         let mut out = Vec::new();
         for row in sql.fetch_all(self).await? {
-            let n = Notification {
-                id: row.try_get("id")?,
-                kind: row.try_get("kind")?,
-                subject_id: row.try_get("subject_id")?,
-                text: row.try_get("text")?,
-                created_at: row.try_get("created_at")?,
-            };
-            // A notice must not reveal what its reader may not see.
-            let visible = match n.kind.as_str() {
-                "message" | "request" => self.readable_message(ctx, &n.subject_id).await.is_ok(),
-                "designation" => self.visible_proposal(ctx, &n.subject_id).await.is_ok(),
-                "consultation" => self.visible_consultation(ctx, &n.subject_id).await.is_ok(),
-                "record" => self.readable(ctx, &n.subject_id).await.is_ok(),
-                _ => true,
-            };
-            if visible {
+            let n = notification(&row)?;
+            if self.notice_visible(ctx, &n).await? {
                 out.push(n);
                 if out.len() as i64 == limit {
                     break;
@@ -720,6 +717,23 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// Whether a notice's reader may see what it is about: a notice must not
+    /// reveal what its reader may not see.
+    pub(crate) async fn notice_visible(&self, ctx: &Ctx, n: &Notification) -> Result<bool> {
+        let found = match n.kind.as_str() {
+            "message" | "request" => self.readable_message(ctx, &n.subject_id).await.map(drop),
+            "designation" => self.visible_proposal(ctx, &n.subject_id).await.map(drop),
+            "consultation" => self.visible_consultation(ctx, &n.subject_id).await.map(drop),
+            "record" => self.readable(ctx, &n.subject_id).await.map(drop),
+            _ => Ok(()),
+        };
+        match found {
+            Ok(()) => Ok(true),
+            Err(StoreError::NotFound(_) | StoreError::Forbidden(_)) => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 
     /// Writes messages in bulk, in one transaction with one audit entry: for

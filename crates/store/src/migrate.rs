@@ -1,13 +1,21 @@
-//! Schema migrations, one folder per backend, applied in order, each in its
-//! own transaction and recorded in `schema_migrations`.
+//! Schema migrations, one folder per backend, applied in order by sqlx's
+//! migrator: each in its own transaction, recorded with its checksum in
+//! `_sqlx_migrations`, so that a migration edited after it was applied stops
+//! the node instead of leaving two schemas under one version.
+//!
+//! The migrations are listed here rather than found by `sqlx::migrate!`: the
+//! macro needs sqlx's proc-macro crate, which builds both database drivers a
+//! second time for the compiler; the list is the same data, read at compile
+//! time by `include_str!`.
 
 use crate::{Backend, Result};
-use sqlx::{AnyPool, Row};
+use sqlx::migrate::{Migrate, Migration, MigrationType, Migrator};
+use sqlx::{AnyPool, Row, SqlSafeStr};
+use std::borrow::Cow;
 
 /// `(version, name, sql)`.
-type Migration = (i64, &'static str, &'static str);
-
-const SQLITE: &[Migration] = &[
+type Listed = (i64, &'static str, &'static str);
+const SQLITE: &[Listed] = &[
     (
         1,
         "foundation",
@@ -51,7 +59,7 @@ const SQLITE: &[Migration] = &[
         include_str!("../migrations/sqlite/0010_lean_record_tables.sql"),
     ),
 ];
-const POSTGRES: &[Migration] = &[
+const POSTGRES: &[Listed] = &[
     (
         1,
         "foundation",
@@ -101,36 +109,70 @@ const POSTGRES: &[Migration] = &[
     ),
 ];
 
-pub async fn run(pool: &AnyPool, backend: Backend) -> Result<()> {
-    sqlx::raw_sql(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
-    )
-    .execute(pool)
-    .await?;
-    let migrations = match backend {
+/// The migrator for one backend.
+pub fn migrator(backend: Backend) -> Migrator {
+    let listed = match backend {
         Backend::Sqlite => SQLITE,
         Backend::Postgres => POSTGRES,
     };
-    let applied: Vec<i64> = sqlx::query("SELECT version FROM schema_migrations")
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|r| r.try_get::<i64, _>("version"))
-        .collect::<Result<_, _>>()?;
-    for (version, name, sql) in migrations {
-        if applied.contains(version) {
-            continue;
-        }
-        tracing::info!(version, name, "applying migration");
-        let mut tx = pool.begin().await?;
-        sqlx::raw_sql(*sql).execute(&mut *tx).await?;
-        sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
-            .bind(*version)
-            .bind(*name)
-            .bind(time::OffsetDateTime::now_utc().unix_timestamp().to_string())
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+    Migrator::with_migrations(
+        listed
+            .iter()
+            .map(|(version, name, sql)| {
+                Migration::new(
+                    *version,
+                    Cow::Borrowed(*name),
+                    MigrationType::Simple,
+                    sql.into_sql_str(),
+                    false,
+                )
+            })
+            .collect(),
+    )
+}
+
+/// Brings the schema up to date.
+pub async fn run(pool: &AnyPool, backend: Backend) -> Result<()> {
+    let migrator = migrator(backend);
+    adopt_earlier_runner(pool, &migrator).await?;
+    migrator.run(pool).await.map_err(sqlx::Error::from)?;
+    Ok(())
+}
+
+/// Databases made before sqlx's migrator recorded their versions in
+/// `schema_migrations` without checksums. Their versions are carried over
+/// with the checksums of the migrations as they are now (the files have not
+/// changed since: this is the first release that checks), in one
+/// transaction, and the old table goes.
+async fn adopt_earlier_runner(pool: &AnyPool, migrator: &Migrator) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    let applied: Vec<i64> = match sqlx::query("SELECT version FROM schema_migrations")
+        .fetch_all(&mut *tx)
+        .await
+    {
+        Ok(rows) => rows
+            .iter()
+            .map(|r| r.try_get::<i64, _>("version"))
+            .collect::<Result<_, _>>()?,
+        // No such table: a new database or one already adopted.
+        Err(_) => return Ok(()),
+    };
+    (*tx)
+        .ensure_migrations_table("_sqlx_migrations")
+        .await
+        .map_err(sqlx::Error::from)?;
+    for migration in migrator.iter().filter(|m| applied.contains(&m.version)) {
+        sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+             VALUES ($1, $2, TRUE, $3, 0)",
+        )
+        .bind(migration.version)
+        .bind(migration.description.to_string())
+        .bind(migration.checksum.to_vec())
+        .execute(&mut *tx)
+        .await?;
     }
+    sqlx::raw_sql("DROP TABLE schema_migrations").execute(&mut *tx).await?;
+    tx.commit().await?;
     Ok(())
 }

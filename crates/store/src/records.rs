@@ -276,11 +276,47 @@ pub(crate) const ERASED: &str = "{}";
 
 /// The history rows of `r` as the viewer may read them; `None` when a row
 /// left to the record is not the version `r` is at (it changed meanwhile).
-fn versions(ctx: &Ctx, r: &Record, rows: &[AnyRow]) -> Result<Option<Vec<Version>>> {
+/// The handling of a version as its snapshot recorded it.
+#[derive(serde::Deserialize)]
+struct VersionHandling {
+    compliance: String,
+    handling: VersionCode,
+    review_date: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct VersionCode {
+    classification: String,
+    dissemination: String,
+    distribution: String,
+    #[serde(rename = "use")]
+    use_: String,
+}
+
+/// The record's protection as it stood at a version: that version's handling
+/// code, compliance state and review date; the originator never changes.
+fn protected_at(r: &Record, snapshot: &str) -> Result<Protected> {
+    let at: VersionHandling = serde_json::from_str(snapshot).map_err(|e| StoreError::corrupt("record_versions", e))?;
+    Ok(Protected {
+        handling: HandlingCode {
+            classification: parse("record_versions", &at.handling.classification)?,
+            dissemination: parse("record_versions", &at.handling.dissemination)?,
+            distribution: parse("record_versions", &at.handling.distribution)?,
+            use_: parse("record_versions", &at.handling.use_)?,
+        },
+        compliance: parse("record_versions", &at.compliance)?,
+        review_date: at.review_date.map(|d| parse_date("record_versions", &d)).transpose()?,
+        ..r.protected.clone()
+    })
+}
+
+/// Each version is judged as if it were the record: `may_read` decides on
+/// the protection it had then. A version the viewer may not read keeps its
+/// number, time, author and action; its content and reason are withheld.
+fn versions(r: &Record, rows: &[AnyRow], may_read: impl Fn(&Protected) -> bool) -> Result<Option<Vec<Version>>> {
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let version: i64 = row.try_get("version")?;
-        let classification: i64 = row.try_get("classification")?;
         let mut snapshot: String = row.try_get("snapshot")?;
         if snapshot == CURRENT {
             if version != r.version {
@@ -288,14 +324,15 @@ fn versions(ctx: &Ctx, r: &Record, rows: &[AnyRow]) -> Result<Option<Vec<Version
             }
             snapshot = self::snapshot(r);
         }
-        let visible = classification <= ctx.viewer.clearance.rank() && snapshot != ERASED;
+        let visible = snapshot != ERASED && may_read(&protected_at(r, &snapshot)?);
+        let reason: String = row.try_get("reason")?;
         out.push(Version {
             version,
             at: row.try_get("at")?,
             author: row.try_get("author")?,
             authority: row.try_get("authority")?,
             action: row.try_get("action")?,
-            reason: row.try_get("reason")?,
+            reason: if visible { reason } else { String::new() },
             snapshot: visible.then_some(snapshot),
         });
     }
@@ -749,6 +786,13 @@ impl Store {
     /// otherwise. Not audited: a use case reads it to check a rule before the
     /// write it audits.
     pub async fn readable(&self, ctx: &Ctx, id: &str) -> Result<Record> {
+        let mut r = self.readable_as_is(ctx, id).await?;
+        self.hide_unreadable_links(ctx, std::slice::from_mut(&mut r)).await?;
+        Ok(r)
+    }
+
+    /// [`Store::readable`] without judging what the record links to.
+    async fn readable_as_is(&self, ctx: &Ctx, id: &str) -> Result<Record> {
         let row = sqlx::query("SELECT * FROM records WHERE id = $1")
             .bind(id)
             .fetch_optional(self.pool())
@@ -757,6 +801,97 @@ impl Store {
             Some(r) if self.decide_on(ctx, &r.protected, Action::Read).allowed => Ok(r),
             _ => Err(StoreError::NotFound(format!("record {id}"))),
         }
+    }
+
+    /// Which of `ids` name a record the viewer may read, one lookup each.
+    pub(crate) async fn readable_ids<'a>(
+        &self,
+        ctx: &Ctx,
+        ids: impl IntoIterator<Item = &'a String>,
+    ) -> Result<BTreeSet<String>> {
+        let mut out = BTreeSet::new();
+        for id in ids.into_iter().collect::<BTreeSet<_>>() {
+            match self.readable_as_is(ctx, id).await {
+                Ok(_) => {
+                    out.insert(id.clone());
+                }
+                Err(StoreError::NotFound(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Drops from each record the ids of records its event is attributed to
+    /// that the viewer may not read: an id alone says that a hidden record
+    /// exists.
+    pub(crate) async fn hide_unreadable_links(&self, ctx: &Ctx, records: &mut [Record]) -> Result<()> {
+        let linked: Vec<&String> = records
+            .iter()
+            .filter_map(|r| r.facts.event.as_ref())
+            .flat_map(|e| &e.attributed_to)
+            .collect();
+        if linked.is_empty() {
+            return Ok(());
+        }
+        let readable = self
+            .readable_ids(ctx, linked.into_iter().cloned().collect::<Vec<_>>().iter())
+            .await?;
+        for event in records.iter_mut().filter_map(|r| r.facts.event.as_mut()) {
+            event.attributed_to.retain(|id| readable.contains(id));
+        }
+        Ok(())
+    }
+
+    /// [`Store::hide_unreadable_links`] for version snapshots.
+    async fn hide_unreadable_links_in_snapshots(&self, ctx: &Ctx, versions: Vec<Version>) -> Result<Vec<Version>> {
+        fn links(snapshot: &mut serde_json::Value) -> Option<&mut Vec<serde_json::Value>> {
+            snapshot.pointer_mut("/facts/event/attributed_to")?.as_array_mut()
+        }
+        let mut parsed = Vec::with_capacity(versions.len());
+        let mut linked = Vec::new();
+        for v in versions {
+            let json = match v.snapshot.as_deref().map(serde_json::from_str::<serde_json::Value>) {
+                Some(Ok(mut json)) => {
+                    if let Some(ids) = links(&mut json) {
+                        linked.extend(ids.iter().filter_map(|id| id.as_str().map(str::to_owned)));
+                    }
+                    Some(json)
+                }
+                Some(Err(e)) => return Err(StoreError::corrupt("record_versions", e)),
+                None => None,
+            };
+            parsed.push((v, json));
+        }
+        if linked.is_empty() {
+            return Ok(parsed.into_iter().map(|(v, _)| v).collect());
+        }
+        let readable = self.readable_ids(ctx, &linked).await?;
+        Ok(parsed
+            .into_iter()
+            .map(|(mut v, json)| {
+                if let Some(mut json) = json {
+                    if let Some(ids) = links(&mut json) {
+                        ids.retain(|id| id.as_str().is_some_and(|id| readable.contains(id)));
+                    }
+                    v.snapshot = Some(json.to_string());
+                }
+                v
+            })
+            .collect())
+    }
+
+    /// The first record `facts`' event is attributed to that does not exist
+    /// or that the viewer may not read, with its place in the list: an event
+    /// is attributed only to what its author can see.
+    pub async fn unreadable_attribution(&self, ctx: &Ctx, facts: &Facts) -> Result<Option<(usize, String)>> {
+        let Some(event) = &facts.event else { return Ok(None) };
+        let readable = self.readable_ids(ctx, &event.attributed_to).await?;
+        Ok(event
+            .attributed_to
+            .iter()
+            .position(|id| !readable.contains(id))
+            .map(|i| (i, event.attributed_to[i].clone())))
     }
 
     /// One record, if the viewer may read it; otherwise the same "not found"
@@ -805,11 +940,12 @@ impl Store {
                 break;
             }
         }
-        let page: Vec<Record> = visible
+        let mut page: Vec<Record> = visible
             .into_iter()
             .skip(q.offset as usize)
             .take(q.limit as usize)
             .collect();
+        self.hide_unreadable_links(ctx, &mut page).await?;
         let action = if q.text.is_some() {
             "record.search"
         } else {
@@ -835,13 +971,14 @@ impl Store {
 
     /// The records the viewer may pass on (read, and dissemination allows).
     pub async fn export_records(&self, ctx: &Ctx) -> Result<Vec<Record>> {
-        let out = self.visible(ctx, &RecordQuery::default(), Action::Disseminate).await?;
+        let mut out = self.visible(ctx, &RecordQuery::default(), Action::Disseminate).await?;
+        self.hide_unreadable_links(ctx, &mut out).await?;
         self.audit(&ctx.into(), "record.export", id_list(&out)).await?;
         Ok(out)
     }
 
-    /// A record's versions, newest last. Snapshots above the viewer's
-    /// clearance are withheld.
+    /// A record's versions, newest last. A version's content is shown only
+    /// when the viewer could have read the record as it was then.
     pub async fn history(&self, ctx: &Ctx, id: &str) -> Result<Vec<Version>> {
         // The current version's snapshot is the record itself; a change
         // between the two reads freezes that row, so reading again settles it.
@@ -852,7 +989,8 @@ impl Store {
                 .bind(id)
                 .fetch_all(self.pool())
                 .await?;
-            match versions(ctx, &r, &rows)? {
+            let may_read = |p: &Protected| self.decide_on(ctx, p, Action::Read).allowed;
+            match versions(&r, &rows, may_read)? {
                 Some(out) => break out,
                 None if attempts < 3 => attempts += 1,
                 None => {
@@ -862,6 +1000,7 @@ impl Store {
                 }
             }
         };
+        let out = self.hide_unreadable_links_in_snapshots(ctx, out).await?;
         self.audit(&ctx.into(), "record.history", id).await?;
         Ok(out)
     }
@@ -942,10 +1081,11 @@ impl Store {
             .await?;
         let mut out = Vec::new();
         for row in &rows {
-            let r = record(row)?;
+            let mut r = record(row)?;
             if !self.decide_on(ctx, &r.protected, Action::Read).allowed {
                 continue;
             }
+            self.hide_unreadable_links(ctx, std::slice::from_mut(&mut r)).await?;
             let due = r.protected.review_date.unwrap_or(today);
             let overdue_days = (today - due).whole_days();
             out.push(ReviewItem {

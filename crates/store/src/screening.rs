@@ -85,6 +85,7 @@ impl Store {
                 out.push(r);
             }
         }
+        self.hide_unreadable_links(ctx, &mut out).await?;
         let found: Vec<&str> = out.iter().map(|r| r.id.as_str()).collect();
         self.audit(
             &ctx.into(),

@@ -6,7 +6,7 @@
 use crate::sql::Sql;
 use crate::stamp::stamp;
 use crate::{Ctx, Result, Store, StoreError};
-use concord_domain::Notification;
+use concord_domain::{Notification, StateCode, User, Viewer};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use time::Duration;
@@ -30,8 +30,12 @@ pub struct DueDelivery {
     pub owner: String,
     pub url: String,
     pub secret: String,
-    /// `(authority, notification)`, oldest first.
+    /// `(authority, notification)`, oldest first: only notices that a user
+    /// of the addressed authority (or state) may read.
     pub notifications: Vec<(String, Notification)>,
+    /// `(created_at, id)` of the last notice looked at, delivered or not: the
+    /// watermark moves past notices withheld too.
+    pub through: (String, String),
 }
 
 fn webhook_row(row: &AnyRow) -> Result<Webhook> {
@@ -112,9 +116,20 @@ impl Store {
             .fetch_all(self.pool())
             .await?;
         let snap = self.snapshot();
+        let today = self.clock().today();
+        let users = self.users().await?;
         let mut out = Vec::new();
         for h in &hooks {
             let owner: String = h.try_get("owner")?;
+            // A suspended or withdrawn state receives nothing shared, by any path.
+            if owner != "structure"
+                && !snap
+                    .registry
+                    .status_on(&StateCode::from(owner.as_str()), today)
+                    .is_some_and(|s| s.may_receive())
+            {
+                continue;
+            }
             let mut addresses: Vec<String> = snap
                 .registry
                 .authorities
@@ -138,33 +153,60 @@ impl Store {
                  ORDER BY created_at, id LIMIT {n}",
                 list.join(", ")
             );
-            let notifications = sql
-                .fetch_all(self)
-                .await?
-                .iter()
-                .map(|row| {
-                    Ok((
-                        row.try_get::<String, _>("authority")?,
-                        Notification {
-                            id: row.try_get("id")?,
-                            kind: row.try_get("kind")?,
-                            subject_id: row.try_get("subject_id")?,
-                            text: row.try_get("text")?,
-                            created_at: row.try_get("created_at")?,
-                        },
-                    ))
-                })
-                .collect::<Result<Vec<_>>>()?;
-            if !notifications.is_empty() {
+            let mut notifications = Vec::new();
+            let mut through = None;
+            for row in sql.fetch_all(self).await? {
+                let authority: String = row.try_get("authority")?;
+                let n = crate::messages::notification(&row)?;
+                through = Some((n.created_at.clone(), n.id.clone()));
+                if self.some_user_may_see(&users, &authority, &n).await? {
+                    notifications.push((authority, n));
+                }
+            }
+            if let Some(through) = through {
                 out.push(DueDelivery {
                     owner,
                     url: h.try_get("url")?,
                     secret: h.try_get("secret")?,
                     notifications,
+                    through,
                 });
             }
         }
         Ok(out)
+    }
+
+    /// Whether a user of the authority a notice is addressed to (of any
+    /// authority of the state, for `state:XX`) may read what it is about:
+    /// a webhook receives what its state's users could see, no more.
+    async fn some_user_may_see(&self, users: &[User], address: &str, n: &Notification) -> Result<bool> {
+        let snap = self.snapshot();
+        for u in users.iter().filter(|u| !u.disabled) {
+            let authority = snap.registry.authority(&u.authority);
+            let addressed = match address.strip_prefix("state:") {
+                Some(state) => authority
+                    .and_then(|a| a.state.as_ref())
+                    .is_some_and(|s| s.as_str() == state),
+                None => u.authority.as_str() == address,
+            };
+            if !addressed {
+                continue;
+            }
+            let ctx = Ctx {
+                viewer: Viewer {
+                    user: u.id.clone(),
+                    authority: u.authority.clone(),
+                    state: authority.and_then(|a| a.state.clone()),
+                    roles: u.roles.clone(),
+                    clearance: u.clearance,
+                },
+                purpose: "webhook delivery".into(),
+            };
+            if self.notice_visible(&ctx, n).await? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// Records a delivery: success moves the watermark past the batch;
@@ -172,14 +214,14 @@ impl Store {
     pub async fn delivery_done(&self, d: &DueDelivery, error: Option<String>) -> Result<()> {
         let now = self.clock().now();
         let mut w = self.write().await?;
-        match (error, d.notifications.last()) {
-            (None, Some((_, last))) => {
+        match error {
+            None => {
                 sqlx::query(
                     "UPDATE webhooks SET watermark_at = $1, watermark_id = $2, attempts = 0, next_attempt_at = $3, last_error = NULL, \
                      delivered = delivered + $4 WHERE owner = $5 AND url = $6",
                 )
-                .bind(&last.created_at)
-                .bind(&last.id)
+                .bind(&d.through.0)
+                .bind(&d.through.1)
                 .bind(stamp(now))
                 .bind(d.notifications.len() as i64)
                 .bind(&d.owner)
@@ -187,7 +229,7 @@ impl Store {
                 .execute(&mut *w.tx)
                 .await?;
             }
-            (Some(e), _) => {
+            Some(e) => {
                 let row = sqlx::query("SELECT attempts FROM webhooks WHERE owner = $1")
                     .bind(&d.owner)
                     .fetch_optional(&mut *w.tx)
@@ -207,7 +249,6 @@ impl Store {
                 .execute(&mut *w.tx)
                 .await?;
             }
-            (None, None) => {}
         }
         w.tx.commit().await?;
         Ok(())

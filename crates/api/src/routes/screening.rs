@@ -37,13 +37,9 @@ pub struct ScreeningHit {
 /// The results of screening one subject.
 #[derive(Serialize, ToSchema)]
 pub struct ScreeningResult {
+    /// Nothing is said about the index searched: its size and age change
+    /// when records the caller may not read are written.
     pub results: Vec<ScreeningHit>,
-    /// Records in the index searched.
-    pub indexed: usize,
-    /// When the index was built; `stale` when records changed since and a
-    /// rebuild is under way.
-    pub index_built_at: String,
-    pub stale: bool,
 }
 
 /// A subject to screen, with optional `limit` (default 10, at most 100) and
@@ -104,9 +100,6 @@ async fn run(
                 explanation: serde_json::to_value(explanation).unwrap_or(Value::Null),
             })
             .collect(),
-        indexed: found.indexed,
-        index_built_at: found.built_at,
-        stale: found.stale,
     })
 }
 

@@ -40,7 +40,6 @@ struct ScreeningPage {
     form: ScreenForm,
     error: Option<(String, String)>,
     hits: Option<Vec<(Record, f64, Explanation)>>,
-    indexed: usize,
     jobs: Vec<Progress>,
 }
 
@@ -59,7 +58,6 @@ pub async fn form(State(s): State<AppState>, c: Console) -> PageResult {
         form: ScreenForm::default(),
         error: None,
         hits: None,
-        indexed: 0,
         jobs: s.batches.of(c.caller.user.id.as_str()),
     }))
 }
@@ -71,7 +69,6 @@ pub async fn run(State(s): State<AppState>, Posted(mut c, f): Posted<ScreenForm>
             form: f,
             error: Some((field.to_owned(), message)),
             hits: None,
-            indexed: 0,
             jobs: vec![],
         })
     };
@@ -116,7 +113,6 @@ pub async fn run(State(s): State<AppState>, Posted(mut c, f): Posted<ScreenForm>
         form: f,
         error: None,
         hits: Some(found.hits),
-        indexed: found.indexed,
         jobs: vec![],
     }))
 }
