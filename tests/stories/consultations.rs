@@ -212,3 +212,71 @@ story!(a_lone_proposal_lapses_and_outsiders_take_no_part, |f| {
     let late = concord_app::consultations::second(&f.store, &ministry(&f, "RU"), &c.id, "late").await;
     assert!(matches!(late, Err(Refusal::Conflict(_))), "{late:?}");
 });
+
+story!(a_member_suspended_after_convening_takes_no_further_part, |f| {
+    let kz = ministry(&f, "KZ");
+    let ru = ministry(&f, "RU");
+    let uz = ministry(&f, "UZ");
+    let c = concord_app::consultations::propose(&f.store, &kz, "Attack on a pipeline (synthetic)")
+        .await
+        .expect("propose");
+    let c = concord_app::consultations::second(&f.store, &ru, &c.id, "")
+        .await
+        .expect("second");
+    assert!(c.members.iter().any(|m| m == "UZ"));
+    let c = concord_app::consultations::draft_statement(&f.store, &kz, &c.id, "The members condemn the act.")
+        .await
+        .expect("v1");
+    assert!(
+        f.store.visible_consultation(&uz, &c.id).await.is_ok(),
+        "a member today sees it"
+    );
+
+    // Uzbekistan is suspended from tomorrow.
+    let mut config = concord_config::sco().expect("config");
+    config
+        .registry
+        .states
+        .get_mut(&concord_domain::StateCode::from("UZ"))
+        .expect("UZ")
+        .membership
+        .push(concord_domain::MembershipEvent {
+            since: f.clock_today() + Duration::days(1),
+            status: concord_domain::MembershipStatus::Suspended,
+        });
+    f.store
+        .apply_config(&config, &concord_store::Actor::system("test"))
+        .await
+        .expect("config");
+    f.clock.advance(Duration::days(1));
+
+    let uz_police = officer(&f, "uz-police");
+    for who in [&uz, &uz_police] {
+        assert!(matches!(
+            f.store.visible_consultation(who, &c.id).await,
+            Err(StoreError::NotFound(_))
+        ));
+        assert!(
+            f.store
+                .consultations(who)
+                .await
+                .expect("list")
+                .iter()
+                .all(|x| x.id != c.id)
+        );
+    }
+    assert!(matches!(
+        concord_app::consultations::answer_statement(&f.store, &uz, &c.id, 1, Verdict::Approve, "").await,
+        Err(Refusal::NotFound(_))
+    ));
+    assert!(matches!(
+        concord_app::consultations::draft_statement(&f.store, &uz, &c.id, "Our own text.").await,
+        Err(Refusal::NotFound(_))
+    ));
+    let after = f
+        .store
+        .visible_consultation(&kz, &c.id)
+        .await
+        .expect("kz still sees it");
+    assert_eq!(after.version, 1, "nothing changed");
+});

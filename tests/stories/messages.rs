@@ -276,11 +276,20 @@ story!(forwarding_a_consent_bound_message_waits_for_the_originator, |f| {
         Ok(Forwarded::AwaitingConsent(_))
     ));
 
-    // RU now holds the originator's consent for this message: it forwards at once.
+    // The consent covered the forward to China, once: RU's next forward
+    // waits for the originator again, and RU may not export the thread.
     assert!(matches!(
         concord_app::messages::forward(&f.store, &ru, &m.id, &["kg-police".into()], "").await,
-        Ok(Forwarded::Sent(_))
+        Ok(Forwarded::AwaitingConsent(_))
     ));
+    assert!(
+        matches!(f.store.export_thread(&ru, &m.id).await, Err(StoreError::Forbidden(_))),
+        "a granted forward is no consent to export"
+    );
+    assert!(
+        f.store.get_message(&officer(&f, "kg-police"), &m.id).await.is_err(),
+        "nothing went to KG"
+    );
 
     // A refusal leaves everything where it was.
     let mut bound2 = message("Second informant report", &["ru-police"]);

@@ -6,7 +6,7 @@
 use crate::access::Policy;
 use crate::rules::{Checked, Refused};
 use crate::workflow::consultation::Stage;
-use crate::{Registry, Role, StateCode, Viewer};
+use crate::{MembershipStatus, Registry, Role, StateCode, Viewer};
 use std::collections::BTreeSet;
 
 /// The roles through which a state takes part.
@@ -58,13 +58,20 @@ pub fn statement_version(version: i64) -> Result<u32, Refused> {
 /// Whether `viewer` sees a consultation convened among `members` and proposed
 /// by `proposers`: analysts, officers and supervisors of the regional
 /// structure, of a state taking part, or of any member state today.
+/// Membership counts on the day of access: a state suspended or withdrawn
+/// since it took part sees the consultation no more (`status_today` is its
+/// state's status today), and so neither votes nor drafts in it.
 pub fn may_see<'a>(
     viewer: &Viewer,
     members: &[String],
     mut proposers: impl Iterator<Item = &'a str>,
     members_today: &BTreeSet<StateCode>,
+    status_today: Option<MembershipStatus>,
 ) -> bool {
     if !viewer.roles.any(&[Role::Analyst, Role::Officer, Role::Supervisor]) {
+        return false;
+    }
+    if status_today.is_some_and(|s| !s.may_receive()) {
         return false;
     }
     match &viewer.state {
@@ -98,32 +105,54 @@ mod tests {
             &viewer(Some("KZ"), Role::Analyst),
             &members,
             [].into_iter(),
-            &today
+            &today,
+            None
         ));
         assert!(may_see(
             &viewer(None, Role::Supervisor),
             &members,
             [].into_iter(),
-            &today
+            &today,
+            None
         ));
         assert!(!may_see(
             &viewer(Some("AF"), Role::Supervisor),
             &members,
             [].into_iter(),
-            &today
+            &today,
+            None
         ));
         assert!(may_see(
             &viewer(Some("AF"), Role::Officer),
             &members,
             ["AF"].into_iter(),
-            &today
+            &today,
+            None
         ));
         assert!(!may_see(
             &viewer(Some("KZ"), Role::Administrator),
             &members,
             [].into_iter(),
-            &today
+            &today,
+            None
         ));
+    }
+
+    #[test]
+    fn a_state_suspended_or_withdrawn_since_it_took_part_sees_nothing() {
+        let today: BTreeSet<StateCode> = [StateCode::from("KZ")].into();
+        let members = vec!["KZ".to_owned(), "UZ".to_owned()];
+        let uz = viewer(Some("UZ"), Role::Officer);
+        assert!(may_see(
+            &uz,
+            &members,
+            [].into_iter(),
+            &today,
+            Some(MembershipStatus::Member)
+        ));
+        for barred in [MembershipStatus::Suspended, MembershipStatus::Withdrawn] {
+            assert!(!may_see(&uz, &members, ["UZ"].into_iter(), &today, Some(barred)));
+        }
     }
 
     #[test]

@@ -94,11 +94,17 @@ impl Store {
     }
 
     fn may_see_consultation(&self, ctx: &Ctx, c: &Consultation) -> bool {
+        let status_today = ctx
+            .viewer
+            .state
+            .as_ref()
+            .and_then(|s| self.snapshot().registry.status_on(s, self.clock().today()));
         consultation_rules::may_see(
             &ctx.viewer,
             &c.members,
             c.proposals.iter().map(|(p, _)| p.as_str()),
             &self.members_today(),
+            status_today,
         )
     }
 

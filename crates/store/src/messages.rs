@@ -16,7 +16,7 @@ use concord_domain::message::addressed;
 pub use concord_domain::message_rules::MessageInput;
 use concord_domain::workflow::Refusal;
 use concord_domain::workflow::exchange::{self, Delivery, DeliveryEvent, Forward};
-use concord_domain::{Action, AuthorityId, Compliance, Protected, Viewer};
+use concord_domain::{Action, Compliance, Protected, Viewer};
 use concord_domain::{AttachmentMeta, ForwardRequest, Forwarded, Message, Notification, Receipt};
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Row, Transaction};
@@ -617,8 +617,8 @@ impl Store {
     }
 
     /// Moves forward request `f` to `next` (the use case applied the
-    /// workflow); a grant records the originator's consent for the requester
-    /// and sends the message on.
+    /// workflow); a grant sends the message on to the recipients the request
+    /// named, and to no one else.
     pub async fn decide_forward(
         &self,
         ctx: &Ctx,
@@ -645,15 +645,10 @@ impl Store {
                 "forward request {id} was decided meanwhile"
             )));
         }
+        // A grant is consent to this forward, to the addressees it names,
+        // once: the message goes to them here, and the requester gains no
+        // standing consent to pass it on again (or export it) elsewhere.
         if next == Forward::Granted {
-            let mut consented = m.protected.consented.clone();
-            consented.insert(AuthorityId::from(f.requester_authority.as_str()));
-            let text = consented.iter().map(AuthorityId::as_str).collect::<Vec<_>>().join(",");
-            sqlx::query("UPDATE messages SET consented = $1 WHERE id = $2")
-                .bind(text)
-                .bind(&m.id)
-                .execute(&mut *w.tx)
-                .await?;
             let already: BTreeSet<&str> = m.receipts.iter().map(|r| r.recipient.as_str()).collect();
             let fresh: Vec<String> = f
                 .recipients
