@@ -200,3 +200,93 @@ story!(
         }
     }
 );
+
+/// Logs in through the API and returns the session cookie's `name=value`.
+async fn cookie_of(app: &axum::Router, user: &str) -> String {
+    use tower::ServiceExt;
+    let req = Request::post("/api/v1/auth/login")
+        .header("content-type", "application/json")
+        .body(Body::from(
+            json!({"username": user, "password": crate::http::PASSWORD}).to_string(),
+        ))
+        .expect("request");
+    let res = app.clone().oneshot(req).await.expect("response");
+    let cookie = res
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .expect("cookie");
+    cookie.split(';').next().expect("pair").to_owned()
+}
+
+story!(cookie_authenticated_api_writes_need_the_csrf_token, |f| {
+    let app = app(&f).await;
+    let cookie = cookie_of(&app, "cn.officer").await;
+    let before = f
+        .store
+        .count_records(&officer(&f, "cn-security-service"), &Default::default())
+        .await
+        .expect("count");
+    let csv = "id,kind,name,notes\nx1,person,Forged Import,Synthetic: a forged cross-site import.\n";
+    let import = "/api/v1/import?format=csv&instrument=shanghai-convention-2001&article=1.1.3&category=extremism";
+    // What another origin on the same site can send: a simple request that
+    // the browser sends without asking, the cookie attached.
+    let writes = [
+        (import, "text/plain", csv.to_owned()),
+        (
+            "/api/v1/auth/logout",
+            "application/x-www-form-urlencoded",
+            String::new(),
+        ),
+        (
+            "/api/v1/messages/msg-any/acknowledgement",
+            "application/x-www-form-urlencoded",
+            "a=b".to_owned(),
+        ),
+    ];
+    for (path, content_type, body) in &writes {
+        let (status, err) = raw(
+            &app,
+            Request::post(*path)
+                .header("cookie", &cookie)
+                .header("content-type", *content_type)
+                .header("origin", "https://elsewhere.example")
+                .body(Body::from(body.clone()))
+                .expect("request"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}: {err}");
+        assert!(err.to_string().contains("X-CSRF-Token"), "{path}: {err}");
+    }
+    let after = f
+        .store
+        .count_records(&officer(&f, "cn-security-service"), &Default::default())
+        .await
+        .expect("count");
+    assert_eq!(before, after, "nothing imported");
+    // The session survived the forged logout.
+    let (status, _) = raw(
+        &app,
+        Request::get("/api/v1/me")
+            .header("cookie", &cookie)
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+
+    // With the session's token, the cookie's own page may write.
+    let token = cookie.split_once('=').expect("pair").1;
+    let csrf = concord_app::passwords::csrf_for(&concord_app::passwords::token_hash(token));
+    let (status, report) = raw(
+        &app,
+        Request::post(import)
+            .header("cookie", &cookie)
+            .header("x-csrf-token", csrf)
+            .header("content-type", "text/csv")
+            .body(Body::from(csv))
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+});

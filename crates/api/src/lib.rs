@@ -5,7 +5,9 @@
 //!
 //! - [`router`] builds the API's routes; `concord-server` mounts them.
 //! - [`json`] is the request-body extractor that names the offending field.
+//! - [`csrf`] refuses a write that only the session cookie authenticates.
 
+pub mod csrf;
 pub mod json;
 mod openapi;
 mod routes;
@@ -22,5 +24,7 @@ use std::sync::Arc;
 pub fn router() -> Router<AppState> {
     let (api, doc) = routes::api().split_for_parts();
     let doc = Arc::new(openapi::finish(doc));
-    api.merge(taxii::routes()).merge(routes::meta(doc))
+    api.merge(taxii::routes())
+        .merge(routes::meta(doc))
+        .layer(axum::middleware::from_fn(csrf::guard))
 }

@@ -58,6 +58,14 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// The CSRF token of a session: derived from the session's token hash, so
+/// only a page served to that session knows it. The console puts it in its
+/// forms; an API write authenticated by the session cookie sends it in the
+/// `X-CSRF-Token` header.
+pub fn csrf_for(token_hash: &str) -> String {
+    hex::encode(Sha256::digest(format!("concord-console-csrf\0{token_hash}").as_bytes()))
+}
+
 /// Compares two secrets in time that does not depend on where they differ.
 pub fn same_secret(a: &[u8], b: &[u8]) -> bool {
     use subtle::ConstantTimeEq;

@@ -8,7 +8,6 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::de::DeserializeOwned;
-use sha2::{Digest, Sha256};
 
 /// The cookie that remembers the language.
 pub const LANG_COOKIE: &str = "concord_lang";
@@ -97,11 +96,7 @@ pub struct Console {
     pub path: String,
 }
 
-/// The CSRF token of a session: derived from the session's token hash, so
-/// only a page served to that session knows it.
-pub fn csrf_for(token_hash: &str) -> String {
-    hex::encode(Sha256::digest(format!("concord-console-csrf\0{token_hash}").as_bytes()))
-}
+pub use concord_app::passwords::csrf_for;
 
 /// Compares without stopping at the first difference (`subtle`, through
 /// the use-case layer's one constant-time comparison).
