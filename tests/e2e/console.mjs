@@ -189,6 +189,41 @@ try {
   }
   await auditContext.close();
 
+  // Two administrators for a grant of power; a reset password is changed first.
+  const by = await session("by.admin");
+  await by.goto(`${base}/console/admin/users`);
+  await by.fill("#username", "by.supervisor.e2e");
+  await by.fill("#display_name", "Supervisor (browser test)");
+  await by.selectOption("#role", "supervisor");
+  await by.selectOption("#clearance", "confidential");
+  await by.fill("#new-password", "a first password for e2e");
+  await by.click("[data-test=create-user]");
+  await by.waitForSelector(".flash");
+  check((await by.textContent(".flash")).includes("second administrator"), "the grant does not say it waits");
+  check((await by.locator("[data-test=grants] tr:has-text('by.supervisor.e2e')").count()) === 1, "no waiting grant listed");
+  await shot(by, "16-grant-waits");
+  const by2 = await session("by.admin2");
+  await by2.goto(`${base}/console/admin/users`);
+  await by2.click("[data-test=grants] tr:has-text('by.supervisor.e2e') [data-test=grant-approve]");
+  await by2.waitForSelector("[data-test=no-grants]");
+  const newcomer = await (await browser.newContext({ locale: "en-US" })).newPage();
+  await newcomer.goto(`${base}/console/login`);
+  await newcomer.fill("#username", "by.supervisor.e2e");
+  await newcomer.fill("#password", "a first password for e2e");
+  await newcomer.press("#password", "Enter");
+  await newcomer.waitForSelector("[data-test=must-change]");
+  check(newcomer.url().endsWith("/console/password"), `a set password is not changed first (${newcomer.url()})`);
+  await shot(newcomer, "17-password");
+  await newcomer.fill("#current_password", "a first password for e2e");
+  await newcomer.fill("#new_password", "my own password for e2e");
+  await newcomer.fill("#repeat_password", "my own password for e2e");
+  await newcomer.click("[data-test=password-submit]");
+  await newcomer.waitForURL(/\/console\/login\?changed=1/);
+  await newcomer.fill("#username", "by.supervisor.e2e");
+  await newcomer.fill("#password", "my own password for e2e");
+  await newcomer.press("#password", "Enter");
+  await newcomer.waitForSelector("[data-test=user]");
+
   // Logging out ends the session.
   await ru.click("[data-test=logout]");
   await ru.waitForURL(/\/console\/login/);

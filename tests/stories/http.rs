@@ -66,6 +66,8 @@ pub(crate) async fn app(f: &Fixture) -> Router {
             roles: roles.parse::<Roles>().expect("roles"),
             clearance: *clearance,
             password_hash: password_hash(),
+            disabled: false,
+            must_change_password: false,
         };
         f.store.create_user(new, &Actor::system("test")).await.expect("user");
     }
@@ -481,18 +483,16 @@ story!(administrators_and_data_protection_officers_stay_in_their_scope, |f| {
         .filter_map(|u| u["state"].as_str())
         .collect();
     assert!(!states.is_empty() && states.iter().all(|s| *s == "RU"), "{listed}");
+    // The structure's administrator administers the structure's users only.
     let structure_admin = login(&app, "structure.admin").await;
-    let (_, all) = call(&app, "GET", "/api/v1/users", Some(&structure_admin), None).await;
-    assert!(all.as_array().expect("array").len() > listed.as_array().expect("array").len());
-    let cn_id = all
-        .as_array()
-        .expect("array")
-        .iter()
-        .find(|u| u["username"] == "cn.officer")
-        .expect("cn")["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let (_, theirs) = call(&app, "GET", "/api/v1/users", Some(&structure_admin), None).await;
+    let theirs = theirs.as_array().expect("array");
+    assert!(
+        !theirs.is_empty() && theirs.iter().all(|u| u["state"].is_null()),
+        "{theirs:?}"
+    );
+    let all = listed.clone();
+    let cn_id = f.store.user_by_name("cn.officer").await.expect("cn").id.to_string();
     let (status, _) = call(
         &app,
         "PATCH",
@@ -650,3 +650,215 @@ story!(files_import_and_export_over_http, |f| {
         StatusCode::UNPROCESSABLE_ENTITY
     );
 });
+
+story!(
+    granting_power_takes_two_administrators_and_a_reset_password_is_changed_first,
+    |f| {
+        let app = app(&f).await;
+        f.store
+            .create_user(
+                NewUser {
+                    username: "ru.admin2".into(),
+                    display_name: "Second administrator".into(),
+                    authority: AuthorityId::from("ru-border-service"),
+                    roles: "administrator".parse().expect("roles"),
+                    clearance: Classification::Confidential,
+                    password_hash: password_hash(),
+                    disabled: false,
+                    must_change_password: false,
+                },
+                &Actor::system("test"),
+            )
+            .await
+            .expect("second administrator");
+        let admin = login(&app, "ru.admin").await;
+        let second = login(&app, "ru.admin2").await;
+        let id_of = |name: &'static str| {
+            let store = f.store.clone();
+            async move { store.user_by_name(name).await.expect(name).id.to_string() }
+        };
+
+        // The structure's administrator cannot reach into a state.
+        let structure = login(&app, "structure.admin").await;
+        let inside_china = json!({"username": "planted.user", "display_name": "Planted", "authority": "cn-security-service",
+        "roles": ["officer"], "clearance": "secret", "password": "a long enough password"});
+        let (status, err) = call(&app, "POST", "/api/v1/users", Some(&structure), Some(inside_china)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{err}");
+        assert!(f.store.user_by_name("planted.user").await.is_err(), "nothing created");
+
+        // Nobody changes their own roles or clearance.
+        let own = id_of("ru.admin").await;
+        for change in [
+            json!({"roles": ["administrator", "supervisor"]}),
+            json!({"clearance": "restricted"}),
+        ] {
+            let (status, err) = call(
+                &app,
+                "PATCH",
+                &format!("/api/v1/users/{own}"),
+                Some(&admin),
+                Some(change),
+            )
+            .await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{err}");
+        }
+
+        // A supervisor is created disabled; a second administrator activates it.
+        let supervisor = json!({"username": "ru.super", "display_name": "Supervisor", "authority": "ru-police",
+        "roles": ["supervisor"], "clearance": "confidential", "password": PASSWORD});
+        let (status, created) = call(&app, "POST", "/api/v1/users", Some(&admin), Some(supervisor)).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        assert_eq!(created["disabled"], true);
+        let grant = created["pending_grant"].as_str().expect("a grant waits").to_owned();
+        let (status, _) = call(
+            &app,
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"username": "ru.super", "password": PASSWORD})),
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "not active before the second approval"
+        );
+        let decide = |token: &str, approve: bool| {
+            let (app, token, path) = (
+                app.clone(),
+                token.to_owned(),
+                format!("/api/v1/user-grants/{grant}/decision"),
+            );
+            async move { call(&app, "POST", &path, Some(&token), Some(json!({"approve": approve}))).await }
+        };
+        let (status, err) = decide(&admin, true).await;
+        assert_eq!(status, StatusCode::CONFLICT, "the asker decided its own grant: {err}");
+        let (_, waiting) = call(&app, "GET", "/api/v1/user-grants", Some(&second), None).await;
+        assert!(waiting.to_string().contains(&grant), "{waiting}");
+        let (status, decided) = decide(&second, true).await;
+        assert_eq!(
+            (status, decided["status"].as_str()),
+            (StatusCode::OK, Some("approved")),
+            "{decided}"
+        );
+        let (status, _) = decide(&second, false).await;
+        assert_eq!(status, StatusCode::CONFLICT, "a grant is decided once");
+        login(&app, "ru.super").await;
+
+        // Roles and clearance in one request: nothing of it applies before approval.
+        let border = id_of("ru.officer").await;
+        let (status, changed) = call(
+            &app,
+            "PATCH",
+            &format!("/api/v1/users/{border}"),
+            Some(&admin),
+            Some(json!({"roles": ["officer", "data-protection-officer"], "clearance": "restricted"})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{changed}");
+        assert!(changed["pending_grant"].is_string(), "{changed}");
+        let now = f.store.user_by_name("ru.officer").await.expect("user");
+        assert_eq!(
+            (now.roles.to_string().as_str(), now.clearance),
+            ("officer", Classification::Confidential),
+            "unchanged until approved"
+        );
+
+        // A reset password: the user is told, and must change it before anything else.
+        let (status, reset) = call(
+            &app,
+            "PATCH",
+            &format!("/api/v1/users/{border}"),
+            Some(&admin),
+            Some(json!({"password": "an administrator's choice"})),
+        )
+        .await;
+        assert_eq!(
+            (status, reset["must_change_password"].as_bool()),
+            (StatusCode::OK, Some(true)),
+            "{reset}"
+        );
+        let told = f
+            .store
+            .notifications(&concord_stories::officer(&f, "ru-police"), 20)
+            .await
+            .expect("notices");
+        assert!(
+            told.iter().any(|n| n.kind == "user" && n.text.contains("reset")),
+            "{told:?}"
+        );
+        let (_, body) = call(
+            &app,
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"username": "ru.officer", "password": "an administrator's choice"})),
+        )
+        .await;
+        let token = body["token"].as_str().expect("token").to_owned();
+        let (status, err) = call(&app, "GET", "/api/v1/records", Some(&token), None).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{err}");
+        assert!(err.to_string().contains("/api/v1/me/password"), "{err}");
+        let (status, me) = call(&app, "GET", "/api/v1/me", Some(&token), None).await;
+        assert_eq!(
+            (status, me["must_change_password"].as_bool()),
+            (StatusCode::OK, Some(true))
+        );
+        let (status, err) = call(
+            &app,
+            "POST",
+            "/api/v1/me/password",
+            Some(&token),
+            Some(json!({"current_password": "a wrong guess here", "new_password": "my very own password"})),
+        )
+        .await;
+        assert_eq!(
+            (status, err["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("current_password"))
+        );
+        let (status, _) = call(
+            &app,
+            "POST",
+            "/api/v1/me/password",
+            Some(&token),
+            Some(json!({"current_password": "an administrator's choice", "new_password": "my very own password"})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        assert_eq!(
+            call(&app, "GET", "/api/v1/me", Some(&token), None).await.0,
+            StatusCode::UNAUTHORIZED
+        );
+        let (_, body) = call(
+            &app,
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"username": "ru.officer", "password": "my very own password"})),
+        )
+        .await;
+        let token = body["token"].as_str().expect("token");
+        assert_eq!(
+            call(&app, "GET", "/api/v1/records", Some(token), None).await.0,
+            StatusCode::OK
+        );
+
+        // Every act is in the audit log, for the state's data-protection officer.
+        let dpo = login(&app, "ru.dpo").await;
+        let (_, page) = call(&app, "GET", "/api/v1/audit?limit=1000", Some(&dpo), None).await;
+        let actions: Vec<&str> = page["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .filter_map(|e| e["action"].as_str())
+            .collect();
+        for action in [
+            "user.create",
+            "user.grant.request",
+            "user.grant.approved",
+            "user.update",
+        ] {
+            assert!(actions.contains(&action), "{action} not in {actions:?}");
+        }
+    }
+);

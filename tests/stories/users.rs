@@ -16,6 +16,8 @@ pub async fn add(store: &Store, username: &str, authority: &str, roles: &str, cl
                 roles: roles.parse().expect("roles"),
                 clearance,
                 password_hash: "$argon2id$placeholder".into(),
+                disabled: false,
+                must_change_password: false,
             },
             &Actor::system("test"),
         )

@@ -136,6 +136,8 @@ async fn russian_users(f: &concord_stories::Fixture) {
             roles: Roles::of([Role::Officer]),
             clearance,
             password_hash: "not used to log in".into(),
+            disabled: false,
+            must_change_password: false,
         };
         f.store
             .create_user(new, &concord_store::Actor::system("test"))

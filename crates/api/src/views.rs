@@ -101,6 +101,44 @@ pub struct UserView {
     pub roles: Vec<String>,
     pub clearance: String,
     pub disabled: bool,
+    /// An administrator set the password: until it is changed
+    /// (`POST /api/v1/me/password`) nothing else is answered.
+    pub must_change_password: bool,
+    /// The grant this change waits on, when it needs a second administrator
+    /// (`POST /api/v1/user-grants/{id}/decision`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending_grant: Option<String>,
+}
+
+/// A change of a user's powers that waits for a second administrator.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GrantView {
+    pub id: String,
+    pub user_id: String,
+    pub username: String,
+    pub requested_by: String,
+    /// The roles, clearance and standing it would set; absent ones stay.
+    pub roles: Option<Vec<String>>,
+    pub clearance: Option<String>,
+    pub disabled: Option<bool>,
+    /// pending, approved or refused.
+    pub status: String,
+    pub created_at: String,
+}
+
+/// A second administrator's decision on a grant.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GrantDecision {
+    pub approve: bool,
+}
+
+/// The caller's own password change.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
 }
 
 /// Credentials.

@@ -28,7 +28,7 @@ const USERS: &[(&str, &str, &[Role], Classification, &str)] = &[
         "structure",
         &[Role::Administrator],
         Classification::Secret,
-        "manages every state's users",
+        "manages the structure's users",
     ),
     (
         "structure.dpo",
@@ -107,6 +107,13 @@ const USERS: &[(&str, &str, &[Role], Classification, &str)] = &[
         Classification::Confidential,
         "manages Belarus's users",
     ),
+    (
+        "by.admin2",
+        "by-security-service",
+        &[Role::Administrator],
+        Classification::Confidential,
+        "the second administrator who approves Belarus's grants",
+    ),
 ];
 
 /// Synthetic records: `(kind, title, distribution, dissemination, use, classification)`.
@@ -175,6 +182,8 @@ pub async fn run(dir: &Path, listen: SocketAddr, no_serve: bool, persons: u64, o
             roles: Roles::of(roles.iter().copied()),
             clearance: *clearance,
             password_hash: hash,
+            disabled: false,
+            must_change_password: false,
         };
         node.store.create_user(new, &system).await?;
     }
@@ -530,6 +539,8 @@ async fn seed_synthetic(node: &Node, persons: u64, orgs: u64) -> Result<()> {
                     roles: Roles::of([Role::Officer, Role::Supervisor]),
                     clearance: Classification::Secret,
                     password_hash: hash,
+                    disabled: false,
+                    must_change_password: false,
                 },
                 &system,
             )

@@ -293,6 +293,11 @@ pub fn router() -> Router<AppState> {
         .route("/console", get(home::show))
         .route("/console/login", get(login::form).post(login::submit))
         .route("/console/logout", post(login::logout))
+        .route(
+            "/console/password",
+            get(login::password_form).post(login::change_password),
+        )
+        .route("/console/admin/grants/{id}", post(admin::decide_grant))
         .route("/console/static/{file}", get(assets::file))
         .route("/console/records", get(records::list).post(record_form::create))
         .route("/console/records/new", get(record_form::form))

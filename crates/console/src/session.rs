@@ -125,6 +125,11 @@ impl FromRequestParts<AppState> for Console {
         if caller.purpose == "not stated" {
             caller.purpose = "web console".into();
         }
+        // A password an administrator set is changed before anything else.
+        let changing = matches!(parts.uri.path(), "/console/password" | "/console/logout");
+        if caller.user.must_change_password && !changing {
+            return Err(Redirect::to("/console/password").into_response());
+        }
         let csrf = csrf_for(&caller.token_hash);
         Ok(Console {
             caller,

@@ -3,7 +3,8 @@
 //! their own state's authorities only; the regional structure's act on all.
 
 use crate::record::FieldError;
-use crate::{AuthorityId, Classification, Registry, Roles, Viewer};
+use crate::rules::Refused;
+use crate::{AuthorityId, Classification, Registry, Role, Roles, UserId, Viewer};
 
 /// Whether `viewer` oversees `authority`: administers its users, reads its
 /// audit entries. A viewer of no state (the regional structure) oversees
@@ -14,6 +15,88 @@ pub fn oversees(registry: &Registry, viewer: &Viewer, authority: &AuthorityId) -
         None => true,
         Some(state) => registry.authority(authority).and_then(|a| a.state.as_ref()) == Some(state),
     }
+}
+
+/// Whether `viewer` administers the users of `authority`: a state's
+/// administrators those of their own state's authorities, the regional
+/// structure's those of the structure only. (Reading the audit log is
+/// [`oversees`].)
+pub fn administers(registry: &Registry, viewer: &Viewer, authority: &AuthorityId) -> bool {
+    let of = registry.authority(authority).map(|a| a.state.as_ref());
+    match (&viewer.state, of) {
+        (_, None) => false,
+        (None, Some(None)) => true,
+        (Some(mine), Some(Some(theirs))) => mine == theirs,
+        _ => false,
+    }
+}
+
+/// Nobody changes their own roles, clearance or standing.
+pub fn check_not_own(viewer: &Viewer, user: &UserId) -> Result<(), Refused> {
+    if &viewer.user == user {
+        return Err(Refused::Forbidden(
+            "nobody changes their own roles, clearance or standing: ask another administrator".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// What a user may do, as far as granting it goes: a disabled user may do
+/// nothing, whatever its roles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Powers {
+    pub roles: Roles,
+    pub clearance: Classification,
+    pub active: bool,
+}
+
+impl Powers {
+    /// No powers at all: a user not yet created.
+    pub fn none() -> Self {
+        Powers {
+            roles: Roles::default(),
+            clearance: Classification::Unclassified,
+            active: false,
+        }
+    }
+}
+
+/// The roles whose grant needs a second administrator.
+pub const GUARDED_ROLES: &[Role] = &[Role::Supervisor, Role::DataProtectionOfficer, Role::Administrator];
+/// The highest clearance one administrator grants alone.
+pub const SINGLE_GRANT_CEILING: Classification = Classification::Confidential;
+
+/// What going from `before` to `after` grants that needs a second
+/// administrator's approval, in words; empty when one administrator may.
+pub fn elevations(before: &Powers, after: &Powers) -> Vec<String> {
+    if !after.active {
+        return vec![];
+    }
+    let mut out: Vec<String> = GUARDED_ROLES
+        .iter()
+        .filter(|r| after.roles.has(**r) && !(before.active && before.roles.has(**r)))
+        .map(|r| format!("role {r}"))
+        .collect();
+    let had = if before.active {
+        before.clearance
+    } else {
+        Classification::Unclassified
+    };
+    if after.clearance > SINGLE_GRANT_CEILING && after.clearance > had {
+        out.push(format!("clearance {}", after.clearance));
+    }
+    out
+}
+
+/// A grant is decided by an administrator other than the one who asked for
+/// it and other than the user it empowers.
+pub fn check_grant_decider(viewer: &Viewer, requested_by: &UserId, user: &UserId) -> Result<(), Refused> {
+    if &viewer.user == requested_by {
+        return Err(Refused::Conflict(
+            "a grant is decided by a second administrator, not the one who asked for it".into(),
+        ));
+    }
+    check_not_own(viewer, user)
 }
 
 /// An administrator grants at most their own clearance.
@@ -95,6 +178,64 @@ mod tests {
             &unknown
         ));
         assert!(oversees(&registry, &viewer(None, Classification::Restricted), &unknown));
+    }
+
+    #[test]
+    fn guarded_roles_and_high_clearances_need_a_second_administrator() {
+        let p = |roles: &[Role], clearance, active| Powers {
+            roles: Roles::of(roles.iter().copied()),
+            clearance,
+            active,
+        };
+        let officer = p(&[Role::Officer], Classification::Confidential, true);
+        assert!(elevations(&Powers::none(), &officer).is_empty());
+        assert!(elevations(&officer, &p(&[Role::Analyst], Classification::Restricted, true)).is_empty());
+        for role in GUARDED_ROLES {
+            let e = elevations(
+                &officer,
+                &p(&[Role::Officer, *role], Classification::Confidential, true),
+            );
+            assert_eq!(e, [format!("role {role}")]);
+        }
+        let e = elevations(&officer, &p(&[Role::Officer], Classification::Secret, true));
+        assert_eq!(e, ["clearance secret"]);
+        // Enabling a disabled supervisor grants what it holds.
+        let dormant = p(&[Role::Supervisor], Classification::Secret, false);
+        let woken = p(&[Role::Supervisor], Classification::Secret, true);
+        assert_eq!(elevations(&dormant, &woken).len(), 2);
+        assert!(elevations(&woken, &dormant).is_empty(), "taking away needs no second");
+    }
+
+    #[test]
+    fn administrators_act_within_their_state_and_never_on_themselves() {
+        use crate::registry::{Authority, AuthorityKind, Names};
+        let mut registry = Registry::default();
+        for (id, state) in [("cn-police", Some("CN")), ("structure", None)] {
+            registry.authorities.insert(
+                AuthorityId::new(id),
+                Authority {
+                    id: AuthorityId::new(id),
+                    state: state.map(StateCode::new),
+                    kind: AuthorityKind::Police,
+                    name: Names::default(),
+                },
+            );
+        }
+        let structure = viewer(None, Classification::Secret);
+        let cn = viewer(Some("CN"), Classification::Secret);
+        let kz = viewer(Some("KZ"), Classification::Secret);
+        let (police, rsa) = (AuthorityId::new("cn-police"), AuthorityId::new("structure"));
+        assert!(
+            !administers(&registry, &structure, &police),
+            "the structure stays out of states' users"
+        );
+        assert!(administers(&registry, &structure, &rsa));
+        assert!(administers(&registry, &cn, &police) && !administers(&registry, &cn, &rsa));
+        assert!(!administers(&registry, &kz, &police));
+        assert!(!administers(&registry, &cn, &AuthorityId::new("nowhere")));
+        assert!(check_not_own(&cn, &cn.user).is_err());
+        assert!(check_grant_decider(&cn, &cn.user, &UserId::new("other")).is_err());
+        assert!(check_grant_decider(&cn, &UserId::new("first"), &UserId::new("other")).is_ok());
     }
 
     #[test]

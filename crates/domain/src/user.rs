@@ -90,6 +90,9 @@ pub struct User {
     pub clearance: Classification,
     /// A disabled user cannot log in and holds no session.
     pub disabled: bool,
+    /// An administrator set the password: the user changes it before doing
+    /// anything else.
+    pub must_change_password: bool,
 }
 
 /// Who is asking: what the access decision needs to know about a user.

@@ -63,7 +63,7 @@ pub use relations::Link;
 pub use requests::{ANSWER_DAYS, RequestKind, RequestStatus, SubjectRequest};
 pub use stamp::stamp;
 pub use taxii::{Collection, MAX_TAXII_PAGE, ObjectPage, ObjectQuery, TaxiiObject, VersionMatch};
-pub use users::{NewUser, Session, UserUpdate};
+pub use users::{NewUser, Session, UserGrant, UserUpdate};
 pub use webhooks::{DueDelivery, Webhook};
 
 /// Which database a [`Store`] talks to.

@@ -58,6 +58,11 @@ const SQLITE: &[Listed] = &[
         "lean record tables",
         include_str!("../migrations/sqlite/0010_lean_record_tables.sql"),
     ),
+    (
+        12,
+        "two administrators for every grant",
+        include_str!("../migrations/sqlite/0012_user_grants.sql"),
+    ),
 ];
 const POSTGRES: &[Listed] = &[
     (
@@ -106,6 +111,11 @@ const POSTGRES: &[Listed] = &[
         11,
         "audit append in one round trip",
         include_str!("../migrations/postgres/0011_audit_append.sql"),
+    ),
+    (
+        12,
+        "two administrators for every grant",
+        include_str!("../migrations/postgres/0012_user_grants.sql"),
     ),
 ];
 

@@ -22,6 +22,10 @@ pub struct NewUser {
     pub clearance: Classification,
     /// An argon2 PHC string.
     pub password_hash: String,
+    /// Created disabled: its grant waits for a second administrator.
+    pub disabled: bool,
+    /// An administrator chose the password: the user changes it first.
+    pub must_change_password: bool,
 }
 
 /// Changes to a user; `None` leaves a field as it is.
@@ -32,6 +36,47 @@ pub struct UserUpdate {
     pub clearance: Option<Classification>,
     pub disabled: Option<bool>,
     pub password_hash: Option<String>,
+    pub must_change_password: Option<bool>,
+    /// A notice to the user's authority, written with the change.
+    pub notice: Option<String>,
+}
+
+/// A change of a user's powers that waits for a second administrator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserGrant {
+    pub id: String,
+    pub user_id: UserId,
+    pub requested_by: UserId,
+    /// `None` leaves the user's value.
+    pub roles: Option<Roles>,
+    pub clearance: Option<Classification>,
+    pub disabled: Option<bool>,
+    /// pending, approved or refused.
+    pub status: String,
+    pub decided_by: Option<UserId>,
+    pub created_at: String,
+}
+
+fn grant(row: &AnyRow) -> Result<UserGrant> {
+    let roles: Option<String> = row.try_get("roles")?;
+    let clearance: Option<i64> = row.try_get("clearance")?;
+    let disabled: Option<i64> = row.try_get("disabled")?;
+    let decided_by: Option<String> = row.try_get("decided_by")?;
+    Ok(UserGrant {
+        id: row.try_get("id")?,
+        user_id: UserId::new(row.try_get::<String, _>("user_id")?),
+        requested_by: UserId::new(row.try_get::<String, _>("requested_by")?),
+        roles: roles.map(|r| parse("user_grants", &r)).transpose()?,
+        clearance: clearance
+            .map(|c| {
+                Classification::from_rank(c).ok_or_else(|| StoreError::corrupt("user_grants", "clearance out of range"))
+            })
+            .transpose()?,
+        disabled: disabled.map(|d| d != 0),
+        status: row.try_get("status")?,
+        decided_by: decided_by.map(UserId::new),
+        created_at: row.try_get("created_at")?,
+    })
 }
 
 /// A login session.
@@ -53,6 +98,7 @@ fn user(row: &AnyRow) -> Result<User> {
         clearance: Classification::from_rank(row.try_get("clearance")?)
             .ok_or_else(|| StoreError::corrupt("users", "clearance out of range"))?,
         disabled: row.try_get::<i64, _>("disabled")? != 0,
+        must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
     })
 }
 
@@ -85,8 +131,8 @@ impl Store {
             return Err(StoreError::Conflict(format!("username {:?} is taken", new.username)));
         }
         sqlx::query(
-            "INSERT INTO users (id, username, display_name, authority_id, roles, clearance, password_hash, disabled, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8)",
+            "INSERT INTO users (id, username, display_name, authority_id, roles, clearance, password_hash, disabled, \
+             must_change_password, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(&id)
         .bind(&new.username)
@@ -95,6 +141,8 @@ impl Store {
         .bind(new.roles.to_string())
         .bind(new.clearance.rank())
         .bind(&new.password_hash)
+        .bind(i64::from(new.disabled))
+        .bind(i64::from(new.must_change_password))
         .bind(self.now_text())
         .execute(&mut *w.tx)
         .await?;
@@ -150,28 +198,52 @@ impl Store {
     /// Changes a user. Disabling, or changing roles, clearance or password,
     /// ends the user's sessions.
     pub async fn update_user(&self, id: &UserId, update: UserUpdate, actor: &Actor) -> Result<User> {
-        let current = self.user(id).await?;
-        let mut changed = Vec::new();
         let mut w = self.write().await?;
+        self.update_user_in(&mut w.tx, id, update, actor).await?;
+        w.tx.commit().await?;
+        self.user(id).await
+    }
+
+    async fn update_user_in(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        id: &UserId,
+        update: UserUpdate,
+        actor: &Actor,
+    ) -> Result<()> {
+        let row = sqlx::query("SELECT * FROM users WHERE id = $1")
+            .bind(id.as_str())
+            .fetch_optional(&mut **tx)
+            .await?;
+        let current = row
+            .as_ref()
+            .map(user)
+            .transpose()?
+            .ok_or_else(|| StoreError::NotFound(format!("user {id}")))?;
+        let mut changed = Vec::new();
         let roles = update.roles.clone().unwrap_or(current.roles.clone());
         let clearance = update.clearance.unwrap_or(current.clearance);
         let disabled = update.disabled.unwrap_or(current.disabled);
         let display = update.display_name.clone().unwrap_or(current.display_name.clone());
-        sqlx::query("UPDATE users SET display_name = $1, roles = $2, clearance = $3, disabled = $4 WHERE id = $5")
-            .bind(&display)
-            .bind(roles.to_string())
-            .bind(clearance.rank())
-            .bind(i64::from(disabled))
-            .bind(id.as_str())
-            .execute(&mut *w.tx)
-            .await?;
+        let must_change = update.must_change_password.unwrap_or(current.must_change_password);
+        sqlx::query(
+            "UPDATE users SET display_name = $1, roles = $2, clearance = $3, disabled = $4, must_change_password = $5 WHERE id = $6",
+        )
+        .bind(&display)
+        .bind(roles.to_string())
+        .bind(clearance.rank())
+        .bind(i64::from(disabled))
+        .bind(i64::from(must_change))
+        .bind(id.as_str())
+        .execute(&mut **tx)
+        .await?;
         if let Some(hash) = &update.password_hash {
             sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
                 .bind(hash)
                 .bind(id.as_str())
-                .execute(&mut *w.tx)
+                .execute(&mut **tx)
                 .await?;
-            changed.push("password".to_owned());
+            changed.push(if must_change { "password reset" } else { "password" }.to_owned());
         }
         if roles != current.roles {
             changed.push(format!("roles={roles}"));
@@ -188,14 +260,117 @@ impl Store {
         if !changed.is_empty() && (changed.iter().any(|c| c != "display_name")) {
             sqlx::query("DELETE FROM sessions WHERE user_id = $1")
                 .bind(id.as_str())
-                .execute(&mut *w.tx)
+                .execute(&mut **tx)
+                .await?;
+        }
+        if let Some(text) = &update.notice {
+            self.notify_in(tx, current.authority.as_str(), "user", id.as_str(), text)
                 .await?;
         }
         let target = format!("{}: {}", current.username, changed.join(", "));
-        self.append_in(&mut w.tx, self.draft(actor, "user.update", target))
+        self.append_in(tx, self.draft(actor, "user.update", target)).await?;
+        Ok(())
+    }
+
+    /// Records a change of `user`'s powers that waits for a second
+    /// administrator (the use case found that it needs one).
+    pub async fn request_user_grant(&self, user: &User, change: &UserUpdate, actor: &Actor) -> Result<UserGrant> {
+        let id = new_id("grt");
+        let mut w = self.write().await?;
+        sqlx::query(
+            "INSERT INTO user_grants (id, user_id, requested_by, roles, clearance, disabled, status, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7)",
+        )
+        .bind(&id)
+        .bind(user.id.as_str())
+        .bind(&actor.id)
+        .bind(change.roles.as_ref().map(Roles::to_string))
+        .bind(change.clearance.map(Classification::rank))
+        .bind(change.disabled.map(i64::from))
+        .bind(self.now_text())
+        .execute(&mut *w.tx)
+        .await?;
+        self.notify_in(
+            &mut w.tx,
+            user.authority.as_str(),
+            "user-grant",
+            &id,
+            &format!("a grant for {} waits for a second administrator", user.username),
+        )
+        .await?;
+        let target = format!(
+            "{id} for {}: roles={} clearance={} disabled={}",
+            user.username,
+            change.roles.as_ref().map_or("-".into(), Roles::to_string),
+            change.clearance.map_or("-".into(), |c| c.to_string()),
+            change.disabled.map_or("-".into(), |d| d.to_string()),
+        );
+        self.append_in(&mut w.tx, self.draft(actor, "user.grant.request", target))
             .await?;
         w.tx.commit().await?;
-        self.user(id).await
+        self.user_grant(&id).await
+    }
+
+    /// One grant.
+    pub async fn user_grant(&self, id: &str) -> Result<UserGrant> {
+        let row = sqlx::query("SELECT * FROM user_grants WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref()
+            .map(grant)
+            .transpose()?
+            .ok_or_else(|| StoreError::NotFound(format!("grant {id}")))
+    }
+
+    /// Grants that wait for a decision, oldest first (the use case keeps
+    /// those its caller administers).
+    pub async fn pending_user_grants(&self) -> Result<Vec<UserGrant>> {
+        sqlx::query("SELECT * FROM user_grants WHERE status = 'pending' ORDER BY created_at, id")
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(grant)
+            .collect()
+    }
+
+    /// Decides a pending grant; an approval applies it in the same
+    /// transaction. A grant decided meanwhile is a conflict.
+    pub async fn decide_user_grant(&self, g: &UserGrant, approve: bool, actor: &Actor) -> Result<UserGrant> {
+        let status = if approve { "approved" } else { "refused" };
+        let mut w = self.write().await?;
+        let done = sqlx::query(
+            "UPDATE user_grants SET status = $1, decided_by = $2, decided_at = $3 WHERE id = $4 AND status = 'pending'",
+        )
+        .bind(status)
+        .bind(&actor.id)
+        .bind(self.now_text())
+        .bind(&g.id)
+        .execute(&mut *w.tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict(format!("grant {} was decided already", g.id)));
+        }
+        if approve {
+            let change = UserUpdate {
+                roles: g.roles.clone(),
+                clearance: g.clearance,
+                disabled: g.disabled,
+                ..Default::default()
+            };
+            self.update_user_in(&mut w.tx, &g.user_id, change, actor).await?;
+        }
+        self.append_in(
+            &mut w.tx,
+            self.draft(
+                actor,
+                &format!("user.grant.{status}"),
+                format!("{} for {}", g.id, g.user_id),
+            ),
+        )
+        .await?;
+        w.tx.commit().await?;
+        self.user_grant(&g.id).await
     }
 
     /// Stores a session under the hash of its token.

@@ -16,6 +16,9 @@ pub const COOKIE_NAME: &str = "concord_session";
 /// The header that states why a read is made; recorded in the audit log.
 pub const PURPOSE_HEADER: &str = "x-concord-purpose";
 
+/// What a user whose password an administrator set may still call.
+pub const PASSWORD_CHANGE_PATHS: &[&str] = &["/api/v1/me", "/api/v1/me/password", "/api/v1/auth/logout"];
+
 /// The token a request carries: the bearer header first, then the cookie.
 pub fn request_token(parts: &Parts) -> Option<String> {
     if let Some(auth) = parts.headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok())
@@ -48,6 +51,17 @@ impl FromRequestParts<AppState> for Caller {
             .session(&hash)
             .await?
             .ok_or_else(ApiError::unauthenticated)?;
+        // A password an administrator set is changed before anything else
+        // is answered. (The console sends such a user to its own form.)
+        let path = parts.uri.path();
+        if user.must_change_password
+            && (path.starts_with("/api/") || path.starts_with("/taxii"))
+            && !PASSWORD_CHANGE_PATHS.contains(&path)
+        {
+            return Err(ApiError::forbidden(
+                "an administrator set your password: change it first (POST /api/v1/me/password)",
+            ));
+        }
         let viewer = state.store.viewer(&user)?;
         let purpose = parts
             .headers

@@ -2,11 +2,12 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
 use crate::json::Json;
-use crate::views::{NewUserRequest, UserPatch, UserView};
+use crate::views::{GrantDecision, GrantView, NewUserRequest, PasswordChange, UserPatch, UserView};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use concord_app::users::{AddUser, ChangeUser, state_of};
+use concord_app::users::{AddUser, Administered, ChangeUser, state_of};
 use concord_domain::{AuthorityId, Classification, Role, Roles, StateCode, User, UserId};
+use concord_store::UserGrant;
 
 pub fn user_view(u: &User, state: Option<&StateCode>) -> UserView {
     UserView {
@@ -18,6 +19,29 @@ pub fn user_view(u: &User, state: Option<&StateCode>) -> UserView {
         roles: u.roles.iter().map(|r| r.to_string()).collect(),
         clearance: u.clearance.to_string(),
         disabled: u.disabled,
+        must_change_password: u.must_change_password,
+        pending_grant: None,
+    }
+}
+
+fn administered_view(s: &AppState, a: &Administered) -> UserView {
+    UserView {
+        pending_grant: a.pending.as_ref().map(|g| g.id.clone()),
+        ..user_view(&a.user, state_of(&s.store, &a.user.authority).as_ref())
+    }
+}
+
+fn grant_view(g: &UserGrant, u: &User) -> GrantView {
+    GrantView {
+        id: g.id.clone(),
+        user_id: g.user_id.to_string(),
+        username: u.username.clone(),
+        requested_by: g.requested_by.to_string(),
+        roles: g.roles.as_ref().map(|r| r.iter().map(|r| r.to_string()).collect()),
+        clearance: g.clearance.map(|c| c.to_string()),
+        disabled: g.disabled,
+        status: g.status.clone(),
+        created_at: g.created_at.clone(),
     }
 }
 
@@ -69,11 +93,8 @@ pub async fn create(
         clearance: parse_clearance(&req.clearance)?,
         password: req.password,
     };
-    let user = concord_app::users::create(&s.store, &caller, new).await?;
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(user_view(&user, state_of(&s.store, &user.authority).as_ref())),
-    ))
+    let done = concord_app::users::create(&s.store, &caller, new).await?;
+    Ok((StatusCode::CREATED, axum::Json(administered_view(&s, &done))))
 }
 
 /// Changes a user: name, roles, clearance, password, or disables them.
@@ -94,9 +115,44 @@ pub async fn update(
         disabled: req.disabled,
         password: req.password,
     };
-    let user = concord_app::users::update(&s.store, &caller, &UserId::new(id), change).await?;
-    Ok(axum::Json(user_view(
-        &user,
-        state_of(&s.store, &user.authority).as_ref(),
-    )))
+    let done = concord_app::users::update(&s.store, &caller, &UserId::new(id), change).await?;
+    Ok(axum::Json(administered_view(&s, &done)))
+}
+
+/// Grants that wait for a second administrator, among the users the caller administers.
+#[utoipa::path(get, path = "/api/v1/user-grants", tag = "users",
+    responses((status = 200, body = [GrantView]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn grants(State(s): State<AppState>, caller: Caller) -> Result<axum::Json<Vec<GrantView>>, ApiError> {
+    let pending = concord_app::users::pending_grants(&s.store, &caller).await?;
+    Ok(axum::Json(pending.iter().map(|(g, u)| grant_view(g, u)).collect()))
+}
+
+/// A second administrator approves or refuses a grant.
+#[utoipa::path(post, path = "/api/v1/user-grants/{id}/decision", tag = "users", request_body = GrantDecision,
+    params(("id" = String, Path, description = "grant id")),
+    responses((status = 200, body = GrantView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn decide_grant(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Json(req): Json<GrantDecision>,
+) -> Result<axum::Json<GrantView>, ApiError> {
+    let g = concord_app::users::decide_grant(&s.store, &caller, &id, req.approve).await?;
+    let u = s.store.user(&g.user_id).await?;
+    Ok(axum::Json(grant_view(&g, &u)))
+}
+
+/// Changes the caller's own password; every session ends, log in again.
+#[utoipa::path(post, path = "/api/v1/me/password", tag = "auth", request_body = PasswordChange,
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn change_password(
+    State(s): State<AppState>,
+    caller: Caller,
+    Json(req): Json<PasswordChange>,
+) -> Result<StatusCode, ApiError> {
+    concord_app::users::change_own_password(&s.store, &caller, &req.current_password, &req.new_password).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

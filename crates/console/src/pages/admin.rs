@@ -7,7 +7,7 @@ use crate::AppState;
 use crate::session::Posted;
 use crate::{Console, Page, PageResult, render, see_other};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use concord_app::Refusal;
 use concord_app::users::{self, AddUser, ChangeUser};
 use concord_domain::{AuthorityId, Classification, Role, Roles, UserId};
@@ -89,7 +89,24 @@ pub async fn registry(State(s): State<AppState>, c: Console) -> PageResult {
 struct UsersPage {
     page: Page,
     users: Vec<UserRow>,
+    grants: Vec<GrantRow>,
     authorities: Vec<(String, String)>,
+}
+
+/// A grant waiting for a second administrator.
+struct GrantRow {
+    id: String,
+    username: String,
+    requested_by: String,
+    roles: Vec<String>,
+    clearance: Option<String>,
+    activates: bool,
+}
+
+/// What the users page says after a change.
+#[derive(Deserialize)]
+pub struct Done {
+    done: Option<String>,
 }
 
 /// A user as the users page lists them.
@@ -127,19 +144,75 @@ fn form_clearance(text: &str) -> Result<Classification, Refusal> {
         .map_err(|e| Refusal::invalid("clearance", e.to_string()))
 }
 
-async fn users_page(s: &AppState, c: &Console) -> PageResult {
+async fn users_page(s: &AppState, c: &Console, done: Option<&str>) -> PageResult {
     let found = users::list(&s.store, &c.caller).await.map_err(|e| c.fail(e))?;
     let list: Vec<UserRow> = found.iter().map(user_row).collect();
+    let names: std::collections::HashMap<&str, &str> =
+        found.iter().map(|u| (u.id.as_str(), u.username.as_str())).collect();
+    let grants = users::pending_grants(&s.store, &c.caller)
+        .await
+        .map_err(|e| c.fail(e))?
+        .into_iter()
+        .map(|(g, u)| GrantRow {
+            id: g.id.clone(),
+            username: u.username.clone(),
+            requested_by: names
+                .get(g.requested_by.as_str())
+                .map_or_else(|| g.requested_by.to_string(), |n| (*n).to_owned()),
+            roles: g.roles.iter().flat_map(|r| r.iter()).map(|r| r.to_string()).collect(),
+            clearance: g.clearance.map(|cl| cl.to_string()),
+            activates: g.disabled == Some(false),
+        })
+        .collect();
     let authorities = c.authority_choices(s, c.caller.viewer.state.as_ref());
+    let mut page = c.page("users-title", "users");
+    page.flash = match done {
+        Some("pending") => Some(c.tr.t("users-pending")),
+        Some("decided") => Some(c.tr.t("users-grant-decided")),
+        _ => None,
+    };
     Ok(render(&UsersPage {
-        page: c.page("users-title", "users"),
+        page,
         users: list,
+        grants,
         authorities,
     }))
 }
 
-pub async fn list(State(s): State<AppState>, c: Console) -> PageResult {
-    users_page(&s, &c).await
+pub async fn list(State(s): State<AppState>, c: Console, Query(q): Query<Done>) -> PageResult {
+    users_page(&s, &c, q.done.as_deref()).await
+}
+
+/// Where the users page goes after a change: it says when one waits.
+fn after(done: &users::Administered) -> axum::response::Response {
+    see_other(if done.pending.is_some() {
+        "/console/admin/users?done=pending"
+    } else {
+        "/console/admin/users"
+    })
+}
+
+#[derive(Deserialize)]
+pub struct GrantForm {
+    #[serde(default)]
+    decision: String,
+}
+
+/// A second administrator approves or refuses a grant.
+pub async fn decide_grant(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Posted(c, f): Posted<GrantForm>,
+) -> PageResult {
+    let approve = match f.decision.as_str() {
+        "approve" => true,
+        "refuse" => false,
+        other => return Err(c.fail(Refusal::invalid("decision", format!("{other:?}: approve or refuse")))),
+    };
+    users::decide_grant(&s.store, &c.caller, &id, approve)
+        .await
+        .map_err(|e| c.fail(e))?;
+    Ok(see_other("/console/admin/users?done=decided"))
 }
 
 #[derive(Deserialize)]
@@ -168,8 +241,8 @@ pub async fn create(State(s): State<AppState>, Posted(c, f): Posted<NewUserForm>
         password: f.password,
     };
     // The created user is shown by the list the browser goes back to.
-    let _created = users::create(&s.store, &c.caller, new).await.map_err(|e| c.fail(e))?;
-    Ok(see_other("/console/admin/users"))
+    let created = users::create(&s.store, &c.caller, new).await.map_err(|e| c.fail(e))?;
+    Ok(after(&created))
 }
 
 #[derive(Deserialize)]
@@ -200,10 +273,10 @@ pub async fn toggle(State(s): State<AppState>, Path(id): Path<String>, Posted(c,
         disabled: some(f.disabled).map(|d| d == "true"),
         password: some(f.password),
     };
-    let _changed = users::update(&s.store, &c.caller, &UserId::new(id), change)
+    let changed = users::update(&s.store, &c.caller, &UserId::new(id), change)
         .await
         .map_err(|e| c.fail(e))?;
-    Ok(see_other("/console/admin/users"))
+    Ok(after(&changed))
 }
 
 #[derive(Template)]

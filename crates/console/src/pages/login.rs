@@ -25,6 +25,8 @@ struct LoginPage {
 #[derive(Deserialize)]
 pub struct Next {
     next: Option<String>,
+    /// Set after a password change.
+    changed: Option<String>,
 }
 
 /// Only a path on this console: never an absolute URL elsewhere.
@@ -35,7 +37,14 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-fn login_page(tr: Tr, state: &AppState, next: String, username: String, error: Option<String>) -> Response {
+fn login_page(
+    tr: Tr,
+    state: &AppState,
+    next: String,
+    username: String,
+    error: Option<String>,
+    flash: Option<String>,
+) -> Response {
     let token = login_token();
     let page = Page {
         tr,
@@ -47,7 +56,7 @@ fn login_page(tr: Tr, state: &AppState, next: String, username: String, error: O
             "/console/login?next={}",
             form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
         ),
-        flash: None,
+        flash,
         admin: false,
         dpo: false,
     };
@@ -68,7 +77,9 @@ fn login_page(tr: Tr, state: &AppState, next: String, username: String, error: O
 }
 
 pub async fn form(State(s): State<AppState>, LangPref(lang): LangPref, Query(q): Query<Next>) -> Response {
-    login_page(Tr { lang }, &s, safe_next(q.next.as_deref()), String::new(), None)
+    let tr = Tr { lang };
+    let flash = q.changed.map(|_| tr.t("password-changed"));
+    login_page(tr, &s, safe_next(q.next.as_deref()), String::new(), None, flash)
 }
 
 #[derive(Deserialize)]
@@ -93,7 +104,7 @@ pub async fn submit(
     let next = safe_next(Some(&c.next));
     let paired = login_cookie(&headers).is_some_and(|t| !t.is_empty() && same(&t, &c.csrf));
     if !paired {
-        return login_page(tr, &s, next, c.username, Some(tr.t("error-csrf")));
+        return login_page(tr, &s, next, c.username, Some(tr.t("error-csrf")), None);
     }
     match open_session(&s, &c.username, &c.password).await {
         Ok((_, cookie)) => {
@@ -103,7 +114,7 @@ pub async fn submit(
             }
             res
         }
-        Err(_) => login_page(tr, &s, next, c.username, Some(tr.t("login-failed"))),
+        Err(_) => login_page(tr, &s, next, c.username, Some(tr.t("login-failed")), None),
     }
 }
 
@@ -134,5 +145,56 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example/")), "/console");
         assert_eq!(safe_next(Some("//evil.example/console")), "/console");
         assert_eq!(safe_next(None), "/console");
+    }
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    page: Page,
+    must: bool,
+    error: Option<(String, String)>,
+}
+
+fn password_page(c: &crate::Console, error: Option<(String, String)>) -> Response {
+    render(&PasswordPage {
+        page: c.page("password-title", ""),
+        must: c.caller.user.must_change_password,
+        error,
+    })
+}
+
+/// The form to change one's own password; where a user whose password an
+/// administrator set is sent first.
+pub async fn password_form(c: crate::Console) -> Response {
+    password_page(&c, None)
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    repeat_password: String,
+}
+
+/// Changes the password; every session ends, so the user logs in again.
+pub async fn change_password(State(s): State<AppState>, Posted(c, f): Posted<PasswordForm>) -> Response {
+    if f.new_password != f.repeat_password {
+        let m = c.tr.t("password-mismatch");
+        return password_page(&c, Some(("repeat_password".into(), m)));
+    }
+    match concord_app::users::change_own_password(&s.store, &c.caller, &f.current_password, &f.new_password).await {
+        Ok(_) => {
+            let mut res = see_other("/console/login?changed=1").into_response();
+            if let Ok(v) = format!("{COOKIE_NAME}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0").parse() {
+                res.headers_mut().append(header::SET_COOKIE, v);
+            }
+            res
+        }
+        Err(concord_app::Refusal::Invalid { field, message }) => password_page(&c, Some((field, message))),
+        Err(e) => c.fail(e).into_response(),
     }
 }
