@@ -217,3 +217,123 @@ story!(concurrent_appends_keep_one_unbroken_chain, |f| {
     let v = verify(&f).await.expect("one chain");
     assert_eq!(v.entries, 201);
 });
+
+/// `rows` with entry `seq`'s purpose changed and every link from there on
+/// recomputed, as an intruder who knows the chain's construction would.
+fn rewritten(rows: &[Vec<String>], seq: usize) -> Vec<Vec<String>> {
+    let mut out = rows.to_vec();
+    out[seq - 1][6] = "rewritten".into();
+    for i in seq - 1..out.len() {
+        let prev = if i == 0 {
+            concord_audit::GENESIS
+        } else {
+            <[u8; 32]>::try_from(hex::decode(&out[i - 1][8]).expect("hex")).expect("32 bytes")
+        };
+        let r = &out[i];
+        let draft = concord_audit::EntryDraft {
+            at: r[1].clone(),
+            actor: r[2].clone(),
+            authority: r[3].clone(),
+            action: r[4].clone(),
+            target: r[5].clone(),
+            purpose: r[6].clone(),
+        };
+        let hash = concord_audit::link(&prev, r[0].parse().expect("seq"), &draft);
+        out[i][7] = hex::encode(prev);
+        out[i][8] = hex::encode(hash);
+    }
+    out
+}
+
+async fn delete_checkpoints_after(conn: &mut AnyConnection, seq: i64) {
+    sqlx::query("DELETE FROM audit_checkpoints WHERE seq > $1")
+        .bind(seq)
+        .execute(&mut *conn)
+        .await
+        .expect("delete checkpoints");
+}
+
+story!(checkpoints_cut_rewritten_or_deleted_are_caught, |f| {
+    fill(&f, 40).await;
+    let dir = tempfile::tempdir().expect("directory");
+    let witness = dir.path().join("audit.witness");
+    let mut options = concord_store::Options::new(f.clock.clone(), Some(f.key.clone()));
+    options.checkpoint_every = 16;
+    options.witness = Some(witness.clone());
+    let node = concord_store::Store::open(&f.url, options)
+        .await
+        .expect("open with a witness");
+    assert_eq!(
+        node.witness_checkpoints().await.expect("witness"),
+        2,
+        "checkpoints 16 and 32"
+    );
+    assert_eq!(node.witness_checkpoints().await.expect("witness"), 0, "each once");
+    let checked = |store: &concord_store::Store| {
+        let store = store.clone();
+        let key = f.key.public();
+        async move {
+            match store.verify_audit(&key).await {
+                Ok(v) => Ok(v),
+                Err(StoreError::Tampered(t)) => Err(t),
+                Err(e) => panic!("verification failed for another reason: {e}"),
+            }
+        }
+    };
+    assert!(checked(&node).await.is_ok());
+
+    // A forged line added to the witness is refused, not trusted.
+    let kept = std::fs::read_to_string(&witness).expect("witness");
+    let forger = concord_audit::NodeKey::generate().expect("random");
+    let forged = forger.checkpoint(41, [0; 32], "2026-11-22T09:00:00Z".into());
+    std::fs::write(&witness, format!("{kept}{}\n", forged.to_line())).expect("forge a witness line");
+    assert_eq!(checked(&node).await, Err(Tamper::BadSignature { seq: 41 }));
+    std::fs::write(&witness, kept).expect("put the witness back");
+
+    let mut conn = intruder(&f).await;
+    let original = snapshot(&mut conn).await;
+
+    // The tail cut, with the checkpoint over it and the head moved back:
+    // the database alone is consistent, the witness is not.
+    restore(&mut conn, &original[..20]).await;
+    delete_checkpoints_after(&mut conn, 20).await;
+    assert!(verify(&f).await.is_ok(), "without a witness the cut is consistent");
+    assert_eq!(checked(&node).await, Err(Tamper::CheckpointLost { seq: 32 }));
+    restore(&mut conn, &original).await;
+    node.checkpoint().await.expect("checkpoint 32 again");
+    assert!(
+        checked(&node).await.is_err(),
+        "a checkpoint re-signed at another entry does not stand in for the lost one"
+    );
+
+    // Every checkpoint deleted and the whole chain rewritten from entry 1.
+    restore(&mut conn, &rewritten(&original, 1)).await;
+    delete_checkpoints_after(&mut conn, 0).await;
+    assert!(
+        verify(&f).await.is_ok(),
+        "without a witness a rewritten log is consistent"
+    );
+    assert_eq!(checked(&node).await, Err(Tamper::CheckpointLost { seq: 16 }));
+    conn.close().await.ok();
+    node.close().await;
+});
+
+story!(
+    an_edit_past_the_last_checkpoint_is_caught_once_the_head_is_signed,
+    |f| {
+        fill(&f, 40).await;
+        let mut conn = intruder(&f).await;
+        let original = snapshot(&mut conn).await;
+        // Entries 33 to 41 are past the checkpoint at 32: signing the head (as
+        // a node does every 30 seconds and at shutdown) covers them.
+        f.store.checkpoint().await.expect("sign the head");
+        restore(&mut conn, &rewritten(&original, 35)).await;
+        assert_eq!(verify(&f).await, Err(Tamper::CheckpointMismatch { seq: 41 }));
+        // Deleting the checkpoint over the edit leaves the older ones to check,
+        // and an edit under them is caught by them.
+        restore(&mut conn, &rewritten(&original, 10)).await;
+        delete_checkpoints_after(&mut conn, 16).await;
+        assert_eq!(verify(&f).await, Err(Tamper::CheckpointMismatch { seq: 16 }));
+        conn.close().await.ok();
+    }
+);

@@ -29,6 +29,45 @@ impl Checkpoint {
         m
     }
 
+    /// The checkpoint as one line of a witness file: sequence number, head
+    /// and signature in hex, then the time (which holds no space).
+    pub fn to_line(&self) -> String {
+        format!(
+            "{} {} {} {}",
+            self.seq,
+            hex::encode(self.head),
+            hex::encode(self.signature),
+            self.at
+        )
+    }
+
+    /// A checkpoint read back from [`Checkpoint::to_line`]'s form.
+    pub fn from_line(line: &str) -> Result<Self, WitnessLineError> {
+        let bad = |why: &str| WitnessLineError(why.to_owned());
+        let mut parts = line.trim().splitn(4, ' ');
+        let seq = parts
+            .next()
+            .and_then(|s| s.parse::<i64>().ok())
+            .ok_or_else(|| bad("no sequence number"))?;
+        let head = parts
+            .next()
+            .and_then(|h| hex::decode(h).ok())
+            .and_then(|h| Hash::try_from(h).ok())
+            .ok_or_else(|| bad("no 32-byte head"))?;
+        let signature = parts
+            .next()
+            .and_then(|h| hex::decode(h).ok())
+            .and_then(|h| <[u8; 64]>::try_from(h).ok())
+            .ok_or_else(|| bad("no 64-byte signature"))?;
+        let at = parts.next().filter(|a| !a.is_empty()).ok_or_else(|| bad("no time"))?;
+        Ok(Checkpoint {
+            seq,
+            head,
+            at: at.to_owned(),
+            signature,
+        })
+    }
+
     /// Whether `key` signed this checkpoint.
     pub fn verify(&self, key: &PublicKey) -> bool {
         key.verify(
@@ -38,6 +77,11 @@ impl Checkpoint {
         .is_ok()
     }
 }
+
+/// A witness line that is not a checkpoint.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct WitnessLineError(String);
 
 /// The node's signing key.
 #[derive(Clone)]

@@ -8,7 +8,7 @@ mod chain;
 mod checkpoint;
 
 pub use chain::{Entry, EntryDraft, GENESIS, Hash, link};
-pub use checkpoint::{Checkpoint, KeyError, NodeKey, PublicKey};
+pub use checkpoint::{Checkpoint, KeyError, NodeKey, PublicKey, WitnessLineError};
 
 /// Evidence that the log was altered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -31,6 +31,12 @@ pub enum Tamper {
     /// The checkpoint's signature is not the node key's.
     #[error("checkpoint at entry {seq} is not signed by this node's key")]
     BadSignature { seq: i64 },
+    /// Checkpoints out of order, or two for one entry.
+    #[error("checkpoint at entry {seq} comes after the one at entry {after}: checkpoints were reordered or duplicated")]
+    CheckpointOrder { seq: i64, after: i64 },
+    /// A checkpoint the witness holds is gone from the log, or differs.
+    #[error("the witness holds a checkpoint at entry {seq} that the database has lost or changed")]
+    CheckpointLost { seq: i64 },
     /// The stored chain head disagrees with the entries.
     #[error("the chain head records entry {head} but the log ends at entry {last}")]
     HeadMismatch { head: i64, last: i64 },
@@ -47,30 +53,52 @@ pub struct Verified {
     pub head: Hash,
 }
 
-/// Checks a log entry by entry, in sequence order, without holding it in memory.
+/// Checks a log entry by entry, in sequence order, without holding it in
+/// memory, against every checkpoint the database holds and every one the
+/// witness (a copy kept outside the database) holds.
 #[derive(Debug)]
 pub struct Verifier<'a> {
-    checkpoint: Option<&'a Checkpoint>,
-    key: &'a PublicKey,
+    checkpoints: &'a [Checkpoint],
+    /// The next checkpoint to meet, by index into `checkpoints`.
+    next_checkpoint: usize,
     next_seq: i64,
     last: Hash,
-    checkpoint_seen: bool,
 }
 
 impl<'a> Verifier<'a> {
-    /// A verifier against the latest checkpoint (if any) and the node's public key.
-    pub fn new(checkpoint: Option<&'a Checkpoint>, key: &'a PublicKey) -> Result<Self, Tamper> {
-        if let Some(cp) = checkpoint
-            && !cp.verify(key)
-        {
-            return Err(Tamper::BadSignature { seq: cp.seq });
+    /// A verifier against the database's checkpoints (`checkpoints`, in
+    /// sequence order) and the witness's (`witnessed`), under the node's
+    /// public key. Every checkpoint must carry the key's signature and come
+    /// after the one before it; every witnessed checkpoint must be among the
+    /// database's, unchanged: deleting checkpoints, or cutting the log with
+    /// them, leaves the witness holding what is gone.
+    pub fn new(checkpoints: &'a [Checkpoint], witnessed: &[Checkpoint], key: &PublicKey) -> Result<Self, Tamper> {
+        let mut after = 0;
+        for cp in checkpoints {
+            if !cp.verify(key) {
+                return Err(Tamper::BadSignature { seq: cp.seq });
+            }
+            if cp.seq <= after {
+                return Err(Tamper::CheckpointOrder { seq: cp.seq, after });
+            }
+            after = cp.seq;
+        }
+        for w in witnessed {
+            if !w.verify(key) {
+                return Err(Tamper::BadSignature { seq: w.seq });
+            }
+            let kept = checkpoints
+                .binary_search_by_key(&w.seq, |c| c.seq)
+                .is_ok_and(|i| checkpoints[i] == *w);
+            if !kept {
+                return Err(Tamper::CheckpointLost { seq: w.seq });
+            }
         }
         Ok(Verifier {
-            checkpoint,
-            key,
+            checkpoints,
+            next_checkpoint: 0,
             next_seq: 1,
             last: GENESIS,
-            checkpoint_seen: false,
         })
     }
 
@@ -88,26 +116,24 @@ impl<'a> Verifier<'a> {
         if link(&entry.prev_hash, entry.seq, &entry.draft) != entry.hash {
             return Err(Tamper::Edited { seq: entry.seq });
         }
-        if let Some(cp) = self.checkpoint
+        if let Some(cp) = self.checkpoints.get(self.next_checkpoint)
             && cp.seq == entry.seq
         {
             if cp.head != entry.hash {
                 return Err(Tamper::CheckpointMismatch { seq: entry.seq });
             }
-            self.checkpoint_seen = true;
+            self.next_checkpoint += 1;
         }
         self.last = entry.hash;
         self.next_seq += 1;
         Ok(())
     }
 
-    /// Finishes, comparing the end of the log with the checkpoint and the
+    /// Finishes, comparing the end of the log with the checkpoints and the
     /// recorded chain head (`(seq, hash)`, as storage keeps it).
     pub fn finish(self, head: Option<(i64, Hash)>) -> Result<Verified, Tamper> {
         let last = self.next_seq - 1;
-        if let Some(cp) = self.checkpoint
-            && !self.checkpoint_seen
-        {
+        if let Some(cp) = self.checkpoints.get(self.next_checkpoint) {
             return Err(Tamper::Truncated {
                 last,
                 checkpoint: cp.seq,
@@ -121,10 +147,9 @@ impl<'a> Verifier<'a> {
                 return Err(Tamper::Edited { seq: last });
             }
         }
-        let _ = self.key;
         Ok(Verified {
             entries: last,
-            checkpoint: self.checkpoint.map(|c| c.seq),
+            checkpoint: self.checkpoints.last().map(|c| c.seq),
             head: self.last,
         })
     }

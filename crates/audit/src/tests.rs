@@ -30,7 +30,17 @@ fn chain(n: i64) -> Vec<Entry> {
 }
 
 fn verify(entries: &[Entry], cp: Option<&Checkpoint>, key: &PublicKey) -> Result<Verified, Tamper> {
-    let mut v = Verifier::new(cp, key)?;
+    let all: Vec<Checkpoint> = cp.into_iter().cloned().collect();
+    verify_all(entries, &all, &[], key)
+}
+
+fn verify_all(
+    entries: &[Entry],
+    checkpoints: &[Checkpoint],
+    witnessed: &[Checkpoint],
+    key: &PublicKey,
+) -> Result<Verified, Tamper> {
+    let mut v = Verifier::new(checkpoints, witnessed, key)?;
     for e in entries {
         v.push(e)?;
     }
@@ -106,6 +116,68 @@ fn a_checkpoint_signed_by_another_key_is_refused() {
         verify(&entries, Some(&forged), &key.public()),
         Err(Tamper::BadSignature { seq: 3 })
     );
+}
+
+#[test]
+fn every_checkpoint_counts_and_the_witness_remembers_the_lost_ones() {
+    let key = NodeKey::generate().expect("random");
+    let pk = key.public();
+    let entries = chain(12);
+    let at = |seq: i64| key.checkpoint(seq, entries[seq as usize - 1].hash, "t".into());
+    let all = vec![at(4), at(8), at(12)];
+    assert!(verify_all(&entries, &all, &all, &pk).is_ok());
+
+    // An edit before an older checkpoint, the chain rewritten past it and
+    // the newest checkpoint deleted: the older one still catches it.
+    let mut rewritten = entries.clone();
+    rewritten[1].draft.actor = "someone-else".into();
+    for i in 1..rewritten.len() {
+        rewritten[i].prev_hash = rewritten[i - 1].hash;
+        rewritten[i].hash = link(&rewritten[i].prev_hash, rewritten[i].seq, &rewritten[i].draft);
+    }
+    assert_eq!(
+        verify_all(&rewritten, &all[..2], &[], &pk),
+        Err(Tamper::CheckpointMismatch { seq: 4 })
+    );
+
+    // The tail cut with the checkpoints over it: the witness knows.
+    assert_eq!(
+        verify_all(&entries[..6], &all[..1], &all, &pk),
+        Err(Tamper::CheckpointLost { seq: 8 })
+    );
+    // Every checkpoint deleted and the whole chain rewritten.
+    assert_eq!(
+        verify_all(&rewritten, &[], &all, &pk),
+        Err(Tamper::CheckpointLost { seq: 4 })
+    );
+    // A checkpoint changed under the witness.
+    let other = key.checkpoint(8, entries[6].hash, "t".into());
+    assert_eq!(
+        verify_all(&entries, &[at(4), other.clone(), at(12)], &all, &pk),
+        Err(Tamper::CheckpointLost { seq: 8 })
+    );
+    // Reordered or duplicated checkpoints.
+    assert_eq!(
+        verify_all(&entries, &[at(8), at(4)], &[], &pk),
+        Err(Tamper::CheckpointOrder { seq: 4, after: 8 })
+    );
+    // A forged line in the witness.
+    let forger = NodeKey::generate().expect("random");
+    let forged = forger.checkpoint(8, entries[7].hash, "t".into());
+    assert_eq!(
+        verify_all(&entries, &all, &[forged], &pk),
+        Err(Tamper::BadSignature { seq: 8 })
+    );
+}
+
+#[test]
+fn checkpoints_round_trip_through_witness_lines() {
+    let key = NodeKey::generate().expect("random");
+    let cp = key.checkpoint(42, [7; 32], "2026-12-03T09:00:00.000000Z".into());
+    assert_eq!(Checkpoint::from_line(&cp.to_line()), Ok(cp.clone()));
+    for bad in ["", "x", "42 00", &cp.to_line().replace(' ', "  "), "42 zz zz t"] {
+        assert!(Checkpoint::from_line(bad).is_err(), "{bad:?}");
+    }
 }
 
 #[test]

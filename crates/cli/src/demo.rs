@@ -165,6 +165,7 @@ pub async fn run(dir: &Path, listen: SocketAddr, no_serve: bool, persons: u64, o
         data_dir: dir.to_path_buf(),
         database: None,
         key: None,
+        audit_witness: None,
     };
     let node = Node::open(&args).await?;
     node.load_config(None).await?;

@@ -45,9 +45,17 @@ pub struct NodeArgs {
     /// Database URL: `sqlite:PATH` or `postgres://USER@HOST/DB`. Default: `sqlite:DATA_DIR/concord.db`.
     #[arg(long, env = "CONCORD_DATABASE_URL")]
     pub database: Option<String>,
-    /// The ed25519 key that signs audit checkpoints. Default: `DATA_DIR/node.key`, created if missing.
-    #[arg(long, env = "CONCORD_NODE_KEY")]
+    /// The ed25519 key that signs audit checkpoints, created if missing.
+    /// Default: `DATA_DIR/node.key`, except for `serve`, which needs it named
+    /// (away from the database) and readable by its owner only.
+    #[arg(long = "node-key", env = "CONCORD_NODE_KEY")]
     pub key: Option<PathBuf>,
+    /// A file outside the database that keeps a copy of every audit
+    /// checkpoint, so that checkpoints cut from the database are missed.
+    /// Default: `DATA_DIR/audit.witness`; put it on other storage (or an
+    /// append-only file) in production.
+    #[arg(long, env = "CONCORD_AUDIT_WITNESS")]
+    pub audit_witness: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -306,7 +314,14 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             webhook_ca,
         } => {
             init_logs(log_format);
+            let Some(key) = &node.key else {
+                anyhow::bail!(
+                    "serve needs the node key named, away from the database: --node-key PATH (or CONCORD_NODE_KEY); \
+                     it is created there if missing"
+                );
+            };
             let n = node::Node::open(&node).await?;
+            node::check_key_private(key)?;
             n.load_config(config.as_deref()).await?;
             let settings = concord_server::Settings {
                 secure_cookies,
@@ -388,6 +403,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                 Some(cp) => println!("checkpoint signed at entry {}", cp.seq),
                 None => println!("the log is empty: nothing to sign"),
             }
+            n.store.witness_checkpoints().await?;
         }
         Command::Bench { command } => bench::run(command).await?,
         Command::Import(args) => return exchange::import(args).await,

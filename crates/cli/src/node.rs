@@ -31,14 +31,43 @@ pub fn node_key(path: &Path) -> Result<NodeKey> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
-    std::fs::write(path, key.to_hex() + "\n").with_context(|| format!("writing node key {}", path.display()))?;
+    // Created readable by its owner only, never for a moment by others.
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let written = options.open(path).and_then(|mut f| {
+        use std::io::Write;
+        f.write_all((key.to_hex() + "\n").as_bytes())?;
+        f.sync_all()
+    });
+    written.with_context(|| format!("writing node key {}", path.display()))?;
+    tracing::info!(path = %path.display(), "created a new node key");
+    Ok(key)
+}
+
+/// Refuses a node key that others than its owner may read.
+pub fn check_key_private(path: &Path) -> Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).ok();
+        let mode = std::fs::metadata(path)
+            .with_context(|| format!("reading node key {}", path.display()))?
+            .permissions()
+            .mode();
+        if mode & 0o077 != 0 {
+            anyhow::bail!(
+                "the node key {} may be read by others (mode {:o}): `chmod 600 {}` first",
+                path.display(),
+                mode & 0o777,
+                path.display()
+            );
+        }
     }
-    tracing::info!(path = %path.display(), "created a new node key");
-    Ok(key)
+    Ok(())
 }
 
 impl Node {
@@ -51,9 +80,18 @@ impl Node {
             Some(url) => url.clone(),
             None => format!("sqlite:{}", args.data_dir.join("concord.db").display()),
         };
-        let store = Store::open(&url, Options::new(Arc::new(SystemClock), Some(key.clone())))
+        let mut options = Options::new(Arc::new(SystemClock), Some(key.clone()));
+        options.witness = Some(
+            args.audit_witness
+                .clone()
+                .unwrap_or_else(|| args.data_dir.join("audit.witness")),
+        );
+        let store = Store::open(&url, options)
             .await
             .with_context(|| format!("opening the database {}", redact(&url)))?;
+        // Checkpoints made since the witness was last written (by a node
+        // that stopped before it could) go to it now.
+        store.witness_checkpoints().await?;
         Ok(Node { store, key })
     }
 
@@ -93,6 +131,7 @@ impl Node {
         let app = concord_server::router(state);
         let deliveries =
             concord_server::webhooks::spawn_worker(self.store.clone(), client, std::time::Duration::from_secs(2));
+        let audit = spawn_audit_upkeep(self.store.clone(), std::time::Duration::from_secs(30));
         let served = axum::serve(listener, app)
             .with_graceful_shutdown(async {
                 tokio::signal::ctrl_c().await.ok();
@@ -100,13 +139,33 @@ impl Node {
             .await
             .context("serving");
         deliveries.abort();
+        audit.abort();
         served?;
         if let Some(cp) = self.store.checkpoint().await? {
             tracing::info!(seq = cp.seq, "signed the audit checkpoint at shutdown");
         }
+        self.store.witness_checkpoints().await?;
         self.store.close().await;
         Ok(())
     }
+}
+
+/// Signs a checkpoint of the audit head every `every` (entries written since
+/// the last checkpoint are signed within that time, not only every few
+/// hundred entries) and copies new checkpoints to the witness file.
+fn spawn_audit_upkeep(store: Store, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            if let Err(e) = store.checkpoint().await {
+                tracing::warn!(error = %e, "audit checkpoint");
+            }
+            if let Err(e) = store.witness_checkpoints().await {
+                tracing::error!(error = %e, "audit witness");
+            }
+        }
+    })
 }
 
 /// A database URL without its password.

@@ -238,6 +238,7 @@ impl Target {
             data_dir: args.against.clone(),
             database: args.database.clone(),
             key: None,
+            audit_witness: None,
         })
         .await?;
         node.load_config(None).await?;

@@ -328,3 +328,39 @@ fn cooperation_from_the_command_line_follows_the_access_model() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("expected csv or ftm"));
 }
+
+#[test]
+fn serve_wants_its_key_named_and_private() {
+    let dir = tempfile::tempdir().expect("temp");
+    let d = dir.path().to_str().expect("utf-8");
+    let unnamed = concord(&["serve", "--data-dir", d, "--listen", "127.0.0.1:0"]);
+    assert_eq!(unnamed.status.code(), Some(2), "an error, not a tampered log");
+    assert!(
+        String::from_utf8_lossy(&unnamed.stderr).contains("--node-key"),
+        "{}",
+        String::from_utf8_lossy(&unnamed.stderr)
+    );
+    let key = dir.path().join("keys").join("node.key");
+    std::fs::create_dir_all(key.parent().expect("parent")).expect("dir");
+    std::fs::write(&key, "11".repeat(32)).expect("key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        let readable = concord(&[
+            "serve",
+            "--data-dir",
+            d,
+            "--node-key",
+            key.to_str().expect("utf-8"),
+            "--listen",
+            "127.0.0.1:0",
+        ]);
+        assert_eq!(readable.status.code(), Some(2));
+        assert!(
+            String::from_utf8_lossy(&readable.stderr).contains("chmod 600"),
+            "{}",
+            String::from_utf8_lossy(&readable.stderr)
+        );
+    }
+}

@@ -205,23 +205,85 @@ impl Store {
         let row = sqlx::query("SELECT * FROM audit_checkpoints ORDER BY seq DESC LIMIT 1")
             .fetch_optional(self.pool())
             .await?;
-        let Some(row) = row else { return Ok(None) };
-        let sig = hex::decode(row.try_get::<String, _>("signature")?)
-            .ok()
-            .and_then(|b| <[u8; 64]>::try_from(b).ok())
-            .ok_or_else(|| StoreError::corrupt("audit_checkpoints", "bad signature"))?;
-        Ok(Some(Checkpoint {
-            seq: row.try_get("seq")?,
-            head: decode_hash("audit_checkpoints", &row.try_get::<String, _>("head")?)?,
-            at: row.try_get("at")?,
-            signature: sig,
-        }))
+        row.as_ref().map(checkpoint_row).transpose()
     }
 
-    /// Verifies the whole chain against the latest checkpoint and `key`.
+    /// Every checkpoint after entry `after`, in order.
+    async fn checkpoints_after(&self, after: i64) -> Result<Vec<Checkpoint>> {
+        sqlx::query("SELECT * FROM audit_checkpoints WHERE seq > $1 ORDER BY seq")
+            .bind(after)
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(checkpoint_row)
+            .collect()
+    }
+
+    /// The checkpoints the witness file holds (none without a witness).
+    pub fn witnessed(&self) -> Result<Vec<Checkpoint>> {
+        let Some(path) = &self.inner.witness else {
+            return Ok(vec![]);
+        };
+        let failed = |message: String| StoreError::Witness {
+            path: path.display().to_string(),
+            message,
+        };
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
+            Err(e) => return Err(failed(e.to_string())),
+        };
+        text.lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .map(|(i, l)| Checkpoint::from_line(l).map_err(|e| failed(format!("line {}: {e}", i + 1))))
+            .collect()
+    }
+
+    /// Appends to the witness file every checkpoint the database made since
+    /// the last one it holds; returns how many. The file only grows: it is
+    /// written after the checkpoints committed, never before, so it holds
+    /// nothing the database could have rolled back. A node calls this
+    /// periodically and after [`Store::checkpoint`].
+    pub async fn witness_checkpoints(&self) -> Result<usize> {
+        let Some(path) = self.inner.witness.clone() else {
+            return Ok(0);
+        };
+        let last = self.witnessed()?.last().map_or(0, |c| c.seq);
+        let fresh = self.checkpoints_after(last).await?;
+        if fresh.is_empty() {
+            return Ok(0);
+        }
+        let shown = path.display().to_string();
+        let failed = move |e: std::io::Error| StoreError::Witness {
+            path: shown.clone(),
+            message: e.to_string(),
+        };
+        let lines: String = fresh.iter().map(|c| c.to_line() + "\n").collect();
+        tokio::task::spawn_blocking(move || {
+            use std::io::Write;
+            let mut file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)
+                .map_err(&failed)?;
+            file.write_all(lines.as_bytes()).map_err(&failed)?;
+            file.sync_all().map_err(failed)
+        })
+        .await
+        .map_err(|e| StoreError::Witness {
+            path: String::new(),
+            message: e.to_string(),
+        })??;
+        Ok(fresh.len())
+    }
+
+    /// Verifies the whole chain against every checkpoint in the database,
+    /// every one the witness file holds, and `key`.
     pub async fn verify_audit(&self, key: &PublicKey) -> Result<Verified> {
-        let checkpoint = self.latest_checkpoint().await?;
-        let mut verifier = Verifier::new(checkpoint.as_ref(), key)?;
+        let checkpoints = self.checkpoints_after(0).await?;
+        let witnessed = self.witnessed()?;
+        let mut verifier = Verifier::new(&checkpoints, &witnessed, key)?;
         let mut after = 0;
         loop {
             let rows = sqlx::query("SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 5000")
@@ -243,4 +305,17 @@ impl Store {
         );
         Ok(verifier.finish(Some(head))?)
     }
+}
+
+fn checkpoint_row(row: &AnyRow) -> Result<Checkpoint> {
+    let sig = hex::decode(row.try_get::<String, _>("signature")?)
+        .ok()
+        .and_then(|b| <[u8; 64]>::try_from(b).ok())
+        .ok_or_else(|| StoreError::corrupt("audit_checkpoints", "bad signature"))?;
+    Ok(Checkpoint {
+        seq: row.try_get("seq")?,
+        head: decode_hash("audit_checkpoints", &row.try_get::<String, _>("head")?)?,
+        at: row.try_get("at")?,
+        signature: sig,
+    })
 }

@@ -109,6 +109,9 @@ pub enum StoreError {
     /// The audit log fails verification.
     #[error("audit log tampered with: {0}")]
     Tampered(#[from] concord_audit::Tamper),
+    /// The witness file cannot be read or written.
+    #[error("audit witness {path}: {message}")]
+    Witness { path: String, message: String },
     /// Stored data that cannot be read back.
     #[error("corrupt data in {table}: {message}")]
     Corrupt { table: &'static str, message: String },
@@ -199,6 +202,10 @@ pub struct Options {
     pub node_key: Option<NodeKey>,
     /// A checkpoint is signed every this many audit entries.
     pub checkpoint_every: i64,
+    /// A file outside the database that keeps a copy of every checkpoint
+    /// ([`Store::witness_checkpoints`]), so that checkpoints deleted from
+    /// the database, with or without the entries under them, are missed.
+    pub witness: Option<std::path::PathBuf>,
     /// Connection pool size.
     pub max_connections: u32,
     /// PostgreSQL search: how to choose between sorting the index's matches
@@ -223,6 +230,7 @@ impl Options {
             clock,
             node_key,
             checkpoint_every: 256,
+            witness: None,
             max_connections: 8,
             search_plan: SearchPlan::Estimated,
         }
@@ -255,6 +263,7 @@ struct Inner {
     clock: Arc<dyn Clock>,
     key: Option<NodeKey>,
     checkpoint_every: i64,
+    witness: Option<std::path::PathBuf>,
     search_plan: SearchPlan,
     snapshot: RwLock<Arc<Snapshot>>,
     /// SQLite has one writer; taking turns here avoids busy errors on
@@ -325,6 +334,7 @@ impl Store {
                 clock: options.clock,
                 key: options.node_key,
                 checkpoint_every: options.checkpoint_every.max(1),
+                witness: options.witness,
                 search_plan: options.search_plan,
                 snapshot: RwLock::new(Arc::new(Snapshot::default())),
                 write_turn: Arc::new(tokio::sync::Mutex::new(())),
