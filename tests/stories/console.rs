@@ -199,7 +199,7 @@ story!(forms_without_their_token_change_nothing, |f| {
     form.push(("csrf", &token));
     form[0] = ("recipients", "nowhere-authority");
     let p = b.post("/console/messages/new", &form).await;
-    assert_eq!(p.status, StatusCode::OK);
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(p.body.contains("data-test=\"form-error\""), "{}", p.body);
     assert!(f.store.list_messages(&cn, &outbox).await.expect("outbox").is_empty());
 
@@ -1000,7 +1000,7 @@ story!(a_record_is_contributed_from_the_console, |f| {
             &form(article, identifiers),
         )
         .await;
-        assert_eq!(p.status, StatusCode::OK);
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(p.body.contains(&format!("<code>{field}</code>")), "{field}: {}", p.body);
         assert!(p.body.contains("李明"), "the form lost what was typed");
     }
@@ -1362,7 +1362,7 @@ story!(messages_carry_attachments_from_the_console, |f| {
         compose_with(&token, "ledger.png", "image/png", "not a picture"),
     )
     .await;
-    assert_eq!(p.status, StatusCode::OK);
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(p.body.contains("<code>attachments[0]"), "{}", p.body);
     let p = post_multipart(
         &mut cn,

@@ -16,7 +16,7 @@ use tower::ServiceExt;
 pub(crate) const PASSWORD: &str = "correct horse battery";
 
 /// One argon2 hash for every test user: hashing is deliberately slow.
-fn password_hash() -> String {
+pub(crate) fn password_hash() -> String {
     static HASH: OnceLock<String> = OnceLock::new();
     HASH.get_or_init(|| hash_password(PASSWORD).expect("hash")).clone()
 }

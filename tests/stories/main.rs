@@ -5,6 +5,7 @@ mod architecture;
 mod audit;
 mod console;
 mod consultations;
+mod crawler;
 mod designations;
 mod exchange;
 mod http;

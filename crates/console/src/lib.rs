@@ -121,6 +121,16 @@ impl Page {
 }
 
 /// Renders a template into a response with the console's headers.
+/// [`render`] for a form shown again with what was wrong in it: the same
+/// page, answered 422 as a refusal of input is.
+pub fn render_refused<T: Template>(t: &T) -> Response {
+    let mut res = render(t);
+    if res.status() == StatusCode::OK {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    res
+}
+
 pub fn render<T: Template>(t: &T) -> Response {
     match t.render() {
         Ok(html) => html_response(StatusCode::OK, html),

@@ -157,11 +157,17 @@ struct PasswordPage {
 }
 
 fn password_page(c: &crate::Console, error: Option<(String, String)>) -> Response {
-    render(&PasswordPage {
+    let refused = error.is_some();
+    let page = PasswordPage {
         page: c.page("password-title", ""),
         must: c.caller.user.must_change_password,
         error,
-    })
+    };
+    if refused {
+        crate::render_refused(&page)
+    } else {
+        render(&page)
+    }
 }
 
 /// The form to change one's own password; where a user whose password an

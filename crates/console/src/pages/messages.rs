@@ -241,7 +241,7 @@ async fn send_message(s: &AppState, c: Console, f: Compose, attachments: Vec<Att
     match sent {
         Ok(m) => Ok(see_other(&format!("/console/messages/{}", m.id))),
         Err(e @ (Refusal::Invalid { .. } | Refusal::Conflict(_) | Refusal::NotFound(_) | Refusal::Forbidden(_))) => {
-            Ok(render(&ComposePage {
+            Ok(crate::render_refused(&ComposePage {
                 authorities: c.authority_choices(s, None),
                 page: c.page("msg-compose", "messages"),
                 error: Some(crate::form_error(e)),

@@ -159,7 +159,7 @@ pub async fn create(State(s): State<AppState>, Posted(c, f): Posted<RecordForm>)
     match created.map_err(text::from_record_root) {
         Ok(r) => Ok(see_other(&format!("/console/records/{}", r.id))),
         Err(e @ (Refusal::Invalid { .. } | Refusal::Conflict(_) | Refusal::NotFound(_))) => {
-            Ok(render(&RecordFormPage {
+            Ok(crate::render_refused(&RecordFormPage {
                 instruments: c.instrument_choices(&s),
                 page: c.page("record-new", "records"),
                 error: Some(crate::form_error(e)),
@@ -243,7 +243,7 @@ pub async fn update(State(s): State<AppState>, Path(id): Path<String>, Posted(c,
     match updated.map_err(text::from_record_root) {
         Ok(_) => Ok(see_other(&format!("/console/records/{id}"))),
         // A stale version is a conflict page: the form would show old content.
-        Err(e @ Refusal::Invalid { .. }) => Ok(render(&RecordFormPage {
+        Err(e @ Refusal::Invalid { .. }) => Ok(crate::render_refused(&RecordFormPage {
             instruments: c.instrument_choices(&s),
             page: c.page("record-edit", "records"),
             error: Some(crate::form_error(e)),

@@ -64,7 +64,7 @@ pub async fn form(State(s): State<AppState>, c: Console) -> PageResult {
 
 pub async fn run(State(s): State<AppState>, Posted(mut c, f): Posted<ScreenForm>) -> PageResult {
     let show_error = |c: &Console, f: ScreenForm, field: &str, message: String| {
-        render(&ScreeningPage {
+        crate::render_refused(&ScreeningPage {
             page: c.page("screening-title", "screening"),
             form: f,
             error: Some((field.to_owned(), message)),

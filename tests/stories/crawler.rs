@@ -1,0 +1,671 @@
+//! The canary crawler: objects that most users may not see, each carrying a
+//! unique canary in every text field, and then every route of the API (read
+//! from the OpenAPI document) and of the console (read from its router's
+//! source), as every kind of user, with the hidden objects' ids in every
+//! path parameter and their canaries in every search. A response that
+//! carries a canary, or an id, of something its user may not read is a
+//! leak; so is a write through a hidden object; and every answer without
+//! a path parameter must be the same before and after the hidden objects
+//! were written.
+//!
+//! `CONCORD_CRAWL=full` tries every hidden id in every parameter (the
+//! figures in BENCHMARKS.md, "Reliability"); the default tries a rotating
+//! share of them, enough to cross every route with every user.
+
+use crate::http::{app, login, password_hash};
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use concord_domain::registry::{Authority, AuthorityKind, Names};
+use concord_domain::workflow::exchange::{MessageKind, Priority};
+use concord_domain::{
+    Classification, Distribution, EventFacts, HandlingCode, MembershipEvent, MembershipStatus, RecordKind,
+    RelationKind, Roles, StateCode,
+};
+use concord_store::{Actor, AttachmentInput, Ctx, Link, MessageInput, NewUser, Store};
+use concord_stories::{ALL_TICKED, Fixture, officer, sample_input, story};
+use http_body_util::BodyExt;
+use std::collections::{BTreeMap, BTreeSet};
+use tower::ServiceExt;
+
+/// Users beyond the HTTP harness's: an observer, a dialogue partner, a
+/// member suspended from the crawl's day, a low clearance.
+const MORE_USERS: &[(&str, &str, &str, Classification)] = &[
+    ("mn.officer", "mn-police", "officer", Classification::Secret),
+    ("tr.officer", "tr-police", "officer", Classification::Secret),
+    ("uz.officer", "uz-police", "officer,supervisor", Classification::Secret),
+    ("in.officer", "in-police", "officer", Classification::Restricted),
+    (
+        "kz.officer",
+        "kz-police",
+        "officer,supervisor",
+        Classification::Confidential,
+    ),
+];
+
+/// Every user the crawl runs as (the originator, `cn.officer`, included:
+/// what it may not see of others' is checked too).
+const CRAWLERS: &[&str] = &[
+    "cn.officer",
+    "ru.analyst",
+    "ru.officer",
+    "ru.admin",
+    "ru.dpo",
+    "kz.diplomat",
+    "structure.admin",
+    "mn.officer",
+    "tr.officer",
+    "uz.officer",
+    "in.officer",
+    "kz.officer",
+];
+
+/// A seeded object: its id, its canaries, and how to read it through its
+/// own primary path (the truth every other path is held to).
+struct Seeded {
+    id: String,
+    canaries: Vec<String>,
+    kind: &'static str,
+}
+
+#[derive(Default)]
+struct World {
+    seeded: Vec<Seeded>,
+    /// Every id written, hidden or not.
+    created: Vec<String>,
+    /// The record shared with all members whose first version was not.
+    shared: String,
+}
+
+fn canary(n: usize) -> String {
+    format!("cnry{n:03}q")
+}
+
+async fn ctx_of(store: &Store, username: &str) -> Ctx {
+    let user = store.user_by_name(username).await.expect(username);
+    Ctx {
+        viewer: store.viewer(&user).expect("viewer"),
+        purpose: "crawler truth".into(),
+    }
+}
+
+async fn readable(store: &Store, ctx: &Ctx, s: &Seeded) -> bool {
+    match s.kind {
+        "record" => store.readable(ctx, &s.id).await.is_ok(),
+        "message" => store.readable_message(ctx, &s.id).await.is_ok(),
+        other => panic!("unknown kind {other}"),
+    }
+}
+
+fn handled(distribution: Distribution, classification: Classification) -> HandlingCode {
+    HandlingCode {
+        distribution,
+        classification,
+        ..HandlingCode::open()
+    }
+}
+
+/// The seeding's running state: the canary counter and what was written.
+struct Seeder<'a> {
+    f: &'a Fixture,
+    cn: Ctx,
+    n: usize,
+    world: World,
+}
+
+impl Seeder<'_> {
+    fn canary(&mut self) -> String {
+        self.n += 1;
+        canary(self.n)
+    }
+
+    async fn approve(&self, id: &str, version: i64) -> concord_domain::Record {
+        concord_app::records::decide_compliance(&self.f.store, &self.cn, id, true, ALL_TICKED, "act described", version)
+            .await
+            .expect("approve")
+    }
+
+    /// A record of China's security service in `state`, its name, evidence
+    /// and compliance note canaries.
+    async fn record(&mut self, distribution: Distribution, classification: Classification, state: &str) -> String {
+        let (name, evidence, note) = (self.canary(), self.canary(), self.canary());
+        let mut input = sample_input(
+            RecordKind::Person,
+            &format!("Person {name}"),
+            handled(distribution, classification),
+        );
+        input.evidence = format!("Evidence {evidence}: carried explosives across a border (synthetic).");
+        let r = concord_app::records::create(&self.f.store, &self.cn, input)
+            .await
+            .expect("create");
+        match state {
+            "approved" => {
+                self.approve(&r.id, r.version).await;
+            }
+            "returned" => {
+                concord_app::records::decide_compliance(
+                    &self.f.store,
+                    &self.cn,
+                    &r.id,
+                    false,
+                    ALL_TICKED,
+                    &note,
+                    r.version,
+                )
+                .await
+                .expect("return");
+            }
+            "archived" => {
+                let r = self.approve(&r.id, r.version).await;
+                concord_app::records::archive(&self.f.store, &self.cn, &r.id, r.version, &format!("archived {note}"))
+                    .await
+                    .expect("archive");
+            }
+            _ => {}
+        }
+        self.world.created.push(r.id.clone());
+        self.world.seeded.push(Seeded {
+            id: r.id.clone(),
+            canaries: vec![name, evidence, note],
+            kind: "record",
+        });
+        r.id
+    }
+
+    /// A message of China's security service to `to`, linking `link`, with
+    /// an attachment; subject, body, file name and content are canaries.
+    async fn message(&mut self, to: &str, classification: Classification, link: &str) {
+        let (subject, body, file, content) = (self.canary(), self.canary(), self.canary(), self.canary());
+        let m = concord_app::messages::send(
+            &self.f.store,
+            &self.cn,
+            None,
+            MessageInput {
+                kind: MessageKind::Message,
+                priority: Priority::Urgent,
+                subject: format!("Subject {subject}"),
+                body: format!("Body {body} (synthetic)."),
+                recipients: vec![to.into()],
+                handling: handled(Distribution::AllMembers, classification),
+                deadline: None,
+                links: vec![link.to_owned()],
+                attachments: vec![AttachmentInput {
+                    filename: format!("{file}.txt"),
+                    content_type: "text/plain".into(),
+                    content: format!("attachment {content}").into_bytes(),
+                }],
+            },
+        )
+        .await
+        .expect("send");
+        self.world.created.push(m.id.clone());
+        self.world.seeded.push(Seeded {
+            id: m.id,
+            canaries: vec![subject, body, file, content],
+            kind: "message",
+        });
+    }
+}
+
+/// The first phase: objects some crawlers may see and others not (a
+/// distribution to Kazakhstan, the structure only, secret and confidential
+/// ones), a record whose first version was the originator's alone, an event
+/// attributed to a record most may not read, a message to Kazakhstan.
+async fn seed_partly_hidden(s: &mut Seeder<'_>) {
+    let kz: BTreeSet<StateCode> = [StateCode::from("KZ")].into();
+    let to_kz = s
+        .record(Distribution::States(kz), Classification::Unclassified, "approved")
+        .await;
+    s.record(Distribution::StructureOnly, Classification::Unclassified, "approved")
+        .await;
+    s.record(Distribution::AllMembers, Classification::Secret, "approved")
+        .await;
+    s.record(Distribution::AllMembers, Classification::Confidential, "approved")
+        .await;
+
+    // A record shared now whose first version was the originator's alone.
+    let (early, reason) = (s.canary(), s.canary());
+    let mut first = sample_input(
+        RecordKind::Organization,
+        "Shared Front",
+        handled(Distribution::OriginatorOnly, Classification::Unclassified),
+    );
+    first.evidence = format!("First version {early}: ran a training camp (synthetic).");
+    let r = concord_app::records::create(&s.f.store, &s.cn, first)
+        .await
+        .expect("create");
+    let mut shared = sample_input(RecordKind::Organization, "Shared Front", HandlingCode::open());
+    shared.evidence = "Ran a training camp near the border (synthetic).".into();
+    let r = concord_app::records::update(
+        &s.f.store,
+        &s.cn,
+        &r.id,
+        r.version,
+        shared,
+        &format!("released {reason}"),
+    )
+    .await
+    .expect("update");
+    let shared = s.approve(&r.id, r.version).await;
+    s.world.created.push(shared.id.clone());
+    // The first version's content is the canary, not the record.
+    s.world.seeded.push(Seeded {
+        id: format!("{}#v1", shared.id),
+        canaries: vec![early],
+        kind: "version",
+    });
+    s.world.shared = shared.id.clone();
+
+    let mut event = sample_input(RecordKind::Event, "Crossing incident", HandlingCode::open());
+    event.facts.event = Some(EventFacts {
+        date: "2026-10-01".parse().expect("date"),
+        place: None,
+        coordinates: None,
+        attributed_to: vec![shared.id.clone(), to_kz.clone()],
+    });
+    let ev = concord_app::records::create(&s.f.store, &s.cn, event)
+        .await
+        .expect("event");
+    s.approve(&ev.id, ev.version).await;
+    s.world.created.push(ev.id);
+    s.message("kz-police", Classification::Unclassified, &to_kz).await;
+}
+
+/// The second phase: objects no crawler but their originator may see
+/// (originator-only, pending, returned, archived records; a message to
+/// another Chinese authority; one to Russia above its users' clearance), and
+/// a relationship to one of them. What names no object must answer as it did
+/// before this phase, for every user but the originator.
+async fn seed_hidden_from_all(s: &mut Seeder<'_>) {
+    let hidden = s
+        .record(Distribution::OriginatorOnly, Classification::Unclassified, "approved")
+        .await;
+    s.record(Distribution::AllMembers, Classification::Unclassified, "pending")
+        .await;
+    s.record(Distribution::AllMembers, Classification::Unclassified, "returned")
+        .await;
+    s.record(Distribution::AllMembers, Classification::Unclassified, "archived")
+        .await;
+    concord_app::records::relate(
+        &s.f.store,
+        &s.cn,
+        Link {
+            from: &s.world.shared,
+            to: &hidden,
+            kind: RelationKind::Associate,
+            since: None,
+            until: None,
+            source: "crawler (synthetic)",
+        },
+    )
+    .await
+    .expect("relate");
+    s.message("cn-police", Classification::Unclassified, &hidden).await;
+    s.message("ru-police", Classification::Secret, &hidden).await;
+}
+
+/// The routes to crawl: `(method, path template)`, from the OpenAPI
+/// document and the console router's source.
+async fn routes(app: &Router) -> Vec<(Method, String)> {
+    let (_, doc) = crate::http::call(app, "GET", "/openapi.json", None, None).await;
+    let mut out = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for method in item.as_object().expect("operations").keys() {
+            if let Ok(m) = method.to_uppercase().parse::<Method>() {
+                out.push((m, path.clone()));
+            }
+        }
+    }
+    let console = include_str!("../../crates/console/src/lib.rs");
+    for piece in console.split(".route(").skip(1) {
+        let Some(path) = piece.split('"').nth(1) else { continue };
+        let handlers = piece.split(";").next().unwrap_or("");
+        let call = &handlers[..handlers.find(")\n").unwrap_or(handlers.len())];
+        if call.contains("get(") {
+            out.push((Method::GET, path.to_owned()));
+        }
+        if call.contains("post(") {
+            out.push((Method::POST, path.to_owned()));
+        }
+    }
+    // Routes whose success would end the crawl's own session or identity.
+    let skipped = [
+        "/api/v1/auth/login",
+        "/api/v1/auth/logout",
+        "/api/v1/me/password",
+        "/console/login",
+        "/console/logout",
+        "/console/password",
+    ];
+    out.retain(|(_, p)| !skipped.contains(&p.as_str()));
+    out.sort_by(|a, b| (a.1.as_str(), a.0.as_str()).cmp(&(b.1.as_str(), b.0.as_str())));
+    out.dedup();
+    out
+}
+
+fn fill(template: &str, id: &str) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..].find('}').map_or(rest.len(), |c| open + c + 1);
+        out.push_str(&rest[..open]);
+        out.push_str(id);
+        rest = &rest[close..];
+    }
+    out.push_str(rest);
+    out
+}
+
+struct Crawl {
+    checks: u64,
+    requests: u64,
+    leaks: Vec<String>,
+}
+
+async fn send(app: &Router, method: &Method, uri: &str, token: &str) -> (StatusCode, String) {
+    let console = uri.starts_with("/console");
+    let mut req = Request::builder().method(method.clone()).uri(uri);
+    let body = if console {
+        req = req.header("cookie", format!("concord_session={token}"));
+        if *method == Method::GET {
+            Body::empty()
+        } else {
+            let csrf = concord_app::passwords::csrf_for(&concord_app::passwords::token_hash(token));
+            req = req.header("content-type", "application/x-www-form-urlencoded");
+            Body::from(format!("csrf={csrf}"))
+        }
+    } else {
+        req = req
+            .header("authorization", format!("Bearer {token}"))
+            .header("x-concord-purpose", "crawler");
+        if *method == Method::GET {
+            Body::empty()
+        } else {
+            req = req.header("content-type", "application/json");
+            Body::from("{}")
+        }
+    };
+    let res = app
+        .clone()
+        .oneshot(req.body(body).expect("request"))
+        .await
+        .expect("response");
+    let status = res.status();
+    let mut text = format!("{:?}\n", res.headers());
+    let bytes = res.into_body().collect().await.expect("body").to_bytes();
+    text.push_str(&String::from_utf8_lossy(&bytes));
+    (status, text)
+}
+
+/// Who crawls, and what it may and may not see.
+struct Crawler<'a> {
+    user: &'a str,
+    token: &'a str,
+    hidden: &'a [&'a Seeded],
+    visible: &'a [&'a str],
+    /// A data-protection officer, who reads the audit log.
+    auditor: bool,
+}
+
+/// One user's crawl: every route, every hidden id in every parameter (or a
+/// rotating share), every hidden canary as a search.
+async fn crawl_as(app: &Router, routes: &[(Method, String)], who: &Crawler<'_>, full: bool, out: &mut Crawl) {
+    let Crawler {
+        user,
+        token,
+        hidden,
+        visible,
+        auditor,
+    } = *who;
+    let ids: BTreeSet<&str> = hidden.iter().map(|s| s.id.as_str()).collect();
+    let forbidden: Vec<&str> = hidden
+        .iter()
+        .flat_map(|s| s.canaries.iter().map(String::as_str))
+        .chain(hidden.iter().filter(|s| s.kind != "version").map(|s| s.id.as_str()))
+        .collect();
+    let mut turn = 0usize;
+    for (method, template) in routes {
+        let mut uris = Vec::new();
+        if template.contains('{') {
+            // Hidden ids in every route; visible ones in reads only (where
+            // a hidden version, link or attribution hangs off a visible object).
+            let params: Vec<&str> = hidden
+                .iter()
+                .filter(|s| s.kind != "version")
+                .map(|s| s.id.as_str())
+                .chain(visible.iter().copied().filter(|_| *method == Method::GET))
+                .collect();
+            let share = if full { params.len() } else { 3.min(params.len()) };
+            for k in 0..share {
+                uris.push(fill(template, params[(turn + k) % params.len().max(1)]));
+            }
+            turn += 1;
+        } else {
+            uris.push(template.clone());
+            if *method == Method::GET {
+                let canaries: Vec<&str> = hidden
+                    .iter()
+                    .flat_map(|s| s.canaries.iter().map(String::as_str))
+                    .collect();
+                let share = if full { canaries.len() } else { 1.min(canaries.len()) };
+                for k in 0..share {
+                    let c = canaries[(turn + k) % canaries.len().max(1)];
+                    uris.push(format!("{template}?q={c}"));
+                }
+                turn += 1;
+            }
+        }
+        for uri in uris {
+            let (status, text) = send(app, method, &uri, token).await;
+            out.requests += 1;
+            // A crawl that lost its session would find nothing: it fails instead.
+            if status == StatusCode::UNAUTHORIZED || text.contains("location: \"/console/login") {
+                out.leaks.push(format!(
+                    "{method} {uri} as {user}: not logged in ({status}); the crawl proves nothing"
+                ));
+                continue;
+            }
+            for needle in &forbidden {
+                out.checks += 1;
+                // An id the request itself carried may be echoed in "not found".
+                if uri.contains(needle) {
+                    continue;
+                }
+                // A data-protection officer audits which records its state's
+                // users read: their ids, never their content.
+                if auditor && template.contains("audit") && ids.contains(needle) {
+                    continue;
+                }
+                if let Some(at) = text.find(needle) {
+                    let from = text[..at].char_indices().rev().nth(120).map_or(0, |(i, _)| i);
+                    let context: String = text[from..].chars().take(200).collect();
+                    out.leaks.push(format!(
+                        "{method} {uri} as {user} ({status}) shows {needle}: …{context}…"
+                    ));
+                }
+            }
+            let through_hidden =
+                template.contains('{') && *method != Method::GET && hidden.iter().any(|s| uri.contains(&s.id));
+            if through_hidden && (status.is_success() || status == StatusCode::SEE_OTHER) {
+                out.leaks.push(format!(
+                    "{method} {uri} as {user} wrote through a hidden object ({status})"
+                ));
+            }
+        }
+    }
+}
+
+/// Every answer without a path parameter, per user.
+async fn answers(
+    app: &Router,
+    routes: &[(Method, String)],
+    tokens: &BTreeMap<&str, String>,
+) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for (user, token) in tokens {
+        for (method, template) in routes {
+            // The audit log grows with every request the crawl makes.
+            if *method != Method::GET || template.contains('{') || template.contains("audit") {
+                continue;
+            }
+            let (status, text) = send(app, method, template, token).await;
+            let body = text.split_once('\n').map_or("", |(_, b)| b).to_owned();
+            out.insert(format!("{user} {template}"), format!("{status} {body}"));
+        }
+    }
+    out
+}
+
+story!(no_route_shows_any_user_what_it_may_not_see, |f| {
+    let app = app(&f).await;
+    // An observer's and a dialogue partner's police (the shipped
+    // configuration lists members' authorities only), and Uzbekistan
+    // suspended from tomorrow, the day of the crawl.
+    let mut config = concord_config::sco().expect("config");
+    for (id, state) in [("mn-police", "MN"), ("tr-police", "TR")] {
+        config.registry.authorities.insert(
+            id.into(),
+            Authority {
+                id: id.into(),
+                state: Some(StateCode::from(state)),
+                kind: AuthorityKind::Police,
+                name: Names {
+                    en: format!("{state} police"),
+                    ru: Some(format!("Полиция {state}")),
+                    zh: Some(format!("{state}警察")),
+                },
+            },
+        );
+    }
+    config
+        .registry
+        .states
+        .get_mut(&StateCode::from("UZ"))
+        .expect("UZ")
+        .membership
+        .push(MembershipEvent {
+            since: f.clock_today() + time::Duration::days(1),
+            status: MembershipStatus::Suspended,
+        });
+    f.store
+        .apply_config(&config, &Actor::system("test"))
+        .await
+        .expect("config");
+    for (name, authority, roles, clearance) in MORE_USERS {
+        f.store
+            .create_user(
+                NewUser {
+                    username: (*name).into(),
+                    display_name: (*name).into(),
+                    authority: (*authority).into(),
+                    roles: roles.parse::<Roles>().expect("roles"),
+                    clearance: *clearance,
+                    password_hash: password_hash(),
+                    disabled: false,
+                    must_change_password: false,
+                },
+                &Actor::system("test"),
+            )
+            .await
+            .expect("user");
+    }
+
+    let mut tokens = BTreeMap::new();
+    for user in CRAWLERS {
+        tokens.insert(*user, login(&app, user).await);
+    }
+    let routes = routes(&app).await;
+    assert!(routes.len() > 80, "the route list came out short: {}", routes.len());
+    let mut seeder = Seeder {
+        f: &f,
+        cn: officer(&f, "cn-security-service"),
+        n: 0,
+        world: World::default(),
+    };
+    seed_partly_hidden(&mut seeder).await;
+    let before = answers(&app, &routes, &tokens).await;
+    seed_hidden_from_all(&mut seeder).await;
+    let world = seeder.world;
+    // Before the crawl, whose own reads move receipts on.
+    let after = answers(&app, &routes, &tokens).await;
+    f.clock.advance(time::Duration::days(1));
+    // Sessions of yesterday may have ended: log in again, on the crawl's day.
+    for user in CRAWLERS {
+        tokens.insert(*user, login(&app, user).await);
+    }
+    let full = std::env::var("CONCORD_CRAWL").is_ok_and(|v| v == "full");
+    let mut crawl = Crawl {
+        checks: 0,
+        requests: 0,
+        leaks: vec![],
+    };
+    // The audit log first, before the crawl's own requests (which name the
+    // hidden ids and canaries) are in it.
+    let (audit, rest): (Vec<_>, Vec<_>) = routes.iter().cloned().partition(|(_, p)| p.contains("audit"));
+    let mut hidden_somewhere = 0;
+    for pass in [&audit, &rest] {
+        for user in CRAWLERS {
+            let ctx = ctx_of(&f.store, user).await;
+            let mut hidden = Vec::new();
+            for s in &world.seeded {
+                let visible = match s.kind {
+                    // A version's content: shown only to the originator.
+                    "version" => ctx.viewer.authority.as_str() == "cn-security-service",
+                    _ => readable(&f.store, &ctx, s).await,
+                };
+                if !visible {
+                    hidden.push(s);
+                }
+            }
+            hidden_somewhere += hidden.len();
+            let auditor = ctx.viewer.roles.has(concord_domain::Role::DataProtectionOfficer);
+            let visible: Vec<&str> = world
+                .created
+                .iter()
+                .map(String::as_str)
+                .filter(|id| !hidden.iter().any(|s| s.id == *id))
+                .collect();
+            let who = Crawler {
+                user,
+                token: &tokens[user],
+                hidden: &hidden,
+                visible: &visible,
+                auditor,
+            };
+            crawl_as(&app, pass, &who, full, &mut crawl).await;
+        }
+    }
+    assert!(
+        hidden_somewhere > 2 * CRAWLERS.len() * 5,
+        "the world hides too little to test"
+    );
+
+    // The answers that name no object are the same as before the second
+    // phase, for every user but the originator.
+    for (key, was) in &before {
+        let user = key.split(' ').next().unwrap_or("");
+        if user == "cn.officer" {
+            continue; // the originator sees what it wrote
+        }
+        let now = &after[key];
+        if was != now {
+            let at = was.chars().zip(now.chars()).take_while(|(a, b)| a == b).count();
+            let around = |t: &str| t.chars().skip(at.saturating_sub(80)).take(240).collect::<String>();
+            crawl.leaks.push(format!(
+                "{key}: the answer changed when hidden objects were written:\n  was …{}…\n  now …{}…",
+                around(was),
+                around(now)
+            ));
+        }
+    }
+    eprintln!(
+        "canary crawl on {:?}: {} routes, {} users, {} requests, {} checks, {} leaks",
+        f.backend,
+        routes.len(),
+        CRAWLERS.len(),
+        crawl.requests,
+        crawl.checks,
+        crawl.leaks.len()
+    );
+    assert!(crawl.leaks.is_empty(), "leaks:\n{}", crawl.leaks.join("\n"));
+});
