@@ -17,6 +17,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use concord_domain::registry::{Authority, AuthorityKind, Names};
+use concord_domain::workflow::designation::{ActKind, Criteria, Direction};
 use concord_domain::workflow::exchange::{MessageKind, Priority};
 use concord_domain::{
     Classification, Distribution, EventFacts, HandlingCode, MembershipEvent, MembershipStatus, RecordKind,
@@ -93,6 +94,8 @@ async fn readable(store: &Store, ctx: &Ctx, s: &Seeded) -> bool {
     match s.kind {
         "record" => store.readable(ctx, &s.id).await.is_ok(),
         "message" => store.readable_message(ctx, &s.id).await.is_ok(),
+        "consultation" => store.visible_consultation(ctx, &s.id).await.is_ok(),
+        "proposal" => store.visible_proposal(ctx, &s.id).await.is_ok(),
         other => panic!("unknown kind {other}"),
     }
 }
@@ -269,6 +272,67 @@ async fn seed_partly_hidden(s: &mut Seeder<'_>) {
     s.approve(&ev.id, ev.version).await;
     s.world.created.push(ev.id);
     s.message("kz-police", Classification::Unclassified, &to_kz).await;
+
+    // An emergency consultation among the members (an observer, a dialogue
+    // partner and a suspended member do not see it).
+    let (summary, agenda) = (s.canary(), s.canary());
+    let kz = officer(s.f, "kz-foreign-ministry");
+    let c = concord_app::consultations::propose(&s.f.store, &kz, &format!("Situation {summary} (synthetic)"))
+        .await
+        .expect("propose");
+    let ru = officer(s.f, "ru-foreign-ministry");
+    concord_app::consultations::second(&s.f.store, &ru, &c.id, "")
+        .await
+        .expect("second");
+    concord_app::consultations::set_agenda(&s.f.store, &kz, &c.id, &format!("1. Agenda {agenda}"))
+        .await
+        .expect("agenda");
+    s.world.created.push(c.id.clone());
+    s.world.seeded.push(Seeded {
+        id: c.id,
+        canaries: vec![summary, agenda],
+        kind: "consultation",
+    });
+
+    // A listing proposal for an organization shared with all members.
+    let evidence = s.canary();
+    let mut org = sample_input(RecordKind::Organization, "Ridge Cells", HandlingCode::open());
+    org.evidence = "Bombed a railway bridge and claimed it (synthetic).".into();
+    let org = concord_app::records::create(&s.f.store, &s.cn, org)
+        .await
+        .expect("organization");
+    let org = s.approve(&org.id, org.version).await;
+    s.world.created.push(org.id.clone());
+    let p = concord_app::designations::propose(
+        &s.f.store,
+        &s.cn,
+        concord_store::ProposalInput {
+            direction: Direction::Listing,
+            record_id: org.id.clone(),
+            new_organization: None,
+            legal_basis: concord_domain::LegalBasis {
+                instrument: "shanghai-convention-2001".into(),
+                article: "1.1.3".into(),
+                category: concord_domain::Category::Terrorism,
+            },
+            evidence: format!("Evidence {evidence}: bombed a railway bridge (synthetic)."),
+            criteria: Criteria {
+                act_kind: Some(ActKind::Terrorism),
+                acts: "bombing of a railway bridge".into(),
+                when: "March 2024".into(),
+                place: "Region A".into(),
+                attribution: "claimed in a statement".into(),
+            },
+        },
+    )
+    .await
+    .expect("propose");
+    s.world.created.push(p.id.clone());
+    s.world.seeded.push(Seeded {
+        id: p.id,
+        canaries: vec![evidence],
+        kind: "proposal",
+    });
 }
 
 /// The second phase: objects no crawler but their originator may see

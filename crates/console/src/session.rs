@@ -16,18 +16,6 @@ pub const LOGIN_CSRF_COOKIE: &str = "concord_login_csrf";
 /// The largest form the console reads.
 pub const FORM_LIMIT: usize = 256 * 1024;
 
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|c| {
-            let (n, v) = c.trim().split_once('=')?;
-            (n == name).then_some(v)
-        })
-}
-
 /// `?lang=xx` in a query string, and the query without it.
 fn lang_param(query: &str) -> Option<(Option<Lang>, String)> {
     let mut found = None;
@@ -72,7 +60,8 @@ impl FromRequestParts<AppState> for LangPref {
             }
             return Err(res);
         }
-        let lang = cookie(&parts.headers, LANG_COOKIE)
+        let lang = crate::auth::cookie(&parts.headers, LANG_COOKIE)
+            .as_deref()
             .and_then(Lang::parse)
             .or_else(|| {
                 parts
@@ -249,7 +238,7 @@ pub fn login_token() -> String {
 
 /// The login form's token from its cookie.
 pub fn login_cookie(headers: &HeaderMap) -> Option<String> {
-    cookie(headers, LOGIN_CSRF_COOKIE).map(str::to_owned)
+    crate::auth::cookie(headers, LOGIN_CSRF_COOKIE)
 }
 
 #[cfg(test)]

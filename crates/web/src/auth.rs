@@ -26,16 +26,20 @@ pub fn request_token(parts: &Parts) -> Option<String> {
     {
         return Some(t.trim().to_owned());
     }
-    parts
-        .headers
+    cookie(&parts.headers, COOKIE_NAME)
+}
+
+/// The value of cookie `name` in a request's `Cookie` headers (parsed by
+/// the `cookie` crate; the API and the console both read cookies here).
+pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|c| {
-            let (name, value) = c.trim().split_once('=')?;
-            (name == COOKIE_NAME).then(|| value.to_owned())
-        })
+        .flat_map(::cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
 }
 
 pub use concord_app::Caller;
@@ -101,4 +105,23 @@ pub async fn open_session(s: &AppState, username: &str, password: &str) -> Resul
         })?;
     let cookie = session_cookie(s, &opened);
     Ok((opened, cookie))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::{HeaderMap, HeaderValue};
+
+    #[test]
+    fn cookies_are_found_across_headers_and_malformed_pairs() {
+        let mut h = HeaderMap::new();
+        h.append(COOKIE, HeaderValue::from_static("broken; concord_lang=ru"));
+        h.append(
+            COOKIE,
+            HeaderValue::from_static("other=1;  concord_session=abc123 ; x=\"q\""),
+        );
+        assert_eq!(cookie(&h, COOKIE_NAME).as_deref(), Some("abc123"));
+        assert_eq!(cookie(&h, "concord_lang").as_deref(), Some("ru"));
+        assert_eq!(cookie(&h, "missing"), None);
+    }
 }
