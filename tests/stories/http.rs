@@ -862,3 +862,26 @@ story!(
         }
     }
 );
+
+story!(the_openapi_document_declares_each_parameter_where_it_is_sent, |f| {
+    let app = app(&f).await;
+    let (_, doc) = call(&app, "GET", "/openapi.json", None, None).await;
+    let mut wrong = Vec::new();
+    let mut queries = 0;
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("operations") {
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                let name = p["name"].as_str().unwrap_or("");
+                match p["in"].as_str() {
+                    Some("path") if !path.contains(&format!("{{{name}}}")) => wrong.push(format!(
+                        "{method} {path}: {name} is declared in the path but the path has no {{{name}}}"
+                    )),
+                    Some("query") => queries += 1,
+                    _ => {}
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert!(queries > 20, "query parameters are declared as such: {queries}");
+});

@@ -132,6 +132,7 @@ pub async fn propose(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ProposalQuery {
     /// Only proposals in this stage.
@@ -231,6 +232,7 @@ pub async fn withdraw(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListFormat {
     /// `json` (default), `csv` or `ftm` (FollowTheMoney JSON lines).

@@ -17,6 +17,7 @@ use utoipa::{IntoParams, ToSchema};
 pub const IMPORT_LIMIT: usize = concord_app::records::MAX_IMPORT_BYTES;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ImportQuery {
     /// ftm (JSON lines), csv, or unsc (UN consolidated list XML).
@@ -98,6 +99,7 @@ pub async fn import(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ExportQuery {
     /// jsonl (default: the API's record shape), ftm or csv.

@@ -145,6 +145,7 @@ pub async fn reply(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct MailboxQuery {
     /// `message` or `request`.
@@ -348,6 +349,7 @@ pub async fn attachment(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct NotificationQuery {
     /// 1 to 500; 50 by default.

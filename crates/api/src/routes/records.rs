@@ -88,6 +88,7 @@ pub(crate) fn store_err(e: concord_app::Refusal) -> ApiError {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     /// Case-insensitive text in any name, in any script.
