@@ -77,6 +77,7 @@ pub(crate) async fn app(f: &Fixture) -> Router {
         settings: Arc::new(Settings::default()),
         screening: Default::default(),
         batches: Default::default(),
+        logins: Default::default(),
     })
 }
 
@@ -884,4 +885,160 @@ story!(the_openapi_document_declares_each_parameter_where_it_is_sent, |f| {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     assert!(queries > 20, "query parameters are declared as such: {queries}");
+});
+
+async fn try_login(
+    app: &Router,
+    user: &str,
+    password: &str,
+    from: Option<[u8; 4]>,
+) -> (StatusCode, Value, Option<String>) {
+    let mut req = Request::post("/api/v1/auth/login")
+        .header("content-type", "application/json")
+        .body(Body::from(json!({"username": user, "password": password}).to_string()))
+        .expect("req");
+    if let Some(ip) = from {
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((ip, 40000))));
+    }
+    let res = app.clone().oneshot(req).await.expect("response");
+    let status = res.status();
+    let retry = res
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let bytes = res.into_body().collect().await.expect("body").to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null), retry)
+}
+
+story!(
+    failed_logins_slow_a_name_down_lock_it_and_an_administrator_unlocks_it,
+    |f| {
+        let app = app(&f).await;
+        // The same answers, in the same order, for a real account and a name
+        // that belongs to no one.
+        let mut seen: Vec<Vec<(StatusCode, Option<String>)>> = Vec::new();
+        for name in ["ru.analyst", "nobody.at.all"] {
+            let mut answers = Vec::new();
+            for attempt in 1..=12 {
+                let (status, body, retry) = try_login(&app, name, "a wrong password here", None).await;
+                answers.push((status, retry.clone()));
+                if status == StatusCode::TOO_MANY_REQUESTS && retry.is_some() {
+                    // Waiting as told lets the next attempt through.
+                    let wait: i64 = retry.as_deref().and_then(|r| r.parse().ok()).expect("seconds");
+                    f.clock.advance(time::Duration::seconds(wait));
+                    let (again, _, _) = try_login(&app, name, "a wrong password here", None).await;
+                    answers.push((again, None));
+                }
+                assert!(
+                    status != StatusCode::OK && status.is_client_error(),
+                    "{name} attempt {attempt}: {status} {body}"
+                );
+            }
+            seen.push(answers);
+        }
+        assert_eq!(seen[0], seen[1], "an unknown name is told apart from a real one");
+        let statuses: Vec<StatusCode> = seen[0].iter().map(|a| a.0).collect();
+        assert_eq!(&statuses[..3], [StatusCode::UNAUTHORIZED; 3], "three free tries");
+        assert_eq!(statuses[3], StatusCode::TOO_MANY_REQUESTS, "then a wait");
+        // Locked: even the right password is refused, with no wait that ends it.
+        let (status, body, retry) = try_login(&app, "ru.analyst", PASSWORD, None).await;
+        assert_eq!((status, retry), (StatusCode::TOO_MANY_REQUESTS, None), "{body}");
+        assert!(
+            body["message"].as_str().is_some_and(|m| m.contains("administrator")),
+            "{body}"
+        );
+        let lockouts = f.store.audit_mentioning("ru.analyst after", 10).await.expect("audit");
+        assert!(
+            lockouts.iter().any(|e| e.draft.action == "auth.lockout"),
+            "{lockouts:?}"
+        );
+
+        // Russia's administrator sees the lock and lifts it.
+        let admin = login(&app, "ru.admin").await;
+        let (_, listed) = call(&app, "GET", "/api/v1/users", Some(&admin), None).await;
+        let analyst = listed
+            .as_array()
+            .expect("users")
+            .iter()
+            .find(|u| u["username"] == "ru.analyst")
+            .expect("ru.analyst")
+            .clone();
+        assert_eq!(analyst["locked"], true);
+        let id = analyst["id"].as_str().expect("id");
+        let (status, _) = call(
+            &app,
+            "PATCH",
+            &format!("/api/v1/users/{id}"),
+            Some(&admin),
+            Some(json!({"unlock": true})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, _, _) = try_login(&app, "ru.analyst", PASSWORD, None).await;
+        assert_eq!(status, StatusCode::OK, "unlocked");
+        assert!(
+            f.store
+                .audit_mentioning("ru.analyst", 50)
+                .await
+                .expect("audit")
+                .iter()
+                .any(|e| e.draft.action == "user.unlock")
+        );
+    }
+);
+
+story!(one_address_trying_many_names_is_slowed_down, |f| {
+    let app = app(&f).await;
+    let mut statuses = Vec::new();
+    for i in 0..=concord_app::sessions::ADDRESS_BURST {
+        let (status, _, _) = try_login(
+            &app,
+            &format!("guess.{i}"),
+            "a wrong password here",
+            Some([10, 0, 0, 7]),
+        )
+        .await;
+        statuses.push(status);
+    }
+    assert!(
+        statuses[..statuses.len() - 1]
+            .iter()
+            .all(|s| *s == StatusCode::UNAUTHORIZED),
+        "{statuses:?}"
+    );
+    let (status, body, retry) = try_login(&app, "cn.officer", PASSWORD, Some([10, 0, 0, 7])).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert!(retry.is_some());
+    // Another address is not held back.
+    let (status, _, _) = try_login(&app, "cn.officer", PASSWORD, Some([10, 0, 0, 8])).await;
+    assert_eq!(status, StatusCode::OK);
+});
+
+story!(a_failure_inside_shows_a_reference_not_its_text, |f| {
+    let app = app(&f).await;
+    let mut conn = {
+        use sqlx::Connection;
+        sqlx::AnyConnection::connect(&f.url).await.expect("connect")
+    };
+    sqlx::raw_sql("DROP TABLE login_guard")
+        .execute(&mut conn)
+        .await
+        .expect("break the store");
+    let (status, body, _) = try_login(&app, "ru.analyst", PASSWORD, None).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{body}");
+    let text = body.to_string().to_lowercase();
+    assert!(text.contains("reference"), "{text}");
+    for secret in [
+        "login_guard",
+        "sqlx",
+        "sqlite",
+        "postgres",
+        "database",
+        "table",
+        PASSWORD,
+    ] {
+        assert!(!text.contains(secret), "the body names {secret:?}: {text}");
+    }
 });

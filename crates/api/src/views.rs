@@ -104,6 +104,8 @@ pub struct UserView {
     /// An administrator set the password: until it is changed
     /// (`POST /api/v1/me/password`) nothing else is answered.
     pub must_change_password: bool,
+    /// Locked out after failed logins (shown to administrators).
+    pub locked: bool,
     /// The grant this change waits on, when it needs a second administrator
     /// (`POST /api/v1/user-grants/{id}/decision`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -180,6 +182,8 @@ pub struct UserPatch {
     pub clearance: Option<String>,
     pub disabled: Option<bool>,
     pub password: Option<String>,
+    /// `true` lifts a lock-out after failed logins.
+    pub unlock: Option<bool>,
 }
 
 /// A handling code.

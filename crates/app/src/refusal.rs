@@ -23,6 +23,10 @@ pub enum Refusal {
     /// Not logged in, or the session ended.
     #[error("log in first: send a bearer token or the session cookie")]
     Unauthenticated,
+    /// Too many failed logins: wait `retry_after` seconds, or, when `None`,
+    /// until an administrator unlocks the account.
+    #[error("{message}")]
+    Throttled { retry_after: Option<i64>, message: String },
     /// Something failed that the caller cannot fix.
     #[error("{0}")]
     Internal(String),

@@ -33,6 +33,8 @@ pub struct ChangeUser {
     pub disabled: Option<bool>,
     /// A new password in clear.
     pub password: Option<String>,
+    /// Lift a lock-out after failed logins.
+    pub unlock: bool,
 }
 
 fn field(e: FieldError) -> Refusal {
@@ -210,6 +212,9 @@ pub async fn update(store: &Store, caller: &Caller, id: &UserId, change: ChangeU
             power_change.clone()
         }
     };
+    if change.unlock {
+        store.unlock_login(&current.username, &caller.actor()).await?;
+    }
     let user = store.update_user(id, now, &caller.actor()).await?;
     let pending = if guarded {
         Some(store.request_user_grant(&user, &power_change, &caller.actor()).await?)
@@ -217,6 +222,12 @@ pub async fn update(store: &Store, caller: &Caller, id: &UserId, change: ChangeU
         None
     };
     Ok(Administered { user, pending })
+}
+
+/// Which of the users `caller` administers are locked out after failed logins.
+pub async fn locked(store: &Store, caller: &Caller) -> Result<std::collections::BTreeSet<String>> {
+    caller.require(&[Role::Administrator], "listing users")?;
+    Ok(store.locked_usernames().await?)
 }
 
 /// The grants that wait for a decision among the users `caller` administers.

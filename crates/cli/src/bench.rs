@@ -111,6 +111,7 @@ async fn get(node_args: &crate::NodeArgs, username: &str, requests: usize) -> Re
         settings: Arc::new(concord_server::Settings::default()),
         screening: Default::default(),
         batches: Default::default(),
+        logins: Default::default(),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;

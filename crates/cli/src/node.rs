@@ -127,17 +127,22 @@ impl Node {
             settings: Arc::new(settings),
             screening: Default::default(),
             batches: Default::default(),
+            logins: Default::default(),
         };
         let app = concord_server::router(state);
         let deliveries =
             concord_server::webhooks::spawn_worker(self.store.clone(), client, std::time::Duration::from_secs(2));
         let audit = spawn_audit_upkeep(self.store.clone(), std::time::Duration::from_secs(30));
-        let served = axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                tokio::signal::ctrl_c().await.ok();
-            })
-            .await
-            .context("serving");
+        // Connection info gives the login throttle its source addresses.
+        let served = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            tokio::signal::ctrl_c().await.ok();
+        })
+        .await
+        .context("serving");
         deliveries.abort();
         audit.abort();
         served?;

@@ -397,3 +397,10 @@ password-repeat = New password again
 password-submit = Change password
 password-mismatch = The two new passwords differ.
 password-changed = Your password is changed: log in with the new one.
+login-throttled = { $count ->
+    [one] Too many failed logins: try again in { $n } second.
+   *[other] Too many failed logins: try again in { $n } seconds.
+}
+login-locked = This account is locked after too many failed logins: an administrator of its state unlocks it.
+users-locked = Locked
+users-unlock = Unlock

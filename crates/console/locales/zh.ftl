@@ -388,3 +388,7 @@ password-repeat = 再次输入新密码
 password-submit = 修改密码
 password-mismatch = 两次输入的新密码不一致。
 password-changed = 密码已修改：请使用新密码登录。
+login-throttled = 登录失败次数过多：请在 { $n } 秒后重试。
+login-locked = 登录失败次数过多，该账户已被锁定：须由其所属国家的管理员解锁。
+users-locked = 已锁定
+users-unlock = 解锁

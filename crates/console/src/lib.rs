@@ -233,6 +233,7 @@ impl Console {
             Refusal::Forbidden(m) => (StatusCode::FORBIDDEN, None, m),
             Refusal::Conflict(m) => (StatusCode::CONFLICT, None, m),
             e @ Refusal::Unauthenticated => (StatusCode::UNAUTHORIZED, None, e.to_string()),
+            Refusal::Throttled { message, .. } => (StatusCode::TOO_MANY_REQUESTS, None, message),
             Refusal::Internal(m) => {
                 tracing::error!(error = %m, "console page failed");
                 (

@@ -15,6 +15,7 @@ pub mod designation_rules;
 pub mod handling;
 pub mod ids;
 pub mod import;
+pub mod login_policy;
 pub mod message;
 pub mod message_rules;
 pub mod record;

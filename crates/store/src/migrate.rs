@@ -63,6 +63,11 @@ const SQLITE: &[Listed] = &[
         "two administrators for every grant",
         include_str!("../migrations/sqlite/0012_user_grants.sql"),
     ),
+    (
+        13,
+        "login guard",
+        include_str!("../migrations/sqlite/0013_login_guard.sql"),
+    ),
 ];
 const POSTGRES: &[Listed] = &[
     (
@@ -116,6 +121,11 @@ const POSTGRES: &[Listed] = &[
         12,
         "two administrators for every grant",
         include_str!("../migrations/postgres/0012_user_grants.sql"),
+    ),
+    (
+        13,
+        "login guard",
+        include_str!("../migrations/postgres/0013_login_guard.sql"),
     ),
 ];
 

@@ -92,9 +92,34 @@ pub fn session_cookie(s: &AppState, opened: &Opened) -> String {
     )
 }
 
+/// The address a request came from, when the server knows it (it serves
+/// with connection info; a request built in-process has none).
+pub struct ClientAddress(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddress(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip()),
+        ))
+    }
+}
+
 /// Opens a session through the use case; the API and the console's login
-/// form both come here.
-pub async fn open_session(s: &AppState, username: &str, password: &str) -> Result<(Opened, String), ApiError> {
+/// form both come here. Attempts are throttled per source address first.
+pub async fn open_session(
+    s: &AppState,
+    address: Option<std::net::IpAddr>,
+    username: &str,
+    password: &str,
+) -> Result<(Opened, String), ApiError> {
+    if let Some(address) = address {
+        s.logins.check(address)?;
+    }
     let opened = sessions::login(&s.store, username, password, s.settings.session_ttl_seconds)
         .await
         .map_err(|e| match e {

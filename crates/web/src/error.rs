@@ -19,6 +19,7 @@ pub enum Code {
     Forbidden,
     NotFound,
     Conflict,
+    TooManyRequests,
     Internal,
 }
 
@@ -39,6 +40,7 @@ impl Code {
             Forbidden => (StatusCode::FORBIDDEN, "forbidden", "auth"),
             NotFound => (StatusCode::NOT_FOUND, "not_found", "invalid_request"),
             Conflict => (StatusCode::CONFLICT, "conflict", "invalid_request"),
+            TooManyRequests => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests", "auth"),
             Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal"),
         }
     }
@@ -54,6 +56,8 @@ pub struct ApiError {
     pub message: String,
     /// The request field at fault, as a path (`handling.classification`).
     pub field: Option<String>,
+    /// Seconds to wait before trying again (`Retry-After`).
+    pub retry_after: Option<i64>,
 }
 
 /// The JSON body of every error response.
@@ -80,6 +84,7 @@ impl ApiError {
             code,
             message: message.into(),
             field: None,
+            retry_after: None,
         }
     }
     /// A field that breaks a rule.
@@ -90,6 +95,7 @@ impl ApiError {
             code: Code::InvalidField,
             message: format!("{field}: {message}"),
             field: Some(field),
+            retry_after: None,
         }
     }
     /// Not logged in, or the session ended.
@@ -112,17 +118,29 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, kind) = self.code.entry();
-        if status.is_server_error() {
-            tracing::error!(error = %self.message, "request failed");
-        }
+        // What failed inside stays in the log, under a reference the caller
+        // can quote: database text, paths and secrets never reach a client.
+        let message = if status.is_server_error() {
+            let reference = incident_reference();
+            tracing::error!(error = %self.message, reference = %reference, "request failed");
+            format!("the server failed and logged it under reference {reference}; nothing you sent was kept")
+        } else {
+            self.message
+        };
         let body = ErrorBody {
             code,
             kind,
-            message: self.message,
+            message,
             field: self.field,
             link: format!("/docs/errors#{code}"),
         };
-        (status, Json(body)).into_response()
+        let mut res = (status, Json(body)).into_response();
+        if let Some(wait) = self.retry_after
+            && let Ok(v) = wait.max(1).to_string().parse()
+        {
+            res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+        }
+        res
     }
 }
 
@@ -147,7 +165,20 @@ impl From<concord_app::Refusal> for ApiError {
             Refusal::Conflict(m) => ApiError::new(Code::Conflict, m),
             Refusal::Forbidden(m) => ApiError::new(Code::Forbidden, m),
             Refusal::Unauthenticated => ApiError::unauthenticated(),
+            Refusal::Throttled { retry_after, message } => ApiError {
+                retry_after,
+                ..ApiError::new(Code::TooManyRequests, message)
+            },
             Refusal::Internal(m) => ApiError::new(Code::Internal, m),
         }
+    }
+}
+
+/// A short random reference for a logged failure.
+fn incident_reference() -> String {
+    let mut bytes = [0u8; 6];
+    match getrandom::getrandom(&mut bytes) {
+        Ok(()) => hex::encode(bytes),
+        Err(_) => "unavailable".into(),
     }
 }

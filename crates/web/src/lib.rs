@@ -50,4 +50,6 @@ pub struct AppState {
     pub screening: Arc<concord_app::screening::Screening>,
     /// Batch screenings started from the console.
     pub batches: Arc<concord_app::batches::Jobs>,
+    /// Login attempts per source address.
+    pub logins: Arc<concord_app::sessions::AddressThrottle>,
 }

@@ -1,5 +1,5 @@
 use crate::AppState;
-use crate::auth::{COOKIE_NAME, Caller, open_session};
+use crate::auth::{COOKIE_NAME, Caller, ClientAddress, open_session};
 use crate::error::{ApiError, ErrorBody};
 use crate::json::Json;
 use crate::routes::users::user_view;
@@ -12,9 +12,14 @@ use concord_app::sessions;
 
 /// Logs in: returns a bearer token and sets the session cookie.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn login(State(s): State<AppState>, Json(req): Json<LoginRequest>) -> Result<impl IntoResponse, ApiError> {
-    let (opened, cookie) = open_session(&s, &req.username, &req.password).await?;
+    responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 429, description = "too many failed logins for this name or from this address; Retry-After says how long to wait", body = ErrorBody)))]
+pub async fn login(
+    State(s): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    Json(req): Json<LoginRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    let (opened, cookie) = open_session(&s, address, &req.username, &req.password).await?;
     let body = LoginResponse {
         token: opened.token,
         expires_at: opened.expires_at,

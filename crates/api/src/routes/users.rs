@@ -20,6 +20,7 @@ pub fn user_view(u: &User, state: Option<&StateCode>) -> UserView {
         clearance: u.clearance.to_string(),
         disabled: u.disabled,
         must_change_password: u.must_change_password,
+        locked: false,
         pending_grant: None,
     }
 }
@@ -68,10 +69,14 @@ fn parse_clearance(text: &str) -> Result<Classification, ApiError> {
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn list(State(s): State<AppState>, caller: Caller) -> Result<axum::Json<Vec<UserView>>, ApiError> {
     let users = concord_app::users::list(&s.store, &caller).await?;
+    let locked = concord_app::users::locked(&s.store, &caller).await?;
     Ok(axum::Json(
         users
             .iter()
-            .map(|u| user_view(u, state_of(&s.store, &u.authority).as_ref()))
+            .map(|u| UserView {
+                locked: locked.contains(&u.username),
+                ..user_view(u, state_of(&s.store, &u.authority).as_ref())
+            })
             .collect(),
     ))
 }
@@ -114,6 +119,7 @@ pub async fn update(
         clearance: req.clearance.as_deref().map(parse_clearance).transpose()?,
         disabled: req.disabled,
         password: req.password,
+        unlock: req.unlock == Some(true),
     };
     let done = concord_app::users::update(&s.store, &caller, &UserId::new(id), change).await?;
     Ok(axum::Json(administered_view(&s, &done)))

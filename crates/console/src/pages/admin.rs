@@ -118,6 +118,7 @@ struct UserRow {
     roles: Vec<String>,
     clearance: String,
     disabled: bool,
+    locked: bool,
 }
 
 fn user_row(u: &concord_domain::User) -> UserRow {
@@ -129,6 +130,7 @@ fn user_row(u: &concord_domain::User) -> UserRow {
         roles: u.roles.iter().map(|r| r.to_string()).collect(),
         clearance: u.clearance.to_string(),
         disabled: u.disabled,
+        locked: false,
     }
 }
 
@@ -146,7 +148,14 @@ fn form_clearance(text: &str) -> Result<Classification, Refusal> {
 
 async fn users_page(s: &AppState, c: &Console, done: Option<&str>) -> PageResult {
     let found = users::list(&s.store, &c.caller).await.map_err(|e| c.fail(e))?;
-    let list: Vec<UserRow> = found.iter().map(user_row).collect();
+    let locked = users::locked(&s.store, &c.caller).await.map_err(|e| c.fail(e))?;
+    let list: Vec<UserRow> = found
+        .iter()
+        .map(|u| UserRow {
+            locked: locked.contains(&u.username),
+            ..user_row(u)
+        })
+        .collect();
     let names: std::collections::HashMap<&str, &str> =
         found.iter().map(|u| (u.id.as_str(), u.username.as_str())).collect();
     let grants = users::pending_grants(&s.store, &c.caller)
@@ -256,6 +265,8 @@ pub struct ToggleForm {
     clearance: String,
     #[serde(default)]
     password: String,
+    #[serde(default)]
+    unlock: String,
 }
 
 pub async fn toggle(State(s): State<AppState>, Path(id): Path<String>, Posted(c, f): Posted<ToggleForm>) -> PageResult {
@@ -272,6 +283,7 @@ pub async fn toggle(State(s): State<AppState>, Path(id): Path<String>, Posted(c,
             .map_err(|e| c.fail(e))?,
         disabled: some(f.disabled).map(|d| d == "true"),
         password: some(f.password),
+        unlock: f.unlock == "true",
     };
     let changed = users::update(&s.store, &c.caller, &UserId::new(id), change)
         .await

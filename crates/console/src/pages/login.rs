@@ -97,6 +97,7 @@ pub struct Credentials {
 pub async fn submit(
     State(s): State<AppState>,
     LangPref(lang): LangPref,
+    crate::auth::ClientAddress(address): crate::auth::ClientAddress,
     headers: HeaderMap,
     Form(c): Form<Credentials>,
 ) -> Response {
@@ -106,7 +107,7 @@ pub async fn submit(
     if !paired {
         return login_page(tr, &s, next, c.username, Some(tr.t("error-csrf")), None);
     }
-    match open_session(&s, &c.username, &c.password).await {
+    match open_session(&s, address, &c.username, &c.password).await {
         Ok((_, cookie)) => {
             let mut res = see_other(&next);
             if let Ok(v) = cookie.parse() {
@@ -114,7 +115,14 @@ pub async fn submit(
             }
             res
         }
-        Err(_) => login_page(tr, &s, next, c.username, Some(tr.t("login-failed")), None),
+        Err(e) => {
+            let message = match (e.code, e.retry_after) {
+                (concord_web::error::Code::TooManyRequests, Some(wait)) => tr.tn("login-throttled", wait),
+                (concord_web::error::Code::TooManyRequests, None) => tr.t("login-locked"),
+                _ => tr.t("login-failed"),
+            };
+            login_page(tr, &s, next, c.username, Some(message), None)
+        }
     }
 }
 
