@@ -224,6 +224,20 @@ try {
   await newcomer.press("#password", "Enter");
   await newcomer.waitForSelector("[data-test=user]");
 
+  // Failed logins slow a name down, and the page says how long to wait.
+  const guesser = await (await browser.newContext({ locale: "en-US" })).newPage();
+  let said = "";
+  for (let i = 0; i < 4; i++) {
+    await guesser.goto(`${base}/console/login`);
+    await guesser.fill("#username", "nobody.e2e");
+    await guesser.fill("#password", "a wrong password");
+    await guesser.press("#password", "Enter");
+    await guesser.waitForSelector("[role=alert]");
+    said = await guesser.textContent("[role=alert]");
+  }
+  check(said.includes("try again in"), `the fourth failed login does not say to wait: ${said}`);
+  await shot(guesser, "18-login-throttled");
+
   // Logging out ends the session.
   await ru.click("[data-test=logout]");
   await ru.waitForURL(/\/console\/login/);
