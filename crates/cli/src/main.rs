@@ -1,6 +1,7 @@
 //! `concord`: the command line. Parses flags, then calls the library crates;
 //! the only place that uses `anyhow`.
 
+mod backup;
 mod bench;
 mod bench_exchange;
 mod cooperation;
@@ -119,6 +120,28 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Write a backup of the node (every table, read in one transaction,
+    /// consistent while the node serves) to a file.
+    Backup {
+        #[command(flatten)]
+        node: NodeArgs,
+        /// The backup file to write (refused if it exists).
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Restore a backup into a stopped node: the file's trailer, node key
+    /// and audit chain are checked before anything is written.
+    Restore {
+        #[command(flatten)]
+        node: NodeArgs,
+        /// The backup file to read.
+        #[arg(long)]
+        from: PathBuf,
+        /// Replace a node that already holds an audit log (its witness file
+        /// is kept aside, beside it).
+        #[arg(long)]
+        force: bool,
     },
     /// The audit log.
     Audit {
@@ -406,6 +429,8 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             n.store.witness_checkpoints().await?;
         }
         Command::Bench { command } => bench::run(command).await?,
+        Command::Backup { node, to } => backup::backup(&node, &to).await?,
+        Command::Restore { node, from, force } => return backup::restore(&node, &from, force).await,
         Command::Import(args) => return exchange::import(args).await,
         Command::Record { command } => records::run(command).await?,
         Command::Cooperation { command } => cooperation::run(command).await?,

@@ -12,6 +12,8 @@ use std::sync::Arc;
 pub struct Node {
     pub store: Store,
     pub key: NodeKey,
+    /// Where `serve` records its pid.
+    pub pid_file: Option<std::path::PathBuf>,
 }
 
 /// A configuration error with the folder in front of the file name.
@@ -92,7 +94,11 @@ impl Node {
         // Checkpoints made since the witness was last written (by a node
         // that stopped before it could) go to it now.
         store.witness_checkpoints().await?;
-        Ok(Node { store, key })
+        Ok(Node {
+            store,
+            key,
+            pid_file: Some(crate::backup::pid_file(args)),
+        })
     }
 
     /// Loads `dir` if given; otherwise the shipped SCO configuration if the
@@ -133,6 +139,11 @@ impl Node {
         let deliveries =
             concord_server::webhooks::spawn_worker(self.store.clone(), client, std::time::Duration::from_secs(2));
         let audit = spawn_audit_upkeep(self.store.clone(), std::time::Duration::from_secs(30));
+        // A restore refuses to write under a serving node.
+        let pid = self.pid_file.clone();
+        if let Some(p) = &pid {
+            std::fs::write(p, std::process::id().to_string()).with_context(|| format!("writing {}", p.display()))?;
+        }
         // Connection info gives the login throttle its source addresses.
         let served = axum::serve(
             listener,
@@ -150,6 +161,9 @@ impl Node {
             tracing::info!(seq = cp.seq, "signed the audit checkpoint at shutdown");
         }
         self.store.witness_checkpoints().await?;
+        if let Some(p) = &pid {
+            std::fs::remove_file(p).ok();
+        }
         self.store.close().await;
         Ok(())
     }

@@ -364,3 +364,83 @@ fn serve_wants_its_key_named_and_private() {
         );
     }
 }
+
+#[test]
+fn a_backup_restores_into_a_new_node_and_bad_ones_change_nothing() {
+    let dir = tempfile::tempdir().expect("temp");
+    let (a, b, c) = (dir.path().join("a"), dir.path().join("b"), dir.path().join("c"));
+    let s = |p: &std::path::Path| p.to_str().expect("utf-8").to_owned();
+    let demo = concord(&[
+        "demo",
+        "--dir",
+        &s(&a),
+        "--no-serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--persons",
+        "200",
+        "--orgs",
+        "10",
+    ]);
+    assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
+    let file = dir.path().join("a.backup");
+    let out = concord(&["backup", "--data-dir", &s(&a), "--to", &s(&file)]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let again = concord(&["backup", "--data-dir", &s(&a), "--to", &s(&file)]);
+    assert!(!again.status.success(), "an existing file is not overwritten");
+
+    // A cut file: refused before anything is written.
+    std::fs::create_dir_all(&b).expect("dir");
+    std::fs::copy(a.join("node.key"), b.join("node.key")).expect("key");
+    let text = std::fs::read_to_string(&file).expect("read");
+    let cut = dir.path().join("cut.backup");
+    std::fs::write(&cut, &text[..text.len() * 2 / 3]).expect("write");
+    let refused = concord(&["restore", "--data-dir", &s(&b), "--from", &s(&cut)]);
+    assert!(!refused.status.success());
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("cut short") || err.contains("not JSON"), "{err}");
+    let empty = concord(&["audit", "verify", "--data-dir", &s(&b)]);
+    assert!(
+        String::from_utf8_lossy(&empty.stdout).contains("0 entries"),
+        "nothing was written"
+    );
+
+    // Another node's key: refused.
+    let other = concord(&["restore", "--data-dir", &s(&c), "--from", &s(&file)]);
+    assert!(!other.status.success());
+    assert!(
+        String::from_utf8_lossy(&other.stderr).contains("another node"),
+        "{}",
+        String::from_utf8_lossy(&other.stderr)
+    );
+
+    // The real thing: restored, verified, the same records.
+    let ok = concord(&["restore", "--data-dir", &s(&b), "--from", &s(&file)]);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(
+        String::from_utf8_lossy(&ok.stdout).contains("audit log intact"),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    let list = |d: &std::path::Path| {
+        let o = concord(&[
+            "record",
+            "list",
+            "--data-dir",
+            &s(d),
+            "--user",
+            "structure.analyst",
+            "-q",
+            "Brigade",
+        ]);
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    assert_eq!(list(&a), list(&b));
+    assert!(!list(&b).trim().is_empty());
+
+    // Over a node that has a log: only with --force.
+    let over = concord(&["restore", "--data-dir", &s(&b), "--from", &s(&file)]);
+    assert!(!over.status.success());
+    let forced = concord(&["restore", "--data-dir", &s(&b), "--from", &s(&file), "--force"]);
+    assert!(forced.status.success(), "{}", String::from_utf8_lossy(&forced.stderr));
+}

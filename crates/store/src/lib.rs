@@ -17,6 +17,7 @@
 //!   other.
 
 mod audit;
+mod backup;
 pub mod codec;
 mod consultations;
 mod designations;
@@ -44,6 +45,7 @@ use sqlx::{Any, AnyPool, Transaction};
 use std::sync::{Arc, Once, RwLock};
 
 pub use audit::AuditPage;
+pub use backup::BackupSummary;
 pub use concord_domain::derived_uuid;
 pub use concord_domain::message_rules::{
     ATTACHMENT_TYPES, AttachmentInput, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MessageInput,
