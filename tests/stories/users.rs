@@ -5,6 +5,10 @@ use concord_store::{Actor, NewUser, Store, UserUpdate};
 use concord_stories::story;
 use time::Duration;
 
+/// The idle timeout the session story uses, in seconds (under the hour the
+/// session lasts).
+const IDLE: i64 = 900;
+
 /// Adds a user with a placeholder hash (the store keeps hashes opaque).
 pub async fn add(store: &Store, username: &str, authority: &str, roles: &str, clearance: Classification) -> User {
     store
@@ -96,15 +100,39 @@ story!(sessions_expire_and_end_when_a_user_is_disabled, |f| {
         .expect("session");
     assert_eq!(
         f.store
-            .session("hash-1")
+            .session("hash-1", IDLE)
             .await
             .expect("lookup")
             .map(|(u, _)| u.username),
         Some("ru.analyst".into())
     );
     f.clock.advance(Duration::seconds(61));
-    assert!(f.store.session("hash-2").await.expect("lookup").is_none(), "expired");
-    assert!(f.store.session("hash-1").await.expect("lookup").is_some());
+    assert!(
+        f.store.session("hash-2", IDLE).await.expect("lookup").is_none(),
+        "expired"
+    );
+    assert!(f.store.session("hash-1", IDLE).await.expect("lookup").is_some());
+    // Used within the idle timeout, a session lives on; left unused, it ends
+    // before its absolute end.
+    f.clock.advance(Duration::seconds(IDLE - 1));
+    assert!(
+        f.store.session("hash-1", IDLE).await.expect("lookup").is_some(),
+        "used in time"
+    );
+    f.clock.advance(Duration::seconds(IDLE - 1));
+    assert!(
+        f.store.session("hash-1", IDLE).await.expect("lookup").is_some(),
+        "the use kept it"
+    );
+    f.clock.advance(Duration::seconds(IDLE));
+    assert!(
+        f.store.session("hash-1", IDLE).await.expect("lookup").is_none(),
+        "idle too long"
+    );
+    f.store
+        .create_session(&u.id, "hash-3", "api", 3600)
+        .await
+        .expect("session");
     let update = UserUpdate {
         disabled: Some(true),
         ..Default::default()
@@ -114,8 +142,8 @@ story!(sessions_expire_and_end_when_a_user_is_disabled, |f| {
         .await
         .expect("disable");
     assert!(
-        f.store.session("hash-1").await.expect("lookup").is_none(),
+        f.store.session("hash-3", IDLE).await.expect("lookup").is_none(),
         "disabled users hold no session"
     );
-    f.store.delete_session("hash-1").await.expect("idempotent");
+    f.store.delete_session("hash-3").await.expect("idempotent");
 });

@@ -68,6 +68,11 @@ const SQLITE: &[Listed] = &[
         "login guard",
         include_str!("../migrations/sqlite/0013_login_guard.sql"),
     ),
+    (
+        14,
+        "session idle timeout",
+        include_str!("../migrations/sqlite/0014_session_idle.sql"),
+    ),
 ];
 const POSTGRES: &[Listed] = &[
     (
@@ -126,6 +131,11 @@ const POSTGRES: &[Listed] = &[
         13,
         "login guard",
         include_str!("../migrations/postgres/0013_login_guard.sql"),
+    ),
+    (
+        14,
+        "session idle timeout",
+        include_str!("../migrations/postgres/0014_session_idle.sql"),
     ),
 ];
 

@@ -384,13 +384,14 @@ impl Store {
         let expires_at = self.clock().now().unix_timestamp() + ttl_seconds;
         let mut w = self.write().await?;
         sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at, last_seen) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(token_hash)
         .bind(user.as_str())
         .bind(kind)
         .bind(self.now_text())
         .bind(expires_at)
+        .bind(self.clock().now().unix_timestamp())
         .execute(&mut *w.tx)
         .await?;
         w.tx.commit().await?;
@@ -400,20 +401,36 @@ impl Store {
         })
     }
 
-    /// The live session under `token_hash` and its user, unless expired or disabled.
-    pub async fn session(&self, token_hash: &str) -> Result<Option<(User, Session)>> {
+    /// The live session under `token_hash` and its user, unless expired,
+    /// unused for `idle_seconds`, or its user disabled. Use keeps it alive
+    /// (recorded at most once a minute, so that reads stay reads).
+    pub async fn session(&self, token_hash: &str, idle_seconds: i64) -> Result<Option<(User, Session)>> {
+        let now = self.clock().now().unix_timestamp();
         let row = sqlx::query(
-            "SELECT u.*, s.kind AS session_kind, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id \
+            "SELECT u.*, s.kind AS session_kind, s.expires_at, s.last_seen FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2",
         )
         .bind(token_hash)
-        .bind(self.clock().now().unix_timestamp())
+        .bind(now)
         .fetch_optional(self.pool())
         .await?;
         let Some(row) = row else { return Ok(None) };
         let u = user(&row)?;
         if u.disabled {
             return Ok(None);
+        }
+        let last_seen: i64 = row.try_get("last_seen")?;
+        if last_seen > 0 && now - last_seen >= idle_seconds {
+            return Ok(None);
+        }
+        if now - last_seen >= 60 {
+            let mut w = self.write().await?;
+            sqlx::query("UPDATE sessions SET last_seen = $1 WHERE token_hash = $2")
+                .bind(now)
+                .bind(token_hash)
+                .execute(&mut *w.tx)
+                .await?;
+            w.tx.commit().await?;
         }
         Ok(Some((
             u,

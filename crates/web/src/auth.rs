@@ -52,7 +52,7 @@ impl FromRequestParts<AppState> for Caller {
         let hash = token_hash(&token);
         let (user, _) = state
             .store
-            .session(&hash)
+            .session(&hash, state.settings.session_idle_seconds)
             .await?
             .ok_or_else(ApiError::unauthenticated)?;
         // A password an administrator set is changed before anything else

@@ -22,6 +22,8 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// How long a login lasts, in seconds.
     pub session_ttl_seconds: i64,
+    /// How long a session may go unused before it ends, in seconds.
+    pub session_idle_seconds: i64,
     /// Certificate authorities (PEM) that webhook receivers' certificates
     /// may chain to, besides the system's.
     pub webhook_authorities: Option<std::path::PathBuf>,
@@ -32,6 +34,7 @@ impl Default for Settings {
         Settings {
             secure_cookies: false,
             session_ttl_seconds: 12 * 3600,
+            session_idle_seconds: 30 * 60,
             webhook_authorities: None,
         }
     }
