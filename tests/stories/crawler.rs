@@ -67,6 +67,8 @@ struct Seeded {
     id: String,
     canaries: Vec<String>,
     kind: &'static str,
+    /// The TAXII collection a STIX object sits in.
+    within: Option<String>,
 }
 
 #[derive(Default)]
@@ -76,6 +78,8 @@ struct World {
     created: Vec<String>,
     /// The record shared with all members whose first version was not.
     shared: String,
+    /// TAXII collections objects were added to.
+    taxii_collections: Vec<String>,
 }
 
 fn canary(n: usize) -> String {
@@ -96,6 +100,11 @@ async fn readable(store: &Store, ctx: &Ctx, s: &Seeded) -> bool {
         "message" => store.readable_message(ctx, &s.id).await.is_ok(),
         "consultation" => store.visible_consultation(ctx, &s.id).await.is_ok(),
         "proposal" => store.visible_proposal(ctx, &s.id).await.is_ok(),
+        // A TAXII object: readable where its collection is.
+        "taxii" => store
+            .taxii_collections(ctx)
+            .iter()
+            .any(|c| c.can_read && s.within.as_deref() == Some(c.id.as_str())),
         other => panic!("unknown kind {other}"),
     }
 }
@@ -171,6 +180,7 @@ impl Seeder<'_> {
             id: r.id.clone(),
             canaries: vec![name, evidence, note],
             kind: "record",
+            within: None,
         });
         r.id
     }
@@ -206,6 +216,7 @@ impl Seeder<'_> {
             id: m.id,
             canaries: vec![subject, body, file, content],
             kind: "message",
+            within: None,
         });
     }
 }
@@ -256,6 +267,7 @@ async fn seed_partly_hidden(s: &mut Seeder<'_>) {
         id: format!("{}#v1", shared.id),
         canaries: vec![early],
         kind: "version",
+        within: None,
     });
     s.world.shared = shared.id.clone();
 
@@ -292,6 +304,45 @@ async fn seed_partly_hidden(s: &mut Seeder<'_>) {
         id: c.id,
         canaries: vec![summary, agenda],
         kind: "consultation",
+        within: None,
+    });
+
+    // A STIX indicator shared in China's collection only.
+    let collection =
+        s.f.store
+            .taxii_collections(&s.cn)
+            .into_iter()
+            .find(|c| c.key == "state-CN")
+            .expect("China's collection");
+    let (name, description) = (s.canary(), s.canary());
+    let stix_id = "indicator--6f1d1c4a-3c2e-4d5b-9a8e-2f7c1b0e9d31".to_owned();
+    let added =
+        s.f.store
+            .taxii_add(
+                &s.cn,
+                &collection.id,
+                &[serde_json::json!({
+                    "type": "indicator",
+                    "spec_version": "2.1",
+                    "id": stix_id,
+                    "created": "2026-11-01T00:00:00.000Z",
+                    "modified": "2026-11-01T00:00:00.000Z",
+                    "name": format!("Indicator {name}"),
+                    "description": format!("Description {description}"),
+                    "pattern": "[ipv4-addr:value = '203.0.113.9']",
+                    "pattern_type": "stix",
+                    "valid_from": "2026-11-01T00:00:00Z",
+                })],
+            )
+            .await
+            .expect("add");
+    assert_eq!(added["success_count"], 1, "{added}");
+    s.world.taxii_collections.push(collection.id.clone());
+    s.world.seeded.push(Seeded {
+        id: stix_id,
+        canaries: vec![name, description],
+        kind: "taxii",
+        within: Some(collection.id.clone()),
     });
 
     // A listing proposal for an organization shared with all members.
@@ -332,6 +383,7 @@ async fn seed_partly_hidden(s: &mut Seeder<'_>) {
         id: p.id,
         canaries: vec![evidence],
         kind: "proposal",
+        within: None,
     });
 }
 
@@ -380,7 +432,10 @@ async fn routes(app: &Router) -> Vec<(Method, String)> {
             }
         }
     }
-    let console = include_str!("../../crates/console/src/lib.rs");
+    let console = concat!(
+        include_str!("../../crates/console/src/lib.rs"),
+        include_str!("../../crates/api/src/taxii.rs")
+    );
     for piece in console.split(".route(").skip(1) {
         let Some(path) = piece.split('"').nth(1) else { continue };
         let handlers = piece.split(";").next().unwrap_or("");
@@ -469,6 +524,8 @@ struct Crawler<'a> {
     visible: &'a [&'a str],
     /// A data-protection officer, who reads the audit log.
     auditor: bool,
+    /// The TAXII collections the world wrote to.
+    taxii_collections: &'a [String],
 }
 
 /// One user's crawl: every route, every hidden id in every parameter (or a
@@ -480,6 +537,7 @@ async fn crawl_as(app: &Router, routes: &[(Method, String)], who: &Crawler<'_>, 
         hidden,
         visible,
         auditor,
+        taxii_collections,
     } = *who;
     let ids: BTreeSet<&str> = hidden.iter().map(|s| s.id.as_str()).collect();
     let forbidden: Vec<&str> = hidden
@@ -490,7 +548,21 @@ async fn crawl_as(app: &Router, routes: &[(Method, String)], who: &Crawler<'_>, 
     let mut turn = 0usize;
     for (method, template) in routes {
         let mut uris = Vec::new();
-        if template.contains('{') {
+        if template.starts_with("/taxii2/api/collections/{id}") {
+            // A collection and an object of it, each where its parameter wants it.
+            for o in hidden.iter().filter(|s| s.kind == "taxii") {
+                let collection = o.within.as_deref().unwrap_or("");
+                let uri = template.replace("{object_id}", &o.id).replace("{id}", collection);
+                uris.push(uri);
+            }
+            for c in taxii_collections {
+                uris.push(
+                    template
+                        .replace("{object_id}", "indicator--00000000-0000-4000-8000-000000000000")
+                        .replace("{id}", c),
+                );
+            }
+        } else if template.contains('{') {
             // Hidden ids in every route; visible ones in reads only (where
             // a hidden version, link or attribution hangs off a visible object).
             let params: Vec<&str> = hidden
@@ -695,6 +767,7 @@ story!(no_route_shows_any_user_what_it_may_not_see, |f| {
                 hidden: &hidden,
                 visible: &visible,
                 auditor,
+                taxii_collections: &world.taxii_collections,
             };
             crawl_as(&app, pass, &who, full, &mut crawl).await;
         }
@@ -703,6 +776,24 @@ story!(no_route_shows_any_user_what_it_may_not_see, |f| {
         hidden_somewhere > 2 * CRAWLERS.len() * 5,
         "the world hides too little to test"
     );
+
+    // Positive controls: the crawl's own substitutions reach the objects, so
+    // a "no leak" means something. The originator reads each of them there.
+    for s in world.seeded.iter().filter(|s| matches!(s.kind, "record" | "taxii")) {
+        let uri = match s.kind {
+            "taxii" => format!(
+                "/taxii2/api/collections/{}/objects/{}/",
+                s.within.as_deref().unwrap_or(""),
+                s.id
+            ),
+            _ => format!("/api/v1/records/{}", s.id),
+        };
+        let (status, text) = send(&app, &Method::GET, &uri, &tokens["cn.officer"]).await;
+        assert!(
+            status == StatusCode::OK && text.contains(&s.canaries[0]),
+            "the originator does not read {uri} ({status}): the crawl's substitutions miss"
+        );
+    }
 
     // The answers that name no object are the same as before the second
     // phase, for every user but the originator.
