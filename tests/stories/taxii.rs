@@ -77,3 +77,93 @@ story!(taxii2_client_reads_and_writes_within_the_access_model, |f| {
     assert!(entries.iter().any(|e| e.draft.action == "taxii.add"));
     assert!(entries.iter().filter(|e| e.draft.action == "taxii.read").count() >= 5);
 });
+
+story!(
+    taxii_versions_combine_limits_cap_and_other_versions_are_not_acceptable,
+    |f| {
+        use axum::body::Body;
+        use axum::http::Request;
+        let app = app(&f).await;
+        let writer = login(&app, "cn.officer").await;
+        let cn = concord_stories::officer(&f, "cn-security-service");
+        let collection = f
+            .store
+            .taxii_collections(&cn)
+            .into_iter()
+            .find(|c| c.key == "all-members")
+            .expect("collection");
+        let version = |modified: &str| {
+            serde_json::json!({
+                "type": "indicator", "spec_version": "2.1",
+                "id": "indicator--1b7e1c4a-3c2e-4d5b-9a8e-2f7c1b0e9d31",
+                "created": "2026-11-01T00:00:00.000Z", "modified": modified,
+                "name": "Versioned", "pattern": "[ipv4-addr:value = '203.0.113.5']",
+                "pattern_type": "stix", "valid_from": "2026-11-01T00:00:00Z",
+            })
+        };
+        for m in [
+            "2026-11-01T00:00:00.000Z",
+            "2026-11-02T00:00:00.000Z",
+            "2026-11-03T00:00:00.000Z",
+        ] {
+            let status = f
+                .store
+                .taxii_add(&cn, &collection.id, &[version(m)])
+                .await
+                .expect("add");
+            assert_eq!(status["success_count"], 1, "{status}");
+        }
+        let objects = |query: &str| {
+            let (app, token) = (app.clone(), writer.clone());
+            let path = format!("/taxii2/api/collections/{}/objects/?{query}", collection.id);
+            async move { call(&app, "GET", &path, Some(&token), None).await }
+        };
+        let modified = |v: &serde_json::Value| -> Vec<String> {
+            v["objects"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|o| o["modified"].as_str().map(str::to_owned))
+                .collect()
+        };
+        let (status, both) = objects("match[version]=first,last").await;
+        assert_eq!(status, StatusCode::OK, "{both}");
+        assert_eq!(
+            modified(&both),
+            ["2026-11-01T00:00:00.000Z", "2026-11-03T00:00:00.000Z"],
+            "first and last, not the middle one"
+        );
+        let (status, last) = objects("").await;
+        assert_eq!(
+            (status, modified(&last).len()),
+            (StatusCode::OK, 1),
+            "the last by default"
+        );
+        let (status, capped) = objects("limit=1000000").await;
+        assert_eq!(status, StatusCode::OK, "a limit above the maximum is capped: {capped}");
+        let (status, _) = objects("limit=0").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+
+        for (accept, expected) in [
+            ("application/taxii+json;version=2.0", StatusCode::NOT_ACCEPTABLE),
+            ("application/taxii+json;version=2.1", StatusCode::OK),
+            ("application/taxii+json", StatusCode::OK),
+            ("text/html", StatusCode::NOT_ACCEPTABLE),
+            ("text/html, */*;q=0.1", StatusCode::OK),
+        ] {
+            let (status, body) = crate::http::raw(
+                &app,
+                Request::get("/taxii2/")
+                    .header("authorization", format!("Bearer {writer}"))
+                    .header("accept", accept)
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await;
+            assert_eq!(status, expected, "{accept}: {body}");
+            if status == StatusCode::NOT_ACCEPTABLE {
+                assert_eq!(body["http_status"], "406", "a TAXII error body: {body}");
+            }
+        }
+    }
+);

@@ -26,7 +26,7 @@ struct TaxiiError(StatusCode, String);
 
 impl From<ApiError> for TaxiiError {
     fn from(e: ApiError) -> Self {
-        TaxiiError(e.status(), e.message)
+        TaxiiError(e.status(), e.public_message())
     }
 }
 
@@ -73,6 +73,43 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/taxii2/api/collections/{id}/manifest/", get(manifest))
         .layer(DefaultBodyLimit::max(MAX_CONTENT_LENGTH))
+        .layer(axum::middleware::from_fn(accept_taxii_21))
+}
+
+/// Whether an `Accept` header lets this server answer in TAXII 2.1: absent,
+/// a wildcard, plain JSON, or `application/taxii+json` without a version or
+/// with version 2.1.
+fn accepts_taxii_21(accept: &str) -> bool {
+    accept.split(',').any(|range| {
+        let mut parts = range.split(';').map(str::trim);
+        let media = parts.next().unwrap_or("").to_ascii_lowercase();
+        let version = parts
+            .filter_map(|p| p.split_once('='))
+            .find(|(k, _)| k.trim().eq_ignore_ascii_case("version"))
+            .map(|(_, v)| v.trim().trim_matches('"').to_owned());
+        match media.as_str() {
+            "*/*" | "application/*" | "application/json" => true,
+            "application/taxii+json" => version.is_none_or(|v| v == "2.1"),
+            _ => false,
+        }
+    })
+}
+
+/// TAXII answers 406 to a client that accepts only another version.
+async fn accept_taxii_21(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let accept = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    match accept {
+        Some(a) if !accepts_taxii_21(&a) => TaxiiError(
+            StatusCode::NOT_ACCEPTABLE,
+            format!("this server speaks TAXII 2.1 ({TAXII}); the request accepts only {a:?}"),
+        )
+        .into_response(),
+        _ => next.run(req).await,
+    }
 }
 
 fn base_url(headers: &HeaderMap) -> String {
@@ -157,11 +194,17 @@ fn query(raw: Option<String>, allow_id: bool) -> Result<ObjectQuery> {
         match k.as_ref() {
             "added_after" => q.added_after = Some(v.into_owned()),
             "limit" => {
+                // More than the server gives is capped, as TAXII 2.1 asks.
                 q.limit = v
-                    .parse()
+                    .parse::<i64>()
                     .ok()
-                    .filter(|n| (1..=MAX_TAXII_PAGE).contains(n))
-                    .ok_or_else(|| bad(format!("limit {v:?}: a number from 1 to {MAX_TAXII_PAGE}")))?;
+                    .filter(|n| *n >= 1)
+                    .map(|n| n.min(MAX_TAXII_PAGE))
+                    .ok_or_else(|| {
+                        bad(format!(
+                            "limit {v:?}: a whole number from 1 (at most {MAX_TAXII_PAGE} are given)"
+                        ))
+                    })?;
             }
             "next" => q.next = Some(v.into_owned()),
             "match[id]" if allow_id => q.ids = list(&v),
@@ -171,20 +214,18 @@ fn query(raw: Option<String>, allow_id: bool) -> Result<ObjectQuery> {
                 let vs = list(&v);
                 q.versions = if vs.iter().any(|x| x == "all") {
                     VersionMatch::All
-                } else if vs == ["first"] {
-                    VersionMatch::First
-                } else if vs == ["last"] {
-                    VersionMatch::Last
                 } else {
-                    VersionMatch::Exact(
-                        vs.iter()
-                            .map(|x| {
-                                time::OffsetDateTime::parse(x, &time::format_description::well_known::Rfc3339)
-                                    .map(concord_store::stamp)
-                                    .map_err(|_| bad(format!("match[version] {x:?}: last, first, all or a timestamp")))
-                            })
-                            .collect::<Result<_>>()?,
-                    )
+                    let mut at = Vec::new();
+                    for x in vs.iter().filter(|x| *x != "first" && *x != "last") {
+                        let t = time::OffsetDateTime::parse(x, &time::format_description::well_known::Rfc3339)
+                            .map_err(|_| bad(format!("match[version] {x:?}: last, first, all or a timestamp")))?;
+                        at.push(concord_store::stamp(t));
+                    }
+                    VersionMatch::Picked {
+                        first: vs.iter().any(|x| x == "first"),
+                        last: vs.iter().any(|x| x == "last"),
+                        at,
+                    }
                 };
             }
             other => return Err(bad(format!("unknown query parameter {other:?}"))),

@@ -37,16 +37,28 @@ pub struct Collection {
     pub can_write: bool,
 }
 
-/// Which versions of an object to return.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// Which versions of an object to return (`match[version]`, whose values
+/// combine: `first,last` is both).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VersionMatch {
-    /// The newest (the default).
-    #[default]
-    Last,
-    First,
     All,
-    /// These exact versions.
-    Exact(Vec<String>),
+    /// The first, the last, and these exact versions, as asked.
+    Picked {
+        first: bool,
+        last: bool,
+        at: Vec<String>,
+    },
+}
+
+impl Default for VersionMatch {
+    /// The newest, as TAXII 2.1 says.
+    fn default() -> Self {
+        VersionMatch::Picked {
+            first: false,
+            last: true,
+            at: vec![],
+        }
+    }
 }
 
 /// Filters and paging for objects and manifests.
@@ -317,17 +329,21 @@ impl Store {
                     sql.text += &format!(" AND {column} IN ({})", list.join(", "));
                 }
             }
-            match &q.versions {
-                VersionMatch::Last => {
-                    sql.text += " AND version = (SELECT MAX(version) FROM taxii_objects u WHERE u.collection = t.collection AND u.stix_id = t.stix_id)";
+            if let VersionMatch::Picked { first, last, at } = &q.versions {
+                let mut any = Vec::new();
+                for (wanted, edge) in [(*first, "MIN"), (*last, "MAX")] {
+                    if wanted {
+                        any.push(format!(
+                            "version = (SELECT {edge}(version) FROM taxii_objects u WHERE u.collection = t.collection AND u.stix_id = t.stix_id)"
+                        ));
+                    }
                 }
-                VersionMatch::First => {
-                    sql.text += " AND version = (SELECT MIN(version) FROM taxii_objects u WHERE u.collection = t.collection AND u.stix_id = t.stix_id)";
+                if !at.is_empty() {
+                    let list: Vec<String> = at.iter().map(|v| sql.text(v.clone())).collect();
+                    any.push(format!("version IN ({})", list.join(", ")));
                 }
-                VersionMatch::All => {}
-                VersionMatch::Exact(vs) => {
-                    let list: Vec<String> = vs.iter().map(|v| sql.text(v.clone())).collect();
-                    sql.text += &format!(" AND version IN ({})", list.join(", "));
+                if !any.is_empty() {
+                    sql.text += &format!(" AND ({})", any.join(" OR "));
                 }
             }
             if let Some((a, i, v)) = &cursor {

@@ -109,6 +109,19 @@ impl ApiError {
     pub fn forbidden(message: impl Into<String>) -> Self {
         ApiError::new(Code::Forbidden, message)
     }
+    /// What a client may read of this error. What failed inside stays in the
+    /// log, under a reference the caller can quote: database text, paths and
+    /// secrets never reach a client (JSON API and TAXII alike).
+    pub fn public_message(&self) -> String {
+        if self.status().is_server_error() {
+            let reference = incident_reference();
+            tracing::error!(error = %self.message, reference = %reference, "request failed");
+            format!("the server failed and logged it under reference {reference}; nothing you sent was kept")
+        } else {
+            self.message.clone()
+        }
+    }
+
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         self.code.entry().0
@@ -118,15 +131,7 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, kind) = self.code.entry();
-        // What failed inside stays in the log, under a reference the caller
-        // can quote: database text, paths and secrets never reach a client.
-        let message = if status.is_server_error() {
-            let reference = incident_reference();
-            tracing::error!(error = %self.message, reference = %reference, "request failed");
-            format!("the server failed and logged it under reference {reference}; nothing you sent was kept")
-        } else {
-            self.message
-        };
+        let message = self.public_message();
         let body = ErrorBody {
             code,
             kind,
