@@ -58,7 +58,19 @@ def collections(base, token):
     return {getattr(c, "alias", None) or c.title: c for c in root.collections}
 
 
-def main(base, writer, reader):
+def main(base, writer, reader, password):
+    # HTTP Basic, as taxii2-client does it with user= and password=: the
+    # password itself, or an API token in its place; a wrong one gets 401
+    # with a challenge.
+    basic = Server(base + "/taxii2/", user="cn.officer", password=password)
+    expect(len(basic.api_roots) == 1, "Basic with the password")
+    token_as_password = Server(base + "/taxii2/", user="cn.officer", password=writer)
+    expect(len(token_as_password.api_roots) == 1, "Basic with an API token as the password")
+    r = requests.get(base + "/taxii2/", auth=("cn.officer", "not the password"))
+    expect(r.status_code == 401, "a wrong Basic password is refused: %d" % r.status_code)
+    expect("Basic" in r.headers.get("WWW-Authenticate", ""), "the 401 says how to authenticate")
+    expect(r.json().get("http_status") == "401", "the 401 is a TAXII error: %s" % r.text)
+
     w = collections(base, writer)
     expect("all-members" in w and "state-CN" in w and "state-RU" not in w, "the writer sees its sharing groups: %s" % sorted(w))
     shared = w["all-members"]
@@ -111,4 +123,4 @@ def main(base, writer, reader):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], sys.argv[3])
+    main(sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4])

@@ -59,7 +59,7 @@ story!(taxii2_client_reads_and_writes_within_the_access_model, |f| {
     let out = tokio::task::spawn_blocking(move || {
         std::process::Command::new("python3")
             .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/taxii_client.py"))
-            .args([&base, &writer, &reader])
+            .args([&base, &writer, &reader, crate::http::PASSWORD])
             .output()
     })
     .await

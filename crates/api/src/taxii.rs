@@ -108,7 +108,26 @@ async fn accept_taxii_21(req: axum::extract::Request, next: axum::middleware::Ne
             format!("this server speaks TAXII 2.1 ({TAXII}); the request accepts only {a:?}"),
         )
         .into_response(),
-        _ => next.run(req).await,
+        _ => {
+            let res = next.run(req).await;
+            if res.status() != StatusCode::UNAUTHORIZED {
+                return res;
+            }
+            // TAXII's error shape, and how to authenticate: Basic (a user's
+            // password or API token) or a bearer token.
+            let mut res = TaxiiError(
+                StatusCode::UNAUTHORIZED,
+                "log in: HTTP Basic with your user name and password (or an API token as the password), \
+                 or a bearer token"
+                    .into(),
+            )
+            .into_response();
+            res.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Basic realm=\"Concord TAXII\", Bearer realm=\"Concord TAXII\""),
+            );
+            res
+        }
     }
 }
 

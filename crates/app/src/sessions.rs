@@ -33,6 +33,13 @@ pub struct Opened {
 /// down and then lock it (`concord_domain::login_policy`), whether or not
 /// such a user exists: the answers tell neither apart.
 pub async fn login(store: &Store, username: &str, password: &str, ttl_seconds: i64) -> Result<Opened> {
+    let user = verify(store, username, password).await?;
+    open(store, user, ttl_seconds).await
+}
+
+/// Checks `password` for `username` under the same throttling and lock-out
+/// as a login, without opening a session (HTTP Basic on TAXII).
+pub async fn verify(store: &Store, username: &str, password: &str) -> Result<User> {
     let name: String = username.chars().take(64).collect();
     let now = store.clock().now().unix_timestamp();
     let guard = store.login_guard(&name).await?;
@@ -72,6 +79,10 @@ pub async fn login(store: &Store, username: &str, password: &str, ttl_seconds: i
     if guard.is_some() {
         store.login_succeeded(&name).await?;
     }
+    Ok(user)
+}
+
+async fn open(store: &Store, user: User, ttl_seconds: i64) -> Result<Opened> {
     let (token, hash) = new_token()?;
     let session = store.create_session(&user.id, &hash, "login", ttl_seconds).await?;
     let viewer = store.viewer(&user)?;
