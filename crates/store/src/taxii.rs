@@ -125,6 +125,50 @@ fn classification_of(obj: &Value) -> (Classification, Dissemination) {
     }
 }
 
+/// The STIX 2.1 domain and relationship objects: they carry `created`,
+/// `modified` and `spec_version`.
+const SDO_SRO: &[&str] = &[
+    "attack-pattern",
+    "campaign",
+    "course-of-action",
+    "grouping",
+    "identity",
+    "incident",
+    "indicator",
+    "infrastructure",
+    "intrusion-set",
+    "location",
+    "malware",
+    "malware-analysis",
+    "note",
+    "observed-data",
+    "opinion",
+    "report",
+    "threat-actor",
+    "tool",
+    "vulnerability",
+    "relationship",
+    "sighting",
+];
+
+/// The properties STIX 2.1 requires of a type, beyond the common ones.
+fn required_properties(ty: &str) -> &'static [&'static str] {
+    match ty {
+        "indicator" => &["pattern", "pattern_type", "valid_from"],
+        "malware" => &["is_family"],
+        "relationship" => &["relationship_type", "source_ref", "target_ref"],
+        "sighting" => &["sighting_of_ref"],
+        "report" => &["name", "published", "object_refs"],
+        "grouping" => &["context", "object_refs"],
+        "note" => &["content", "object_refs"],
+        "opinion" => &["opinion", "object_refs"],
+        "observed-data" => &["first_observed", "last_observed", "number_observed"],
+        "attack-pattern" | "campaign" | "course-of-action" | "identity" | "infrastructure" | "intrusion-set"
+        | "threat-actor" | "tool" | "vulnerability" => &["name"],
+        _ => &[],
+    }
+}
+
 /// Checks one posted object; returns (id, version, type, spec_version).
 fn check_object(obj: &Value, added: &str) -> std::result::Result<(String, String, String, String), String> {
     let Some(map) = obj.as_object() else {
@@ -140,6 +184,9 @@ fn check_object(obj: &Value, added: &str) -> std::result::Result<(String, String
     if !type_ok {
         return Err(format!("type {ty:?} is not a STIX type name"));
     }
+    if ty == "bundle" {
+        return Err("a bundle is not an object: post the objects it holds, in an envelope".into());
+    }
     let id = map.get("id").and_then(Value::as_str).ok_or("no id")?;
     match id.split_once("--") {
         Some((t, u)) if t == ty && is_uuid(u) => {}
@@ -149,11 +196,29 @@ fn check_object(obj: &Value, added: &str) -> std::result::Result<(String, String
     if spec != "2.1" {
         return Err(format!("spec_version {spec:?}: this collection takes STIX 2.1"));
     }
+    let mut times = Vec::new();
     for field in ["created", "modified"] {
         if let Some(v) = map.get(field) {
             let text = v.as_str().ok_or_else(|| format!("{field} is not a timestamp"))?;
-            OffsetDateTime::parse(text, &Rfc3339)
-                .map_err(|_| format!("{field} {text:?} is not an RFC 3339 timestamp"))?;
+            times.push(
+                OffsetDateTime::parse(text, &Rfc3339)
+                    .map_err(|_| format!("{field} {text:?} is not an RFC 3339 timestamp"))?,
+            );
+        } else if SDO_SRO.contains(&ty) {
+            return Err(format!("a {ty} needs {field} (STIX 2.1, 3.2)"));
+        }
+    }
+    if let [created, modified] = times[..]
+        && modified < created
+    {
+        return Err("modified is before created".into());
+    }
+    if SDO_SRO.contains(&ty) && !map.contains_key("spec_version") {
+        return Err(format!("a {ty} needs spec_version"));
+    }
+    for field in required_properties(ty) {
+        if map.get(*field).is_none_or(Value::is_null) {
+            return Err(format!("a {ty} needs {field}"));
         }
     }
     let version = map
@@ -503,7 +568,27 @@ mod tests {
     #[test]
     fn posted_objects_are_checked_one_by_one() {
         let ok = json!({"type": "indicator", "spec_version": "2.1", "id": "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
-            "created": "2026-01-01T00:00:00.000Z", "modified": "2026-01-02T00:00:00.000Z"});
+            "created": "2026-01-01T00:00:00.000Z", "modified": "2026-01-02T00:00:00.000Z",
+            "pattern": "[ipv4-addr:value = '203.0.113.1']", "pattern_type": "stix", "valid_from": "2026-01-01T00:00:00Z"});
+        let without = |field: &str| {
+            let mut o = ok.clone();
+            o.as_object_mut().map(|m| m.remove(field));
+            o
+        };
+        let mut backwards = ok.clone();
+        backwards["modified"] = json!("2025-12-31T00:00:00.000Z");
+        let bundle =
+            json!({"type": "bundle", "id": "bundle--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "objects": [ok.clone()]});
+        for (bad, why) in [
+            (without("pattern"), "needs pattern"),
+            (without("created"), "needs created"),
+            (without("spec_version"), "needs spec_version"),
+            (backwards, "modified is before created"),
+            (bundle, "a bundle is not an object"),
+        ] {
+            let err = check_object(&bad, "x").expect_err(why);
+            assert!(err.contains(why), "{err} (wanted {why})");
+        }
         let (id, version, ty, _) = check_object(&ok, "x").expect("valid");
         assert_eq!(
             (id.as_str(), ty.as_str()),
