@@ -446,6 +446,9 @@ async fn routes(app: &Router) -> Vec<(Method, String)> {
         if call.contains("post(") {
             out.push((Method::POST, path.to_owned()));
         }
+        if call.contains("delete(") {
+            out.push((Method::DELETE, path.to_owned()));
+        }
     }
     // Routes whose success would end the crawl's own session or identity.
     let skipped = [

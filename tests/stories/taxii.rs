@@ -144,6 +144,28 @@ story!(
         let (status, _) = objects("limit=0").await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
 
+        // Only the poster deletes an object, every version of it.
+        let path = format!(
+            "/taxii2/api/collections/{}/objects/indicator--1b7e1c4a-3c2e-4d5b-9a8e-2f7c1b0e9d31/",
+            collection.id
+        );
+        let other = login(&app, "ru.officer").await;
+        let (status, body) = call(&app, "DELETE", &path, Some(&other), None).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "another authority deletes: {body}");
+        let missing = path.replace("1b7e1c4a", "2c8f2d5b");
+        assert_eq!(
+            call(&app, "DELETE", &missing, Some(&writer), None).await.0,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(call(&app, "DELETE", &path, Some(&writer), None).await.0, StatusCode::OK);
+        assert_eq!(
+            call(&app, "GET", &path, Some(&writer), None).await.0,
+            StatusCode::NOT_FOUND,
+            "gone"
+        );
+        let entries = f.store.audit_entries(0, 1000).await.expect("audit").entries;
+        assert!(entries.iter().any(|e| e.draft.action == "taxii.delete"));
+
         for (accept, expected) in [
             ("application/taxii+json;version=2.0", StatusCode::NOT_ACCEPTABLE),
             ("application/taxii+json;version=2.1", StatusCode::OK),

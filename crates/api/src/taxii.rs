@@ -66,7 +66,10 @@ pub fn routes() -> Router<AppState> {
         .route("/taxii2/api/collections/", get(collections))
         .route("/taxii2/api/collections/{id}/", get(collection))
         .route("/taxii2/api/collections/{id}/objects/", get(objects).post(add_objects))
-        .route("/taxii2/api/collections/{id}/objects/{object_id}/", get(object))
+        .route(
+            "/taxii2/api/collections/{id}/objects/{object_id}/",
+            get(object).delete(delete_object),
+        )
         .route(
             "/taxii2/api/collections/{id}/objects/{object_id}/versions/",
             get(versions),
@@ -307,6 +310,16 @@ async fn object(
     let mut res = taxii(StatusCode::OK, envelope(&page));
     res.headers_mut().extend(page_headers(&page));
     Ok(res)
+}
+
+/// The poster of an object deletes it, every version (TAXII 2.1, 5.7).
+async fn delete_object(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path((id, object_id)): Path<(String, String)>,
+) -> Result<Response> {
+    s.store.taxii_delete(&caller.ctx(), &id, &object_id).await?;
+    Ok(StatusCode::OK.into_response())
 }
 
 async fn versions(

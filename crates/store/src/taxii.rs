@@ -455,6 +455,45 @@ impl Store {
         })
     }
 
+    /// Deletes every version of `stix_id` from a collection, for the
+    /// authority that posted it (TAXII 2.1, 5.7). One the viewer may read
+    /// but did not post is forbidden; one it may not read is "not found".
+    pub async fn taxii_delete(&self, ctx: &Ctx, collection: &str, stix_id: &str) -> Result<u64> {
+        let q = ObjectQuery {
+            ids: vec![stix_id.to_owned()],
+            versions: VersionMatch::All,
+            limit: MAX_TAXII_PAGE,
+            ..ObjectQuery::default()
+        };
+        let c = self.taxii_collection(ctx, collection)?;
+        let readable = self
+            .taxii_objects(ctx, collection, &q)
+            .await
+            .map(|p| !p.objects.is_empty());
+        if !matches!(readable, Ok(true)) {
+            return Err(StoreError::NotFound(format!("object {stix_id}")));
+        }
+        let mut w = self.write().await?;
+        let done = sqlx::query("DELETE FROM taxii_objects WHERE collection = $1 AND stix_id = $2 AND originator = $3")
+            .bind(&c.key)
+            .bind(stix_id)
+            .bind(ctx.viewer.authority.as_str())
+            .execute(&mut *w.tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Forbidden(format!(
+                "object {stix_id} was posted by another authority: only its poster deletes it"
+            )));
+        }
+        self.append_in(
+            &mut w.tx,
+            self.draft(&ctx.into(), "taxii.delete", format!("{} {stix_id}", c.key)),
+        )
+        .await?;
+        w.tx.commit().await?;
+        Ok(done.rows_affected())
+    }
+
     /// Adds objects to a collection under its sharing group; each object
     /// succeeds or fails on its own, and the status says which and why.
     pub async fn taxii_add(&self, ctx: &Ctx, collection: &str, objects: &[Value]) -> Result<Value> {
