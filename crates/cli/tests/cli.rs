@@ -444,3 +444,128 @@ fn a_backup_restores_into_a_new_node_and_bad_ones_change_nothing() {
     let forced = concord(&["restore", "--data-dir", &s(&b), "--from", &s(&file), "--force"]);
     assert!(forced.status.success(), "{}", String::from_utf8_lossy(&forced.stderr));
 }
+
+/// One HTTP/1.1 request to a local server; `(status, body)`.
+fn http(port: u16, method: &str, path: &str, token: Option<&str>, body: Option<&str>) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+    if let Some(t) = token {
+        req += &format!("Authorization: Bearer {t}\r\n");
+    }
+    let body = body.unwrap_or("");
+    req += &format!(
+        "Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).expect("send");
+    let mut out = String::new();
+    s.read_to_string(&mut out).expect("read");
+    let status = out.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let body = out.split_once("\r\n\r\n").map_or("", |(_, b)| b).to_owned();
+    (status, body)
+}
+
+#[test]
+fn logs_and_error_bodies_carry_no_secrets() {
+    let dir = tempfile::tempdir().expect("temp");
+    let d = dir.path().to_str().expect("utf-8").to_owned();
+    let demo = concord(&[
+        "demo",
+        "--dir",
+        &d,
+        "--no-serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--persons",
+        "100",
+        "--orgs",
+        "10",
+    ]);
+    assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("port");
+    let log = dir.path().join("serve.log");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_concord"))
+        .args(["serve", "--data-dir", &d, "--node-key", &format!("{d}/node.key")])
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .env("RUST_LOG", "debug")
+        .stdout(std::fs::File::create(dir.path().join("serve.out")).expect("out"))
+        .stderr(std::fs::File::create(&log).expect("log"))
+        .spawn()
+        .expect("serve");
+    let started = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(started.elapsed().as_secs() < 60, "the server did not listen");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let password = "concord-demo-2026";
+    let wrong = "a-wrong-secret-7f3a";
+    let (status, body) = http(
+        port,
+        "POST",
+        "/api/v1/auth/login",
+        None,
+        Some(&format!(r#"{{"username":"ru.analyst","password":"{password}"}}"#)),
+    );
+    assert_eq!(status, 200, "{body}");
+    let token = body
+        .split("\"token\":\"")
+        .nth(1)
+        .and_then(|t| t.split('"').next())
+        .expect("token")
+        .to_owned();
+    assert_eq!(http(port, "GET", "/api/v1/me", Some(&token), None).0, 200);
+    let (status, _) = http(
+        port,
+        "POST",
+        "/api/v1/auth/login",
+        None,
+        Some(&format!(r#"{{"username":"ru.analyst","password":"{wrong}"}}"#)),
+    );
+    assert_eq!(status, 401);
+    // A failure inside: the table behind logins is gone.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        use sqlx::Connection;
+        let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite:{d}/concord.db"))
+            .await
+            .expect("open");
+        sqlx::raw_sql("DROP TABLE login_guard")
+            .execute(&mut conn)
+            .await
+            .expect("break");
+    });
+    let (status, body) = http(
+        port,
+        "POST",
+        "/api/v1/auth/login",
+        None,
+        Some(&format!(r#"{{"username":"ru.analyst","password":"{password}"}}"#)),
+    );
+    child.kill().ok();
+    child.wait().ok();
+    assert_eq!(status, 500, "{body}");
+    for word in ["login_guard", "no such table", "sqlite", password] {
+        assert!(!body.contains(word), "the error body names {word:?}: {body}");
+    }
+    let reference = body
+        .split("reference ")
+        .nth(1)
+        .and_then(|r| r.split(';').next())
+        .expect("a reference")
+        .to_owned();
+    let logs = std::fs::read_to_string(&log).expect("logs");
+    assert!(
+        logs.contains(&reference),
+        "the failure is logged under its reference:\n{logs}"
+    );
+    for secret in [password, wrong, token.as_str(), "$argon2"] {
+        assert!(!logs.contains(secret), "the logs carry a secret ({secret}):\n{logs}");
+    }
+}
