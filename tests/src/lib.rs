@@ -123,6 +123,26 @@ pub struct Fixture {
 }
 
 impl Fixture {
+    /// Suspends `state` from tomorrow, by the fixture's clock, in the SCO
+    /// configuration.
+    pub async fn suspend_from_tomorrow(&self, state: &str) {
+        let mut config = concord_config::sco().expect("SCO configuration");
+        config
+            .registry
+            .states
+            .get_mut(&StateCode::from(state))
+            .unwrap_or_else(|| panic!("no state {state}"))
+            .membership
+            .push(concord_domain::MembershipEvent {
+                since: self.clock_today() + time::Duration::days(1),
+                status: concord_domain::MembershipStatus::Suspended,
+            });
+        self.store
+            .apply_config(&config, &Actor::system("test"))
+            .await
+            .expect("configuration");
+    }
+
     /// Today, by the fixture's clock.
     pub fn clock_today(&self) -> time::Date {
         use concord_domain::Clock;

@@ -233,21 +233,7 @@ story!(a_member_suspended_after_convening_takes_no_further_part, |f| {
     );
 
     // Uzbekistan is suspended from tomorrow.
-    let mut config = concord_config::sco().expect("config");
-    config
-        .registry
-        .states
-        .get_mut(&concord_domain::StateCode::from("UZ"))
-        .expect("UZ")
-        .membership
-        .push(concord_domain::MembershipEvent {
-            since: f.clock_today() + Duration::days(1),
-            status: concord_domain::MembershipStatus::Suspended,
-        });
-    f.store
-        .apply_config(&config, &concord_store::Actor::system("test"))
-        .await
-        .expect("config");
+    f.suspend_from_tomorrow("UZ").await;
     f.clock.advance(Duration::days(1));
 
     let uz_police = officer(&f, "uz-police");

@@ -261,21 +261,7 @@ story!(notifications_reach_the_state_webhook_signed_and_in_order, |f| {
     assert_eq!(deliver_due(&f.store, &http).await.expect("again"), 0, "nothing waits");
 
     // Russia is suspended from tomorrow: nothing goes out from then on.
-    let mut config = concord_config::sco().expect("config");
-    config
-        .registry
-        .states
-        .get_mut(&concord_domain::StateCode::from("RU"))
-        .expect("RU")
-        .membership
-        .push(concord_domain::MembershipEvent {
-            since: f.clock_today() + Duration::days(1),
-            status: concord_domain::MembershipStatus::Suspended,
-        });
-    f.store
-        .apply_config(&config, &concord_store::Actor::system("test"))
-        .await
-        .expect("config");
+    f.suspend_from_tomorrow("RU").await;
     // A notice of today, still a member's, is due when the suspension begins.
     concord_app::messages::send(&f.store, &kz, None, message("ru-police"))
         .await

@@ -834,9 +834,7 @@ impl Store {
         if linked.is_empty() {
             return Ok(());
         }
-        let readable = self
-            .readable_ids(ctx, linked.into_iter().cloned().collect::<Vec<_>>().iter())
-            .await?;
+        let readable = self.readable_ids(ctx, linked).await?;
         for event in records.iter_mut().filter_map(|r| r.facts.event.as_mut()) {
             event.attributed_to.retain(|id| readable.contains(id));
         }

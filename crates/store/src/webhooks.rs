@@ -6,7 +6,7 @@
 use crate::sql::Sql;
 use crate::stamp::stamp;
 use crate::{Ctx, Result, Store, StoreError};
-use concord_domain::{Notification, StateCode, User, Viewer};
+use concord_domain::{Notification, StateCode, User};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use time::Duration;
@@ -117,7 +117,8 @@ impl Store {
             .await?;
         let snap = self.snapshot();
         let today = self.clock().today();
-        let users = self.users().await?;
+        // Read once per round, and only when some webhook is due.
+        let users = if hooks.is_empty() { vec![] } else { self.users().await? };
         let mut out = Vec::new();
         for h in &hooks {
             let owner: String = h.try_get("owner")?;
@@ -193,13 +194,7 @@ impl Store {
                 continue;
             }
             let ctx = Ctx {
-                viewer: Viewer {
-                    user: u.id.clone(),
-                    authority: u.authority.clone(),
-                    state: authority.and_then(|a| a.state.clone()),
-                    roles: u.roles.clone(),
-                    clearance: u.clearance,
-                },
+                viewer: self.viewer(u)?,
                 purpose: "webhook delivery".into(),
             };
             if self.notice_visible(&ctx, n).await? {
