@@ -30,12 +30,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use tower::ServiceExt;
 
 /// Users beyond the HTTP harness's: an observer, a dialogue partner, a
-/// member suspended from the crawl's day, a low clearance.
+/// member suspended and one withdrawn from the crawl's day, a low clearance.
 const MORE_USERS: &[(&str, &str, &str, Classification)] = &[
     ("mn.officer", "mn-police", "officer", Classification::Secret),
     ("tr.officer", "tr-police", "officer", Classification::Secret),
     ("uz.officer", "uz-police", "officer,supervisor", Classification::Secret),
     ("in.officer", "in-police", "officer", Classification::Restricted),
+    ("kg.officer", "kg-police", "officer,supervisor", Classification::Secret),
     (
         "kz.officer",
         "kz-police",
@@ -59,6 +60,7 @@ const CRAWLERS: &[&str] = &[
     "uz.officer",
     "in.officer",
     "kz.officer",
+    "kg.officer",
 ];
 
 /// A seeded object: its id, its canaries, and how to read it through its
@@ -658,8 +660,8 @@ async fn answers(
 story!(no_route_shows_any_user_what_it_may_not_see, |f| {
     let app = app(&f).await;
     // An observer's and a dialogue partner's police (the shipped
-    // configuration lists members' authorities only), and Uzbekistan
-    // suspended from tomorrow, the day of the crawl.
+    // configuration lists members' authorities only), Uzbekistan suspended
+    // and Kyrgyzstan withdrawn from tomorrow, the day of the crawl.
     let mut config = concord_config::sco().expect("config");
     for (id, state) in [("mn-police", "MN"), ("tr-police", "TR")] {
         config.registry.authorities.insert(
@@ -676,16 +678,18 @@ story!(no_route_shows_any_user_what_it_may_not_see, |f| {
             },
         );
     }
-    config
-        .registry
-        .states
-        .get_mut(&StateCode::from("UZ"))
-        .expect("UZ")
-        .membership
-        .push(MembershipEvent {
-            since: f.clock_today() + time::Duration::days(1),
-            status: MembershipStatus::Suspended,
-        });
+    for (state, status) in [("UZ", MembershipStatus::Suspended), ("KG", MembershipStatus::Withdrawn)] {
+        config
+            .registry
+            .states
+            .get_mut(&StateCode::from(state))
+            .expect(state)
+            .membership
+            .push(MembershipEvent {
+                since: f.clock_today() + time::Duration::days(1),
+                status,
+            });
+    }
     f.store
         .apply_config(&config, &Actor::system("test"))
         .await

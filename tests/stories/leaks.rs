@@ -290,3 +290,156 @@ story!(cookie_authenticated_api_writes_need_the_csrf_token, |f| {
     .await;
     assert_eq!(status, StatusCode::OK, "{report}");
 });
+
+/// The refusals the audit log holds for `user`, as "STATUS target" lines.
+async fn refusals_of(f: &concord_stories::Fixture, user: &str) -> Vec<String> {
+    let id = f.store.user_by_name(user).await.expect("user").id.to_string();
+    let page = f.store.audit_entries(0, 1000).await.expect("audit");
+    page.entries
+        .iter()
+        .filter(|e| e.draft.action == concord_web::refusals::ACTION && e.draft.actor == id)
+        .map(|e| e.draft.target.clone())
+        .collect()
+}
+
+story!(refused_requests_change_nothing_and_are_audited, |f| {
+    let app = app(&f).await;
+    let cn_ctx = officer(&f, "cn-security-service");
+    let hidden = concord_app::records::create(
+        &f.store,
+        &cn_ctx,
+        sample_input(RecordKind::Person, "Kept Home", handled(Distribution::OriginatorOnly)),
+    )
+    .await
+    .expect("create");
+    let ru = login(&app, "ru.officer").await;
+
+    // A hidden id in nested routes, read and write: not found, and audited.
+    for (method, path, body) in [
+        ("GET", format!("/api/v1/records/{}/history", hidden.id), None),
+        (
+            "POST",
+            format!("/api/v1/records/{}/review", hidden.id),
+            Some(json!({"action": "extend", "review_date": "2030-01-01", "reason": "still needed", "version": 1})),
+        ),
+        (
+            "POST",
+            format!("/api/v1/records/{}/compliance", hidden.id),
+            Some(crate::http::approve(1)),
+        ),
+    ] {
+        let (status, body) = call(&app, method, &path, Some(&ru), body).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{method} {path}: {body}");
+        let audited = refusals_of(&f, "ru.officer").await;
+        assert!(
+            audited.iter().any(|t| t.starts_with(&format!("{method} {path} 404"))),
+            "{method} {path} left no audit entry: {audited:?}"
+        );
+    }
+    // The console's pages are the same middleware's: a hidden record's page.
+    let page = format!("/console/records/{}", hidden.id);
+    let req = Request::builder()
+        .uri(&page)
+        .header("cookie", format!("concord_session={ru}"))
+        .body(Body::empty())
+        .expect("request");
+    let (status, _) = raw(&app, req).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let audited = refusals_of(&f, "ru.officer").await;
+    assert!(
+        audited.iter().any(|t| t.starts_with(&format!("GET {page} 404"))),
+        "the console's refusal left no audit entry: {audited:?}"
+    );
+    assert_eq!(
+        f.store.get_record(&cn_ctx, &hidden.id).await.expect("record").version,
+        hidden.version,
+        "a refused write changed the record"
+    );
+
+    // A forged attribution: 422 naming the field, no record, an entry.
+    let before = call(&app, "GET", "/api/v1/records/count", Some(&ru), None).await.1["count"].clone();
+    let mut event = crate::http::record_json("event", "Bridge incident", "unclassified");
+    event["facts"]["event"] = json!({"date": "2026-10-01", "attributed_to": [hidden.id]});
+    let (status, body) = call(&app, "POST", "/api/v1/records", Some(&ru), Some(event)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["field"], "facts.event.attributed_to[0]");
+    assert_eq!(
+        call(&app, "GET", "/api/v1/records/count", Some(&ru), None).await.1["count"],
+        before
+    );
+    let audited = refusals_of(&f, "ru.officer").await;
+    assert!(
+        audited
+            .iter()
+            .any(|t| t.starts_with("POST /api/v1/records 422: facts.event.attributed_to[0]")),
+        "the forged attribution left no audit entry: {audited:?}"
+    );
+
+    // A replayed consent: the second decision is a conflict, and audited.
+    let mut bound = concord_store::MessageInput {
+        kind: concord_domain::workflow::exchange::MessageKind::Message,
+        priority: concord_domain::workflow::exchange::Priority::Routine,
+        subject: "Informant report".into(),
+        body: "Details follow (synthetic).".into(),
+        recipients: vec!["ru-police".into()],
+        handling: HandlingCode::open(),
+        deadline: None,
+        links: vec![],
+        attachments: vec![],
+    };
+    bound.handling.dissemination = concord_domain::Dissemination::OriginatorConsent;
+    let m = concord_app::messages::send(&f.store, &cn_ctx, None, bound)
+        .await
+        .expect("send");
+    let ru_ctx = officer(&f, "ru-police");
+    let concord_domain::Forwarded::AwaitingConsent(req) =
+        concord_app::messages::forward(&f.store, &ru_ctx, &m.id, &["kz-police".into()], "KZ holds him")
+            .await
+            .expect("forward")
+    else {
+        panic!("forwarded without consent");
+    };
+    let cn = login(&app, "cn.officer").await;
+    let decision = format!("/api/v1/forward-requests/{}/decision", req.id);
+    let (status, body) = call(&app, "POST", &decision, Some(&cn), Some(json!({"grant": true}))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = call(&app, "POST", &decision, Some(&cn), Some(json!({"grant": true}))).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let audited = refusals_of(&f, "cn.officer").await;
+    assert!(
+        audited.iter().any(|t| t.starts_with(&format!("POST {decision} 409"))),
+        "the replayed consent left no audit entry: {audited:?}"
+    );
+
+    // A role change with a clearance above the administrator's own: the
+    // whole request is refused, the roles stay as they were.
+    let admin = login(&app, "ru.admin").await;
+    let analyst = f.store.user_by_name("ru.analyst").await.expect("analyst");
+    let path = format!("/api/v1/users/{}", analyst.id);
+    let (status, body) = call(
+        &app,
+        "PATCH",
+        &path,
+        Some(&admin),
+        Some(json!({"roles": ["officer", "analyst"], "clearance": "top-secret"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let after = f.store.user_by_name("ru.analyst").await.expect("analyst");
+    assert_eq!(
+        (after.roles.clone(), after.clearance),
+        (analyst.roles.clone(), analyst.clearance),
+        "part of a refused change applied"
+    );
+    let audited = refusals_of(&f, "ru.admin").await;
+    assert!(
+        audited.iter().any(|t| t.starts_with(&format!("PATCH {path} 422"))),
+        "the refused change left no audit entry: {audited:?}"
+    );
+
+    // Nobody is attributed a refusal they did not make, and an anonymous
+    // refusal (no caller) writes nothing.
+    assert!(refusals_of(&f, "ru.analyst").await.is_empty());
+    let (status, _) = call(&app, "POST", "/api/v1/records", None, Some(json!({}))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+});

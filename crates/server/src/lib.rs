@@ -15,6 +15,10 @@ pub use concord_web::{ApiError, AppState, BODY_LIMIT, Settings};
 pub fn router(state: AppState) -> Router {
     concord_api::router()
         .merge(concord_console::router())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            concord_web::refusals::audit_refusals,
+        ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)

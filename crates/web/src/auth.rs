@@ -80,12 +80,16 @@ impl FromRequestParts<AppState> for Caller {
             .map(|p| p.chars().take(200).collect::<String>())
             .filter(|p| !p.trim().is_empty())
             .unwrap_or_else(|| "not stated".to_owned());
-        Ok(Caller {
+        let caller = Caller {
             user,
             viewer,
             token_hash: hash,
             purpose,
-        })
+        };
+        if let Some(slot) = parts.extensions.get::<crate::refusals::CallerSlot>() {
+            slot.fill(caller.actor());
+        }
+        Ok(caller)
     }
 }
 

@@ -139,7 +139,9 @@ impl IntoResponse for ApiError {
             field: self.field,
             link: format!("/docs/errors#{code}"),
         };
+        let reason = crate::refusals::RefusalReason(body.message.clone());
         let mut res = (status, Json(body)).into_response();
+        res.extensions_mut().insert(reason);
         if let Some(wait) = self.retry_after
             && let Ok(v) = wait.max(1).to_string().parse()
         {

@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod error;
+pub mod refusals;
 
 use concord_store::Store;
 use std::sync::Arc;
