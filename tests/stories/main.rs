@@ -11,6 +11,7 @@ mod exchange;
 mod http;
 mod leaks;
 mod messages;
+mod precursors;
 mod records;
 mod registry;
 mod schema;

@@ -19,6 +19,7 @@ pub mod consultations;
 pub mod designations;
 pub mod messages;
 pub mod passwords;
+pub mod precursors;
 pub mod records;
 pub mod refusal;
 pub mod requests;

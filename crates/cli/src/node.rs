@@ -171,7 +171,8 @@ impl Node {
 
 /// Signs a checkpoint of the audit head every `every` (entries written since
 /// the last checkpoint are signed within that time, not only every few
-/// hundred entries) and copies new checkpoints to the witness file.
+/// hundred entries), copies new checkpoints to the witness file, and flags
+/// pre-export notifications whose reply deadline passed.
 fn spawn_audit_upkeep(store: Store, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
@@ -182,6 +183,12 @@ fn spawn_audit_upkeep(store: Store, every: std::time::Duration) -> tokio::task::
             }
             if let Err(e) = store.witness_checkpoints().await {
                 tracing::error!(error = %e, "audit witness");
+            }
+            // Deadlines that passed since the last turn are flagged to both sides.
+            match concord_app::precursors::flag_overdue(&store).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(flagged = n, "pre-export notifications past their deadline"),
+                Err(e) => tracing::error!(error = %e, "precursor deadlines"),
             }
         }
     })

@@ -29,6 +29,8 @@ pub struct OrganizationDto {
     pub consultation_window_hours: Option<Spanned<i64>>,
     pub consultation_meeting_delay_hours: Option<Spanned<i64>>,
     pub consultation_proposer: Option<Spanned<String>>,
+    pub precursor_authority: Option<Spanned<String>>,
+    pub precursor_reply_days: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -119,4 +121,21 @@ pub struct PartyDto {
     pub state: S,
     pub signed: S,
     pub ratified: Option<S>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrecursorsFile {
+    #[serde(default)]
+    pub substance: Vec<SubstanceDto>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubstanceDto {
+    pub id: S,
+    pub name: NamesDto,
+    pub cas: S,
+    pub table: S,
+    pub measure: S,
 }

@@ -24,16 +24,17 @@ pub struct Config {
 }
 
 /// The configuration files, in load order.
-pub const FILES: [&str; 5] = [
+pub const FILES: [&str; 6] = [
     "organization.toml",
     "states.toml",
     "authorities.toml",
     "bodies.toml",
     "instruments.toml",
+    "precursors.toml",
 ];
 
 /// The shipped default: the Shanghai Cooperation Organization.
-pub const SCO: [(&str, &str); 5] = [
+pub const SCO: [(&str, &str); 6] = [
     (
         "organization.toml",
         include_str!("../../../config/sco/organization.toml"),
@@ -42,13 +43,20 @@ pub const SCO: [(&str, &str); 5] = [
     ("authorities.toml", include_str!("../../../config/sco/authorities.toml")),
     ("bodies.toml", include_str!("../../../config/sco/bodies.toml")),
     ("instruments.toml", include_str!("../../../config/sco/instruments.toml")),
+    ("precursors.toml", include_str!("../../../config/sco/precursors.toml")),
 ];
+
+/// Files a configuration may leave out.
+pub const OPTIONAL_FILES: [&str; 1] = ["precursors.toml"];
 
 /// Reads and validates the configuration folder `dir`.
 pub fn load_dir(dir: &Path) -> Result<Config, ConfigErrors> {
     let mut sources = Vec::new();
     let mut errors = Vec::new();
     for name in FILES {
+        if OPTIONAL_FILES.contains(&name) && !dir.join(name).exists() {
+            continue;
+        }
         match std::fs::read(dir.join(name)) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => sources.push((name.to_owned(), text)),

@@ -188,3 +188,54 @@ fn workflow_settings_are_read_and_checked() {
         "foreign-ministry",
     );
 }
+
+#[test]
+fn the_precursor_catalogue_is_read_and_checked() {
+    let c = crate::sco().expect("valid");
+    let a = &c.registry.substances["acetic-anhydride"];
+    assert_eq!((a.cas.as_str(), a.table.as_str()), ("108-24-7", "I"));
+    assert!(c.registry.substances.len() >= 19);
+    assert_eq!(c.policy.precursor_reply_days, 15);
+    let head = "[[substance]]\nid = \"x\"\nname = { en = \"X\" }\n";
+    check_one(
+        with(
+            "precursors.toml",
+            &format!("{head}cas = \"108-24-8\"\ntable = \"I\"\nmeasure = \"mass\"\n"),
+        ),
+        "precursors.toml",
+        4,
+        "substance[0].cas",
+        "check digit",
+    );
+    check_one(
+        with(
+            "precursors.toml",
+            &format!("{head}cas = \"108-24-7\"\ntable = \"III\"\nmeasure = \"mass\"\n"),
+        ),
+        "precursors.toml",
+        5,
+        "substance[0].table",
+        "I and II",
+    );
+    check_one(
+        with(
+            "precursors.toml",
+            &format!("{head}cas = \"108-24-7\"\ntable = \"I\"\nmeasure = \"barrels\"\n"),
+        ),
+        "precursors.toml",
+        6,
+        "substance[0].measure",
+        "mass",
+    );
+    // A folder without the catalogue loads, with no substances.
+    let dir = std::env::temp_dir().join(format!("concord-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    for (name, text) in crate::SCO {
+        if name != "precursors.toml" {
+            std::fs::write(dir.join(name), text).expect("write");
+        }
+    }
+    let loaded = crate::load_dir(&dir);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(loaded.expect("loads").registry.substances.is_empty());
+}

@@ -2,6 +2,7 @@
 
 use crate::dto::*;
 use crate::{Config, ConfigError, ConfigErrors};
+use concord_domain::precursor::{Measure, Substance};
 use concord_domain::registry::{Article, Names};
 use concord_domain::{
     Authority, AuthorityId, AuthorityKind, Body, BodyKind, Instrument, InstrumentKind, MembershipEvent,
@@ -163,6 +164,12 @@ pub fn validate(sources: Vec<(&str, &str)>) -> Result<Config, ConfigErrors> {
                 1..=720,
                 &mut policy.consultation_meeting_delay_hours,
             ),
+            (
+                "organization.precursor_reply_days",
+                &o.precursor_reply_days,
+                1..=90,
+                &mut policy.precursor_reply_days,
+            ),
         ] {
             if let Some(v) = value {
                 if !range.contains(v.get_ref()) {
@@ -181,6 +188,12 @@ pub fn validate(sources: Vec<(&str, &str)>) -> Result<Config, ConfigErrors> {
                 Err(e) => ctx.err(kind.span().start, "organization.consultation_proposer", e.to_string()),
             }
         }
+        if let Some(kind) = &o.precursor_authority {
+            match kind.get_ref().parse::<concord_domain::AuthorityKind>() {
+                Ok(k) => policy.precursor_authority = k,
+                Err(e) => ctx.err(kind.span().start, "organization.precursor_authority", e.to_string()),
+            }
+        }
     }
     if let Some(file) = ctx.parse::<StatesFile>("states.toml") {
         registry.states = states(&mut ctx, file);
@@ -193,6 +206,13 @@ pub fn validate(sources: Vec<(&str, &str)>) -> Result<Config, ConfigErrors> {
     }
     if let Some(file) = ctx.parse::<InstrumentsFile>("instruments.toml") {
         registry.instruments = instruments(&mut ctx, file, &registry.states);
+    }
+    // The catalogue is optional: a configuration without precursor control
+    // has no substances to notify.
+    if ctx.sources.contains_key("precursors.toml")
+        && let Some(file) = ctx.parse::<PrecursorsFile>("precursors.toml")
+    {
+        registry.substances = substances(&mut ctx, file);
     }
     if ctx.errors.is_empty() {
         Ok(Config { registry, policy })
@@ -441,4 +461,76 @@ fn instruments(
         }
     }
     out
+}
+
+fn substances(ctx: &mut Ctx, file: PrecursorsFile) -> BTreeMap<String, Substance> {
+    let mut seen = HashMap::new();
+    let mut cas_seen = HashMap::new();
+    let mut out = BTreeMap::new();
+    for (i, s) in file.substance.into_iter().enumerate() {
+        let field = format!("substance[{i}]");
+        let id_ok = ctx.unique(&mut seen, &s.id, &format!("{field}.id"), "substance id");
+        let id = s.id.get_ref();
+        let id_shape = !id.is_empty()
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if id_ok && !id_shape {
+            ctx.err(
+                s.id.span().start,
+                format!("{field}.id"),
+                format!("substance id {id:?} must be lowercase letters, digits and hyphens"),
+            );
+        }
+        let cas_ok = ctx.unique(&mut cas_seen, &s.cas, &format!("{field}.cas"), "CAS number");
+        if cas_ok && !cas_valid(s.cas.get_ref()) {
+            ctx.err(
+                s.cas.span().start,
+                format!("{field}.cas"),
+                format!(
+                    "{:?} is not a CAS registry number (digits-dd-d with a matching check digit)",
+                    s.cas.get_ref()
+                ),
+            );
+        }
+        if !matches!(s.table.get_ref().as_str(), "I" | "II") {
+            ctx.err(
+                s.table.span().start,
+                format!("{field}.table"),
+                "the 1988 Convention's tables are I and II",
+            );
+        }
+        let measure = ctx.choice::<Measure>(&s.measure, &format!("{field}.measure"));
+        if let (true, Some(measure)) = (id_ok, measure) {
+            out.insert(
+                id.clone(),
+                Substance {
+                    id: id.clone(),
+                    name: names(s.name),
+                    cas: s.cas.into_inner(),
+                    table: s.table.into_inner(),
+                    measure,
+                },
+            );
+        }
+    }
+    out
+}
+
+/// A CAS registry number: 2 to 7 digits, 2 digits, a check digit that is
+/// the weighted sum of the others (weights 1, 2, 3... from the right) mod 10.
+fn cas_valid(cas: &str) -> bool {
+    let parts: Vec<&str> = cas.split('-').collect();
+    let [a, b, c] = parts.as_slice() else {
+        return false;
+    };
+    if !(2..=7).contains(&a.len()) || b.len() != 2 || c.len() != 1 {
+        return false;
+    }
+    if !cas.bytes().all(|x| x.is_ascii_digit() || x == b'-') {
+        return false;
+    }
+    let digits: Vec<u32> = format!("{a}{b}").chars().filter_map(|d| d.to_digit(10)).collect();
+    let sum: u32 = digits.iter().rev().enumerate().map(|(i, d)| (i as u32 + 1) * d).sum();
+    c.chars().next().and_then(|d| d.to_digit(10)) == Some(sum % 10)
 }

@@ -58,6 +58,10 @@ pub struct Policy {
     pub consultation_meeting_delay_hours: i64,
     /// The kind of authority that proposes emergency consultations for its state.
     pub consultation_proposer: crate::AuthorityKind,
+    /// The kind of authority that notifies and answers precursor exports.
+    pub precursor_authority: crate::AuthorityKind,
+    /// Days an importing state has to answer a pre-export notification.
+    pub precursor_reply_days: i64,
 }
 
 impl Default for Policy {
@@ -68,6 +72,8 @@ impl Default for Policy {
             consultation_window_hours: 72,
             consultation_meeting_delay_hours: 48,
             consultation_proposer: crate::AuthorityKind::ForeignMinistry,
+            precursor_authority: crate::AuthorityKind::AntiDrugAgency,
+            precursor_reply_days: 15,
         }
     }
 }

@@ -18,6 +18,7 @@ pub mod import;
 pub mod login_policy;
 pub mod message;
 pub mod message_rules;
+pub mod precursor;
 pub mod record;
 pub mod record_rules;
 pub mod registry;

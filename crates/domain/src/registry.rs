@@ -200,6 +200,8 @@ pub struct Registry {
     pub bodies: BTreeMap<String, Body>,
     /// Instruments by id.
     pub instruments: BTreeMap<String, Instrument>,
+    /// The controlled precursor chemicals, by id.
+    pub substances: BTreeMap<String, crate::precursor::Substance>,
 }
 
 impl Registry {

@@ -722,6 +722,8 @@ impl Store {
             "designation" => self.visible_proposal(ctx, &n.subject_id).await.map(drop),
             "consultation" => self.visible_consultation(ctx, &n.subject_id).await.map(drop),
             "record" => self.readable(ctx, &n.subject_id).await.map(drop),
+            "precursor" => self.visible_notification(ctx, &n.subject_id).await.map(drop),
+            "incident" => self.visible_incident(ctx, &n.subject_id).await.map(drop),
             _ => Ok(()),
         };
         match found {

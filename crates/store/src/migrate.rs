@@ -73,6 +73,11 @@ const SQLITE: &[Listed] = &[
         "session idle timeout",
         include_str!("../migrations/sqlite/0014_session_idle.sql"),
     ),
+    (
+        15,
+        "precursors",
+        include_str!("../migrations/sqlite/0015_precursors.sql"),
+    ),
 ];
 const POSTGRES: &[Listed] = &[
     (
@@ -136,6 +141,11 @@ const POSTGRES: &[Listed] = &[
         14,
         "session idle timeout",
         include_str!("../migrations/postgres/0014_session_idle.sql"),
+    ),
+    (
+        15,
+        "precursors",
+        include_str!("../migrations/postgres/0015_precursors.sql"),
     ),
 ];
 

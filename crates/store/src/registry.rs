@@ -57,13 +57,15 @@ impl Store {
             "membership_events",
             "states",
             "organization",
+            "precursor_substances",
         ] {
             exec(tx, format!("DELETE FROM {table}")).await?;
         }
         sqlx::query(
             "INSERT INTO organization (id, name_en, name_ru, name_zh, review_grace_days, silence_period_days, \
-             consultation_window_hours, consultation_meeting_delay_hours, consultation_proposer) \
-             VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8)",
+             consultation_window_hours, consultation_meeting_delay_hours, consultation_proposer, \
+             precursor_authority, precursor_reply_days) \
+             VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(&r.organization.en)
         .bind(&r.organization.ru)
@@ -73,8 +75,25 @@ impl Store {
         .bind(config.policy.consultation_window_hours)
         .bind(config.policy.consultation_meeting_delay_hours)
         .bind(config.policy.consultation_proposer.as_str())
+        .bind(config.policy.precursor_authority.as_str())
+        .bind(config.policy.precursor_reply_days)
         .execute(&mut **tx)
         .await?;
+        for s in r.substances.values() {
+            sqlx::query(
+                "INSERT INTO precursor_substances (id, name_en, name_ru, name_zh, cas, convention_table, measure) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(&s.id)
+            .bind(&s.name.en)
+            .bind(&s.name.ru)
+            .bind(&s.name.zh)
+            .bind(&s.cas)
+            .bind(&s.table)
+            .bind(s.measure.as_str())
+            .execute(&mut **tx)
+            .await?;
+        }
         for s in r.states.values() {
             sqlx::query("INSERT INTO states (code, name_en, name_ru, name_zh) VALUES ($1, $2, $3, $4)")
                 .bind(s.code.as_str())
@@ -187,6 +206,24 @@ impl Store {
             policy.consultation_window_hours = row.try_get("consultation_window_hours")?;
             policy.consultation_meeting_delay_hours = row.try_get("consultation_meeting_delay_hours")?;
             policy.consultation_proposer = parse("organization", &row.try_get::<String, _>("consultation_proposer")?)?;
+            policy.precursor_authority = parse("organization", &row.try_get::<String, _>("precursor_authority")?)?;
+            policy.precursor_reply_days = row.try_get("precursor_reply_days")?;
+        }
+        for row in sqlx::query("SELECT * FROM precursor_substances")
+            .fetch_all(pool)
+            .await?
+        {
+            let id: String = row.try_get("id")?;
+            registry.substances.insert(
+                id.clone(),
+                concord_domain::precursor::Substance {
+                    id,
+                    name: names(&row, "name")?,
+                    cas: row.try_get("cas")?,
+                    table: row.try_get("convention_table")?,
+                    measure: parse("precursor_substances", &row.try_get::<String, _>("measure")?)?,
+                },
+            );
         }
         for row in sqlx::query("SELECT * FROM states").fetch_all(pool).await? {
             let code = StateCode::new(row.try_get::<String, _>("code")?);

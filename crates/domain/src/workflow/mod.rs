@@ -8,6 +8,7 @@
 pub mod consultation;
 pub mod designation;
 pub mod exchange;
+pub mod pre_export;
 
 /// A transition the workflow does not allow, with the reason in words.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

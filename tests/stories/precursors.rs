@@ -1,0 +1,383 @@
+//! Precursor control: requirements, pre-export notifications through every
+//! stage and deadline, the cumulative check, incidents, and who may see and
+//! do what. Each story runs on SQLite and PostgreSQL.
+
+use concord_app::Refusal;
+use concord_app::precursors as pen;
+use concord_domain::precursor::{IncidentInput, IncidentKind, NotificationInput, TransitLeg};
+use concord_domain::workflow::pre_export::{Stage, Step};
+use concord_domain::{Classification, HandlingCode, RecordKind, StateCode};
+use concord_stories::{Fixture, officer, sample_input, story};
+
+/// Kazakhstan notifies China of acetic anhydride through Kyrgyzstan.
+pub fn notification(quantity: &str, unit: &str) -> NotificationInput {
+    NotificationInput {
+        importing_state: StateCode::from("CN"),
+        exporter: "Steppe Chemicals LLP (synthetic)".into(),
+        importer: "Eastern Solvents Co. (synthetic)".into(),
+        consignee: String::new(),
+        substance: "acetic-anhydride".into(),
+        quantity: quantity.into(),
+        unit: unit.into(),
+        transit: vec![TransitLeg {
+            state: StateCode::from("KG"),
+            point_of_entry: "Kordai crossing".into(),
+        }],
+        point_of_entry: "Torugart pass".into(),
+        planned_export: time::macros::date!(2027 - 01 - 15),
+        handling: HandlingCode {
+            classification: Classification::Restricted,
+            ..HandlingCode::open()
+        },
+    }
+}
+
+fn invalid_field(r: Result<impl std::fmt::Debug, Refusal>) -> String {
+    match r {
+        Err(Refusal::Invalid { field, .. }) => field,
+        other => panic!("expected a refused field, got {other:?}"),
+    }
+}
+
+async fn unread_notices(f: &Fixture, authority: &str) -> Vec<String> {
+    let ctx = officer(f, authority);
+    f.store
+        .notifications(&ctx, 200)
+        .await
+        .expect("notices")
+        .into_iter()
+        .filter(|n| n.kind == "precursor" || n.kind == "incident")
+        .map(|n| n.subject_id)
+        .collect()
+}
+
+story!(
+    a_notification_goes_from_notified_to_received_and_each_side_is_told,
+    |f| {
+        let kz = officer(&f, "kz-anti-drug-agency");
+        let cn = officer(&f, "cn-anti-drug-agency");
+        let kg = officer(&f, "kg-anti-drug-agency");
+        let ru = officer(&f, "ru-anti-drug-agency");
+        pen::declare_requirement(&f.store, &cn, "acetic-anhydride", 2027, "5000", "l")
+            .await
+            .expect("declare");
+
+        let n = pen::notify(&f.store, &kz, notification("1200.5", "l"))
+            .await
+            .expect("notify");
+        assert_eq!((n.stage, n.quantity), (Stage::Notified, 1_200_500));
+        assert_eq!(n.assessment.declared, Some(5_000_000));
+        assert!(!n.assessment.flagged());
+        assert!(
+            unread_notices(&f, "cn-anti-drug-agency").await.contains(&n.id),
+            "the importer was not told"
+        );
+        assert!(
+            unread_notices(&f, "kg-anti-drug-agency").await.contains(&n.id),
+            "the transit state was not told"
+        );
+        // Transit reads it; a state off the route does not know it exists.
+        assert!(pen::get(&f.store, &kg, &n.id).await.is_ok());
+        assert!(matches!(
+            pen::get(&f.store, &ru, &n.id).await,
+            Err(Refusal::NotFound(_))
+        ));
+        assert!(
+            pen::list(&f.store, &ru, None, None, 100)
+                .await
+                .expect("list")
+                .is_empty(),
+            "a list shows another route's notification"
+        );
+
+        // Only the importer replies; only the exporter ships.
+        for (who, step) in [(&kz, Step::Confirm), (&kg, Step::Confirm), (&cn, Step::Ship)] {
+            assert!(
+                matches!(
+                    pen::step(&f.store, who, &n.id, step, "", n.version).await,
+                    Err(Refusal::Forbidden(_))
+                ),
+                "{step} by the wrong side"
+            );
+        }
+        assert!(matches!(
+            pen::step(&f.store, &ru, &n.id, Step::Confirm, "", n.version).await,
+            Err(Refusal::NotFound(_))
+        ));
+        let n = pen::step(&f.store, &cn, &n.id, Step::Confirm, "", n.version)
+            .await
+            .expect("confirm");
+        assert_eq!(n.stage, Stage::Confirmed);
+        // A stale version is a conflict, and nothing moves.
+        assert!(matches!(
+            pen::step(&f.store, &kz, &n.id, Step::Ship, "", n.version - 1).await,
+            Err(Refusal::Conflict(_))
+        ));
+        assert!(matches!(
+            pen::step(&f.store, &cn, &n.id, Step::Receive, "", n.version).await,
+            Err(Refusal::Conflict(_))
+        ));
+        let n = pen::step(&f.store, &kz, &n.id, Step::Ship, "", n.version)
+            .await
+            .expect("ship");
+        let n = pen::step(&f.store, &cn, &n.id, Step::Receive, "", n.version)
+            .await
+            .expect("receive");
+        assert_eq!(n.stage, Stage::Received);
+        let trail: Vec<&str> = n.timeline.iter().map(|s| s.action.as_str()).collect();
+        assert_eq!(trail, ["notify", "confirm", "ship", "receive"]);
+        let audit = f.store.audit_entries(0, 1000).await.expect("audit");
+        assert_eq!(
+            audit
+                .entries
+                .iter()
+                .filter(|e| e.draft.action == "precursor.step")
+                .count(),
+            3
+        );
+    }
+);
+
+story!(
+    the_cumulative_quantity_is_checked_against_the_declared_requirement,
+    |f| {
+        let kz = officer(&f, "kz-anti-drug-agency");
+        let cn = officer(&f, "cn-anti-drug-agency");
+        let first = pen::notify(&f.store, &kz, notification("100", "l"))
+            .await
+            .expect("notify");
+        assert_eq!(first.assessment.declared, None);
+        assert!(first.assessment.flagged(), "no declaration is flagged");
+        pen::declare_requirement(&f.store, &cn, "acetic-anhydride", 2027, "1", "m3")
+            .await
+            .expect("declare");
+        let second = pen::notify(&f.store, &kz, notification("800", "l"))
+            .await
+            .expect("notify");
+        assert_eq!(second.assessment.notified_before, 100_000);
+        assert_eq!(second.assessment.excess(), None);
+        let third = pen::notify(&f.store, &kz, notification("250", "l"))
+            .await
+            .expect("notify");
+        assert_eq!(
+            third.assessment.excess(),
+            Some(150_000),
+            "900 l notified before, 1000 l declared"
+        );
+        // An objected shipment no longer counts.
+        pen::step(
+            &f.store,
+            &cn,
+            &second.id,
+            Step::Object,
+            "importer unknown to the licensing office",
+            second.version,
+        )
+        .await
+        .expect("object");
+        let fourth = pen::notify(&f.store, &kz, notification("250", "l"))
+            .await
+            .expect("notify");
+        assert_eq!(fourth.assessment.notified_before, 350_000);
+        assert_eq!(fourth.assessment.excess(), None);
+        // Another year, another substance: a separate count.
+        let mut other = notification("5", "t");
+        other.substance = "potassium-permanganate".into();
+        let other = pen::notify(&f.store, &kz, other).await.expect("notify");
+        assert_eq!(other.assessment.notified_before, 0);
+        assert_eq!(other.quantity, 5_000_000);
+    }
+);
+
+story!(
+    an_objection_raises_an_incident_and_silence_is_flagged_to_both_sides,
+    |f| {
+        let kz = officer(&f, "kz-anti-drug-agency");
+        let cn = officer(&f, "cn-anti-drug-agency");
+        let ru = officer(&f, "ru-anti-drug-agency");
+        let n = pen::notify(&f.store, &kz, notification("40", "l"))
+            .await
+            .expect("notify");
+        assert_eq!(
+            invalid_field(pen::step(&f.store, &cn, &n.id, Step::Object, " ", n.version).await),
+            "reason"
+        );
+        let (n, incident) = pen::object(
+            &f.store,
+            &cn,
+            &n.id,
+            "consignee does not exist",
+            n.version,
+            Some(IncidentKind::StoppedShipment),
+        )
+        .await
+        .expect("object");
+        let incident = incident.expect("an incident");
+        assert_eq!(n.stage, Stage::Objected);
+        assert_eq!(n.incidents, vec![incident.id.clone()]);
+        assert_eq!(incident.notification.as_deref(), Some(n.id.as_str()));
+        assert!(
+            pen::incident(&f.store, &kz, &incident.id).await.is_ok(),
+            "the exporter reads it"
+        );
+        assert!(matches!(
+            pen::incident(&f.store, &ru, &incident.id).await,
+            Err(Refusal::NotFound(_))
+        ));
+        assert!(pen::incidents(&f.store, &ru, 100).await.expect("list").is_empty());
+
+        // Silence past the deadline: flagged once, to both sides.
+        let quiet = pen::notify(&f.store, &kz, notification("10", "l"))
+            .await
+            .expect("notify");
+        assert_eq!(
+            pen::flag_overdue(&f.store).await.expect("flag"),
+            0,
+            "flagged before the deadline"
+        );
+        f.clock.advance(time::Duration::days(16));
+        assert_eq!(pen::flag_overdue(&f.store).await.expect("flag"), 1);
+        assert_eq!(pen::flag_overdue(&f.store).await.expect("flag"), 0, "flagged twice");
+        let quiet = pen::get(&f.store, &kz, &quiet.id).await.expect("get");
+        assert!(quiet.overdue_flagged);
+        assert_eq!(quiet.timeline.last().map(|s| s.action.as_str()), Some("flag-overdue"));
+        for side in ["kz-anti-drug-agency", "cn-anti-drug-agency"] {
+            let told = unread_notices(&f, side).await;
+            assert!(
+                told.iter().filter(|id| **id == quiet.id).count() >= 1,
+                "{side} was not told"
+            );
+        }
+        // A late reply is still a reply.
+        let quiet = pen::step(&f.store, &cn, &quiet.id, Step::Confirm, "", quiet.version)
+            .await
+            .expect("late confirm");
+        assert_eq!(quiet.stage, Stage::Confirmed);
+    }
+);
+
+story!(bad_notifications_are_refused_and_nothing_is_written, |f| {
+    let kz = officer(&f, "kz-anti-drug-agency");
+    let kz_police = officer(&f, "kz-police");
+    let cases: Vec<(NotificationInput, &str)> = vec![
+        (notification("-5", "l"), "quantity"),
+        (notification("0", "l"), "quantity"),
+        (notification("2000000", "m3"), "quantity"),
+        (notification("ten", "l"), "quantity"),
+        (notification("5", "kg"), "unit"),
+        (notification("5", "barrel"), "unit"),
+        (
+            NotificationInput {
+                importing_state: StateCode::from("KZ"),
+                ..notification("5", "l")
+            },
+            "importing_state",
+        ),
+        (
+            NotificationInput {
+                importing_state: StateCode::from("XX"),
+                ..notification("5", "l")
+            },
+            "importing_state",
+        ),
+        (
+            NotificationInput {
+                transit: vec![TransitLeg {
+                    state: StateCode::from("CN"),
+                    point_of_entry: "x".into(),
+                }],
+                ..notification("5", "l")
+            },
+            "transit[0].state",
+        ),
+        (
+            NotificationInput {
+                substance: "table-salt".into(),
+                ..notification("5", "l")
+            },
+            "substance",
+        ),
+        (
+            NotificationInput {
+                exporter: " ".into(),
+                ..notification("5", "l")
+            },
+            "exporter",
+        ),
+        (
+            NotificationInput {
+                planned_export: time::macros::date!(2020 - 01 - 01),
+                ..notification("5", "l")
+            },
+            "planned_export",
+        ),
+    ];
+    for (input, field) in cases {
+        assert_eq!(invalid_field(pen::notify(&f.store, &kz, input).await), field);
+    }
+    // Not the anti-drug agency: refused, whatever the input.
+    assert!(matches!(
+        pen::notify(&f.store, &kz_police, notification("5", "l")).await,
+        Err(Refusal::Forbidden(_))
+    ));
+    assert!(
+        pen::list(&f.store, &kz, None, None, 100)
+            .await
+            .expect("list")
+            .is_empty()
+    );
+    assert_eq!(
+        invalid_field(pen::declare_requirement(&f.store, &kz, "acetone", 1999, "5", "l").await),
+        "year"
+    );
+    assert!(pen::requirements(&f.store, 1999).await.expect("list").is_empty());
+});
+
+story!(incidents_link_only_what_their_reporter_may_read, |f| {
+    let cn = officer(&f, "cn-anti-drug-agency");
+    let kz = officer(&f, "kz-anti-drug-agency");
+    let hidden = concord_app::records::create(
+        &f.store,
+        &officer(&f, "kz-security-service"),
+        sample_input(
+            RecordKind::Person,
+            "Kept Home",
+            HandlingCode {
+                distribution: concord_domain::Distribution::OriginatorOnly,
+                ..HandlingCode::open()
+            },
+        ),
+    )
+    .await
+    .expect("record");
+    let input = |records: Vec<String>| IncidentInput {
+        kind: IncidentKind::Seizure,
+        occurred_on: time::macros::date!(2026 - 11 - 20),
+        place: "Khorgos".into(),
+        description: "Drums of acetic anhydride under a false declaration (synthetic).".into(),
+        substance: Some("acetic-anhydride".into()),
+        quantity: Some("400".into()),
+        unit: Some("l".into()),
+        notification: None,
+        records,
+        messages: vec![],
+        handling: HandlingCode {
+            distribution: concord_domain::Distribution::States([StateCode::from("KZ")].into()),
+            ..HandlingCode::open()
+        },
+    };
+    assert_eq!(
+        invalid_field(pen::report_incident(&f.store, &cn, input(vec![hidden.id.clone()])).await),
+        "records[0]"
+    );
+    let i = pen::report_incident(&f.store, &cn, input(vec![]))
+        .await
+        .expect("report");
+    assert_eq!(i.quantity, Some(400_000));
+    assert!(unread_notices(&f, "kz-anti-drug-agency").await.contains(&i.id));
+    assert!(pen::incident(&f.store, &kz, &i.id).await.is_ok());
+    assert!(matches!(
+        pen::incident(&f.store, &officer(&f, "ru-anti-drug-agency"), &i.id).await,
+        Err(Refusal::NotFound(_))
+    ));
+});
