@@ -6,9 +6,9 @@
 
 use crate::{Refusal, Result};
 use concord_domain::precursor::{
-    self as rules, Incident, IncidentInput, NotificationInput, PreExportNotification, Requirement, format_quantity,
+    self as rules, Incident, IncidentInput, NotificationInput, PreExportNotification, Requirement,
 };
-use concord_domain::workflow::pre_export::{self as machine, Side, Stage, Step};
+use concord_domain::workflow::pre_export::{self as machine, Stage, Step};
 use concord_domain::{AuthorityId, StateCode};
 use concord_store::{Ctx, NotificationWrite, Store};
 use std::collections::{BTreeMap, BTreeSet};
@@ -32,14 +32,6 @@ fn notices(store: &Store, states: impl IntoIterator<Item = StateCode>, text: &st
         out.extend(found.into_iter().map(|a: AuthorityId| (a.to_string(), text.to_owned())));
     }
     out
-}
-
-/// A quantity in the substance's display unit.
-pub fn quantity_text(store: &Store, substance: &str, quantity: i64) -> String {
-    match store.snapshot().registry.substances.get(substance) {
-        Some(s) => format_quantity(quantity, s.measure),
-        None => quantity.to_string(),
-    }
 }
 
 /// Declares the caller's state's requirement of a substance for a year.
@@ -112,23 +104,13 @@ pub async fn list(
     Ok(store.list_notifications(ctx, stage, year, limit).await?)
 }
 
-/// Whether the caller may take `step` now (for edges showing the buttons).
-pub fn may_take(store: &Store, ctx: &Ctx, n: &PreExportNotification, step: Step) -> bool {
-    let Ok(state) = acting_state(store, ctx) else {
-        return false;
-    };
-    let side = n.side_of(Some(&state));
-    let notifier_only = matches!(step, Step::Ship | Step::Withdraw);
-    (!notifier_only || ctx.viewer.authority == n.originator) && machine::apply(n.stage, step, side, "given").is_ok()
-}
-
 async fn checked_step(
     store: &Store,
     ctx: &Ctx,
     id: &str,
     step: Step,
     reason: &str,
-) -> Result<(PreExportNotification, Stage, Side)> {
+) -> Result<(PreExportNotification, Stage, StateCode)> {
     let n = store.visible_notification(ctx, id).await?;
     let state = acting_state(store, ctx)?;
     let side = n.side_of(Some(&state));
@@ -158,7 +140,7 @@ async fn checked_step(
         Step::Object | Step::Stop if reason.trim().is_empty() => Refusal::invalid("reason", e.to_string()),
         _ => Refusal::Conflict(e.to_string()),
     })?;
-    Ok((n, next, side))
+    Ok((n, next, state))
 }
 
 /// A step on a notification by a state on its route: the other states on
@@ -174,8 +156,7 @@ pub async fn step(
     if step == Step::Object {
         return Ok(object(store, ctx, id, reason, expected_version, None).await?.0);
     }
-    let (n, next, _) = checked_step(store, ctx, id, step, reason).await?;
-    let state = acting_state(store, ctx)?;
+    let (n, next, state) = checked_step(store, ctx, id, step, reason).await?;
     let others: Vec<StateCode> = n.route_states().into_iter().filter(|s| *s != state).collect();
     let told = notices(
         store,
@@ -207,8 +188,7 @@ pub async fn object(
     expected_version: i64,
     incident: Option<concord_domain::precursor::IncidentKind>,
 ) -> Result<(PreExportNotification, Option<Incident>)> {
-    let (n, next, _) = checked_step(store, ctx, id, Step::Object, reason).await?;
-    let state = acting_state(store, ctx)?;
+    let (n, next, state) = checked_step(store, ctx, id, Step::Object, reason).await?;
     let others: Vec<StateCode> = n.route_states().into_iter().filter(|s| *s != state).collect();
     let told = notices(
         store,

@@ -256,20 +256,6 @@ impl Store {
         Ok((declared, before))
     }
 
-    /// What `importing` was notified of `substance` in `year` so far, and
-    /// what it declared: the cumulative check, outside a notification.
-    pub async fn notified_total(
-        &self,
-        importing: &StateCode,
-        substance: &str,
-        year: i32,
-    ) -> Result<(Option<i64>, i64)> {
-        let mut tx = self.pool().begin().await?;
-        let found = self.notified_total_in(&mut tx, importing, substance, year).await?;
-        tx.rollback().await?;
-        Ok(found)
-    }
-
     /// Writes a notification the use case checked, assessed against the
     /// importer's requirement in the same transaction, with its first step,
     /// its notices and its audit entry.
@@ -391,6 +377,12 @@ impl Store {
     /// A notification with its trail, whoever asks: for use cases that
     /// judged access already, and for the node's own upkeep.
     pub async fn load_notification(&self, id: &str) -> Result<PreExportNotification> {
+        let mut n = self.notification_with_trail(id).await?;
+        n.incidents = self.incidents_of(id).await?.into_iter().map(|i| i.id).collect();
+        Ok(n)
+    }
+
+    async fn notification_with_trail(&self, id: &str) -> Result<PreExportNotification> {
         let row = sqlx::query("SELECT * FROM pre_export_notifications WHERE id = $1")
             .bind(id)
             .fetch_optional(self.pool())
@@ -414,35 +406,32 @@ impl Store {
                 })
             })
             .collect::<Result<_>>()?;
+        Ok(n)
+    }
+
+    async fn incidents_of(&self, notification: &str) -> Result<Vec<Incident>> {
         let rows = sqlx::query("SELECT * FROM precursor_incidents WHERE notification_id = $1 ORDER BY created_at, id")
-            .bind(id)
+            .bind(notification)
             .fetch_all(self.pool())
             .await?;
-        n.incidents = rows
-            .iter()
-            .map(incident_row)
-            .collect::<Result<Vec<_>>>()?
-            .into_iter()
-            .map(|i| i.id)
-            .collect();
-        Ok(n)
+        rows.iter().map(incident_row).collect()
     }
 
     /// The notification if `ctx` may read it; "not found" otherwise, as for
     /// one that does not exist. Its incidents are those `ctx` may read.
     pub async fn visible_notification(&self, ctx: &Ctx, id: &str) -> Result<PreExportNotification> {
-        let mut n = match self.load_notification(id).await {
+        let mut n = match self.notification_with_trail(id).await {
             Ok(n) if self.may_read_notification(ctx, &n) => n,
             Ok(_) | Err(StoreError::NotFound(_)) => return Err(StoreError::NotFound(format!("notification {id}"))),
             Err(e) => return Err(e),
         };
-        let mut kept = Vec::new();
-        for i in std::mem::take(&mut n.incidents) {
-            if self.visible_incident(ctx, &i).await.is_ok() {
-                kept.push(i);
-            }
-        }
-        n.incidents = kept;
+        n.incidents = self
+            .incidents_of(id)
+            .await?
+            .into_iter()
+            .filter(|i| self.may_read_incident(ctx, i))
+            .map(|i| i.id)
+            .collect();
         Ok(n)
     }
 
