@@ -102,6 +102,8 @@ async fn readable(store: &Store, ctx: &Ctx, s: &Seeded) -> bool {
         "message" => store.readable_message(ctx, &s.id).await.is_ok(),
         "consultation" => store.visible_consultation(ctx, &s.id).await.is_ok(),
         "proposal" => store.visible_proposal(ctx, &s.id).await.is_ok(),
+        "notification" => store.visible_notification(ctx, &s.id).await.is_ok(),
+        "incident" => store.visible_incident(ctx, &s.id).await.is_ok(),
         // A TAXII object: readable where its collection is.
         "taxii" => store
             .taxii_collections(ctx)
@@ -385,6 +387,91 @@ async fn seed_partly_hidden(s: &mut Seeder<'_>) {
         id: p.id,
         canaries: vec![evidence],
         kind: "proposal",
+        within: None,
+    });
+}
+
+/// A pre-export notification from Kazakhstan to China through Kyrgyzstan
+/// (only the route's states read it), an incident raised by China's
+/// objection to it, and an incident Kazakhstan shares with Uzbekistan only.
+async fn seed_precursors(s: &mut Seeder<'_>) {
+    use concord_domain::precursor::{IncidentInput, IncidentKind, NotificationInput, TransitLeg};
+    let kz = officer(s.f, "kz-anti-drug-agency");
+    let cn = officer(s.f, "cn-anti-drug-agency");
+    let (exporter, importer, consignee, entry, transit) = (s.canary(), s.canary(), s.canary(), s.canary(), s.canary());
+    let n = concord_app::precursors::notify(
+        &s.f.store,
+        &kz,
+        NotificationInput {
+            importing_state: StateCode::from("CN"),
+            exporter: format!("Exporter {exporter} (synthetic)"),
+            importer: format!("Importer {importer} (synthetic)"),
+            consignee: format!("Consignee {consignee}"),
+            substance: "acetic-anhydride".into(),
+            quantity: "900".into(),
+            unit: "l".into(),
+            transit: vec![TransitLeg {
+                state: StateCode::from("KG"),
+                point_of_entry: format!("Crossing {transit}"),
+            }],
+            point_of_entry: format!("Pass {entry}"),
+            planned_export: s.f.store.clock().today() + time::Duration::days(20),
+            handling: HandlingCode::open(),
+        },
+    )
+    .await
+    .expect("notify");
+    let reason = s.canary();
+    let (n, incident) = concord_app::precursors::object(
+        &s.f.store,
+        &cn,
+        &n.id,
+        &format!("Objection {reason}"),
+        n.version,
+        Some(IncidentKind::SuspiciousOrder),
+    )
+    .await
+    .expect("object");
+    let incident = incident.expect("incident");
+    s.world.created.extend([n.id.clone(), incident.id.clone()]);
+    s.world.seeded.push(Seeded {
+        id: n.id.clone(),
+        canaries: vec![exporter, importer, consignee, entry, transit, reason.clone()],
+        kind: "notification",
+        within: None,
+    });
+    s.world.seeded.push(Seeded {
+        id: incident.id,
+        canaries: vec![reason],
+        kind: "incident",
+        within: None,
+    });
+    let (place, description) = (s.canary(), s.canary());
+    let uz: BTreeSet<StateCode> = [StateCode::from("UZ")].into();
+    let i = concord_app::precursors::report_incident(
+        &s.f.store,
+        &kz,
+        IncidentInput {
+            kind: IncidentKind::Seizure,
+            occurred_on: s.f.store.clock().today(),
+            place: format!("Depot {place}"),
+            description: format!("Seized {description} (synthetic)"),
+            substance: Some("potassium-permanganate".into()),
+            quantity: Some("40".into()),
+            unit: Some("kg".into()),
+            notification: None,
+            records: vec![],
+            messages: vec![],
+            handling: handled(Distribution::States(uz), Classification::Restricted),
+        },
+    )
+    .await
+    .expect("incident");
+    s.world.created.push(i.id.clone());
+    s.world.seeded.push(Seeded {
+        id: i.id,
+        canaries: vec![place, description],
+        kind: "incident",
         within: None,
     });
 }
@@ -726,6 +813,7 @@ story!(no_route_shows_any_user_what_it_may_not_see, |f| {
         world: World::default(),
     };
     seed_partly_hidden(&mut seeder).await;
+    seed_precursors(&mut seeder).await;
     let before = answers(&app, &routes, &tokens).await;
     seed_hidden_from_all(&mut seeder).await;
     let world = seeder.world;
@@ -799,6 +887,32 @@ story!(no_route_shows_any_user_what_it_may_not_see, |f| {
         assert!(
             status == StatusCode::OK && text.contains(&s.canaries[0]),
             "the originator does not read {uri} ({status}): the crawl's substitutions miss"
+        );
+    }
+
+    // Precursor objects are read by the states on their route or in their
+    // distribution: one such crawler reads each where the crawl looks.
+    for s in world
+        .seeded
+        .iter()
+        .filter(|s| matches!(s.kind, "notification" | "incident"))
+    {
+        let mut reader = None;
+        for user in CRAWLERS {
+            if readable(&f.store, &ctx_of(&f.store, user).await, s).await {
+                reader = Some(*user);
+                break;
+            }
+        }
+        let reader = reader.unwrap_or_else(|| panic!("no crawler reads the {} {}", s.kind, s.id));
+        let uri = match s.kind {
+            "notification" => format!("/api/v1/precursors/notifications/{}", s.id),
+            _ => format!("/api/v1/precursors/incidents/{}", s.id),
+        };
+        let (status, text) = send(&app, &Method::GET, &uri, &tokens[reader]).await;
+        assert!(
+            status == StatusCode::OK && s.canaries.iter().all(|c| text.contains(c)),
+            "{reader} does not read {uri} ({status}): the crawl's substitutions miss"
         );
     }
 

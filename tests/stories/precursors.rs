@@ -381,3 +381,321 @@ story!(incidents_link_only_what_their_reporter_may_read, |f| {
         Err(Refusal::NotFound(_))
     ));
 });
+
+/// Precursor users of the anti-drug agencies, for the API stories.
+async fn precursor_app(f: &Fixture) -> (axum::Router, [String; 3]) {
+    use concord_store::{Actor, NewUser};
+    let app = crate::http::app(f).await;
+    for (name, authority) in [
+        ("kz.pen", "kz-anti-drug-agency"),
+        ("cn.pen", "cn-anti-drug-agency"),
+        ("ru.pen", "ru-anti-drug-agency"),
+    ] {
+        let new = NewUser {
+            username: name.into(),
+            display_name: name.into(),
+            authority: concord_domain::AuthorityId::from(authority),
+            roles: "officer".parse().expect("roles"),
+            clearance: Classification::Confidential,
+            password_hash: crate::http::password_hash(),
+            disabled: false,
+            must_change_password: false,
+        };
+        f.store.create_user(new, &Actor::system("test")).await.expect("user");
+    }
+    let kz = crate::http::login(&app, "kz.pen").await;
+    let cn = crate::http::login(&app, "cn.pen").await;
+    let ru = crate::http::login(&app, "ru.pen").await;
+    (app, [kz, cn, ru])
+}
+
+fn notification_json(f: &Fixture) -> serde_json::Value {
+    serde_json::json!({
+        "importing_state": "CN",
+        "exporter": "Steppe Chemicals LLP (synthetic)",
+        "importer": "Eastern Solvents Co. (synthetic)",
+        "substance": "acetic-anhydride",
+        "quantity": "1200.5",
+        "unit": "l",
+        "transit": [{"state": "KG", "point_of_entry": "Kordai crossing"}],
+        "point_of_entry": "Torugart pass",
+        "planned_export": (f.store.clock().today() + time::Duration::days(10)).to_string(),
+        "handling": {"dissemination": "free", "use": "evidence", "classification": "restricted"}
+    })
+}
+
+story!(
+    the_api_refuses_bad_notifications_and_replies_with_the_field_and_changes_nothing,
+    |f| {
+        use crate::http::call;
+        use axum::http::StatusCode;
+        let (app, [kz, cn, ru]) = precursor_app(&f).await;
+        const PATH: &str = "/api/v1/precursors/notifications";
+        let bad: Vec<(&str, serde_json::Value, StatusCode, &str)> = vec![
+            (
+                "quantity",
+                serde_json::json!("-5"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "quantity",
+            ),
+            (
+                "quantity",
+                serde_json::json!("1e9999"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "quantity",
+            ),
+            (
+                "quantity",
+                serde_json::json!("2000000000"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "quantity",
+            ),
+            (
+                "unit",
+                serde_json::json!("kg"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unit",
+            ),
+            (
+                "unit",
+                serde_json::json!("furlong"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unit",
+            ),
+            (
+                "substance",
+                serde_json::json!("water"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "substance",
+            ),
+            (
+                "importing_state",
+                serde_json::json!("KZ"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "importing_state",
+            ),
+            (
+                "importing_state",
+                serde_json::json!("XX"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "importing_state",
+            ),
+            (
+                "transit",
+                serde_json::json!([{"state": "CN", "point_of_entry": "Khorgos"}]),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "transit[0].state",
+            ),
+            (
+                "transit",
+                serde_json::json!([{"state": "KG", "point_of_entry": "a"}, {"state": "KG", "point_of_entry": "b"}]),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "transit[1].state",
+            ),
+            (
+                "transit",
+                serde_json::json!([{"state": "KG", "point_of_entry": " "}]),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "transit[0].point_of_entry",
+            ),
+            (
+                "planned_export",
+                serde_json::json!("2020-01-01"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "planned_export",
+            ),
+            (
+                "planned_export",
+                serde_json::json!("15/01/2027"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "planned_export",
+            ),
+            (
+                "exporter",
+                serde_json::json!(""),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "exporter",
+            ),
+            (
+                "colour",
+                serde_json::json!("red"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "colour",
+            ),
+        ];
+        for (key, value, status, field) in bad {
+            let mut body = notification_json(&f);
+            body[key] = value.clone();
+            let (got, answer) = call(&app, "POST", PATH, Some(&kz), Some(body)).await;
+            assert_eq!(got, status, "{key} = {value}: {answer}");
+            assert!(
+                answer["field"].as_str().is_some_and(|f| f.contains(field))
+                    || answer["message"].as_str().is_some_and(|m| m.contains(field)),
+                "{key} = {value}: the answer does not name {field}: {answer}"
+            );
+        }
+        // Only an anti-drug agency notifies.
+        let police = crate::http::login(&app, "ru.officer").await;
+        let mut body = notification_json(&f);
+        body["importing_state"] = "KZ".into();
+        let (got, answer) = call(&app, "POST", PATH, Some(&police), Some(body)).await;
+        assert_eq!(got, StatusCode::FORBIDDEN, "{answer}");
+        let (_, listed) = call(&app, "GET", PATH, Some(&kz), None).await;
+        assert_eq!(
+            listed,
+            serde_json::json!([]),
+            "a refused notification left something behind"
+        );
+
+        let (got, n) = call(&app, "POST", PATH, Some(&kz), Some(notification_json(&f))).await;
+        assert_eq!(got, StatusCode::CREATED, "{n}");
+        assert_eq!(
+            (n["quantity"].as_i64(), n["quantity_text"].as_str()),
+            (Some(1_200_500), Some("1200.5 l"))
+        );
+        assert_eq!(n["assessment"]["flagged"], true, "no declaration: flagged");
+        let id = n["id"].as_str().expect("id").to_owned();
+        let steps = format!("{PATH}/{id}/steps");
+        let version = n["version"].as_i64().expect("version");
+        let step = |s: &str, reason: &str, v: i64| serde_json::json!({"step": s, "reason": reason, "version": v});
+
+        // Off the route: not found; the exporter may not confirm; a stale
+        // version, a missing reason, an unknown step, an incident with a
+        // confirmation: refused, and the trail is as it was.
+        for (token, body, status) in [
+            (&ru, step("confirm", "", version), StatusCode::NOT_FOUND),
+            (&kz, step("confirm", "", version), StatusCode::FORBIDDEN),
+            (&cn, step("ship", "", version), StatusCode::FORBIDDEN),
+            (&cn, step("confirm", "", version + 1), StatusCode::CONFLICT),
+            (&cn, step("object", " ", version), StatusCode::UNPROCESSABLE_ENTITY),
+            (&cn, step("fly", "", version), StatusCode::UNPROCESSABLE_ENTITY),
+            (
+                &cn,
+                serde_json::json!({"step": "confirm", "version": version, "incident": "seizure"}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                &cn,
+                serde_json::json!({"step": "object", "reason": "r", "version": version, "incident": "fire"}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (&kz, step("receive", "", version), StatusCode::FORBIDDEN),
+        ] {
+            let (got, answer) = call(&app, "POST", &steps, Some(token), Some(body.clone())).await;
+            assert_eq!(got, status, "{body}: {answer}");
+        }
+        let (_, now) = call(&app, "GET", &format!("{PATH}/{id}"), Some(&kz), None).await;
+        assert_eq!(
+            (now["stage"].as_str(), now["version"].as_i64()),
+            (Some("notified"), Some(version))
+        );
+        assert_eq!(now["timeline"].as_array().map(Vec::len), Some(1), "{now}");
+        let (got, _) = call(&app, "GET", &format!("{PATH}/{id}"), Some(&ru), None).await;
+        assert_eq!(
+            got,
+            StatusCode::NOT_FOUND,
+            "off the route, the notification does not exist"
+        );
+
+        // The importer objects and raises an incident in one step.
+        let (got, objected) = call(
+            &app,
+            "POST",
+            &steps,
+            Some(&cn),
+            Some(serde_json::json!({"step": "object", "reason": "Consignee unknown at the address", "version": version, "incident": "stopped-shipment"})),
+        )
+        .await;
+        assert_eq!(got, StatusCode::OK, "{objected}");
+        assert_eq!(objected["stage"], "objected");
+        let incident = objected["incidents"][0].as_str().expect("an incident").to_owned();
+        let (got, i) = call(
+            &app,
+            "GET",
+            &format!("/api/v1/precursors/incidents/{incident}"),
+            Some(&kz),
+            None,
+        )
+        .await;
+        assert_eq!(
+            (got, i["kind"].as_str()),
+            (StatusCode::OK, Some("stopped-shipment")),
+            "{i}"
+        );
+        assert_eq!(i["notification"].as_str(), Some(id.as_str()));
+        let (got, _) = call(
+            &app,
+            "GET",
+            &format!("/api/v1/precursors/incidents/{incident}"),
+            Some(&ru),
+            None,
+        )
+        .await;
+        assert_eq!(got, StatusCode::NOT_FOUND);
+        let (_, ru_list) = call(&app, "GET", "/api/v1/precursors/incidents", Some(&ru), None).await;
+        assert_eq!(ru_list, serde_json::json!([]));
+        // Objected is final for a shipment.
+        let (got, _) = call(&app, "POST", &steps, Some(&kz), Some(step("ship", "", version + 1))).await;
+        assert_eq!(got, StatusCode::CONFLICT);
+
+        // Requirements: a year out of range, a unit that does not fit; then one that does.
+        const REQ: &str = "/api/v1/precursors/requirements";
+        let year = f.store.clock().today().year();
+        for (body, field) in [
+            (
+                serde_json::json!({"substance": "acetic-anhydride", "year": year + 9, "quantity": "10", "unit": "l"}),
+                "year",
+            ),
+            (
+                serde_json::json!({"substance": "acetic-anhydride", "year": year, "quantity": "10", "unit": "kg"}),
+                "unit",
+            ),
+            (
+                serde_json::json!({"substance": "acetic-anhydride", "year": year, "quantity": "0", "unit": "l"}),
+                "quantity",
+            ),
+        ] {
+            let (got, answer) = call(&app, "PUT", REQ, Some(&cn), Some(body)).await;
+            assert_eq!(
+                (got, answer["field"].as_str()),
+                (StatusCode::UNPROCESSABLE_ENTITY, Some(field)),
+                "{answer}"
+            );
+        }
+        let (_, none) = call(&app, "GET", &format!("{REQ}?year={year}"), Some(&cn), None).await;
+        assert_eq!(none, serde_json::json!([]));
+        let (got, r) = call(
+            &app,
+            "PUT",
+            REQ,
+            Some(&cn),
+            Some(serde_json::json!({"substance": "acetic-anhydride", "year": year, "quantity": "5", "unit": "m3"})),
+        )
+        .await;
+        assert_eq!(
+            (got, r["quantity"].as_i64(), r["state"].as_str()),
+            (StatusCode::OK, Some(5_000_000), Some("CN")),
+            "{r}"
+        );
+
+        // The flows report: the exporter sees its objected flow; Russia, off the route, nothing.
+        let (_, flows) = call(
+            &app,
+            "GET",
+            &format!("/api/v1/precursors/flows?year={year}"),
+            Some(&kz),
+            None,
+        )
+        .await;
+        assert_eq!(flows[0]["by_stage"][0]["stage"], "objected", "{flows}");
+        let (_, flows) = call(
+            &app,
+            "GET",
+            &format!("/api/v1/precursors/flows?year={year}"),
+            Some(&ru),
+            None,
+        )
+        .await;
+        assert_eq!(flows, serde_json::json!([]));
+    }
+);

@@ -255,3 +255,129 @@ pub fn message_input(t: MessageText<'_>) -> Result<MessageInput> {
         attachments: t.attachments,
     })
 }
+
+/// A transit leg as texts.
+#[derive(Debug, Clone, Default)]
+pub struct TransitText {
+    pub state: String,
+    pub point_of_entry: String,
+}
+
+/// A pre-export notification as texts.
+#[derive(Debug, Clone, Default)]
+pub struct NotificationText {
+    pub importing_state: String,
+    pub exporter: String,
+    pub importer: String,
+    pub consignee: String,
+    pub substance: String,
+    pub quantity: String,
+    pub unit: String,
+    pub transit: Vec<TransitText>,
+    pub point_of_entry: String,
+    /// YYYY-MM-DD.
+    pub planned_export: String,
+    /// Classification, dissemination and use; the distribution is the route's.
+    pub handling: HandlingText,
+}
+
+/// A handling code whose distribution the use case sets: an empty
+/// distribution text stands for the route's states.
+fn routed_handling(h: &HandlingText) -> Result<HandlingCode> {
+    let mut h = h.clone();
+    if h.distribution.trim().is_empty() {
+        h.distribution = "originator-only".into();
+    }
+    handling(&h)
+}
+
+fn state_code(name: &str, text: &str) -> Result<concord_domain::StateCode> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(Refusal::invalid(name, "a state code is needed"));
+    }
+    Ok(concord_domain::StateCode::from(t.to_ascii_uppercase().as_str()))
+}
+
+/// A pre-export notification, read as [`crate::precursors::notify`] takes it.
+pub fn notification_input(t: &NotificationText) -> Result<concord_domain::precursor::NotificationInput> {
+    Ok(concord_domain::precursor::NotificationInput {
+        importing_state: state_code("importing_state", &t.importing_state)?,
+        exporter: t.exporter.clone(),
+        importer: t.importer.clone(),
+        consignee: t.consignee.clone(),
+        substance: t.substance.trim().to_owned(),
+        quantity: t.quantity.clone(),
+        unit: t.unit.clone(),
+        transit: t
+            .transit
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                Ok(concord_domain::precursor::TransitLeg {
+                    state: state_code(&format!("transit[{i}].state"), &l.state)?,
+                    point_of_entry: l.point_of_entry.clone(),
+                })
+            })
+            .collect::<Result<_>>()?,
+        point_of_entry: t.point_of_entry.clone(),
+        planned_export: date("planned_export", &t.planned_export)?,
+        handling: routed_handling(&t.handling)?,
+    })
+}
+
+/// An incident report as texts.
+#[derive(Debug, Clone, Default)]
+pub struct IncidentText {
+    /// `seizure`, `stopped-shipment` or `suspicious-order`.
+    pub kind: String,
+    /// YYYY-MM-DD.
+    pub occurred_on: String,
+    pub place: String,
+    pub description: String,
+    pub substance: Option<String>,
+    pub quantity: Option<String>,
+    pub unit: Option<String>,
+    pub notification: Option<String>,
+    pub records: Vec<String>,
+    pub messages: Vec<String>,
+    /// Linked to a notification, the distribution is the notification's.
+    pub handling: HandlingText,
+}
+
+fn given(v: &Option<String>) -> Option<String> {
+    v.as_ref().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+/// An incident, read as [`crate::precursors::report_incident`] takes it.
+pub fn incident_input(t: &IncidentText) -> Result<concord_domain::precursor::IncidentInput> {
+    let notification = given(&t.notification);
+    let handling = if notification.is_some() {
+        routed_handling(&t.handling)?
+    } else {
+        handling(&t.handling)?
+    };
+    Ok(concord_domain::precursor::IncidentInput {
+        kind: field("kind", &t.kind)?,
+        occurred_on: date("occurred_on", &t.occurred_on)?,
+        place: t.place.clone(),
+        description: t.description.clone(),
+        substance: given(&t.substance),
+        quantity: given(&t.quantity),
+        unit: given(&t.unit),
+        notification,
+        records: t
+            .records
+            .iter()
+            .map(|r| r.trim().to_owned())
+            .filter(|r| !r.is_empty())
+            .collect(),
+        messages: t
+            .messages
+            .iter()
+            .map(|m| m.trim().to_owned())
+            .filter(|m| !m.is_empty())
+            .collect(),
+        handling,
+    })
+}

@@ -101,6 +101,27 @@ const USERS: &[(&str, &str, &[Role], Classification, &str)] = &[
         "low clearance: sees less",
     ),
     (
+        "kz.antidrug",
+        "kz-anti-drug-agency",
+        &[Role::Officer],
+        Classification::Confidential,
+        "notifies Kazakhstan's precursor exports",
+    ),
+    (
+        "cn.antidrug",
+        "cn-anti-drug-agency",
+        &[Role::Officer, Role::Supervisor],
+        Classification::Confidential,
+        "answers pre-export notifications to China",
+    ),
+    (
+        "ru.antidrug",
+        "ru-anti-drug-agency",
+        &[Role::Officer],
+        Classification::Confidential,
+        "Russia's precursor control",
+    ),
+    (
         "by.admin",
         "by-security-service",
         &[Role::Administrator],
@@ -190,6 +211,7 @@ pub async fn run(dir: &Path, listen: SocketAddr, no_serve: bool, persons: u64, o
     }
     seed_records(&node).await?;
     crate::demo_cooperation::seed(&node).await?;
+    crate::demo_precursors::seed(&node).await?;
     seed_synthetic(&node, persons, orgs).await?;
 
     let listener = match tokio::net::TcpListener::bind(listen).await {

@@ -10,7 +10,8 @@ use concord_domain::workflow::exchange::{MessageKind, Priority};
 use concord_domain::{Category, Classification, HandlingCode, LegalBasis};
 use concord_store::{AttachmentInput, Ctx, Mailbox, MessageInput, MessageQuery, ProposalInput, RecordQuery};
 
-async fn ctx(node: &Node, username: &str) -> Result<Ctx> {
+/// A demo user's context, for seeding as that user.
+pub(crate) async fn ctx(node: &Node, username: &str) -> Result<Ctx> {
     let user = node
         .store
         .user_by_name(username)

@@ -7,6 +7,7 @@ mod bench_exchange;
 mod cooperation;
 mod demo;
 mod demo_cooperation;
+mod demo_precursors;
 mod evaluate;
 mod exchange;
 mod node;

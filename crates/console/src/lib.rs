@@ -362,6 +362,18 @@ pub fn router() -> Router<AppState> {
         .route("/console/consultations/{id}", get(consultations::show))
         .route("/console/consultations/{id}/verdict", post(actions::verdict))
         .route("/console/consultations/{id}/{step}", post(actions::consultation_step))
+        .route("/console/precursors", get(precursors::list).post(precursors::notify))
+        .route(
+            "/console/precursors/requirements",
+            get(precursors::requirements).post(precursors::declare),
+        )
+        .route(
+            "/console/precursors/incidents",
+            get(precursors::incidents).post(precursors::report),
+        )
+        .route("/console/precursors/incidents/{id}", get(precursors::incident))
+        .route("/console/precursors/{id}", get(precursors::show))
+        .route("/console/precursors/{id}/step", post(precursors::step))
         .route("/console/queues", get(queues::show))
         .route("/console/map", get(map::show))
         .route("/console/registry", get(admin::registry))

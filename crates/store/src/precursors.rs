@@ -311,7 +311,19 @@ impl Store {
         .bind(&now)
         .execute(&mut *w.tx)
         .await?;
-        let detail = format!("{quantity} of {} to {}", input.substance, input.importing_state);
+        let measure = self
+            .snapshot()
+            .registry
+            .substances
+            .get(&input.substance)
+            .map(|s| s.measure)
+            .unwrap_or(concord_domain::precursor::Measure::Mass);
+        let detail = format!(
+            "{} of {} to {}",
+            concord_domain::precursor::format_quantity(quantity, measure),
+            input.substance,
+            input.importing_state
+        );
         self.event_in(&mut w.tx, &id, ctx, "notify", &detail).await?;
         let notes: Vec<(&str, &str)> = notify.iter().map(|(a, t)| (a.as_str(), t.as_str())).collect();
         self.notify_many_in(&mut w.tx, &notes, "precursor", &id).await?;

@@ -6,6 +6,7 @@ mod consultations;
 pub(crate) mod designations;
 pub(crate) mod exchange;
 pub(crate) mod messages;
+mod precursors;
 pub(crate) mod records;
 mod registry;
 mod requests;
@@ -85,6 +86,14 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(consultations::agenda))
         .routes(routes!(consultations::draft))
         .routes(routes!(consultations::answer))
+        .routes(routes!(precursors::substances))
+        .routes(routes!(precursors::requirements, precursors::declare))
+        .routes(routes!(precursors::notify, precursors::list))
+        .routes(routes!(precursors::get_one))
+        .routes(routes!(precursors::step))
+        .routes(routes!(precursors::report, precursors::incidents))
+        .routes(routes!(precursors::incident))
+        .routes(routes!(precursors::flows))
         .routes(routes!(audit::entries))
         .routes(routes!(audit::verify))
         .routes(routes!(health))

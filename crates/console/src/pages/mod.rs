@@ -11,6 +11,7 @@ pub mod home;
 pub mod login;
 pub mod map;
 pub mod messages;
+pub mod precursors;
 pub mod queues;
 pub mod record_form;
 pub mod records;

@@ -1,0 +1,164 @@
+//! The demo's precursor control: declared requirements of China and
+//! Kazakhstan, pre-export notifications at every stage (one above China's
+//! declared requirement, one shipped and received, one objected by Russia
+//! with the incident it raised), and a seizure Kazakhstan shares with all
+//! members. Synthetic throughout.
+
+use crate::demo_cooperation::ctx;
+use crate::node::Node;
+use anyhow::Result;
+use concord_app::precursors as pen;
+use concord_domain::precursor::{IncidentInput, IncidentKind, NotificationInput, TransitLeg};
+use concord_domain::workflow::pre_export::Step;
+use concord_domain::{Classification, HandlingCode, StateCode};
+
+/// A notification to `to` of `(substance, quantity, unit)`, leaving in
+/// `days` days, through `transit`.
+fn shipment(
+    node: &Node,
+    to: &str,
+    exporter: &str,
+    (substance, quantity, unit): (&str, &str, &str),
+    transit: &[(&str, &str)],
+    entry: &str,
+    days: i64,
+) -> NotificationInput {
+    NotificationInput {
+        importing_state: StateCode::from(to),
+        exporter: format!("{exporter} (synthetic)"),
+        importer: format!("{to} Industrial Solvents (synthetic)"),
+        consignee: String::new(),
+        substance: substance.into(),
+        quantity: quantity.into(),
+        unit: unit.into(),
+        transit: transit
+            .iter()
+            .map(|(state, point)| TransitLeg {
+                state: StateCode::from(*state),
+                point_of_entry: (*point).into(),
+            })
+            .collect(),
+        point_of_entry: entry.into(),
+        planned_export: node.store.clock().today() + time::Duration::days(days),
+        handling: HandlingCode {
+            classification: Classification::Restricted,
+            ..HandlingCode::open()
+        },
+    }
+}
+
+/// Seeds once: skipped when Kazakhstan's agency already sees notifications.
+pub async fn seed(node: &Node) -> Result<()> {
+    let kz = ctx(node, "kz.antidrug").await?;
+    if !pen::list(&node.store, &kz, None, None, 1).await?.is_empty() {
+        return Ok(());
+    }
+    let cn = ctx(node, "cn.antidrug").await?;
+    let ru = ctx(node, "ru.antidrug").await?;
+    let s = &node.store;
+    let year = s.clock().today().year();
+    pen::declare_requirement(s, &cn, "acetic-anhydride", year, "5000", "l").await?;
+    pen::declare_requirement(s, &cn, "potassium-permanganate", year, "40", "t").await?;
+    pen::declare_requirement(s, &kz, "potassium-permanganate", year, "20", "t").await?;
+    pen::declare_requirement(s, &ru, "ephedrine", year, "150", "kg").await?;
+
+    // Waiting for China's reply; the second takes the year past China's declaration.
+    pen::notify(
+        s,
+        &kz,
+        shipment(
+            node,
+            "CN",
+            "Steppe Chemicals LLP",
+            ("acetic-anhydride", "1200", "l"),
+            &[("KG", "Kordai crossing")],
+            "Torugart pass",
+            20,
+        ),
+    )
+    .await?;
+    pen::notify(
+        s,
+        &kz,
+        shipment(
+            node,
+            "CN",
+            "Steppe Chemicals LLP",
+            ("acetic-anhydride", "4500", "l"),
+            &[],
+            "Khorgos",
+            25,
+        ),
+    )
+    .await?;
+
+    // Russia to Kazakhstan: confirmed, shipped, received.
+    let n = pen::notify(
+        s,
+        &ru,
+        shipment(
+            node,
+            "KZ",
+            "Volga Reagents JSC",
+            ("potassium-permanganate", "10", "t"),
+            &[],
+            "Petropavl rail crossing",
+            5,
+        ),
+    )
+    .await?;
+    let n = pen::step(s, &kz, &n.id, Step::Confirm, "", n.version).await?;
+    let n = pen::step(s, &ru, &n.id, Step::Ship, "Left on train 4417", n.version).await?;
+    pen::step(s, &kz, &n.id, Step::Receive, "Seals intact", n.version).await?;
+
+    // China to Russia through Kazakhstan: Russia objects, and the objection
+    // raises a suspicious-order incident.
+    let n = pen::notify(
+        s,
+        &cn,
+        shipment(
+            node,
+            "RU",
+            "Pearl River Pharma Co.",
+            ("ephedrine", "400", "kg"),
+            &[("KZ", "Khorgos")],
+            "Troitsk",
+            15,
+        ),
+    )
+    .await?;
+    pen::object(
+        s,
+        &ru,
+        &n.id,
+        "The importer is not licensed for ephedrine and the quantity is far above its past orders",
+        n.version,
+        Some(IncidentKind::SuspiciousOrder),
+    )
+    .await?;
+
+    // Kazakhstan's seizure, for all members.
+    pen::report_incident(
+        s,
+        &kz,
+        IncidentInput {
+            kind: IncidentKind::Seizure,
+            occurred_on: s.clock().today() - time::Duration::days(3),
+            place: "Road checkpoint near Shymkent".into(),
+            description: "Potassium permanganate in unmarked drums in a truck declared as fertiliser (synthetic)."
+                .into(),
+            substance: Some("potassium-permanganate".into()),
+            quantity: Some("1.2".into()),
+            unit: Some("t".into()),
+            notification: None,
+            records: vec![],
+            messages: vec![],
+            handling: HandlingCode {
+                classification: Classification::Restricted,
+                ..HandlingCode::open()
+            },
+        },
+    )
+    .await?;
+    Ok(())
+}
