@@ -229,6 +229,44 @@ try {
   await shot(cnPen, "24-precursors-zh");
   await cnPen.goto(`${base}/console/precursors/incidents?lang=en`);
 
+  // A controlled delivery from Kazakhstan to China: proposed, authorized
+  // by China, started, custody taken by China, concluded.
+  await kz.goto(`${base}/console/deliveries?lang=en`);
+  await kz.fill("#consignment", "Synthetic: heroin in a spare tyre (browser test)");
+  await kz.selectOption("#method", "replaced");
+  await kz.fill("#point_0", "Almaty depot");
+  await kz.fill("#contact_0", "KZ duty desk (browser test)");
+  await kz.selectOption("#state_1", "CN");
+  await kz.fill("#point_1", "Khorgos");
+  await kz.fill("#contact_1", "CN duty desk (browser test)");
+  await kz.click("[data-test=propose]");
+  await kz.waitForURL(/\/console\/deliveries\/cd-/);
+  const delivery = kz.url();
+  check((await kz.textContent("[data-test=cd-stage]")).includes("Proposed"), "the delivery is not proposed");
+  check((await kz.locator("[data-test=cd-step-start]").count()) === 0, "the lead may start before China authorized");
+  await cnPen.goto(delivery);
+  await cnPen.fill("#text-authorize", "Arrests only at the addressee (browser test)");
+  await cnPen.click("[data-test=cd-step-authorize] button");
+  await cnPen.waitForSelector("[data-test=cd-stage]:has-text('Authorized')");
+  await kz.goto(delivery);
+  await kz.click("[data-test=cd-step-start] button");
+  await kz.waitForSelector("[data-test=cd-stage]:has-text('Underway')");
+  await cnPen.goto(delivery);
+  await cnPen.fill("#text-handover", "At Khorgos, 04:10");
+  await cnPen.click("[data-test=cd-step-handover] button");
+  await cnPen.waitForSelector("[data-test=custodian]");
+  await shot(cnPen, "25-delivery-custody");
+  await kz.goto(delivery);
+  await kz.fill("#text-conclude", "Two arrests at the warehouse (browser test)");
+  await kz.selectOption("#outcome", "delivered");
+  await kz.click("[data-test=cd-step-conclude] button");
+  await kz.waitForSelector("[data-test=cd-outcome]");
+  check((await kz.textContent("[data-test=cd-stage]")).includes("Concluded"), "the delivery is not concluded");
+  await shot(kz, "26-delivery-concluded");
+  await kz.goto(`${delivery}?lang=zh`);
+  check((await kz.textContent("[data-test=cd-stage]")).includes("已结束"), "the stage is not in Chinese");
+  await kz.goto(`${base}/console/deliveries?lang=en`);
+
   // Accessibility: axe-core (WCAG 2 A and AA: labels, contrast, landmarks,
   // keyboard) on the main pages, in a context that lets its script in.
   const auditContext = await browser.newContext({ bypassCSP: true, locale: "en-US" });
@@ -257,7 +295,8 @@ try {
   await audit.waitForSelector("[data-test=user]");
   await audit.goto(`${base}/console/precursors/incidents`);
   const incidentPath = await audit.getAttribute("[data-test=incidents] a >> nth=0", "href");
-  for (const path of ["/console/precursors", new URL(notification).pathname, "/console/precursors/requirements",
+  for (const path of ["/console/deliveries", new URL(delivery).pathname,
+    "/console/precursors", new URL(notification).pathname, "/console/precursors/requirements",
     "/console/precursors/incidents", incidentPath, "/console/precursors?lang=zh"]) {
     await axeAudit(audit, path);
   }

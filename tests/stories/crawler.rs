@@ -104,6 +104,7 @@ async fn readable(store: &Store, ctx: &Ctx, s: &Seeded) -> bool {
         "proposal" => store.visible_proposal(ctx, &s.id).await.is_ok(),
         "notification" => store.visible_notification(ctx, &s.id).await.is_ok(),
         "incident" => store.visible_incident(ctx, &s.id).await.is_ok(),
+        "delivery" => store.visible_delivery(ctx, &s.id).await.is_ok(),
         // A TAXII object: readable where its collection is.
         "taxii" => store
             .taxii_collections(ctx)
@@ -446,6 +447,51 @@ async fn seed_precursors(s: &mut Seeder<'_>) {
         kind: "incident",
         within: None,
     });
+    // A controlled delivery from Kazakhstan to Kyrgyzstan, authorized by it.
+    let (consignment, point, contact, conditions) = (s.canary(), s.canary(), s.canary(), s.canary());
+    let leg = |state: &str, point: String, contact: String| concord_domain::delivery::Leg {
+        state: StateCode::from(state),
+        handover_point: point,
+        contact,
+    };
+    let start = s.f.store.clock().today() + time::Duration::days(2);
+    let d = concord_app::deliveries::propose(
+        &s.f.store,
+        &kz,
+        concord_domain::delivery::PlanInput {
+            consignment: format!("Consignment {consignment} (synthetic)"),
+            method: concord_domain::workflow::controlled_delivery::Method::Intact,
+            route: vec![
+                leg("KZ", "Depot".into(), "KZ desk".into()),
+                leg("KG", format!("Point {point}"), format!("Contact {contact}")),
+            ],
+            planned_start: start,
+            planned_end: start + time::Duration::days(3),
+            handling: handled(Distribution::OriginatorOnly, Classification::Restricted),
+        },
+    )
+    .await
+    .expect("delivery");
+    let kg = officer(s.f, "kg-police");
+    let d = concord_app::deliveries::step(
+        &s.f.store,
+        &kg,
+        &d.id,
+        concord_domain::workflow::controlled_delivery::Step::Authorize,
+        &format!("Conditions {conditions}"),
+        None,
+        d.version,
+    )
+    .await
+    .expect("authorize");
+    s.world.created.push(d.id.clone());
+    s.world.seeded.push(Seeded {
+        id: d.id,
+        canaries: vec![consignment, point, contact, conditions],
+        kind: "delivery",
+        within: None,
+    });
+
     let (place, description) = (s.canary(), s.canary());
     let uz: BTreeSet<StateCode> = [StateCode::from("UZ")].into();
     let i = concord_app::precursors::report_incident(
@@ -895,7 +941,7 @@ story!(no_route_shows_any_user_what_it_may_not_see, |f| {
     for s in world
         .seeded
         .iter()
-        .filter(|s| matches!(s.kind, "notification" | "incident"))
+        .filter(|s| matches!(s.kind, "notification" | "incident" | "delivery"))
     {
         let mut reader = None;
         for user in CRAWLERS {
@@ -907,6 +953,7 @@ story!(no_route_shows_any_user_what_it_may_not_see, |f| {
         let reader = reader.unwrap_or_else(|| panic!("no crawler reads the {} {}", s.kind, s.id));
         let uri = match s.kind {
             "notification" => format!("/api/v1/precursors/notifications/{}", s.id),
+            "delivery" => format!("/api/v1/deliveries/{}", s.id),
             _ => format!("/api/v1/precursors/incidents/{}", s.id),
         };
         let (status, text) = send(&app, &Method::GET, &uri, &tokens[reader]).await;

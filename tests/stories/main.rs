@@ -6,6 +6,7 @@ mod audit;
 mod console;
 mod consultations;
 mod crawler;
+mod deliveries;
 mod designations;
 mod exchange;
 mod http;

@@ -108,6 +108,8 @@ story!(
             .await
             .expect("confirm");
         assert_eq!(n.stage, Stage::Confirmed);
+        // What a step returns is what a fresh read finds.
+        assert_eq!(n, pen::get(&f.store, &cn, &n.id).await.expect("read"));
         // A stale version is a conflict, and nothing moves.
         assert!(matches!(
             pen::step(&f.store, &kz, &n.id, Step::Ship, "", n.version - 1).await,
@@ -699,3 +701,136 @@ story!(
         assert_eq!(flows, serde_json::json!([]));
     }
 );
+
+async fn post_csv(app: &axum::Router, token: &str, body: Vec<u8>) -> (axum::http::StatusCode, serde_json::Value) {
+    let req = axum::http::Request::builder()
+        .method("POST")
+        .uri("/api/v1/precursors/notifications/import")
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "text/csv")
+        .body(axum::body::Body::from(body))
+        .expect("request");
+    crate::http::raw(app, req).await
+}
+
+story!(a_csv_batch_is_imported_whole_or_refused_whole_with_its_line, |f| {
+    use axum::http::StatusCode;
+    let (app, [kz, cn, _]) = precursor_app(&f).await;
+    let planned = f.store.clock().today() + time::Duration::days(10);
+    let date = planned.to_string();
+    let cn_ctx = officer(&f, "cn-anti-drug-agency");
+    pen::declare_requirement(&f.store, &cn_ctx, "acetic-anhydride", planned.year(), "2", "m3")
+        .await
+        .expect("declare");
+    let head = "importing_state,exporter,importer,substance,quantity,unit,transit,point_of_entry,planned_export\n";
+    let good =
+        |q: &str| format!("CN,Steppe LLP,Eastern Co.,acetic-anhydride,{q},l,KG:Kordai crossing,Torugart,{date}\n");
+    let mut faults: Vec<(Vec<u8>, &str, &str)> = vec![
+        (
+            format!(
+                "{head}{}{}CN,Steppe LLP,Eastern Co.,acetic-anhydride,-4,l,,Torugart,{date}\n",
+                good("1"),
+                good("2")
+            )
+            .into_bytes(),
+            "line 4",
+            "quantity",
+        ),
+        (
+            format!(
+                "{head}{}CN,Steppe LLP,Eastern Co.,acetic-anhydride,4,l,CN:Khorgos,Torugart,{date}\n",
+                good("1")
+            )
+            .into_bytes(),
+            "line 3",
+            "transit[0].state",
+        ),
+        (
+            format!(
+                "{head}{}KZ,Steppe LLP,Eastern Co.,acetic-anhydride,4,l,,Torugart,{date}\n",
+                good("1")
+            )
+            .into_bytes(),
+            "line 3",
+            "importing_state",
+        ),
+        (
+            format!(
+                "{head}{}CN,Steppe LLP,Eastern Co.,acetic-anhydride,4,furlong,,Torugart,{date}\n",
+                good("1")
+            )
+            .into_bytes(),
+            "line 3",
+            "unit",
+        ),
+        (
+            format!("{head}{}CN,Steppe LLP\n", good("1")).into_bytes(),
+            "line 3",
+            "row",
+        ),
+        (
+            format!("colour,{head}red,{}", good("1")).into_bytes(),
+            "line 1",
+            "colour",
+        ),
+        (head.as_bytes().to_vec(), "no notifications", "file"),
+    ];
+    let mut latin1 = format!("{head}{}", good("1")).into_bytes();
+    latin1.extend(b"CN,Stepp\xe9 LLP,Eastern Co.,acetic-anhydride,4,l,,Torugart,");
+    latin1.extend(date.as_bytes());
+    latin1.push(b'\n');
+    faults.push((latin1, "line 3", "row"));
+    for (body, line, field) in faults {
+        let (status, answer) = post_csv(&app, &kz, body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+        assert!(
+            answer["message"].as_str().is_some_and(|m| m.contains(line)),
+            "{line}: {answer}"
+        );
+        assert_eq!(answer["field"].as_str(), Some(field), "{answer}");
+    }
+    let (_, listed) = crate::http::call(&app, "GET", "/api/v1/precursors/notifications", Some(&kz), None).await;
+    assert_eq!(
+        listed,
+        serde_json::json!([]),
+        "a refused batch left notifications behind"
+    );
+    // A police user is not the agency.
+    let police = crate::http::login(&app, "ru.officer").await;
+    let (status, _) = post_csv(&app, &police, format!("{head}{}", good("1")).into_bytes()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // Three rows: the batch's earlier rows count in each one's assessment.
+    let (status, done) = post_csv(
+        &app,
+        &kz,
+        format!("{head}{}{}{}", good("900"), good("900"), good("900")).into_bytes(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{done}");
+    let ids: Vec<String> = serde_json::from_value(done["ids"].clone()).expect("ids");
+    assert_eq!(ids.len(), 3);
+    let mut flagged = Vec::new();
+    for id in &ids {
+        let (_, n) = crate::http::call(
+            &app,
+            "GET",
+            &format!("/api/v1/precursors/notifications/{id}"),
+            Some(&cn),
+            None,
+        )
+        .await;
+        flagged.push((
+            n["assessment"]["notified_before"].as_i64(),
+            n["assessment"]["flagged"].as_bool(),
+        ));
+    }
+    assert_eq!(
+        flagged,
+        vec![
+            (Some(0), Some(false)),
+            (Some(900_000), Some(false)),
+            (Some(1_800_000), Some(true))
+        ]
+    );
+});

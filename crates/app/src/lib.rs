@@ -16,6 +16,7 @@ pub mod audit;
 pub mod batches;
 pub mod caller;
 pub mod consultations;
+pub mod deliveries;
 pub mod designations;
 pub mod messages;
 pub mod passwords;

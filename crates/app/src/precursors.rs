@@ -10,7 +10,7 @@ use concord_domain::precursor::{
 };
 use concord_domain::workflow::pre_export::{self as machine, Stage, Step};
 use concord_domain::{AuthorityId, StateCode};
-use concord_store::{Ctx, NotificationWrite, Store};
+use concord_store::{Ctx, NewNotification, NotificationWrite, Store};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The state the viewer acts for in precursor control, if any: for edges
@@ -62,14 +62,16 @@ pub async fn requirements(store: &Store, year: i32) -> Result<Vec<Requirement>> 
     Ok(store.precursor_requirements(year).await?)
 }
 
-/// The exporting state's authority notifies an export; the importer and the
-/// transit states are told, and the quantity is assessed against the
-/// importer's declared requirement for the year before it decides.
-pub async fn notify(store: &Store, ctx: &Ctx, input: NotificationInput) -> Result<PreExportNotification> {
-    let exporting = acting_state(store, ctx)?;
+/// A notification checked for `exporting`, with the notices it sends.
+struct Checked {
+    quantity: i64,
+    handling: concord_domain::HandlingCode,
+    told: Vec<(String, String)>,
+}
+
+fn check(store: &Store, exporting: &StateCode, input: &NotificationInput) -> Result<Checked> {
     let snap = store.snapshot();
-    let checked = rules::check_notification(&input, &exporting, &snap.registry, store.clock().today())?;
-    let deadline = store.clock().now() + time::Duration::days(snap.policy.precursor_reply_days);
+    let checked = rules::check_notification(input, exporting, &snap.registry, store.clock().today())?;
     let mut told = notices(
         store,
         [input.importing_state.clone()],
@@ -80,9 +82,84 @@ pub async fn notify(store: &Store, ctx: &Ctx, input: NotificationInput) -> Resul
         input.transit.iter().map(|t| t.state.clone()),
         &format!("pre-export notification from {exporting}: your state is on the route"),
     ));
+    Ok(Checked {
+        quantity: checked.quantity,
+        handling: checked.handling,
+        told,
+    })
+}
+
+fn reply_deadline(store: &Store) -> time::OffsetDateTime {
+    store.clock().now() + time::Duration::days(store.snapshot().policy.precursor_reply_days)
+}
+
+/// The exporting state's authority notifies an export; the importer and the
+/// transit states are told, and the quantity is assessed against the
+/// importer's declared requirement for the year before it decides.
+pub async fn notify(store: &Store, ctx: &Ctx, input: NotificationInput) -> Result<PreExportNotification> {
+    let exporting = acting_state(store, ctx)?;
+    let c = check(store, &exporting, &input)?;
     Ok(store
-        .notify_export(ctx, &input, checked.quantity, &checked.handling, deadline, &told)
+        .notify_export(
+            ctx,
+            &NewNotification {
+                input: &input,
+                quantity: c.quantity,
+                handling: &c.handling,
+                deadline: reply_deadline(store),
+                notify: &c.told,
+            },
+        )
         .await?)
+}
+
+/// The most notifications one batch may hold.
+pub const BATCH_LIMIT: usize = 50_000;
+
+/// A batch of notifications (a national system's export, read from CSV),
+/// each with its line: every one is checked before any is written, and
+/// then all are written in one transaction, or none. A refusal names the
+/// first faulty line in its message and the field at fault.
+pub async fn notify_batch(store: &Store, ctx: &Ctx, batch: Vec<(u64, NotificationInput)>) -> Result<Vec<String>> {
+    let exporting = acting_state(store, ctx)?;
+    if batch.is_empty() {
+        return Err(Refusal::invalid("file", "no notifications in it"));
+    }
+    if batch.len() > BATCH_LIMIT {
+        return Err(Refusal::invalid(
+            "file",
+            format!("{} notifications; at most {BATCH_LIMIT} in one batch", batch.len()),
+        ));
+    }
+    let mut checked = Vec::with_capacity(batch.len());
+    for (line, input) in &batch {
+        let c = check(store, &exporting, input).map_err(|e| at_line(*line, e))?;
+        checked.push(c);
+    }
+    let deadline = reply_deadline(store);
+    let writes: Vec<NewNotification<'_>> = batch
+        .iter()
+        .zip(&checked)
+        .map(|((_, input), c)| NewNotification {
+            input,
+            quantity: c.quantity,
+            handling: &c.handling,
+            deadline,
+            notify: &c.told,
+        })
+        .collect();
+    Ok(store.notify_exports(ctx, &writes).await?)
+}
+
+/// A refusal about one line of a file: the line leads the message.
+pub fn at_line(line: u64, e: Refusal) -> Refusal {
+    match e {
+        Refusal::Invalid { field, message } => Refusal::Invalid {
+            message: format!("line {line}: {message}"),
+            field,
+        },
+        other => other,
+    }
 }
 
 /// One notification the caller may read.
@@ -110,8 +187,17 @@ async fn checked_step(
     id: &str,
     step: Step,
     reason: &str,
+    expected_version: i64,
 ) -> Result<(PreExportNotification, Stage, StateCode)> {
     let n = store.visible_notification(ctx, id).await?;
+    // The step is judged on the stage read here: it must be the version
+    // the caller answers, or another step came in between.
+    if n.version != expected_version {
+        return Err(Refusal::Conflict(format!(
+            "notification {id} is at version {}, not {expected_version}: reload it",
+            n.version
+        )));
+    }
     let state = acting_state(store, ctx)?;
     let side = n.side_of(Some(&state));
     if !machine::sides(step).contains(&side) {
@@ -156,7 +242,7 @@ pub async fn step(
     if step == Step::Object {
         return Ok(object(store, ctx, id, reason, expected_version, None).await?.0);
     }
-    let (n, next, state) = checked_step(store, ctx, id, step, reason).await?;
+    let (n, next, state) = checked_step(store, ctx, id, step, reason, expected_version).await?;
     let others: Vec<StateCode> = n.route_states().into_iter().filter(|s| *s != state).collect();
     let told = notices(
         store,
@@ -188,7 +274,7 @@ pub async fn object(
     expected_version: i64,
     incident: Option<concord_domain::precursor::IncidentKind>,
 ) -> Result<(PreExportNotification, Option<Incident>)> {
-    let (n, next, state) = checked_step(store, ctx, id, Step::Object, reason).await?;
+    let (n, next, state) = checked_step(store, ctx, id, Step::Object, reason, expected_version).await?;
     let others: Vec<StateCode> = n.route_states().into_iter().filter(|s| *s != state).collect();
     let told = notices(
         store,
@@ -349,4 +435,41 @@ pub async fn flows(store: &Store, ctx: &Ctx, year: i32) -> Result<Vec<Flow>> {
             by_stage,
         })
         .collect())
+}
+
+/// Imports a CSV batch of notifications from the caller's state
+/// (`concord_exchange::precursor_csv`'s contract): a fault anywhere, in the
+/// file or against the rules, refuses the whole file with its line.
+pub async fn import_csv(store: &Store, ctx: &Ctx, input: impl std::io::Read) -> Result<Vec<String>> {
+    acting_state(store, ctx)?;
+    let rows = concord_exchange::precursor_csv::read(input)
+        .map_err(|e| Refusal::invalid(e.field, format!("line {}: {}", e.line, e.message)))?;
+    let mut batch = Vec::with_capacity(rows.len());
+    for (line, row) in rows {
+        let text = crate::text::NotificationText {
+            importing_state: row.importing_state,
+            exporter: row.exporter,
+            importer: row.importer,
+            consignee: row.consignee,
+            substance: row.substance,
+            quantity: row.quantity,
+            unit: row.unit,
+            transit: row
+                .transit
+                .into_iter()
+                .map(|(state, point_of_entry)| crate::text::TransitText { state, point_of_entry })
+                .collect(),
+            point_of_entry: row.point_of_entry,
+            planned_export: row.planned_export,
+            handling: crate::text::HandlingText {
+                distribution: String::new(),
+                dissemination: row.dissemination,
+                use_: row.use_,
+                classification: row.classification,
+            },
+        };
+        let input = crate::text::notification_input(&text).map_err(|e| at_line(line, e))?;
+        batch.push((line, input));
+    }
+    notify_batch(store, ctx, batch).await
 }

@@ -29,6 +29,9 @@ pub enum BenchCommand {
     /// Intelligence exchange: inbox and outbox listing and search latency over
     /// a large message store, and posting messages with three recipients.
     Exchange(crate::bench_exchange::ExchangeBenchArgs),
+    /// Precursor control: a year of pre-export notifications imported from
+    /// CSV and decided, then the cumulative check timed at that volume.
+    Precursors(crate::bench_precursors::PrecursorBenchArgs),
     /// Get-by-id latency over HTTP against an existing node (e.g. the demo).
     Get {
         #[command(flatten)]
@@ -51,6 +54,7 @@ pub async fn run(command: BenchCommand) -> Result<()> {
         } => audit(database, entries, writers.max(1)).await,
         BenchCommand::Screening(args) => crate::evaluate::bench(args),
         BenchCommand::Exchange(args) => crate::bench_exchange::run(args).await,
+        BenchCommand::Precursors(args) => crate::bench_precursors::run(args).await,
         BenchCommand::Get { node, user, requests } => get(&node, &user, requests.max(1)).await,
     }
 }

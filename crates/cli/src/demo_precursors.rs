@@ -160,5 +160,79 @@ pub async fn seed(node: &Node) -> Result<()> {
         },
     )
     .await?;
+    seed_delivery(node).await
+}
+
+/// A controlled delivery from China through Kazakhstan to Russia, both
+/// authorized, started, Kazakhstan holding custody.
+async fn seed_delivery(node: &Node) -> Result<()> {
+    use concord_app::deliveries as cd;
+    use concord_domain::delivery::{Leg, PlanInput};
+    use concord_domain::workflow::controlled_delivery::{Method, Step as CdStep};
+    let (cn, kz, ru) = (
+        ctx(node, "cn.antidrug").await?,
+        ctx(node, "kz.antidrug").await?,
+        ctx(node, "ru.antidrug").await?,
+    );
+    let s = &node.store;
+    let leg = |state: &str, point: &str, contact: &str| Leg {
+        state: StateCode::from(state),
+        handover_point: point.into(),
+        contact: contact.into(),
+    };
+    let start = s.clock().today() + time::Duration::days(1);
+    let d = cd::propose(
+        s,
+        &cn,
+        PlanInput {
+            consignment:
+                "Synthetic: 12 kg of heroin in the floor of a refrigerated truck, replaced by a substitute at Khorgos"
+                    .into(),
+            method: Method::Replaced,
+            route: vec![
+                leg("CN", "Urumqi logistics park", "CN duty desk, +86 000 0000 (synthetic)"),
+                leg("KZ", "Khorgos crossing", "KZ duty desk, +7 000 0000 (synthetic)"),
+                leg("RU", "Troitsk crossing", "RU duty desk, +7 000 1111 (synthetic)"),
+            ],
+            planned_start: start,
+            planned_end: start + time::Duration::days(6),
+            handling: HandlingCode {
+                classification: Classification::Confidential,
+                ..HandlingCode::open()
+            },
+        },
+    )
+    .await?;
+    let d = cd::step(
+        s,
+        &kz,
+        &d.id,
+        CdStep::Authorize,
+        "Our team follows it from Khorgos to the border",
+        None,
+        d.version,
+    )
+    .await?;
+    let d = cd::step(
+        s,
+        &ru,
+        &d.id,
+        CdStep::Authorize,
+        "Arrests only after the handover to the addressee",
+        None,
+        d.version,
+    )
+    .await?;
+    let d = cd::step(s, &cn, &d.id, CdStep::Start, "", None, d.version).await?;
+    cd::step(
+        s,
+        &kz,
+        &d.id,
+        CdStep::Handover,
+        "At Khorgos, seals checked",
+        None,
+        d.version,
+    )
+    .await?;
     Ok(())
 }

@@ -4,6 +4,7 @@
 mod backup;
 mod bench;
 mod bench_exchange;
+mod bench_precursors;
 mod cooperation;
 mod demo;
 mod demo_cooperation;
@@ -11,6 +12,7 @@ mod demo_precursors;
 mod evaluate;
 mod exchange;
 mod node;
+mod precursors;
 mod records;
 mod screening;
 
@@ -200,6 +202,11 @@ enum Command {
     Cooperation {
         #[command(subcommand)]
         command: cooperation::CooperationCommand,
+    },
+    /// Precursor control as a user: import notifications from CSV, list, flows.
+    Precursors {
+        #[command(subcommand)]
+        command: precursors::PrecursorsCommand,
     },
     /// Records of the shared database, as a user (the access model applies).
     Record {
@@ -435,6 +442,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
         Command::Import(args) => return exchange::import(args).await,
         Command::Record { command } => records::run(command).await?,
         Command::Cooperation { command } => cooperation::run(command).await?,
+        Command::Precursors { command } => precursors::run(command).await?,
         Command::Export {
             node,
             format,

@@ -362,6 +362,9 @@ pub fn router() -> Router<AppState> {
         .route("/console/consultations/{id}", get(consultations::show))
         .route("/console/consultations/{id}/verdict", post(actions::verdict))
         .route("/console/consultations/{id}/{step}", post(actions::consultation_step))
+        .route("/console/deliveries", get(deliveries::list).post(deliveries::propose))
+        .route("/console/deliveries/{id}", get(deliveries::show))
+        .route("/console/deliveries/{id}/step", post(deliveries::step))
         .route("/console/precursors", get(precursors::list).post(precursors::notify))
         .route(
             "/console/precursors/requirements",

@@ -11,6 +11,7 @@ pub mod administration;
 pub mod clock;
 pub mod consultation;
 pub mod consultation_rules;
+pub mod delivery;
 pub mod designation_rules;
 pub mod handling;
 pub mod ids;

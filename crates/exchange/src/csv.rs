@@ -39,32 +39,10 @@ pub fn read<'a, R: Read + Send + 'a>(
     defaults: &'a ImportDefaults,
 ) -> Box<dyn Iterator<Item = Result<(u64, ImportItem), ImportError>> + Send + 'a> {
     let mut reader = ::csv::ReaderBuilder::new().flexible(false).from_reader(input);
-    let header: Vec<String> = match reader.headers() {
-        Ok(h) => h
-            .iter()
-            .map(|c| c.trim().trim_start_matches('\u{feff}').to_owned())
-            .collect(),
-        Err(e) => return Box::new(std::iter::once(Err(ImportError::new(1, "header", csv_message(&e))))),
+    let header = match checked_header(&mut reader, &HEADER, &REQUIRED) {
+        Ok(h) => h,
+        Err(e) => return Box::new(std::iter::once(Err(e))),
     };
-    if let Some(pos) = header.iter().position(|c| c.is_empty()) {
-        let msg = format!("column {} has no name; the columns are {}", pos + 1, HEADER.join(","));
-        return Box::new(std::iter::once(Err(ImportError::new(1, "header", msg))));
-    }
-    if let Some((i, dup)) = header.iter().enumerate().find(|(i, c)| header[..*i].contains(c)) {
-        let msg = format!("column {dup:?} appears twice (again at position {})", i + 1);
-        return Box::new(std::iter::once(Err(ImportError::new(1, dup.clone(), msg))));
-    }
-    if let Some(unknown) = header.iter().find(|c| !HEADER.contains(&c.as_str())) {
-        let msg = format!("unknown column {unknown:?}; the columns are {}", HEADER.join(","));
-        return Box::new(std::iter::once(Err(ImportError::new(1, unknown.clone(), msg))));
-    }
-    if let Some(missing) = REQUIRED.iter().find(|c| !header.iter().any(|h| h == *c)) {
-        return Box::new(std::iter::once(Err(ImportError::new(
-            1,
-            *missing,
-            "required column is missing",
-        ))));
-    }
     let index: HashMap<String, usize> = header.iter().enumerate().map(|(i, c)| (c.clone(), i)).collect();
     Box::new(reader.into_records().map(move |row| {
         let row = row.map_err(|e| ImportError::new(e.position().map_or(0, |p| p.line()), "row", csv_message(&e)))?;
@@ -80,7 +58,38 @@ pub fn read<'a, R: Read + Send + 'a>(
     }))
 }
 
-fn csv_message(e: &::csv::Error) -> String {
+/// The header of a CSV contract: trimmed (a byte-order mark dropped), every
+/// column named once, none unknown, the required ones there.
+pub(crate) fn checked_header<R: Read>(
+    reader: &mut ::csv::Reader<R>,
+    columns: &[&str],
+    required: &[&str],
+) -> Result<Vec<String>, ImportError> {
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| ImportError::new(1, "header", csv_message(&e)))?
+        .iter()
+        .map(|c| c.trim().trim_start_matches('\u{feff}').to_owned())
+        .collect();
+    if let Some(pos) = header.iter().position(|c| c.is_empty()) {
+        let msg = format!("column {} has no name; the columns are {}", pos + 1, columns.join(","));
+        return Err(ImportError::new(1, "header", msg));
+    }
+    if let Some((i, dup)) = header.iter().enumerate().find(|(i, c)| header[..*i].contains(c)) {
+        let msg = format!("column {dup:?} appears twice (again at position {})", i + 1);
+        return Err(ImportError::new(1, dup.clone(), msg));
+    }
+    if let Some(unknown) = header.iter().find(|c| !columns.contains(&c.as_str())) {
+        let msg = format!("unknown column {unknown:?}; the columns are {}", columns.join(","));
+        return Err(ImportError::new(1, unknown.clone(), msg));
+    }
+    if let Some(missing) = required.iter().find(|c| !header.iter().any(|h| h == *c)) {
+        return Err(ImportError::new(1, *missing, "required column is missing"));
+    }
+    Ok(header)
+}
+
+pub(crate) fn csv_message(e: &::csv::Error) -> String {
     match e.kind() {
         ::csv::ErrorKind::Utf8 { .. } => "not valid UTF-8".into(),
         ::csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {

@@ -8,6 +8,7 @@
 
 pub mod csv;
 pub mod ftm;
+pub mod precursor_csv;
 pub mod stix;
 pub mod subjects;
 pub mod unified_list;

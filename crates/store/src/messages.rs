@@ -724,6 +724,7 @@ impl Store {
             "record" => self.readable(ctx, &n.subject_id).await.map(drop),
             "precursor" => self.visible_notification(ctx, &n.subject_id).await.map(drop),
             "incident" => self.visible_incident(ctx, &n.subject_id).await.map(drop),
+            "delivery" => self.visible_delivery(ctx, &n.subject_id).await.map(drop),
             _ => Ok(()),
         };
         match found {

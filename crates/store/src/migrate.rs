@@ -78,6 +78,16 @@ const SQLITE: &[Listed] = &[
         "precursors",
         include_str!("../migrations/sqlite/0015_precursors.sql"),
     ),
+    (
+        16,
+        "precursor total index",
+        include_str!("../migrations/sqlite/0016_precursor_total_index.sql"),
+    ),
+    (
+        17,
+        "controlled deliveries",
+        include_str!("../migrations/sqlite/0017_controlled_deliveries.sql"),
+    ),
 ];
 const POSTGRES: &[Listed] = &[
     (
@@ -146,6 +156,16 @@ const POSTGRES: &[Listed] = &[
         15,
         "precursors",
         include_str!("../migrations/postgres/0015_precursors.sql"),
+    ),
+    (
+        16,
+        "precursor total index",
+        include_str!("../migrations/postgres/0016_precursor_total_index.sql"),
+    ),
+    (
+        17,
+        "controlled deliveries",
+        include_str!("../migrations/postgres/0017_controlled_deliveries.sql"),
     ),
 ];
 

@@ -136,6 +136,41 @@ pub fn incident_protected(i: &Incident) -> Protected {
     }
 }
 
+/// The cumulative check in one statement: the declared requirement, and the
+/// sum of what still counts (read from the covering index
+/// `pre_export_by_import`). SUM of BIGINT is NUMERIC on PostgreSQL: cast
+/// back, for one type on both backends.
+fn notified_total_query<'q>(
+    importing: &'q StateCode,
+    substance: &'q str,
+    year: i32,
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments> {
+    sqlx::query(
+        "SELECT (SELECT quantity FROM precursor_requirements WHERE state_code = $1 AND substance = $2 AND year = $3), \
+         CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM pre_export_notifications \
+         WHERE importing_state = $1 AND substance = $2 AND year = $3 AND counts = 1",
+    )
+    .bind(importing.as_str())
+    .bind(substance)
+    .bind(i64::from(year))
+}
+
+/// Per importer, substance and year: the declared requirement and what was
+/// notified so far.
+type Totals = std::collections::HashMap<(StateCode, String, i32), (Option<i64>, i64)>;
+
+/// A checked notification to write: what was notified, its quantity in
+/// grams (millilitres), its handling code with the route's distribution,
+/// its reply deadline, and the notices `(addressee, text)` it sends.
+#[derive(Debug, Clone, Copy)]
+pub struct NewNotification<'a> {
+    pub input: &'a NotificationInput,
+    pub quantity: i64,
+    pub handling: &'a HandlingCode,
+    pub deadline: time::OffsetDateTime,
+    pub notify: &'a [(String, String)],
+}
+
 /// A step to write on a notification.
 pub struct NotificationWrite<'a> {
     /// The stage it reaches.
@@ -225,6 +260,21 @@ impl Store {
         })
     }
 
+    /// The importer's declared requirement of a substance for a year, and
+    /// what was notified to it so far that still counts: the cumulative
+    /// check, read on its own.
+    pub async fn notified_total(
+        &self,
+        importing: &StateCode,
+        substance: &str,
+        year: i32,
+    ) -> Result<(Option<i64>, i64)> {
+        let row = notified_total_query(importing, substance, year)
+            .fetch_one(self.pool())
+            .await?;
+        Ok((row.try_get(0)?, row.try_get(1)?))
+    }
+
     async fn notified_total_in(
         &self,
         tx: &mut Transaction<'static, Any>,
@@ -232,42 +282,50 @@ impl Store {
         substance: &str,
         year: i32,
     ) -> Result<(Option<i64>, i64)> {
-        let declared: Option<i64> = sqlx::query(
-            "SELECT quantity FROM precursor_requirements WHERE state_code = $1 AND substance = $2 AND year = $3",
-        )
-        .bind(importing.as_str())
-        .bind(substance)
-        .bind(i64::from(year))
-        .fetch_optional(&mut **tx)
-        .await?
-        .map(|r| r.try_get(0))
-        .transpose()?;
-        // SUM of BIGINT is NUMERIC on PostgreSQL: cast back for one type on both.
-        let before: i64 = sqlx::query(
-            "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM pre_export_notifications \
-             WHERE importing_state = $1 AND substance = $2 AND year = $3 AND counts = 1",
-        )
-        .bind(importing.as_str())
-        .bind(substance)
-        .bind(i64::from(year))
-        .fetch_one(&mut **tx)
-        .await?
-        .try_get(0)?;
-        Ok((declared, before))
+        let row = notified_total_query(importing, substance, year)
+            .fetch_one(&mut **tx)
+            .await?;
+        Ok((row.try_get(0)?, row.try_get(1)?))
     }
 
     /// Writes a notification the use case checked, assessed against the
     /// importer's requirement in the same transaction, with its first step,
     /// its notices and its audit entry.
-    pub async fn notify_export(
+    pub async fn notify_export(&self, ctx: &Ctx, n: &NewNotification<'_>) -> Result<PreExportNotification> {
+        let mut w = self.write().await?;
+        let id = self.notification_in(&mut w.tx, ctx, n, None).await?;
+        w.tx.commit().await?;
+        self.load_notification(&id).await
+    }
+
+    /// Writes a batch of checked notifications in one transaction: all or
+    /// none. Each is assessed with the batch's earlier ones counted.
+    /// Returns their ids in order.
+    pub async fn notify_exports(&self, ctx: &Ctx, batch: &[NewNotification<'_>]) -> Result<Vec<String>> {
+        let mut w = self.write().await?;
+        let mut ids = Vec::with_capacity(batch.len());
+        let mut totals = Totals::new();
+        for n in batch {
+            ids.push(self.notification_in(&mut w.tx, ctx, n, Some(&mut totals)).await?);
+        }
+        w.tx.commit().await?;
+        Ok(ids)
+    }
+
+    async fn notification_in(
         &self,
+        tx: &mut Transaction<'static, Any>,
         ctx: &Ctx,
-        input: &NotificationInput,
-        quantity: i64,
-        handling: &HandlingCode,
-        deadline: time::OffsetDateTime,
-        notify: &[(String, String)],
-    ) -> Result<PreExportNotification> {
+        n: &NewNotification<'_>,
+        totals: Option<&mut Totals>,
+    ) -> Result<String> {
+        let NewNotification {
+            input,
+            quantity,
+            handling,
+            deadline,
+            notify,
+        } = *n;
         let exporting = ctx
             .viewer
             .state
@@ -276,10 +334,19 @@ impl Store {
         let id = new_id("pen");
         let now = stamp(self.clock().now());
         let year = input.planned_export.year();
-        let mut w = self.write().await?;
-        let (declared, before) = self
-            .notified_total_in(&mut w.tx, &input.importing_state, &input.substance, year)
-            .await?;
+        // Within a batch, what each importer was notified is read once and
+        // then counted on: the batch's transaction writes nothing else.
+        let key = (input.importing_state.clone(), input.substance.clone(), year);
+        let (declared, before) = match totals.as_ref().and_then(|t| t.get(&key)) {
+            Some(found) => *found,
+            None => {
+                self.notified_total_in(tx, &input.importing_state, &input.substance, year)
+                    .await?
+            }
+        };
+        if let Some(t) = totals {
+            t.insert(key, (declared, before + quantity));
+        }
         sqlx::query(
             "INSERT INTO pre_export_notifications (id, originator, exporting_state, importing_state, exporter, importer, \
              consignee, substance, quantity, transit, point_of_entry, planned_export, year, deadline, stage, counts, \
@@ -309,7 +376,7 @@ impl Store {
         .bind(declared)
         .bind(before)
         .bind(&now)
-        .execute(&mut *w.tx)
+        .execute(&mut **tx)
         .await?;
         let measure = self
             .snapshot()
@@ -324,16 +391,15 @@ impl Store {
             input.substance,
             input.importing_state
         );
-        self.event_in(&mut w.tx, &id, ctx, "notify", &detail).await?;
+        self.event_in(tx, &id, ctx, "notify", &detail).await?;
         let notes: Vec<(&str, &str)> = notify.iter().map(|(a, t)| (a.as_str(), t.as_str())).collect();
-        self.notify_many_in(&mut w.tx, &notes, "precursor", &id).await?;
+        self.notify_many_in(tx, &notes, "precursor", &id).await?;
         self.append_in(
-            &mut w.tx,
+            tx,
             self.draft(&ctx.into(), "precursor.notify", format!("{id} {detail}")),
         )
         .await?;
-        w.tx.commit().await?;
-        self.load_notification(&id).await
+        Ok(id)
     }
 
     async fn event_in(
@@ -343,7 +409,7 @@ impl Store {
         ctx: &Ctx,
         action: &str,
         detail: &str,
-    ) -> Result<()> {
+    ) -> Result<NotificationStep> {
         self.event_as_in(
             tx,
             id,
@@ -355,6 +421,8 @@ impl Store {
         .await
     }
 
+    /// Appends a trail entry, numbered after the notification's last one in
+    /// the same statement.
     async fn event_as_in(
         &self,
         tx: &mut Transaction<'static, Any>,
@@ -363,27 +431,30 @@ impl Store {
         state: Option<&str>,
         action: &str,
         detail: &str,
-    ) -> Result<()> {
-        let seq: i64 =
-            sqlx::query("SELECT COALESCE(MAX(seq), 0) + 1 FROM pre_export_events WHERE notification_id = $1")
-                .bind(id)
-                .fetch_one(&mut **tx)
-                .await?
-                .try_get(0)?;
-        sqlx::query(
+    ) -> Result<NotificationStep> {
+        let at = stamp(self.clock().now());
+        let seq: i64 = sqlx::query(
             "INSERT INTO pre_export_events (notification_id, seq, at, actor, state_code, action, detail) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4, $5, $6 FROM pre_export_events WHERE notification_id = $1 \
+             RETURNING seq",
         )
         .bind(id)
-        .bind(seq)
-        .bind(stamp(self.clock().now()))
+        .bind(&at)
         .bind(actor)
         .bind(state)
         .bind(action)
         .bind(detail)
-        .execute(&mut **tx)
-        .await?;
-        Ok(())
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get(0)?;
+        Ok(NotificationStep {
+            seq,
+            at,
+            actor: actor.to_owned(),
+            state: state.map(str::to_owned),
+            action: action.to_owned(),
+            detail: detail.to_owned(),
+        })
     }
 
     /// A notification with its trail, whoever asks: for use cases that
@@ -514,7 +585,7 @@ impl Store {
         n: &PreExportNotification,
         step: &NotificationWrite<'_>,
         now: &str,
-    ) -> Result<()> {
+    ) -> Result<NotificationStep> {
         let done = sqlx::query(
             "UPDATE pre_export_notifications SET stage = $1, counts = $2, updated_at = $3, version = version + 1 \
              WHERE id = $4 AND version = $5",
@@ -545,14 +616,21 @@ impl Store {
     ) -> Result<PreExportNotification> {
         let now = stamp(self.clock().now());
         let mut w = self.write().await?;
-        self.stage_in(&mut w.tx, ctx, n, &step, &now).await?;
+        let event = self.stage_in(&mut w.tx, ctx, n, &step, &now).await?;
         let notes: Vec<(&str, &str)> = step.notify.iter().map(|(a, t)| (a.as_str(), t.as_str())).collect();
         self.notify_many_in(&mut w.tx, &notes, "precursor", &n.id).await?;
         let target = format!("{} {} -> {}", n.id, step.action, step.stage);
         self.append_in(&mut w.tx, self.draft(&ctx.into(), "precursor.step", target))
             .await?;
         w.tx.commit().await?;
-        self.load_notification(&n.id).await
+        // What was written, without reading it back: the update matched
+        // the version the caller read, so nothing else changed it.
+        let mut next = n.clone();
+        next.stage = step.stage;
+        next.version = step.expected_version + 1;
+        next.updated_at = now;
+        next.timeline.push(event);
+        Ok(next)
     }
 
     /// Notifications still waiting for a reply whose deadline passed and

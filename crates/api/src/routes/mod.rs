@@ -3,10 +3,11 @@
 pub(crate) mod audit;
 pub(crate) mod auth;
 mod consultations;
+mod deliveries;
 pub(crate) mod designations;
 pub(crate) mod exchange;
 pub(crate) mod messages;
-mod precursors;
+pub(crate) mod precursors;
 pub(crate) mod records;
 mod registry;
 mod requests;
@@ -89,11 +90,15 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(precursors::substances))
         .routes(routes!(precursors::requirements, precursors::declare))
         .routes(routes!(precursors::notify, precursors::list))
+        .routes(routes!(precursors::import).layer(axum::extract::DefaultBodyLimit::max(precursors::IMPORT_LIMIT)))
         .routes(routes!(precursors::get_one))
         .routes(routes!(precursors::step))
         .routes(routes!(precursors::report, precursors::incidents))
         .routes(routes!(precursors::incident))
         .routes(routes!(precursors::flows))
+        .routes(routes!(deliveries::propose, deliveries::list))
+        .routes(routes!(deliveries::get_one))
+        .routes(routes!(deliveries::step))
         .routes(routes!(audit::entries))
         .routes(routes!(audit::verify))
         .routes(routes!(health))

@@ -264,7 +264,8 @@ fn measure_of(registry: &Registry, substance: &str) -> Measure {
         .unwrap_or(Measure::Mass)
 }
 
-fn handling_view(h: &HandlingCode) -> HandlingView {
+/// A handling code as the API writes it.
+pub(crate) fn handling_view(h: &HandlingCode) -> HandlingView {
     HandlingView {
         distribution: h.distribution.to_string(),
         dissemination: h.dissemination.to_string(),
@@ -465,6 +466,33 @@ pub async fn notify(
         StatusCode::CREATED,
         axum::Json(notification_view(&n, &s.store.snapshot().registry)),
     ))
+}
+
+/// What a batch import wrote.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotificationImportView {
+    /// The notifications' ids, in the file's order.
+    pub ids: Vec<String>,
+}
+
+/// The largest CSV batch, in bytes.
+pub const IMPORT_LIMIT: usize = 32 * 1024 * 1024;
+
+/// Imports a CSV batch of notifications from the caller's state, all or
+/// none: a fault on any line refuses the file, naming the line and field.
+/// The columns are `concord_exchange::precursor_csv`'s.
+#[utoipa::path(post, path = "/api/v1/precursors/notifications/import", tag = TAG,
+    request_body(content = String, description = "the CSV file", content_type = "text/csv"),
+    responses((status = 201, body = NotificationImportView), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn import(
+    State(s): State<AppState>,
+    caller: Caller,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, axum::Json<NotificationImportView>), ApiError> {
+    let ids = concord_app::precursors::import_csv(&s.store, &caller.ctx(), body.as_ref()).await?;
+    Ok((StatusCode::CREATED, axum::Json(NotificationImportView { ids })))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

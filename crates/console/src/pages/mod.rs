@@ -5,6 +5,7 @@ pub mod admin;
 pub mod assets;
 pub mod audit;
 pub mod consultations;
+pub mod deliveries;
 pub mod designations;
 pub mod files;
 pub mod home;

@@ -6,6 +6,7 @@
 //! the API turns a refusal into 409. Time is always passed in, never read.
 
 pub mod consultation;
+pub mod controlled_delivery;
 pub mod designation;
 pub mod exchange;
 pub mod pre_export;
