@@ -232,6 +232,48 @@ try {
   // A controlled delivery from Kazakhstan to China: proposed, authorized
   // by China, started, custody taken by China, concluded.
   await kz.goto(`${base}/console/deliveries?lang=en`);
+
+  // Legal assistance: Kazakhstan's prosecutors draft a request without the
+  // requested state's legal text (the page says what is missing and offers
+  // no sending), complete it, send it; China acknowledges and refuses it on
+  // a coded ground.
+  const kzp = await session("kz.prosecutor");
+  await kzp.click("text=Legal assistance");
+  await kzp.waitForSelector("[data-test=legal-requests]");
+  await kzp.selectOption("#kind", "extradition");
+  await kzp.selectOption("#requested_state", "CN");
+  await kzp.fill("#facts", "A courier moved heroin across the border (browser test)");
+  await kzp.fill("#request", "Extradition of Courier B for trial (browser test)");
+  await kzp.fill("#offence_0", "drug trafficking");
+  await kzp.fill("#requesting_law_0", "Criminal Code, art. 297 (browser test)");
+  await kzp.fill("#persons", "Courier B (browser test)");
+  await kzp.click("[data-test=save-draft]");
+  await kzp.waitForURL(/\/console\/legal\/mla-/);
+  const legalRequest = kzp.url();
+  check((await kzp.textContent("[data-test=mla-missing]")).includes("dual criminality"), "the draft does not say what it lacks");
+  check((await kzp.locator("[data-test=mla-step-send]").count()) === 0, "an incomplete draft offers sending");
+  await shot(kzp, "27-legal-draft");
+  await kzp.fill("#requested_law_0", "Criminal Law, art. 347 (browser test)");
+  await kzp.click("[data-test=save-revision]");
+  await kzp.waitForSelector("[data-test=mla-step-send]");
+  check((await kzp.locator("[data-test=mla-missing]").count()) === 0, "a complete draft still lacks something");
+  await kzp.click("[data-test=mla-step-send] button");
+  await kzp.waitForSelector("[data-test=mla-status]:has-text('Sent')");
+  const cnp = await session("cn.prosecutor");
+  await cnp.goto(legalRequest);
+  await cnp.click("[data-test=mla-step-receive] button");
+  await cnp.waitForSelector("[data-test=mla-status]:has-text('Received')");
+  await cnp.check("[data-test=ground-own-national]");
+  await cnp.fill("#reasons-refuse", "A national of the requested state; prosecuted at home (browser test)");
+  await cnp.click("[data-test=mla-step-refuse] button");
+  await cnp.waitForSelector("[data-test=mla-status]:has-text('Refused')");
+  check((await cnp.textContent("[data-test=mla-status]")).includes("Own national"), "the ground is not shown");
+  await shot(cnp, "28-legal-refused");
+  await kzp.goto(`${legalRequest}?lang=ru`);
+  check((await kzp.textContent("[data-test=mla-status]")).includes("Отказано"), "the status is not in Russian");
+  await kzp.goto(`${base}/console/legal/statistics?lang=en`);
+  await kzp.waitForSelector("[data-test=mla-by-pair]");
+  await shot(kzp, "29-legal-statistics");
   await kz.fill("#consignment", "Synthetic: heroin in a spare tyre (browser test)");
   await kz.selectOption("#method", "replaced");
   await kz.fill("#point_0", "Almaty depot");
@@ -295,9 +337,21 @@ try {
   await audit.waitForSelector("[data-test=user]");
   await audit.goto(`${base}/console/precursors/incidents`);
   const incidentPath = await audit.getAttribute("[data-test=incidents] a >> nth=0", "href");
-  for (const path of ["/console/deliveries", new URL(delivery).pathname,
+  for (const path of ["/console/legal", "/console/legal/statistics", "/console/deliveries", new URL(delivery).pathname,
     "/console/precursors", new URL(notification).pathname, "/console/precursors/requirements",
     "/console/precursors/incidents", incidentPath, "/console/precursors?lang=zh"]) {
+    await axeAudit(audit, path);
+  }
+  // A draft's page with its revise form, as its office sees it.
+  await audit.context().clearCookies();
+  await audit.goto(`${base}/console/login`);
+  await audit.fill("#username", "kz.prosecutor");
+  await audit.fill("#password", password);
+  await audit.press("#password", "Enter");
+  await audit.waitForSelector("[data-test=user]");
+  await audit.goto(`${base}/console/legal`);
+  const draftPath = await audit.getAttribute("[data-test=legal-requests] tr:has-text('Drafted') a", "href");
+  for (const path of [draftPath, new URL(legalRequest).pathname, "/console/legal?lang=zh"]) {
     await axeAudit(audit, path);
   }
   await auditContext.close();

@@ -105,6 +105,10 @@ async fn readable(store: &Store, ctx: &Ctx, s: &Seeded) -> bool {
         "notification" => store.visible_notification(ctx, &s.id).await.is_ok(),
         "incident" => store.visible_incident(ctx, &s.id).await.is_ok(),
         "delivery" => store.visible_delivery(ctx, &s.id).await.is_ok(),
+        "legal" => store.visible_legal_request(ctx, &s.id).await.is_ok(),
+        // A draft is its office's alone, and that office is no crawler: the
+        // truth here does not lean on the rule it checks.
+        "legal-draft" => false,
         // A TAXII object: readable where its collection is.
         "taxii" => store
             .taxii_collections(ctx)
@@ -491,6 +495,58 @@ async fn seed_precursors(s: &mut Seeder<'_>) {
         kind: "delivery",
         within: None,
     });
+
+    // A request for legal assistance from Kazakhstan to China, sent, and a
+    // draft its office alone reads.
+    let kzp = officer(s.f, "kz-prosecutor");
+    for sent in [true, false] {
+        let (facts, ask, law, person) = (s.canary(), s.canary(), s.canary(), s.canary());
+        let r = concord_app::legal::draft(
+            &s.f.store,
+            &kzp,
+            concord_domain::legal::LegalRequestInput {
+                kind: concord_domain::legal::RequestKind::EvidenceCollection,
+                requested_state: StateCode::from("CN"),
+                facts: format!("Facts {facts}"),
+                request: format!("Ask {ask}"),
+                offences: vec![concord_domain::legal::Offence {
+                    name: "trafficking".into(),
+                    requesting_law: format!("Law {law}"),
+                    requested_law: "art. 347".into(),
+                }],
+                persons: vec![format!("Person {person}")],
+                records: vec![],
+                messages: vec![],
+                urgent: false,
+                deadline: None,
+                handling: handled(Distribution::OriginatorOnly, Classification::Restricted),
+            },
+        )
+        .await
+        .expect("legal request");
+        let r = if sent {
+            concord_app::legal::step(
+                &s.f.store,
+                &kzp,
+                &r.id,
+                concord_domain::workflow::legal_assistance::Step::Send,
+                "",
+                &[],
+                r.version,
+            )
+            .await
+            .expect("send")
+        } else {
+            r
+        };
+        s.world.created.push(r.id.clone());
+        s.world.seeded.push(Seeded {
+            id: r.id,
+            canaries: vec![facts, ask, law, person],
+            kind: if sent { "legal" } else { "legal-draft" },
+            within: None,
+        });
+    }
 
     let (place, description) = (s.canary(), s.canary());
     let uz: BTreeSet<StateCode> = [StateCode::from("UZ")].into();
@@ -941,7 +997,7 @@ story!(no_route_shows_any_user_what_it_may_not_see, |f| {
     for s in world
         .seeded
         .iter()
-        .filter(|s| matches!(s.kind, "notification" | "incident" | "delivery"))
+        .filter(|s| matches!(s.kind, "notification" | "incident" | "delivery" | "legal"))
     {
         let mut reader = None;
         for user in CRAWLERS {
@@ -954,6 +1010,7 @@ story!(no_route_shows_any_user_what_it_may_not_see, |f| {
         let uri = match s.kind {
             "notification" => format!("/api/v1/precursors/notifications/{}", s.id),
             "delivery" => format!("/api/v1/deliveries/{}", s.id),
+            "legal" => format!("/api/v1/legal-requests/{}", s.id),
             _ => format!("/api/v1/precursors/incidents/{}", s.id),
         };
         let (status, text) = send(&app, &Method::GET, &uri, &tokens[reader]).await;

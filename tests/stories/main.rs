@@ -11,6 +11,7 @@ mod designations;
 mod exchange;
 mod http;
 mod leaks;
+mod legal;
 mod messages;
 mod precursors;
 mod records;

@@ -18,6 +18,7 @@ pub mod caller;
 pub mod consultations;
 pub mod deliveries;
 pub mod designations;
+pub mod legal;
 pub mod messages;
 pub mod passwords;
 pub mod precursors;

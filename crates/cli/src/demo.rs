@@ -122,6 +122,20 @@ const USERS: &[(&str, &str, &[Role], Classification, &str)] = &[
         "Russia's precursor control",
     ),
     (
+        "kz.prosecutor",
+        "kz-prosecutor",
+        &[Role::Officer, Role::Supervisor],
+        Classification::Confidential,
+        "Kazakhstan's requests for legal assistance",
+    ),
+    (
+        "cn.prosecutor",
+        "cn-prosecutor",
+        &[Role::Officer, Role::Supervisor],
+        Classification::Confidential,
+        "answers requests to China",
+    ),
+    (
         "by.admin",
         "by-security-service",
         &[Role::Administrator],
@@ -212,6 +226,7 @@ pub async fn run(dir: &Path, listen: SocketAddr, no_serve: bool, persons: u64, o
     seed_records(&node).await?;
     crate::demo_cooperation::seed(&node).await?;
     crate::demo_precursors::seed(&node).await?;
+    crate::demo_legal::seed(&node).await?;
     seed_synthetic(&node, persons, orgs).await?;
 
     let listener = match tokio::net::TcpListener::bind(listen).await {

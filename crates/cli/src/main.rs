@@ -8,6 +8,7 @@ mod bench_precursors;
 mod cooperation;
 mod demo;
 mod demo_cooperation;
+mod demo_legal;
 mod demo_precursors;
 mod evaluate;
 mod exchange;

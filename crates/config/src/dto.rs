@@ -31,6 +31,7 @@ pub struct OrganizationDto {
     pub consultation_proposer: Option<Spanned<String>>,
     pub precursor_authority: Option<Spanned<String>>,
     pub precursor_reply_days: Option<Spanned<i64>>,
+    pub legal_assistance_authority: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -194,6 +194,16 @@ pub fn validate(sources: Vec<(&str, &str)>) -> Result<Config, ConfigErrors> {
                 Err(e) => ctx.err(kind.span().start, "organization.precursor_authority", e.to_string()),
             }
         }
+        if let Some(kind) = &o.legal_assistance_authority {
+            match kind.get_ref().parse::<concord_domain::AuthorityKind>() {
+                Ok(k) => policy.legal_assistance_authority = k,
+                Err(e) => ctx.err(
+                    kind.span().start,
+                    "organization.legal_assistance_authority",
+                    e.to_string(),
+                ),
+            }
+        }
     }
     if let Some(file) = ctx.parse::<StatesFile>("states.toml") {
         registry.states = states(&mut ctx, file);

@@ -292,6 +292,15 @@ impl Console {
     }
 }
 
+/// Ids typed into one field, separated by commas, semicolons, spaces or lines.
+pub fn split_ids(list: &str) -> Vec<String> {
+    list.split([',', ';', '\n', ' '])
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 /// See other: where a form's action leads.
 pub fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
@@ -362,6 +371,11 @@ pub fn router() -> Router<AppState> {
         .route("/console/consultations/{id}", get(consultations::show))
         .route("/console/consultations/{id}/verdict", post(actions::verdict))
         .route("/console/consultations/{id}/{step}", post(actions::consultation_step))
+        .route("/console/legal", get(legal::list).post(legal::draft))
+        .route("/console/legal/statistics", get(legal::statistics))
+        .route("/console/legal/{id}", get(legal::show))
+        .route("/console/legal/{id}/revise", post(legal::revise))
+        .route("/console/legal/{id}/step", post(legal::step))
         .route("/console/deliveries", get(deliveries::list).post(deliveries::propose))
         .route("/console/deliveries/{id}", get(deliveries::show))
         .route("/console/deliveries/{id}/step", post(deliveries::step))

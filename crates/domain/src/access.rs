@@ -62,6 +62,9 @@ pub struct Policy {
     pub precursor_authority: crate::AuthorityKind,
     /// Days an importing state has to answer a pre-export notification.
     pub precursor_reply_days: i64,
+    /// The kind of authority that sends and answers requests for legal
+    /// assistance and extradition (the central authority).
+    pub legal_assistance_authority: crate::AuthorityKind,
 }
 
 impl Default for Policy {
@@ -74,6 +77,7 @@ impl Default for Policy {
             consultation_proposer: crate::AuthorityKind::ForeignMinistry,
             precursor_authority: crate::AuthorityKind::AntiDrugAgency,
             precursor_reply_days: 15,
+            legal_assistance_authority: crate::AuthorityKind::Prosecutor,
         }
     }
 }

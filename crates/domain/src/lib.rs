@@ -16,6 +16,7 @@ pub mod designation_rules;
 pub mod handling;
 pub mod ids;
 pub mod import;
+pub mod legal;
 pub mod login_policy;
 pub mod message;
 pub mod message_rules;

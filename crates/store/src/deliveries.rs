@@ -156,19 +156,13 @@ impl Store {
         action: &str,
         detail: &str,
     ) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO delivery_events (delivery_id, seq, at, actor, state_code, action, detail) \
-             SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4, $5, $6 FROM delivery_events WHERE delivery_id = $1",
-        )
-        .bind(id)
-        .bind(stamp(self.clock().now()))
-        .bind(ctx.viewer.user.as_str())
-        .bind(ctx.viewer.state.as_ref().map(|s| s.as_str()))
-        .bind(action)
-        .bind(detail)
-        .execute(&mut **tx)
-        .await?;
-        Ok(())
+        let who = crate::trail::Actor {
+            user: ctx.viewer.user.as_str(),
+            state: ctx.viewer.state.as_ref().map(|s| s.as_str()),
+        };
+        self.trail_in(tx, crate::trail::DELIVERY, id, who, action, detail)
+            .await
+            .map(drop)
     }
 
     /// A delivery with its route, answers and trail, whoever asks: for use

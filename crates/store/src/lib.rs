@@ -23,6 +23,7 @@ mod consultations;
 mod deliveries;
 mod designations;
 mod import;
+mod legal;
 mod login_guard;
 mod mailbox;
 mod message_codec;
@@ -37,6 +38,7 @@ mod screening;
 mod sql;
 mod stamp;
 mod taxii;
+mod trail;
 mod users;
 mod webhooks;
 
@@ -62,6 +64,7 @@ pub use consultations::{Consultation, ConsultationStep, StatementVersion, Verdic
 pub use deliveries::{DeliveryWrite, delivery_protected};
 pub use designations::{ListDifference, ListStanding, NationalEntry, PositionEntry, Proposal, ProposalInput};
 pub use import::{ImportFailure, ImportReport};
+pub use legal::{RequestWrite, legal_request_protected};
 pub use login_guard::LoginGuard;
 pub use message_codec::{Mailbox, MessageQuery};
 pub use messages::SeedMessage;

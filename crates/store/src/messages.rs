@@ -725,6 +725,7 @@ impl Store {
             "precursor" => self.visible_notification(ctx, &n.subject_id).await.map(drop),
             "incident" => self.visible_incident(ctx, &n.subject_id).await.map(drop),
             "delivery" => self.visible_delivery(ctx, &n.subject_id).await.map(drop),
+            "legal" => self.visible_legal_request(ctx, &n.subject_id).await.map(drop),
             _ => Ok(()),
         };
         match found {

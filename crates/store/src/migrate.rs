@@ -88,6 +88,11 @@ const SQLITE: &[Listed] = &[
         "controlled deliveries",
         include_str!("../migrations/sqlite/0017_controlled_deliveries.sql"),
     ),
+    (
+        18,
+        "legal assistance",
+        include_str!("../migrations/sqlite/0018_legal_assistance.sql"),
+    ),
 ];
 const POSTGRES: &[Listed] = &[
     (
@@ -166,6 +171,11 @@ const POSTGRES: &[Listed] = &[
         17,
         "controlled deliveries",
         include_str!("../migrations/postgres/0017_controlled_deliveries.sql"),
+    ),
+    (
+        18,
+        "legal assistance",
+        include_str!("../migrations/postgres/0018_legal_assistance.sql"),
     ),
 ];
 

@@ -421,8 +421,6 @@ impl Store {
         .await
     }
 
-    /// Appends a trail entry, numbered after the notification's last one in
-    /// the same statement.
     async fn event_as_in(
         &self,
         tx: &mut Transaction<'static, Any>,
@@ -432,21 +430,10 @@ impl Store {
         action: &str,
         detail: &str,
     ) -> Result<NotificationStep> {
-        let at = stamp(self.clock().now());
-        let seq: i64 = sqlx::query(
-            "INSERT INTO pre_export_events (notification_id, seq, at, actor, state_code, action, detail) \
-             SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4, $5, $6 FROM pre_export_events WHERE notification_id = $1 \
-             RETURNING seq",
-        )
-        .bind(id)
-        .bind(&at)
-        .bind(actor)
-        .bind(state)
-        .bind(action)
-        .bind(detail)
-        .fetch_one(&mut **tx)
-        .await?
-        .try_get(0)?;
+        let who = crate::trail::Actor { user: actor, state };
+        let (seq, at) = self
+            .trail_in(tx, crate::trail::NOTIFICATION, id, who, action, detail)
+            .await?;
         Ok(NotificationStep {
             seq,
             at,

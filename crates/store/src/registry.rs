@@ -64,8 +64,8 @@ impl Store {
         sqlx::query(
             "INSERT INTO organization (id, name_en, name_ru, name_zh, review_grace_days, silence_period_days, \
              consultation_window_hours, consultation_meeting_delay_hours, consultation_proposer, \
-             precursor_authority, precursor_reply_days) \
-             VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+             precursor_authority, precursor_reply_days, legal_assistance_authority) \
+             VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(&r.organization.en)
         .bind(&r.organization.ru)
@@ -77,6 +77,7 @@ impl Store {
         .bind(config.policy.consultation_proposer.as_str())
         .bind(config.policy.precursor_authority.as_str())
         .bind(config.policy.precursor_reply_days)
+        .bind(config.policy.legal_assistance_authority.as_str())
         .execute(&mut **tx)
         .await?;
         for s in r.substances.values() {
@@ -208,6 +209,8 @@ impl Store {
             policy.consultation_proposer = parse("organization", &row.try_get::<String, _>("consultation_proposer")?)?;
             policy.precursor_authority = parse("organization", &row.try_get::<String, _>("precursor_authority")?)?;
             policy.precursor_reply_days = row.try_get("precursor_reply_days")?;
+            policy.legal_assistance_authority =
+                parse("organization", &row.try_get::<String, _>("legal_assistance_authority")?)?;
         }
         for row in sqlx::query("SELECT * FROM precursor_substances")
             .fetch_all(pool)

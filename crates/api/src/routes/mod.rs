@@ -6,6 +6,7 @@ mod consultations;
 mod deliveries;
 pub(crate) mod designations;
 pub(crate) mod exchange;
+mod legal;
 pub(crate) mod messages;
 pub(crate) mod precursors;
 pub(crate) mod records;
@@ -99,6 +100,11 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(deliveries::propose, deliveries::list))
         .routes(routes!(deliveries::get_one))
         .routes(routes!(deliveries::step))
+        .routes(routes!(legal::draft, legal::list))
+        .routes(routes!(legal::statistics))
+        .routes(routes!(legal::get_one, legal::revise))
+        .routes(routes!(legal::step))
+        .routes(routes!(legal::consent))
         .routes(routes!(audit::entries))
         .routes(routes!(audit::verify))
         .routes(routes!(health))

@@ -9,6 +9,7 @@ pub mod deliveries;
 pub mod designations;
 pub mod files;
 pub mod home;
+pub mod legal;
 pub mod login;
 pub mod map;
 pub mod messages;

@@ -473,14 +473,6 @@ pub struct IncidentForm {
     use_: String,
 }
 
-fn split(list: &str) -> Vec<String> {
-    list.split([',', ';', '\n', ' '])
-        .map(str::trim)
-        .filter(|x| !x.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
 impl IncidentForm {
     fn text(&self) -> IncidentText {
         let opt = |v: &str| Some(v.to_owned()).filter(|v| !v.trim().is_empty());
@@ -493,8 +485,8 @@ impl IncidentForm {
             quantity: opt(&self.quantity),
             unit: opt(&self.unit),
             notification: opt(&self.notification),
-            records: split(&self.records),
-            messages: split(&self.messages),
+            records: crate::split_ids(&self.records),
+            messages: crate::split_ids(&self.messages),
             handling: HandlingText {
                 distribution: self.distribution.clone(),
                 dissemination: self.dissemination.clone(),

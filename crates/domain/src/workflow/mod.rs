@@ -9,6 +9,7 @@ pub mod consultation;
 pub mod controlled_delivery;
 pub mod designation;
 pub mod exchange;
+pub mod legal_assistance;
 pub mod pre_export;
 
 /// A transition the workflow does not allow, with the reason in words.

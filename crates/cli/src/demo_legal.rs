@@ -1,0 +1,133 @@
+//! The demo's legal assistance: requests from Kazakhstan's prosecutors to
+//! China's in every status, from a draft that still lacks the requested
+//! state's legal text to one executed and one refused as China's own
+//! national. Synthetic throughout.
+
+use crate::demo_cooperation::ctx;
+use crate::node::Node;
+use anyhow::Result;
+use concord_app::legal as mla;
+use concord_domain::legal::{LegalRequestInput, Offence, RequestKind};
+use concord_domain::workflow::legal_assistance::{Ground, Status, Step};
+use concord_domain::{Classification, HandlingCode, StateCode};
+
+fn request(node: &Node, kind: RequestKind, facts: &str, ask: &str) -> LegalRequestInput {
+    LegalRequestInput {
+        kind,
+        requested_state: StateCode::from("CN"),
+        facts: format!("{facts} (synthetic)"),
+        request: ask.into(),
+        offences: vec![Offence {
+            name: "illicit drug trafficking".into(),
+            requesting_law: "Criminal Code of the requesting state, art. 297 (synthetic wording)".into(),
+            requested_law: "Criminal Law of the requested state, art. 347 (synthetic wording)".into(),
+        }],
+        persons: vec!["Courier A, born 1990 (synthetic)".into()],
+        records: vec![],
+        messages: vec![],
+        urgent: false,
+        deadline: Some(node.store.clock().today() + time::Duration::days(45)),
+        handling: HandlingCode {
+            classification: Classification::Confidential,
+            ..HandlingCode::open()
+        },
+    }
+}
+
+/// Seeds once: skipped when Kazakhstan's prosecutors already see requests.
+pub async fn seed(node: &Node) -> Result<()> {
+    let kz = ctx(node, "kz.prosecutor").await?;
+    if !mla::list(&node.store, &kz, 1).await?.is_empty() {
+        return Ok(());
+    }
+    let cn = ctx(node, "cn.prosecutor").await?;
+    let s = &node.store;
+    let kinds = [
+        (
+            Status::Drafted,
+            RequestKind::Investigation,
+            "Questioning of a witness in Urumqi",
+        ),
+        (
+            Status::Sent,
+            RequestKind::EvidenceCollection,
+            "Bank statements of account 6222 0000 (synthetic)",
+        ),
+        (
+            Status::Received,
+            RequestKind::ServiceOfDocuments,
+            "Service of a summons on a company director",
+        ),
+        (
+            Status::InExecution,
+            RequestKind::Arrest,
+            "Provisional arrest of Courier A",
+        ),
+        (
+            Status::PartiallyExecuted,
+            RequestKind::EvidenceCollection,
+            "Customs declarations of 40 shipments",
+        ),
+        (
+            Status::Executed,
+            RequestKind::TransferOfProceeds,
+            "Transfer of 1.2 million in frozen proceeds",
+        ),
+        (Status::Refused, RequestKind::Extradition, "Extradition of Courier A"),
+        (
+            Status::Withdrawn,
+            RequestKind::Investigation,
+            "Search of a warehouse in Kashgar",
+        ),
+    ];
+    for (target, kind, ask) in kinds {
+        let mut input = request(
+            node,
+            kind,
+            "A courier network moved heroin from Afghanistan through Kazakhstan to China in 2026",
+            ask,
+        );
+        if target == Status::Drafted {
+            // Left without the requested state's text: the page says what is missing.
+            input.offences[0].requested_law = String::new();
+        }
+        let mut r = mla::draft(s, &kz, input).await?;
+        let path: &[(Step, bool)] = match target {
+            Status::Drafted => &[],
+            Status::Sent => &[(Step::Send, true)],
+            Status::Received => &[(Step::Send, true), (Step::Receive, false)],
+            Status::InExecution => &[(Step::Send, true), (Step::Receive, false), (Step::Begin, false)],
+            Status::PartiallyExecuted => &[
+                (Step::Send, true),
+                (Step::Receive, false),
+                (Step::Begin, false),
+                (Step::PartiallyExecute, false),
+            ],
+            Status::Executed => &[
+                (Step::Send, true),
+                (Step::Receive, false),
+                (Step::Begin, false),
+                (Step::Execute, false),
+            ],
+            Status::Refused => &[(Step::Send, true), (Step::Receive, false)],
+            Status::Withdrawn => &[(Step::Send, true), (Step::Withdraw, true)],
+        };
+        for (step, requesting) in path {
+            let who = if *requesting { &kz } else { &cn };
+            r = mla::step(s, who, &r.id, *step, "", &[], r.version).await?;
+        }
+        if target == Status::Refused {
+            mla::step(
+                s,
+                &cn,
+                &r.id,
+                Step::Refuse,
+                "The person sought is a national of the requested state; its prosecutors take over the case",
+                &[Ground::OwnNational],
+                r.version,
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
