@@ -44,9 +44,13 @@ async function axeAudit(page, path) {
   for (const v of found) problems.push(`accessibility, ${path}: ${v}`);
 }
 
+// Every session's page, to be photographed when a step fails.
+const pages = [];
+
 async function session(user) {
   const context = await browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
+  pages.push([user, page]);
   page.on("dialog", async (d) => {
     problems.push(`${user}: a dialog opened (${d.message()}): markup ran`);
     await d.dismiss();
@@ -232,6 +236,58 @@ try {
   // A controlled delivery from Kazakhstan to China: proposed, authorized
   // by China, started, custody taken by China, concluded.
   await kz.goto(`${base}/console/deliveries?lang=en`);
+  await kz.fill("#consignment", "Synthetic: heroin in a spare tyre (browser test)");
+  await kz.selectOption("#method", "replaced");
+  await kz.fill("#point_0", "Almaty depot");
+  await kz.fill("#contact_0", "KZ duty desk (browser test)");
+  await kz.selectOption("#state_1", "CN");
+  await kz.fill("#point_1", "Khorgos");
+  await kz.fill("#contact_1", "CN duty desk (browser test)");
+  await kz.click("[data-test=propose]");
+  await kz.waitForURL(/\/console\/deliveries\/cd-/);
+  const delivery = kz.url();
+  check((await kz.textContent("[data-test=cd-stage]")).includes("Proposed"), "the delivery is not proposed");
+  check((await kz.locator("[data-test=cd-step-start]").count()) === 0, "the lead may start before China authorized");
+  await cnPen.goto(delivery);
+  await cnPen.fill("#text-authorize", "Arrests only at the addressee (browser test)");
+  await cnPen.click("[data-test=cd-step-authorize] button");
+  await cnPen.waitForSelector("[data-test=cd-stage]:has-text('Authorized')");
+  await kz.goto(delivery);
+  await kz.click("[data-test=cd-step-start] button");
+  await kz.waitForSelector("[data-test=cd-stage]:has-text('Underway')");
+  await cnPen.goto(delivery);
+  await cnPen.fill("#text-handover", "At Khorgos, 04:10");
+  await cnPen.click("[data-test=cd-step-handover] button");
+  await cnPen.waitForSelector("[data-test=custodian]");
+  await shot(cnPen, "25-delivery-custody");
+  await kz.goto(delivery);
+  await kz.fill("#text-conclude", "Two arrests at the warehouse (browser test)");
+  await kz.selectOption("#outcome", "delivered");
+  await kz.click("[data-test=cd-step-conclude] button");
+  await kz.waitForSelector("[data-test=cd-outcome]");
+  check((await kz.textContent("[data-test=cd-stage]")).includes("Concluded"), "the delivery is not concluded");
+  await shot(kz, "26-delivery-concluded");
+  await kz.goto(`${delivery}?lang=zh`);
+  check((await kz.textContent("[data-test=cd-stage]")).includes("已结束"), "the stage is not in Chinese");
+  await kz.goto(`${base}/console/deliveries?lang=en`);
+
+  // A joint operation: China reports its results in "Spider Web" and the
+  // totals add them up.
+  await cnPen.goto(`${base}/console/operations?lang=en`);
+  await cnPen.waitForSelector("[data-test=op-figures]");
+  await cnPen.click("[data-test=operation-link]:has-text('Spider Web')");
+  await cnPen.waitForSelector("[data-test=op-report]");
+  const arrestsBefore = Number(await cnPen.textContent("[data-test=op-total-arrests]"));
+  await cnPen.fill("#substance_0", "heroin");
+  await cnPen.fill("#quantity_0", "2.5");
+  await cnPen.fill("#arrests", "3");
+  await cnPen.fill("#cases_opened", "1");
+  await cnPen.click("[data-test=report-results]");
+  await cnPen.waitForSelector(`[data-test=op-total-arrests]:has-text('${arrestsBefore + 3}')`);
+  check((await cnPen.textContent("[data-test=op-total-seized]")).includes("heroin: 8.9 kg"), "the seizures do not add up");
+  await shot(cnPen, "30-operation");
+  await cnPen.goto(`${base}/console/operations?lang=zh`);
+  check((await cnPen.textContent("h1")) === "联合行动", "the operations page is not titled in Chinese");
 
   // Legal assistance: Kazakhstan's prosecutors draft a request without the
   // requested state's legal text (the page says what is missing and offers
@@ -274,40 +330,6 @@ try {
   await kzp.goto(`${base}/console/legal/statistics?lang=en`);
   await kzp.waitForSelector("[data-test=mla-by-pair]");
   await shot(kzp, "29-legal-statistics");
-  await kz.fill("#consignment", "Synthetic: heroin in a spare tyre (browser test)");
-  await kz.selectOption("#method", "replaced");
-  await kz.fill("#point_0", "Almaty depot");
-  await kz.fill("#contact_0", "KZ duty desk (browser test)");
-  await kz.selectOption("#state_1", "CN");
-  await kz.fill("#point_1", "Khorgos");
-  await kz.fill("#contact_1", "CN duty desk (browser test)");
-  await kz.click("[data-test=propose]");
-  await kz.waitForURL(/\/console\/deliveries\/cd-/);
-  const delivery = kz.url();
-  check((await kz.textContent("[data-test=cd-stage]")).includes("Proposed"), "the delivery is not proposed");
-  check((await kz.locator("[data-test=cd-step-start]").count()) === 0, "the lead may start before China authorized");
-  await cnPen.goto(delivery);
-  await cnPen.fill("#text-authorize", "Arrests only at the addressee (browser test)");
-  await cnPen.click("[data-test=cd-step-authorize] button");
-  await cnPen.waitForSelector("[data-test=cd-stage]:has-text('Authorized')");
-  await kz.goto(delivery);
-  await kz.click("[data-test=cd-step-start] button");
-  await kz.waitForSelector("[data-test=cd-stage]:has-text('Underway')");
-  await cnPen.goto(delivery);
-  await cnPen.fill("#text-handover", "At Khorgos, 04:10");
-  await cnPen.click("[data-test=cd-step-handover] button");
-  await cnPen.waitForSelector("[data-test=custodian]");
-  await shot(cnPen, "25-delivery-custody");
-  await kz.goto(delivery);
-  await kz.fill("#text-conclude", "Two arrests at the warehouse (browser test)");
-  await kz.selectOption("#outcome", "delivered");
-  await kz.click("[data-test=cd-step-conclude] button");
-  await kz.waitForSelector("[data-test=cd-outcome]");
-  check((await kz.textContent("[data-test=cd-stage]")).includes("Concluded"), "the delivery is not concluded");
-  await shot(kz, "26-delivery-concluded");
-  await kz.goto(`${delivery}?lang=zh`);
-  check((await kz.textContent("[data-test=cd-stage]")).includes("已结束"), "the stage is not in Chinese");
-  await kz.goto(`${base}/console/deliveries?lang=en`);
 
   // Accessibility: axe-core (WCAG 2 A and AA: labels, contrast, landmarks,
   // keyboard) on the main pages, in a context that lets its script in.
@@ -337,7 +359,9 @@ try {
   await audit.waitForSelector("[data-test=user]");
   await audit.goto(`${base}/console/precursors/incidents`);
   const incidentPath = await audit.getAttribute("[data-test=incidents] a >> nth=0", "href");
-  for (const path of ["/console/legal", "/console/legal/statistics", "/console/deliveries", new URL(delivery).pathname,
+  await audit.goto(`${base}/console/operations`);
+  const operationPath = await audit.getAttribute("[data-test=operation-link] >> nth=0", "href");
+  for (const path of ["/console/operations", operationPath, "/console/legal", "/console/legal/statistics", "/console/deliveries", new URL(delivery).pathname,
     "/console/precursors", new URL(notification).pathname, "/console/precursors/requirements",
     "/console/precursors/incidents", incidentPath, "/console/precursors?lang=zh"]) {
     await axeAudit(audit, path);
@@ -412,6 +436,9 @@ try {
   await ru.waitForURL(/\/console\/login/);
 } catch (e) {
   problems.push(String(e && e.stack ? e.stack : e));
+  for (const [user, page] of pages) {
+    await page.screenshot({ path: `${shots}/failed-${user}.png`, fullPage: true }).catch(() => {});
+  }
 } finally {
   await browser.close();
 }

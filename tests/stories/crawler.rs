@@ -106,6 +106,7 @@ async fn readable(store: &Store, ctx: &Ctx, s: &Seeded) -> bool {
         "incident" => store.visible_incident(ctx, &s.id).await.is_ok(),
         "delivery" => store.visible_delivery(ctx, &s.id).await.is_ok(),
         "legal" => store.visible_legal_request(ctx, &s.id).await.is_ok(),
+        "operation" => store.visible_operation(ctx, &s.id).await.is_ok(),
         // A draft is its office's alone, and that office is no crawler: the
         // truth here does not lean on the rule it checks.
         "legal-draft" => false,
@@ -547,6 +548,53 @@ async fn seed_precursors(s: &mut Seeder<'_>) {
             within: None,
         });
     }
+
+    // A joint operation of Kazakhstan and Kyrgyzstan, with results.
+    let (name, description, substance) = (s.canary(), s.canary(), s.canary());
+    let o = concord_app::operations::plan(
+        &s.f.store,
+        &kz,
+        concord_domain::operation::OperationInput {
+            name: format!("Operation {name}"),
+            description: format!("Description {description}"),
+            participants: vec![StateCode::from("KZ"), StateCode::from("KG")],
+            starts: s.f.store.clock().today(),
+            ends: s.f.store.clock().today() + time::Duration::days(10),
+            handling: handled(Distribution::OriginatorOnly, Classification::Restricted),
+        },
+    )
+    .await
+    .expect("operation");
+    let o = concord_app::operations::step(
+        &s.f.store,
+        &kz,
+        &o.id,
+        concord_domain::operation::Step::Start,
+        o.version,
+    )
+    .await
+    .expect("start");
+    concord_app::operations::report(
+        &s.f.store,
+        &kz,
+        &o.id,
+        &[concord_domain::operation::SeizureText {
+            substance: format!("drug {substance}"),
+            quantity: "4".into(),
+            unit: "kg".into(),
+        }],
+        2,
+        1,
+    )
+    .await
+    .expect("results");
+    s.world.created.push(o.id.clone());
+    s.world.seeded.push(Seeded {
+        id: o.id,
+        canaries: vec![name, description, substance],
+        kind: "operation",
+        within: None,
+    });
 
     let (place, description) = (s.canary(), s.canary());
     let uz: BTreeSet<StateCode> = [StateCode::from("UZ")].into();
@@ -997,7 +1045,7 @@ story!(no_route_shows_any_user_what_it_may_not_see, |f| {
     for s in world
         .seeded
         .iter()
-        .filter(|s| matches!(s.kind, "notification" | "incident" | "delivery" | "legal"))
+        .filter(|s| matches!(s.kind, "notification" | "incident" | "delivery" | "legal" | "operation"))
     {
         let mut reader = None;
         for user in CRAWLERS {
@@ -1011,6 +1059,7 @@ story!(no_route_shows_any_user_what_it_may_not_see, |f| {
             "notification" => format!("/api/v1/precursors/notifications/{}", s.id),
             "delivery" => format!("/api/v1/deliveries/{}", s.id),
             "legal" => format!("/api/v1/legal-requests/{}", s.id),
+            "operation" => format!("/api/v1/operations/{}", s.id),
             _ => format!("/api/v1/precursors/incidents/{}", s.id),
         };
         let (status, text) = send(&app, &Method::GET, &uri, &tokens[reader]).await;

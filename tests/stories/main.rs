@@ -13,6 +13,7 @@ mod http;
 mod leaks;
 mod legal;
 mod messages;
+mod operations;
 mod precursors;
 mod records;
 mod registry;

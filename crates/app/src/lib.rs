@@ -20,6 +20,7 @@ pub mod deliveries;
 pub mod designations;
 pub mod legal;
 pub mod messages;
+pub mod operations;
 pub mod passwords;
 pub mod precursors;
 pub mod records;

@@ -234,5 +234,82 @@ async fn seed_delivery(node: &Node) -> Result<()> {
         d.version,
     )
     .await?;
+    seed_operations(node).await
+}
+
+/// Two joint operations: "Mouse Trap", closed with every state's results,
+/// and "Spider Web", active with two states' results in.
+async fn seed_operations(node: &Node) -> Result<()> {
+    use concord_app::operations as ops;
+    use concord_domain::operation::{OperationInput, SeizureText, Step as OpStep};
+    let (cn, kz, ru) = (
+        ctx(node, "cn.antidrug").await?,
+        ctx(node, "kz.antidrug").await?,
+        ctx(node, "ru.antidrug").await?,
+    );
+    let s = &node.store;
+    let today = s.clock().today();
+    let seized = |substance: &str, quantity: &str| SeizureText {
+        substance: substance.into(),
+        quantity: quantity.into(),
+        unit: "kg".into(),
+    };
+    let plan = |name: &str, description: &str, days_ago: i64, days: i64| OperationInput {
+        name: name.into(),
+        description: description.into(),
+        participants: ["KZ", "CN", "RU"].into_iter().map(StateCode::from).collect(),
+        starts: today - time::Duration::days(days_ago),
+        ends: today - time::Duration::days(days_ago) + time::Duration::days(days),
+        handling: HandlingCode {
+            classification: Classification::Restricted,
+            ..HandlingCode::open()
+        },
+    };
+    let o = ops::plan(
+        s,
+        &kz,
+        plan(
+            "Mouse Trap",
+            "Checks of cargo on the northern routes (synthetic)",
+            60,
+            20,
+        ),
+    )
+    .await?;
+    let o = ops::step(s, &kz, &o.id, OpStep::Start, o.version).await?;
+    ops::report(
+        s,
+        &kz,
+        &o.id,
+        &[seized("heroin", "42.5"), seized("hashish", "310")],
+        17,
+        9,
+    )
+    .await?;
+    ops::report(
+        s,
+        &cn,
+        &o.id,
+        &[seized("methamphetamine", "12"), seized("heroin", "8")],
+        11,
+        6,
+    )
+    .await?;
+    let o = ops::report(s, &ru, &o.id, &[seized("cocaine", "3.2")], 5, 4).await?;
+    ops::step(s, &kz, &o.id, OpStep::Close, o.version).await?;
+    let o = ops::plan(
+        s,
+        &kz,
+        plan(
+            "Spider Web",
+            "Financial flows of the courier networks (synthetic)",
+            5,
+            30,
+        ),
+    )
+    .await?;
+    let o = ops::step(s, &kz, &o.id, OpStep::Start, o.version).await?;
+    ops::report(s, &kz, &o.id, &[seized("heroin", "6.4")], 4, 2).await?;
+    ops::report(s, &ru, &o.id, &[], 2, 3).await?;
     Ok(())
 }

@@ -20,6 +20,7 @@ pub mod legal;
 pub mod login_policy;
 pub mod message;
 pub mod message_rules;
+pub mod operation;
 pub mod precursor;
 pub mod record;
 pub mod record_rules;

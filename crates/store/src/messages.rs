@@ -726,6 +726,7 @@ impl Store {
             "incident" => self.visible_incident(ctx, &n.subject_id).await.map(drop),
             "delivery" => self.visible_delivery(ctx, &n.subject_id).await.map(drop),
             "legal" => self.visible_legal_request(ctx, &n.subject_id).await.map(drop),
+            "operation" => self.visible_operation(ctx, &n.subject_id).await.map(drop),
             _ => Ok(()),
         };
         match found {

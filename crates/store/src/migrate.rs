@@ -93,6 +93,11 @@ const SQLITE: &[Listed] = &[
         "legal assistance",
         include_str!("../migrations/sqlite/0018_legal_assistance.sql"),
     ),
+    (
+        19,
+        "joint operations",
+        include_str!("../migrations/sqlite/0019_joint_operations.sql"),
+    ),
 ];
 const POSTGRES: &[Listed] = &[
     (
@@ -176,6 +181,11 @@ const POSTGRES: &[Listed] = &[
         18,
         "legal assistance",
         include_str!("../migrations/postgres/0018_legal_assistance.sql"),
+    ),
+    (
+        19,
+        "joint operations",
+        include_str!("../migrations/postgres/0019_joint_operations.sql"),
     ),
 ];
 

@@ -8,6 +8,7 @@ pub(crate) mod designations;
 pub(crate) mod exchange;
 mod legal;
 pub(crate) mod messages;
+mod operations;
 pub(crate) mod precursors;
 pub(crate) mod records;
 mod registry;
@@ -105,6 +106,11 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(legal::get_one, legal::revise))
         .routes(routes!(legal::step))
         .routes(routes!(legal::consent))
+        .routes(routes!(operations::plan, operations::list))
+        .routes(routes!(operations::statistics))
+        .routes(routes!(operations::get_one))
+        .routes(routes!(operations::step))
+        .routes(routes!(operations::report))
         .routes(routes!(audit::entries))
         .routes(routes!(audit::verify))
         .routes(routes!(health))

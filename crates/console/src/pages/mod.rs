@@ -13,6 +13,7 @@ pub mod legal;
 pub mod login;
 pub mod map;
 pub mod messages;
+pub mod operations;
 pub mod precursors;
 pub mod queues;
 pub mod record_form;
