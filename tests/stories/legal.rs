@@ -100,6 +100,13 @@ story!(
         let r = mla::step(&f.store, &cn, &r.id, Step::Receive, "", &[], r.version)
             .await
             .expect("receive");
+        // Past the deadline without an answer, it is overdue; answered, it is not.
+        assert!(!r.overdue(f.store.clock().today()));
+        f.clock.advance(time::Duration::days(61));
+        assert!(
+            r.overdue(f.store.clock().today()),
+            "a request past its deadline is not overdue"
+        );
         let r = mla::step(&f.store, &cn, &r.id, Step::Begin, "", &[], r.version)
             .await
             .expect("begin");
@@ -127,6 +134,7 @@ story!(
         .expect("execute");
         assert_eq!(r.status, Status::Executed);
         assert!(r.answered_at.is_some());
+        assert!(!r.overdue(f.store.clock().today()), "an executed request is overdue");
         let actions: Vec<&str> = r.timeline.iter().map(|t| t.action.as_str()).collect();
         assert_eq!(
             actions,

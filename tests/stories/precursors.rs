@@ -834,3 +834,68 @@ story!(a_csv_batch_is_imported_whole_or_refused_whole_with_its_line, |f| {
         ]
     );
 });
+
+story!(a_batch_of_answers_is_written_whole_or_not_at_all, |f| {
+    let kz = officer(&f, "kz-anti-drug-agency");
+    let cn = officer(&f, "cn-anti-drug-agency");
+    let mut ids = Vec::new();
+    for q in ["100", "200", "300"] {
+        ids.push(
+            pen::notify(&f.store, &kz, notification(q, "l"))
+                .await
+                .expect("notify")
+                .id,
+        );
+    }
+    let answer = |id: &str, step: Step, version: i64| pen::Answer {
+        id: id.to_owned(),
+        step,
+        reason: "checked with the licensing office".into(),
+        version,
+    };
+    // The third is stale: nothing is written, and the refusal names it.
+    let stale = [
+        answer(&ids[0], Step::Confirm, 1),
+        answer(&ids[1], Step::Object, 1),
+        answer(&ids[2], Step::Confirm, 2),
+    ];
+    match pen::answer_batch(&f.store, &cn, &stale).await {
+        Err(Refusal::Conflict(m)) => assert!(m.starts_with("answers[2]"), "{m}"),
+        other => panic!("a stale batch was taken: {other:?}"),
+    }
+    for id in &ids {
+        assert_eq!(pen::get(&f.store, &cn, id).await.expect("read").stage, Stage::Notified);
+    }
+    let twice = [answer(&ids[0], Step::Confirm, 1), answer(&ids[0], Step::Confirm, 1)];
+    assert_eq!(
+        invalid_field(pen::answer_batch(&f.store, &cn, &twice).await),
+        "answers[1].id"
+    );
+    let wrong_side = [answer(&ids[0], Step::Confirm, 1)];
+    assert!(matches!(
+        pen::answer_batch(&f.store, &kz, &wrong_side).await,
+        Err(Refusal::Forbidden(_))
+    ));
+    assert_eq!(invalid_field(pen::answer_batch(&f.store, &cn, &[]).await), "answers");
+
+    let done = pen::answer_batch(
+        &f.store,
+        &cn,
+        &[
+            answer(&ids[0], Step::Confirm, 1),
+            answer(&ids[1], Step::Object, 1),
+            answer(&ids[2], Step::Confirm, 1),
+        ],
+    )
+    .await
+    .expect("batch");
+    let stages: Vec<Stage> = done.iter().map(|n| n.stage).collect();
+    assert_eq!(stages, [Stage::Confirmed, Stage::Objected, Stage::Confirmed]);
+    for n in &done {
+        assert_eq!(
+            *n,
+            pen::get(&f.store, &cn, &n.id).await.expect("read"),
+            "the batch returned what it did not write"
+        );
+    }
+});

@@ -264,6 +264,79 @@ pub async fn step(
         .await?)
 }
 
+/// One answer of a batch: the notification, the step, its reason, the
+/// version answered.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub id: String,
+    pub step: Step,
+    pub reason: String,
+    pub version: i64,
+}
+
+/// The most answers in one batch.
+pub const ANSWER_LIMIT: usize = 5_000;
+
+/// A batch of steps from one agency (a national system answering its
+/// notifications at once): each is judged as [`step`] judges it, then all
+/// are written in one transaction, or none. A refusal names the answer at
+/// fault (`answers[3].version`). Objections in a batch raise no incident.
+pub async fn answer_batch(store: &Store, ctx: &Ctx, answers: &[Answer]) -> Result<Vec<PreExportNotification>> {
+    if answers.is_empty() || answers.len() > ANSWER_LIMIT {
+        return Err(Refusal::invalid(
+            "answers",
+            format!("from 1 to {ANSWER_LIMIT} answers; {} given", answers.len()),
+        ));
+    }
+    let mut seen = BTreeSet::new();
+    let mut judged = Vec::with_capacity(answers.len());
+    for (i, a) in answers.iter().enumerate() {
+        let at = |e: Refusal| match e {
+            Refusal::Invalid { field, message } => Refusal::Invalid {
+                field: format!("answers[{i}].{field}"),
+                message,
+            },
+            Refusal::Conflict(m) => Refusal::Conflict(format!("answers[{i}]: {m}")),
+            Refusal::Forbidden(m) => Refusal::Forbidden(format!("answers[{i}]: {m}")),
+            Refusal::NotFound(m) => Refusal::NotFound(format!("answers[{i}]: {m}")),
+            other => other,
+        };
+        if !seen.insert(a.id.as_str()) {
+            return Err(Refusal::invalid(
+                format!("answers[{i}].id"),
+                format!("{} is answered twice", a.id),
+            ));
+        }
+        let (n, next, state) = checked_step(store, ctx, &a.id, a.step, &a.reason, a.version)
+            .await
+            .map_err(at)?;
+        let others: Vec<StateCode> = n.route_states().into_iter().filter(|s| *s != state).collect();
+        let told = notices(
+            store,
+            others,
+            &format!("pre-export notification {}: {} by {state}", n.id, a.step),
+        );
+        judged.push((n, next, told));
+    }
+    let writes: Vec<(&PreExportNotification, NotificationWrite<'_>)> = judged
+        .iter()
+        .zip(answers)
+        .map(|((n, next, told), a)| {
+            (
+                n,
+                NotificationWrite {
+                    stage: *next,
+                    action: a.step.as_str(),
+                    detail: a.reason.trim(),
+                    expected_version: a.version,
+                    notify: told,
+                },
+            )
+        })
+        .collect();
+    Ok(store.step_notifications(ctx, &writes).await?)
+}
+
 /// The importing state objects; with `incident`, the objection raises an
 /// incident (a stopped shipment) in the same step.
 pub async fn object(

@@ -32,6 +32,10 @@ pub struct PrecursorBenchArgs {
     checks: usize,
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Answer in batches of this many per agency (a national system's
+    /// answers in one transaction) instead of one step at a time.
+    #[arg(long, default_value_t = 0)]
+    batch: usize,
 }
 
 const SUBSTANCES: [(&str, &str); 6] = [
@@ -145,9 +149,64 @@ pub async fn run(args: PrecursorBenchArgs) -> Result<()> {
     let imported = started.elapsed();
     let notified: usize = answers.values().map(Vec::len).sum();
 
-    // Every importing state's agency answers its own, all at once: most
-    // confirm (and half of those ship and arrive), some object with an
-    // incident, a few stay silent.
+    let (confirmed, objected, shipped, silent) = if args.batch > 0 {
+        decide_in_batches(&store, answers, args.batch).await?
+    } else {
+        decide_one_by_one(&store, answers).await?
+    };
+    let received = shipped;
+    let decided = started.elapsed() - imported;
+    let total = started.elapsed();
+    println!(
+        "precursors: {} notifications among {} member states imported in {:.1} s ({:.0}/s) and decided in {:.1} s \
+         ({confirmed} confirmed, {objected} objected{}, {shipped} shipped, {received} received, \
+         {silent} silent): {:.1} s in all",
+        notified,
+        states.len(),
+        imported.as_secs_f64(),
+        notified as f64 / imported.as_secs_f64(),
+        decided.as_secs_f64(),
+        if args.batch > 0 {
+            format!(" (in batches of {}, no incidents)", args.batch)
+        } else {
+            " with an incident".to_owned()
+        },
+        total.as_secs_f64()
+    );
+
+    // The cumulative check at this volume, on its own.
+    let mut times = Vec::with_capacity(args.checks);
+    for _ in 0..args.checks {
+        let to = rng.pick(&states).clone();
+        let (substance, _) = *rng.pick(&SUBSTANCES);
+        let t = Instant::now();
+        store.notified_total(&to, substance, year).await?;
+        times.push(t.elapsed());
+    }
+    times.sort();
+    let at = |p: f64| ms(times[((times.len() as f64 - 1.0) * p).round() as usize]);
+    println!(
+        "cumulative check against the declared requirement: {} checks at {} notifications, p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
+        times.len(),
+        notified,
+        at(0.5),
+        at(0.99),
+        at(1.0)
+    );
+    Ok(())
+}
+
+/// How the year's notifications were answered: confirmed, objected,
+/// shipped (and received), silent.
+type Tally = (usize, usize, usize, usize);
+
+/// Per importing state: `(id, exporting state, roll)`.
+type Answers = BTreeMap<StateCode, Vec<(String, StateCode, usize)>>;
+
+/// Every importing state's agency answers its own, one step at a time, all
+/// agencies at once: most confirm (and half of those ship and arrive), some
+/// object with an incident, a few stay silent.
+async fn decide_one_by_one(store: &Store, answers: Answers) -> Result<Tally> {
     let mut tasks = tokio::task::JoinSet::new();
     for (importing, list) in answers {
         let store = store.clone();
@@ -186,39 +245,69 @@ pub async fn run(args: PrecursorBenchArgs) -> Result<()> {
         let [c, o, s, q] = done??;
         (confirmed, objected, shipped, silent) = (confirmed + c, objected + o, shipped + s, silent + q);
     }
-    let received = shipped;
-    let decided = started.elapsed() - imported;
-    let total = started.elapsed();
-    println!(
-        "precursors: {} notifications among {} member states imported in {:.1} s ({:.0}/s) and decided in {:.1} s \
-         ({confirmed} confirmed, {objected} objected with an incident, {shipped} shipped, {received} received, \
-         {silent} silent): {:.1} s in all",
-        notified,
-        states.len(),
-        imported.as_secs_f64(),
-        notified as f64 / imported.as_secs_f64(),
-        decided.as_secs_f64(),
-        total.as_secs_f64()
-    );
+    Ok((confirmed, objected, shipped, silent))
+}
 
-    // The cumulative check at this volume, on its own.
-    let mut times = Vec::with_capacity(args.checks);
-    for _ in 0..args.checks {
-        let to = rng.pick(&states).clone();
-        let (substance, _) = *rng.pick(&SUBSTANCES);
-        let t = Instant::now();
-        store.notified_total(&to, substance, year).await?;
-        times.push(t.elapsed());
+/// The same answers, each agency sending them in batches of `size`: the
+/// importers' confirmations and objections, then the exporters' shipping,
+/// then the importers' receipts.
+async fn decide_in_batches(store: &Store, answers: Answers, size: usize) -> Result<Tally> {
+    use concord_app::precursors::Answer;
+    let answer = |id: &str, step: Step, reason: &str, version: i64| Answer {
+        id: id.to_owned(),
+        step,
+        reason: reason.to_owned(),
+        version,
+    };
+    let (mut confirmed, mut objected, mut silent) = (0, 0, 0);
+    let mut to_ship: BTreeMap<StateCode, Vec<(String, StateCode)>> = BTreeMap::new();
+    for (importing, list) in &answers {
+        let mut batch = Vec::new();
+        for (id, exporting, roll) in list {
+            if *roll < 3 {
+                silent += 1;
+            } else if *roll < 8 {
+                batch.push(answer(
+                    id,
+                    Step::Object,
+                    "the importer is not known to the licensing authority (synthetic)",
+                    1,
+                ));
+                objected += 1;
+            } else {
+                batch.push(answer(id, Step::Confirm, "", 1));
+                confirmed += 1;
+                if roll % 2 == 0 {
+                    to_ship
+                        .entry(exporting.clone())
+                        .or_default()
+                        .push((id.clone(), importing.clone()));
+                }
+            }
+        }
+        for chunk in batch.chunks(size) {
+            pen::answer_batch(store, &agency(importing), chunk).await?;
+        }
     }
-    times.sort();
-    let at = |p: f64| ms(times[((times.len() as f64 - 1.0) * p).round() as usize]);
-    println!(
-        "cumulative check against the declared requirement: {} checks at {} notifications, p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
-        times.len(),
-        notified,
-        at(0.5),
-        at(0.99),
-        at(1.0)
-    );
-    Ok(())
+    let mut to_receive: BTreeMap<StateCode, Vec<Answer>> = BTreeMap::new();
+    let mut shipped = 0;
+    for (exporting, list) in &to_ship {
+        let batch: Vec<Answer> = list.iter().map(|(id, _)| answer(id, Step::Ship, "", 2)).collect();
+        for chunk in batch.chunks(size) {
+            pen::answer_batch(store, &agency(exporting), chunk).await?;
+        }
+        for (id, importing) in list {
+            to_receive
+                .entry(importing.clone())
+                .or_default()
+                .push(answer(id, Step::Receive, "", 3));
+            shipped += 1;
+        }
+    }
+    for (importing, batch) in &to_receive {
+        for chunk in batch.chunks(size) {
+            pen::answer_batch(store, &agency(importing), chunk).await?;
+        }
+    }
+    Ok((confirmed, objected, shipped, silent))
 }

@@ -635,3 +635,5 @@ opstage-active = Active
 opstage-closed = Closed
 opstep-start = Start the operation
 opstep-close = Close the operation
+mla-overdue = past its deadline
+mla-overdue-long = The deadline passed without an answer.

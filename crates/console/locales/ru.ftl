@@ -639,3 +639,5 @@ opstage-active = Проводится
 opstage-closed = Завершена
 opstep-start = Начать операцию
 opstep-close = Завершить операцию
+mla-overdue = срок истёк
+mla-overdue-long = Срок истёк, ответа нет.

@@ -623,3 +623,5 @@ opstage-active = 进行中
 opstage-closed = 已结束
 opstep-start = 开始行动
 opstep-close = 结束行动
+mla-overdue = 已逾期
+mla-overdue-long = 期限已过，尚未答复。

@@ -100,6 +100,13 @@ pub struct LegalRequest {
 }
 
 impl LegalRequest {
+    /// Past its deadline without an answer.
+    pub fn overdue(&self, today: Date) -> bool {
+        use crate::workflow::legal_assistance::Status::*;
+        matches!(self.status, Sent | Received | InExecution | PartiallyExecuted)
+            && self.deadline.is_some_and(|d| d < today)
+    }
+
     /// Where `state` stands on the request.
     pub fn side_of(&self, state: Option<&StateCode>) -> Side {
         match state {

@@ -620,6 +620,35 @@ impl Store {
         Ok(next)
     }
 
+    /// Takes a batch of steps the workflow allowed, in one transaction: all
+    /// or none (a stale version anywhere is a conflict and nothing is
+    /// written). Returns the notifications as written.
+    pub async fn step_notifications(
+        &self,
+        ctx: &Ctx,
+        batch: &[(&PreExportNotification, NotificationWrite<'_>)],
+    ) -> Result<Vec<PreExportNotification>> {
+        let now = stamp(self.clock().now());
+        let mut w = self.write().await?;
+        let mut out = Vec::with_capacity(batch.len());
+        for (n, step) in batch {
+            let event = self.stage_in(&mut w.tx, ctx, n, step, &now).await?;
+            let notes: Vec<(&str, &str)> = step.notify.iter().map(|(a, t)| (a.as_str(), t.as_str())).collect();
+            self.notify_many_in(&mut w.tx, &notes, "precursor", &n.id).await?;
+            let target = format!("{} {} -> {}", n.id, step.action, step.stage);
+            self.append_in(&mut w.tx, self.draft(&ctx.into(), "precursor.step", target))
+                .await?;
+            let mut next = (*n).clone();
+            next.stage = step.stage;
+            next.version = step.expected_version + 1;
+            next.updated_at = now.clone();
+            next.timeline.push(event);
+            out.push(next);
+        }
+        w.tx.commit().await?;
+        Ok(out)
+    }
+
     /// Notifications still waiting for a reply whose deadline passed and
     /// that were not flagged yet.
     pub async fn unflagged_overdue(&self) -> Result<Vec<PreExportNotification>> {

@@ -6,24 +6,39 @@ use crate::stamp::stamp;
 use crate::{Result, Store};
 use sqlx::{Any, Row, Transaction};
 
-/// A trail table and the column naming the object it follows.
+/// A trail: the insert into its table, keyed by the object it follows.
+/// Written out per table, as static text, so the driver keeps each
+/// prepared.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Trail {
-    pub table: &'static str,
-    pub key: &'static str,
+    insert: &'static str,
+}
+
+macro_rules! trail_insert {
+    ($table:literal, $key:literal) => {
+        concat!(
+            "INSERT INTO ",
+            $table,
+            " (",
+            $key,
+            ", seq, at, actor, state_code, action, detail) ",
+            "SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4, $5, $6 FROM ",
+            $table,
+            " WHERE ",
+            $key,
+            " = $1 RETURNING seq"
+        )
+    };
 }
 
 pub(crate) const NOTIFICATION: Trail = Trail {
-    table: "pre_export_events",
-    key: "notification_id",
+    insert: trail_insert!("pre_export_events", "notification_id"),
 };
 pub(crate) const DELIVERY: Trail = Trail {
-    table: "delivery_events",
-    key: "delivery_id",
+    insert: trail_insert!("delivery_events", "delivery_id"),
 };
 pub(crate) const LEGAL_REQUEST: Trail = Trail {
-    table: "legal_request_events",
-    key: "request_id",
+    insert: trail_insert!("legal_request_events", "request_id"),
 };
 
 /// Who took a step: the user, and the state it acted for.
@@ -45,13 +60,7 @@ impl Store {
         detail: &str,
     ) -> Result<(i64, String)> {
         let at = stamp(self.clock().now());
-        let Trail { table, key } = trail;
-        // Table and column names are the constants above, never input.
-        let sql = format!(
-            "INSERT INTO {table} ({key}, seq, at, actor, state_code, action, detail) \
-             SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4, $5, $6 FROM {table} WHERE {key} = $1 RETURNING seq"
-        );
-        let seq: i64 = sqlx::query(sqlx::AssertSqlSafe(sql))
+        let seq: i64 = sqlx::query(trail.insert)
             .bind(id)
             .bind(&at)
             .bind(who.user)

@@ -115,6 +115,8 @@ pub struct LegalRequestView {
     pub grounds: Vec<String>,
     /// What the requested state needs that the request lacks (sending needs none).
     pub missing: Vec<String>,
+    /// Past its deadline without an answer.
+    pub overdue: bool,
     pub handling: HandlingView,
     pub sent_at: Option<String>,
     pub answered_at: Option<String>,
@@ -196,7 +198,7 @@ pub(crate) fn input(req: LegalRequestNew) -> Result<LegalRequestInput, ApiError>
     })
 }
 
-fn view(r: &LegalRequest) -> LegalRequestView {
+fn view(r: &LegalRequest, today: time::Date) -> LegalRequestView {
     LegalRequestView {
         id: r.id.clone(),
         originator: r.originator.to_string(),
@@ -222,6 +224,7 @@ fn view(r: &LegalRequest) -> LegalRequestView {
         status: r.status.to_string(),
         grounds: r.grounds.iter().map(|g| g.to_string()).collect(),
         missing: concord_app::legal::missing(r),
+        overdue: r.overdue(today),
         handling: handling_view(&r.handling),
         sent_at: r.sent_at.clone(),
         answered_at: r.answered_at.clone(),
@@ -254,7 +257,7 @@ pub async fn draft(
     Json(req): Json<LegalRequestNew>,
 ) -> Result<(StatusCode, axum::Json<LegalRequestView>), ApiError> {
     let r = concord_app::legal::draft(&s.store, &caller.ctx(), input(req)?).await?;
-    Ok((StatusCode::CREATED, axum::Json(view(&r))))
+    Ok((StatusCode::CREATED, axum::Json(view(&r, s.store.clock().today()))))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -274,7 +277,8 @@ pub async fn list(
     Query(q): Query<LegalQuery>,
 ) -> Result<axum::Json<Vec<LegalRequestView>>, ApiError> {
     let rs = concord_app::legal::list(&s.store, &caller.ctx(), q.limit.unwrap_or(100)).await?;
-    Ok(axum::Json(rs.iter().map(view).collect()))
+    let today = s.store.clock().today();
+    Ok(axum::Json(rs.iter().map(|r| view(r, today)).collect()))
 }
 
 /// One request with its trail.
@@ -286,9 +290,8 @@ pub async fn get_one(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<axum::Json<LegalRequestView>, ApiError> {
-    Ok(axum::Json(view(
-        &concord_app::legal::get(&s.store, &caller.ctx(), &id).await?,
-    )))
+    let r = concord_app::legal::get(&s.store, &caller.ctx(), &id).await?;
+    Ok(axum::Json(view(&r, s.store.clock().today())))
 }
 
 /// Replaces a draft's content (its office, while drafted).
@@ -305,7 +308,7 @@ pub async fn revise(
 ) -> Result<axum::Json<LegalRequestView>, ApiError> {
     let input = input(req.request).map_err(|e| crate::routes::records::nested("request", e))?;
     let r = concord_app::legal::revise(&s.store, &caller.ctx(), &id, input, req.version).await?;
-    Ok(axum::Json(view(&r)))
+    Ok(axum::Json(view(&r, s.store.clock().today())))
 }
 
 /// A step by the side it belongs to: send or withdraw (the requesting
@@ -330,7 +333,7 @@ pub async fn step(
         .map(|(i, g)| field::<Ground>(&format!("grounds[{i}]"), g))
         .collect::<Result<Vec<_>, _>>()?;
     let r = concord_app::legal::step(&s.store, &caller.ctx(), &id, step, &req.reasons, &grounds, req.version).await?;
-    Ok(axum::Json(view(&r)))
+    Ok(axum::Json(view(&r, s.store.clock().today())))
 }
 
 /// Legal assistance by kind, pair of states and status, with the days to

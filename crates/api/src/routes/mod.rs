@@ -93,6 +93,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(precursors::requirements, precursors::declare))
         .routes(routes!(precursors::notify, precursors::list))
         .routes(routes!(precursors::import).layer(axum::extract::DefaultBodyLimit::max(precursors::IMPORT_LIMIT)))
+        .routes(routes!(precursors::answers).layer(axum::extract::DefaultBodyLimit::max(precursors::IMPORT_LIMIT)))
         .routes(routes!(precursors::get_one))
         .routes(routes!(precursors::step))
         .routes(routes!(precursors::report, precursors::incidents))

@@ -576,6 +576,57 @@ pub async fn step(
     Ok(axum::Json(notification_view(&n, &s.store.snapshot().registry)))
 }
 
+/// One answer of a batch.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerNew {
+    pub id: String,
+    /// confirm, object, withdraw, ship, receive or stop.
+    pub step: String,
+    #[serde(default)]
+    pub reason: String,
+    pub version: i64,
+}
+
+/// A batch of answers from the caller's agency.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnswersNew {
+    pub answers: Vec<AnswerNew>,
+}
+
+/// A batch of steps from one agency (a national system answering many
+/// notifications at once), judged one by one and written all or none; a
+/// refusal names the answer at fault (`answers[3].version`).
+#[utoipa::path(post, path = "/api/v1/precursors/notifications/answers", tag = TAG, request_body = AnswersNew,
+    responses((status = 200, body = [NotificationView]), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn answers(
+    State(s): State<AppState>,
+    caller: Caller,
+    Json(req): Json<AnswersNew>,
+) -> Result<axum::Json<Vec<NotificationView>>, ApiError> {
+    let answers = req
+        .answers
+        .into_iter()
+        .enumerate()
+        .map(|(i, a)| {
+            Ok(concord_app::precursors::Answer {
+                step: field::<Step>(&format!("answers[{i}].step"), &a.step)?,
+                id: a.id,
+                reason: a.reason,
+                version: a.version,
+            })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    let ns = concord_app::precursors::answer_batch(&s.store, &caller.ctx(), &answers).await?;
+    let snap = s.store.snapshot();
+    Ok(axum::Json(
+        ns.iter().map(|n| notification_view(n, &snap.registry)).collect(),
+    ))
+}
+
 /// Reports a seizure, stopped shipment or suspicious order, linked to a
 /// notification, records and messages the reporter may read.
 #[utoipa::path(post, path = "/api/v1/precursors/incidents", tag = TAG, request_body = IncidentNew,

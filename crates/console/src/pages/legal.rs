@@ -194,6 +194,7 @@ struct RequestList {
     error: Option<(String, String)>,
     states: Vec<(String, String)>,
     kinds: [&'static str; 6],
+    today: time::Date,
 }
 
 async fn list_page(
@@ -220,6 +221,7 @@ async fn list_page(
         error,
         states: states(s, c),
         kinds: KINDS,
+        today: s.store.clock().today(),
     })
 }
 
@@ -252,6 +254,7 @@ struct RequestPage {
     states: Vec<(String, String)>,
     kinds: [&'static str; 6],
     grounds: [&'static str; 8],
+    overdue: bool,
 }
 
 async fn request_page(
@@ -279,6 +282,7 @@ async fn request_page(
         states: states(s, c),
         kinds: KINDS,
         grounds: GROUNDS,
+        overdue: r.overdue(s.store.clock().today()),
         r,
     })
 }
