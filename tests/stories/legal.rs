@@ -107,6 +107,22 @@ story!(
             r.overdue(f.store.clock().today()),
             "a request past its deadline is not overdue"
         );
+        assert_eq!(mla::flag_overdue(&f.store).await.expect("flag"), 1);
+        assert_eq!(
+            mla::flag_overdue(&f.store).await.expect("flag again"),
+            0,
+            "flagged twice"
+        );
+        for who in [&kz, &cn] {
+            let told = f.store.notifications(who, 100).await.expect("notices");
+            assert!(
+                told.iter()
+                    .any(|n| n.subject_id == r.id && n.text.contains("past its deadline")),
+                "{} was not told of the passed deadline",
+                who.viewer.authority
+            );
+        }
+        let r = mla::get(&f.store, &cn, &r.id).await.expect("read");
         let r = mla::step(&f.store, &cn, &r.id, Step::Begin, "", &[], r.version)
             .await
             .expect("begin");
@@ -143,6 +159,7 @@ story!(
                 "revise",
                 "send",
                 "receive",
+                "flag-overdue",
                 "begin",
                 "partially-execute",
                 "execute"

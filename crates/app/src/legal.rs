@@ -259,6 +259,24 @@ pub async fn step(
         .await?)
 }
 
+/// Flags every request that passed its deadline without an answer, to
+/// both sides, once; returns how many were flagged.
+pub async fn flag_overdue(store: &Store) -> Result<usize> {
+    let mut flagged = 0;
+    for r in store.unflagged_overdue_requests(store.clock().today()).await? {
+        let text = format!(
+            "request {} ({}) from {} to {}: past its deadline without an answer",
+            r.id, r.kind, r.requesting_state, r.requested_state
+        );
+        let mut told = notices(store, &r.requesting_state, &text);
+        told.extend(notices(store, &r.requested_state, &text));
+        if store.flag_overdue_request(&r, &told).await? {
+            flagged += 1;
+        }
+    }
+    Ok(flagged)
+}
+
 /// The originator of a record or message consents that `authority` uses
 /// it as evidence.
 pub async fn consent_to_evidence(

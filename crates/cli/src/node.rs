@@ -190,6 +190,11 @@ fn spawn_audit_upkeep(store: Store, every: std::time::Duration) -> tokio::task::
                 Ok(n) => tracing::info!(flagged = n, "pre-export notifications past their deadline"),
                 Err(e) => tracing::error!(error = %e, "precursor deadlines"),
             }
+            match concord_app::legal::flag_overdue(&store).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(flagged = n, "legal-assistance requests past their deadline"),
+                Err(e) => tracing::error!(error = %e, "legal-assistance deadlines"),
+            }
         }
     })
 }

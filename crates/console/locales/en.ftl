@@ -637,3 +637,4 @@ opstep-start = Start the operation
 opstep-close = Close the operation
 mla-overdue = past its deadline
 mla-overdue-long = The deadline passed without an answer.
+mlaaction-flag-overdue = past its deadline without an answer

@@ -641,3 +641,4 @@ opstep-start = Начать операцию
 opstep-close = Завершить операцию
 mla-overdue = срок истёк
 mla-overdue-long = Срок истёк, ответа нет.
+mlaaction-flag-overdue = срок истёк без ответа

@@ -625,3 +625,4 @@ opstep-start = 开始行动
 opstep-close = 结束行动
 mla-overdue = 已逾期
 mla-overdue-long = 期限已过，尚未答复。
+mlaaction-flag-overdue = 逾期未答复

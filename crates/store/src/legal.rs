@@ -372,6 +372,63 @@ impl Store {
         self.load_legal_request(&r.id).await
     }
 
+    /// Sent requests not answered by their deadline (before `today`) and
+    /// not flagged yet.
+    pub async fn unflagged_overdue_requests(&self, today: time::Date) -> Result<Vec<LegalRequest>> {
+        let rows = sqlx::query(
+            "SELECT * FROM legal_requests WHERE overdue_flagged = 0 AND deadline IS NOT NULL AND deadline < $1 \
+             AND status IN ('sent', 'received', 'in-execution', 'partially-executed') ORDER BY deadline LIMIT 500",
+        )
+        .bind(today.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(request_row).collect()
+    }
+
+    /// Flags one overdue request, with its trail entry, notices and audit
+    /// entry; false when it was flagged or answered meanwhile.
+    pub async fn flag_overdue_request(&self, r: &LegalRequest, notify: &[(String, String)]) -> Result<bool> {
+        let mut w = self.write().await?;
+        let done = sqlx::query(
+            "UPDATE legal_requests SET overdue_flagged = 1 WHERE id = $1 AND overdue_flagged = 0 \
+             AND status IN ('sent', 'received', 'in-execution', 'partially-executed')",
+        )
+        .bind(&r.id)
+        .execute(&mut *w.tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        let detail = format!(
+            "no answer from {} by {}",
+            r.requested_state,
+            r.deadline.map(|d| d.to_string()).unwrap_or_default()
+        );
+        let who = crate::trail::Actor {
+            user: "system",
+            state: None,
+        };
+        self.trail_in(
+            &mut w.tx,
+            crate::trail::LEGAL_REQUEST,
+            &r.id,
+            who,
+            "flag-overdue",
+            &detail,
+        )
+        .await?;
+        let notes: Vec<(&str, &str)> = notify.iter().map(|(a, t)| (a.as_str(), t.as_str())).collect();
+        self.notify_many_in(&mut w.tx, &notes, "legal", &r.id).await?;
+        let actor = crate::Actor::system("legal-assistance deadlines");
+        self.append_in(
+            &mut w.tx,
+            self.draft(&actor, "legal.overdue", format!("{} {detail}", r.id)),
+        )
+        .await?;
+        w.tx.commit().await?;
+        Ok(true)
+    }
+
     /// Whether the originator of `object_id` consented to `authority` using
     /// it as evidence.
     pub async fn evidence_consent(&self, object_id: &str, authority: &AuthorityId) -> Result<bool> {

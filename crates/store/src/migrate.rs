@@ -98,6 +98,11 @@ const SQLITE: &[Listed] = &[
         "joint operations",
         include_str!("../migrations/sqlite/0019_joint_operations.sql"),
     ),
+    (
+        20,
+        "legal overdue",
+        include_str!("../migrations/sqlite/0020_legal_overdue.sql"),
+    ),
 ];
 const POSTGRES: &[Listed] = &[
     (
@@ -186,6 +191,11 @@ const POSTGRES: &[Listed] = &[
         19,
         "joint operations",
         include_str!("../migrations/postgres/0019_joint_operations.sql"),
+    ),
+    (
+        20,
+        "legal overdue",
+        include_str!("../migrations/postgres/0020_legal_overdue.sql"),
     ),
 ];
 
