@@ -201,6 +201,17 @@ pub struct HandlingView {
     pub classification: String,
 }
 
+impl From<&concord_domain::HandlingCode> for HandlingView {
+    fn from(h: &concord_domain::HandlingCode) -> Self {
+        HandlingView {
+            distribution: h.distribution.to_string(),
+            dissemination: h.dissemination.to_string(),
+            use_: h.use_.to_string(),
+            classification: h.classification.to_string(),
+        }
+    }
+}
+
 /// A record.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RecordView {

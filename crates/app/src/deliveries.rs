@@ -62,8 +62,8 @@ pub async fn list(store: &Store, ctx: &Ctx, limit: usize) -> Result<Vec<Controll
     Ok(store.list_deliveries(ctx, limit).await?)
 }
 
-/// The steps the viewer's state may take on `d` now, for edges that show
-/// only the forms that would be accepted.
+/// The steps the viewer may take on `d` now, for edges that show only the
+/// forms that would be accepted.
 pub fn open_steps(ctx: &Ctx, d: &ControlledDelivery) -> Vec<Step> {
     let Ok(state) = acting_state(ctx) else {
         return vec![];
@@ -87,6 +87,10 @@ pub fn open_steps(ctx: &Ctx, d: &ControlledDelivery) -> Vec<Step> {
         Step::Conclude,
     ]
     .into_iter()
+    // Starting, withdrawing and concluding are the lead authority's.
+    .filter(|step| {
+        !matches!(step, Step::Withdraw | Step::Start | Step::Conclude) || ctx.viewer.authority == d.originator
+    })
     .filter(|step| {
         let outcome = (*step == Step::Conclude).then_some(if d.stage == machine::Stage::ControlLost {
             Outcome::Lost

@@ -345,7 +345,7 @@ fn days_between(a: &str, b: &str) -> Option<i64> {
 pub async fn statistics(store: &Store, ctx: &Ctx) -> Result<Statistics> {
     let mut s = Statistics::default();
     let mut days = Vec::new();
-    for r in store.list_legal_requests(ctx, usize::MAX).await? {
+    for r in store.readable_legal_requests(ctx).await? {
         if r.status == Status::Drafted {
             continue;
         }

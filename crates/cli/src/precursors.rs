@@ -9,7 +9,7 @@ use crate::node::Node;
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use concord_app::precursors as pen;
-use concord_domain::precursor::{Measure, format_quantity};
+use concord_domain::precursor::quantity_text;
 use std::path::PathBuf;
 
 #[derive(Subcommand)]
@@ -83,10 +83,6 @@ pub async fn run(command: PrecursorsCommand) -> Result<()> {
             let snap = n.store.snapshot();
             let registry = &snap.registry;
             for x in pen::list(&n.store, &ctx, stage, None, limit).await.map_err(refused)? {
-                let m = registry
-                    .substances
-                    .get(&x.substance)
-                    .map_or(Measure::Mass, |s| s.measure);
                 println!(
                     "{}\t{}\t{} -> {}\t{}\t{}\t{}",
                     x.id,
@@ -94,7 +90,7 @@ pub async fn run(command: PrecursorsCommand) -> Result<()> {
                     x.exporting_state,
                     x.importing_state,
                     x.substance,
-                    format_quantity(x.quantity, m),
+                    quantity_text(registry, &x.substance, x.quantity),
                     if x.assessment.flagged() { "flagged" } else { "" }
                 );
             }
@@ -108,14 +104,12 @@ pub async fn run(command: PrecursorsCommand) -> Result<()> {
             let snap = n.store.snapshot();
             let registry = &snap.registry;
             for f in pen::flows(&n.store, &ctx, year).await.map_err(refused)? {
-                let m = registry
-                    .substances
-                    .get(&f.substance)
-                    .map_or(Measure::Mass, |s| s.measure);
                 let stages: Vec<String> = f
                     .by_stage
                     .iter()
-                    .map(|(s, (count, total))| format!("{s} {count} ({})", format_quantity(*total, m)))
+                    .map(|(s, (count, total))| {
+                        format!("{s} {count} ({})", quantity_text(registry, &f.substance, *total))
+                    })
                     .collect();
                 println!(
                     "{}\t{} -> {}\t{}",

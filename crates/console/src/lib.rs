@@ -278,6 +278,18 @@ impl Console {
             .collect()
     }
 
+    /// The registry's states for a select: `(code, name)` in the reader's language.
+    pub fn state_choices(&self, s: &AppState) -> Vec<(String, String)> {
+        let lang = self.tr.lang.code();
+        s.store
+            .snapshot()
+            .registry
+            .states
+            .values()
+            .map(|st| (st.code.to_string(), st.name.get(lang).to_owned()))
+            .collect()
+    }
+
     /// Authorities for a select, `(id, name)`, those of `state` only when given.
     pub fn authority_choices(&self, s: &AppState, state: Option<&concord_domain::StateCode>) -> Vec<(String, String)> {
         let lang = self.tr.lang.code();

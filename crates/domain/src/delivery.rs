@@ -88,6 +88,26 @@ impl ControlledDelivery {
             .collect()
     }
 
+    /// The states whose answer the plan still waits for (none once it left
+    /// the proposed stage).
+    pub fn awaiting(&self) -> Vec<StateCode> {
+        if self.stage != Stage::Proposed {
+            return vec![];
+        }
+        let route = self.states();
+        let answers = self.plain_answers();
+        crate::workflow::controlled_delivery::awaited(&crate::workflow::controlled_delivery::Situation {
+            stage: self.stage,
+            lead: &self.lead,
+            route: &route,
+            answers: &answers,
+            custodian: self.custodian,
+        })
+        .into_iter()
+        .cloned()
+        .collect()
+    }
+
     /// The state holding custody, if underway.
     pub fn custodian_state(&self) -> Option<&StateCode> {
         self.custodian.and_then(|i| self.route.get(i)).map(|l| &l.state)

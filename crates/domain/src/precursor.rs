@@ -150,6 +150,17 @@ pub fn format_quantity(base: i64, measure: Measure) -> String {
     }
 }
 
+/// How `substance` of the catalogue is measured (by mass when unknown, as
+/// a stored quantity of a removed substance still reads).
+pub fn measure_of(registry: &Registry, substance: &str) -> Measure {
+    registry.substances.get(substance).map_or(Measure::Mass, |s| s.measure)
+}
+
+/// A stored quantity of `substance`, readable (`1200.5 l`).
+pub fn quantity_text(registry: &Registry, substance: &str, base: i64) -> String {
+    format_quantity(base, measure_of(registry, substance))
+}
+
 /// A state's declared annual legitimate requirement of one substance.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Requirement {

@@ -307,8 +307,19 @@ impl Store {
         }
     }
 
-    /// Every request `ctx` may read, newest first, without their trails.
+    /// The newest requests `ctx` may read, at most `limit`, without their
+    /// trails, their attachments cut to what the reader may follow.
     pub async fn list_legal_requests(&self, ctx: &Ctx, limit: usize) -> Result<Vec<LegalRequest>> {
+        let mut out = Vec::new();
+        for r in self.readable_legal_requests(ctx).await?.into_iter().take(limit) {
+            out.push(self.cut_attachments(ctx, r).await?);
+        }
+        Ok(out)
+    }
+
+    /// Every request `ctx` may read, newest first, as stored (attachments
+    /// not cut): for figures that show none of them.
+    pub async fn readable_legal_requests(&self, ctx: &Ctx) -> Result<Vec<LegalRequest>> {
         let rows = sqlx::query("SELECT * FROM legal_requests ORDER BY created_at DESC, id DESC")
             .fetch_all(self.pool())
             .await?;
@@ -316,10 +327,7 @@ impl Store {
         for row in &rows {
             let r = request_row(row)?;
             if self.may_read_legal_request(ctx, &r) {
-                out.push(self.cut_attachments(ctx, r).await?);
-                if out.len() >= limit {
-                    break;
-                }
+                out.push(r);
             }
         }
         Ok(out)

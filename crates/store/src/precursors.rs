@@ -378,16 +378,9 @@ impl Store {
         .bind(&now)
         .execute(&mut **tx)
         .await?;
-        let measure = self
-            .snapshot()
-            .registry
-            .substances
-            .get(&input.substance)
-            .map(|s| s.measure)
-            .unwrap_or(concord_domain::precursor::Measure::Mass);
         let detail = format!(
             "{} of {} to {}",
-            concord_domain::precursor::format_quantity(quantity, measure),
+            concord_domain::precursor::quantity_text(&self.snapshot().registry, &input.substance, quantity),
             input.substance,
             input.importing_state
         );

@@ -162,18 +162,10 @@ fn view(d: &ControlledDelivery) -> DeliveryView {
                 }
             })
             .collect(),
-        awaiting: if d.stage == concord_domain::workflow::controlled_delivery::Stage::Proposed {
-            d.route
-                .iter()
-                .filter(|l| l.state != d.lead && !d.answers.contains_key(&l.state))
-                .map(|l| l.state.to_string())
-                .collect()
-        } else {
-            vec![]
-        },
+        awaiting: d.awaiting().iter().map(|s| s.to_string()).collect(),
         outcome: d.outcome.map(|o| o.to_string()),
         outcome_detail: d.outcome_detail.clone(),
-        handling: crate::routes::precursors::handling_view(&d.handling),
+        handling: HandlingView::from(&d.handling),
         timeline: d
             .timeline
             .iter()

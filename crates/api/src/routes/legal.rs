@@ -5,7 +5,6 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
 use crate::json::{Json, Query};
-use crate::routes::precursors::handling_view;
 use crate::routes::records::{date, field};
 use crate::views::HandlingView;
 use axum::extract::{Path, State};
@@ -225,7 +224,7 @@ fn view(r: &LegalRequest, today: time::Date) -> LegalRequestView {
         grounds: r.grounds.iter().map(|g| g.to_string()).collect(),
         missing: concord_app::legal::missing(r),
         overdue: r.overdue(today),
-        handling: handling_view(&r.handling),
+        handling: HandlingView::from(&r.handling),
         sent_at: r.sent_at.clone(),
         answered_at: r.answered_at.clone(),
         timeline: r

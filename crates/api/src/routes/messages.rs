@@ -36,12 +36,7 @@ pub fn message_view(m: &Message) -> MessageView {
         sender: m.sender.clone(),
         originator: m.protected.originator.to_string(),
         originator_state: m.protected.originator_state.as_ref().map(|s| s.to_string()),
-        handling: HandlingView {
-            distribution: h.distribution.to_string(),
-            dissemination: h.dissemination.to_string(),
-            use_: h.use_.to_string(),
-            classification: h.classification.to_string(),
-        },
+        handling: HandlingView::from(h),
         deadline: m.deadline.clone(),
         created_at: m.created_at.clone(),
         receipts: m

@@ -9,7 +9,7 @@ pub(crate) mod exchange;
 mod legal;
 pub(crate) mod messages;
 mod operations;
-pub(crate) mod precursors;
+mod precursors;
 pub(crate) mod records;
 mod registry;
 mod requests;

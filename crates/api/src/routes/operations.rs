@@ -5,7 +5,6 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
 use crate::json::{Json, Query};
-use crate::routes::precursors::handling_view;
 use crate::routes::records::{date, field};
 use crate::views::HandlingView;
 use axum::extract::{Path, State};
@@ -161,7 +160,7 @@ fn view(o: &Operation) -> OperationView {
             })
             .collect(),
         totals: totals_view(&o.totals()),
-        handling: handling_view(&o.handling),
+        handling: HandlingView::from(&o.handling),
         version: o.version,
         created_at: o.created_at.clone(),
         updated_at: o.updated_at.clone(),

@@ -12,9 +12,9 @@ use crate::views::HandlingView;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use concord_app::text::{IncidentText, NotificationText, TransitText};
-use concord_domain::precursor::{self as rules, Incident, Measure, PreExportNotification, Requirement};
+use concord_domain::Registry;
+use concord_domain::precursor::{self as rules, Incident, PreExportNotification, Requirement};
 use concord_domain::workflow::pre_export::{Stage, Step};
-use concord_domain::{HandlingCode, Registry};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -256,31 +256,13 @@ pub struct FlowStageView {
     pub quantity_text: String,
 }
 
-fn measure_of(registry: &Registry, substance: &str) -> Measure {
-    registry
-        .substances
-        .get(substance)
-        .map(|s| s.measure)
-        .unwrap_or(Measure::Mass)
-}
-
-/// A handling code as the API writes it.
-pub(crate) fn handling_view(h: &HandlingCode) -> HandlingView {
-    HandlingView {
-        distribution: h.distribution.to_string(),
-        dissemination: h.dissemination.to_string(),
-        use_: h.use_.to_string(),
-        classification: h.classification.to_string(),
-    }
-}
-
 fn requirement_view(r: &Requirement, registry: &Registry) -> RequirementView {
     RequirementView {
         state: r.state.to_string(),
         substance: r.substance.clone(),
         year: r.year,
         quantity: r.quantity,
-        quantity_text: rules::format_quantity(r.quantity, measure_of(registry, &r.substance)),
+        quantity_text: rules::quantity_text(registry, &r.substance, r.quantity),
         declared_by: r.declared_by.clone(),
         declared_at: r.declared_at.clone(),
     }
@@ -298,7 +280,7 @@ fn notification_view(n: &PreExportNotification, registry: &Registry) -> Notifica
         consignee: n.consignee.clone(),
         substance: n.substance.clone(),
         quantity: n.quantity,
-        quantity_text: rules::format_quantity(n.quantity, measure_of(registry, &n.substance)),
+        quantity_text: rules::quantity_text(registry, &n.substance, n.quantity),
         transit: n
             .transit
             .iter()
@@ -311,7 +293,7 @@ fn notification_view(n: &PreExportNotification, registry: &Registry) -> Notifica
         planned_export: n.planned_export.to_string(),
         deadline: n.deadline.clone(),
         stage: n.stage.to_string(),
-        handling: handling_view(&n.handling),
+        handling: HandlingView::from(&n.handling),
         assessment: AssessmentView {
             declared: a.declared,
             notified_before: a.notified_before,
@@ -352,11 +334,11 @@ fn incident_view(i: &Incident, registry: &Registry) -> IncidentView {
         quantity_text: i
             .quantity
             .zip(i.substance.as_ref())
-            .map(|(q, s)| rules::format_quantity(q, measure_of(registry, s))),
+            .map(|(q, s)| rules::quantity_text(registry, s, q)),
         notification: i.notification.clone(),
         records: i.records.clone(),
         messages: i.messages.clone(),
-        handling: handling_view(&i.handling),
+        handling: HandlingView::from(&i.handling),
         created_at: i.created_at.clone(),
     }
 }
@@ -707,23 +689,20 @@ pub async fn flows(
     let snap = s.store.snapshot();
     Ok(axum::Json(
         fs.iter()
-            .map(|f| {
-                let m = measure_of(&snap.registry, &f.substance);
-                FlowView {
-                    substance: f.substance.clone(),
-                    exporting_state: f.exporting_state.to_string(),
-                    importing_state: f.importing_state.to_string(),
-                    by_stage: f
-                        .by_stage
-                        .iter()
-                        .map(|(stage, (count, total))| FlowStageView {
-                            stage: stage.to_string(),
-                            notifications: *count,
-                            quantity: *total,
-                            quantity_text: rules::format_quantity(*total, m),
-                        })
-                        .collect(),
-                }
+            .map(|f| FlowView {
+                substance: f.substance.clone(),
+                exporting_state: f.exporting_state.to_string(),
+                importing_state: f.importing_state.to_string(),
+                by_stage: f
+                    .by_stage
+                    .iter()
+                    .map(|(stage, (count, total))| FlowStageView {
+                        stage: stage.to_string(),
+                        notifications: *count,
+                        quantity: *total,
+                        quantity_text: rules::quantity_text(&snap.registry, &f.substance, *total),
+                    })
+                    .collect(),
             })
             .collect(),
     ))

@@ -24,12 +24,7 @@ pub fn record_view(r: &Record) -> RecordView {
         evidence: r.evidence.clone(),
         originator: r.protected.originator.to_string(),
         originator_state: r.protected.originator_state.as_ref().map(|s| s.to_string()),
-        handling: HandlingView {
-            distribution: h.distribution.to_string(),
-            dissemination: h.dissemination.to_string(),
-            use_: h.use_.to_string(),
-            classification: h.classification.to_string(),
-        },
+        handling: HandlingView::from(h),
         compliance: r.protected.compliance.to_string(),
         compliance_note: r.compliance_note.clone(),
         review_date: r.protected.review_date.map(|d| d.to_string()),

@@ -122,15 +122,7 @@ async fn list_page(
     let deliveries = concord_app::deliveries::list(&s.store, &ctx, 200)
         .await
         .map_err(|e| c.fail(e))?;
-    let lang = c.tr.lang.code();
-    let states = s
-        .store
-        .snapshot()
-        .registry
-        .states
-        .values()
-        .map(|st| (st.code.to_string(), st.name.get(lang).to_owned()))
-        .collect();
+    let states = c.state_choices(s);
     let today = s.store.clock().today();
     let form = concord_app::deliveries::acting_state(&ctx).ok().map(|own| {
         form.unwrap_or_else(|| PlanForm {
@@ -198,9 +190,6 @@ pub async fn show(State(s): State<AppState>, c: Console, Path(id): Path<String>)
         .map_err(|e| c.fail(e))?;
     let steps = concord_app::deliveries::open_steps(&ctx, &d)
         .into_iter()
-        .filter(|st| {
-            !matches!(st, Step::Withdraw | Step::Start | Step::Conclude) || ctx.viewer.authority == d.originator
-        })
         .map(|st| st.as_str())
         .collect();
     Ok(render(&DeliveryPage {

@@ -174,17 +174,6 @@ impl DraftForm {
     }
 }
 
-fn states(s: &AppState, c: &Console) -> Vec<(String, String)> {
-    let lang = c.tr.lang.code();
-    s.store
-        .snapshot()
-        .registry
-        .states
-        .values()
-        .map(|st| (st.code.to_string(), st.name.get(lang).to_owned()))
-        .collect()
-}
-
 #[derive(Template)]
 #[template(path = "legal_requests.html")]
 struct RequestList {
@@ -219,7 +208,7 @@ async fn list_page(
         requests,
         form,
         error,
-        states: states(s, c),
+        states: c.state_choices(s),
         kinds: KINDS,
         today: s.store.clock().today(),
     })
@@ -279,7 +268,7 @@ async fn request_page(
             .collect(),
         form: editable.then(|| form.unwrap_or_else(|| DraftForm::of(&r))),
         error,
-        states: states(s, c),
+        states: c.state_choices(s),
         kinds: KINDS,
         grounds: GROUNDS,
         overdue: r.overdue(s.store.clock().today()),

@@ -40,17 +40,6 @@ fn substance_choices(s: &AppState, c: &Console) -> Vec<SubstanceChoice> {
         .collect()
 }
 
-fn state_choices(s: &AppState, c: &Console) -> Vec<(String, String)> {
-    let lang = c.tr.lang.code();
-    s.store
-        .snapshot()
-        .registry
-        .states
-        .values()
-        .map(|st| (st.code.to_string(), st.name.get(lang).to_owned()))
-        .collect()
-}
-
 /// Quantities and substance names as the reader reads them.
 struct Show {
     measures: std::collections::BTreeMap<String, (Measure, String)>,
@@ -227,7 +216,7 @@ async fn list_page(
         }),
         error,
         substances: substance_choices(s, c),
-        states: state_choices(s, c),
+        states: c.state_choices(s),
         stage,
         stages: [
             Stage::Notified,
