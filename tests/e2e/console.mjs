@@ -289,6 +289,30 @@ try {
   await cnPen.goto(`${base}/console/operations?lang=zh`);
   check((await cnPen.textContent("h1")) === "联合行动", "the operations page is not titled in Chinese");
 
+  // Case links: Kazakhstan ties its delivery to "Spider Web"; a wrong id is
+  // refused with what was typed kept, and the operation's page shows the
+  // link from its side, in Russian.
+  await kz.goto(`${base}/console/operations?lang=en`);
+  const spiderWeb = (await kz.getAttribute("[data-test=operation-link]:has-text('Spider Web')", "href")).split("/").pop();
+  await kz.goto(delivery);
+  await kz.click("[data-test=link-case]");
+  await kz.fill("#to", "rec-1");
+  await kz.fill("#note", "Same couriers (browser test)");
+  kz.refusalExpected = true;
+  await kz.click("[data-test=link-submit]");
+  await kz.waitForSelector("[data-test=form-error]");
+  kz.refusalExpected = false;
+  check((await kz.textContent("[data-test=form-error]")).includes("to"), "the refusal does not name the field");
+  check((await kz.inputValue("#note")) === "Same couriers (browser test)", "the note was lost on a refusal");
+  await kz.fill("#to", spiderWeb);
+  await kz.click("[data-test=link-submit]");
+  await kz.waitForSelector("[data-test=case-links] a:has-text('Spider Web')");
+  await kz.goto(`${base}/console/operations/${spiderWeb}?lang=ru`);
+  const linked = await kz.textContent("[data-test=case-links]");
+  check(linked.includes("Контролируемая поставка") && linked.includes("browser test"), "the operation does not show the link in Russian");
+  await shot(kz, "31-case-links-ru");
+  await kz.goto(`${base}/console/deliveries?lang=en`);
+
   // Legal assistance: Kazakhstan's prosecutors draft a request without the
   // requested state's legal text (the page says what is missing and offers
   // no sending), complete it, send it; China acknowledges and refuses it on
@@ -363,7 +387,7 @@ try {
   const operationPath = await audit.getAttribute("[data-test=operation-link] >> nth=0", "href");
   for (const path of ["/console/operations", operationPath, "/console/legal", "/console/legal/statistics", "/console/deliveries", new URL(delivery).pathname,
     "/console/precursors", new URL(notification).pathname, "/console/precursors/requirements",
-    "/console/precursors/incidents", incidentPath, "/console/precursors?lang=zh"]) {
+    "/console/precursors/incidents", incidentPath, "/console/precursors?lang=zh", operationPath.replace("/operations/", "/links/")]) {
     await axeAudit(audit, path);
   }
   // A draft's page with its revise form, as its office sees it.

@@ -183,6 +183,18 @@ pub fn officer(f: &Fixture, authority: &str) -> Ctx {
     )
 }
 
+/// An analyst of `authority` (it reads, and takes no step) with secret
+/// clearance.
+pub fn analyst(f: &Fixture, authority: &str) -> Ctx {
+    ctx(
+        &f.store,
+        &format!("{authority}-analyst"),
+        authority,
+        Roles::of([concord_domain::Role::Analyst]),
+        Classification::Secret,
+    )
+}
+
 /// Runs a story body once per backend, with a fresh fixture bound to `$f`.
 #[macro_export]
 macro_rules! story {

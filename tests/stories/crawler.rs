@@ -69,7 +69,8 @@ struct Seeded {
     id: String,
     canaries: Vec<String>,
     kind: &'static str,
-    /// The TAXII collection a STIX object sits in.
+    /// The TAXII collection a STIX object sits in; a case link's two
+    /// ends, space-separated.
     within: Option<String>,
 }
 
@@ -107,6 +108,22 @@ async fn readable(store: &Store, ctx: &Ctx, s: &Seeded) -> bool {
         "delivery" => store.visible_delivery(ctx, &s.id).await.is_ok(),
         "legal" => store.visible_legal_request(ctx, &s.id).await.is_ok(),
         "operation" => store.visible_operation(ctx, &s.id).await.is_ok(),
+        // A case link: where both its ends are, each judged as its own kind.
+        "link" => {
+            let ends: Vec<&str> = s.within.as_deref().unwrap_or("").split(' ').collect();
+            let mut both = ends.len() == 2;
+            for end in ends {
+                both &= match end.split('-').next().unwrap_or("") {
+                    "pen" => store.visible_notification(ctx, end).await.is_ok(),
+                    "inc" => store.visible_incident(ctx, end).await.is_ok(),
+                    "cd" => store.visible_delivery(ctx, end).await.is_ok(),
+                    "op" => store.visible_operation(ctx, end).await.is_ok(),
+                    "mla" => store.visible_legal_request(ctx, end).await.is_ok(),
+                    other => panic!("a link to an unknown kind {other}"),
+                };
+            }
+            both
+        }
         // A draft is its office's alone, and that office is no crawler: the
         // truth here does not lean on the rule it checks.
         "legal-draft" => false,
@@ -440,6 +457,7 @@ async fn seed_precursors(s: &mut Seeder<'_>) {
     .expect("object");
     let incident = incident.expect("incident");
     s.world.created.extend([n.id.clone(), incident.id.clone()]);
+    let notification = n.id.clone();
     s.world.seeded.push(Seeded {
         id: n.id.clone(),
         canaries: vec![exporter, importer, consignee, entry, transit, reason.clone()],
@@ -489,6 +507,7 @@ async fn seed_precursors(s: &mut Seeder<'_>) {
     )
     .await
     .expect("authorize");
+    let delivery = d.id.clone();
     s.world.created.push(d.id.clone());
     s.world.seeded.push(Seeded {
         id: d.id,
@@ -588,6 +607,7 @@ async fn seed_precursors(s: &mut Seeder<'_>) {
     )
     .await
     .expect("results");
+    let operation = o.id.clone();
     s.world.created.push(o.id.clone());
     s.world.seeded.push(Seeded {
         id: o.id,
@@ -617,6 +637,7 @@ async fn seed_precursors(s: &mut Seeder<'_>) {
     )
     .await
     .expect("incident");
+    let incident = i.id.clone();
     s.world.created.push(i.id.clone());
     s.world.seeded.push(Seeded {
         id: i.id,
@@ -624,6 +645,24 @@ async fn seed_precursors(s: &mut Seeder<'_>) {
         kind: "incident",
         within: None,
     });
+
+    // Case links whose ends different states read: the notification (on
+    // China's side too) with the delivery (Kazakhstan and Kyrgyzstan), the
+    // operation (Kazakhstan and Kyrgyzstan) with the incident shared with
+    // Uzbekistan. Each is seen only where both its ends are.
+    for (from, to) in [(notification, delivery), (operation, incident)] {
+        let note = s.canary();
+        let l = concord_app::case_links::link(&s.f.store, &kz, &from, &to, &format!("Note {note}"))
+            .await
+            .expect("link");
+        s.world.created.push(l.link.id.clone());
+        s.world.seeded.push(Seeded {
+            id: l.link.id,
+            canaries: vec![note],
+            kind: "link",
+            within: Some(format!("{from} {to}")),
+        });
+    }
 }
 
 /// The second phase: objects no crawler but their originator may see
@@ -1042,11 +1081,12 @@ story!(no_route_shows_any_user_what_it_may_not_see, |f| {
 
     // Precursor objects are read by the states on their route or in their
     // distribution: one such crawler reads each where the crawl looks.
-    for s in world
-        .seeded
-        .iter()
-        .filter(|s| matches!(s.kind, "notification" | "incident" | "delivery" | "legal" | "operation"))
-    {
+    for s in world.seeded.iter().filter(|s| {
+        matches!(
+            s.kind,
+            "notification" | "incident" | "delivery" | "legal" | "operation" | "link"
+        )
+    }) {
         let mut reader = None;
         for user in CRAWLERS {
             if readable(&f.store, &ctx_of(&f.store, user).await, s).await {
@@ -1060,6 +1100,10 @@ story!(no_route_shows_any_user_what_it_may_not_see, |f| {
             "delivery" => format!("/api/v1/deliveries/{}", s.id),
             "legal" => format!("/api/v1/legal-requests/{}", s.id),
             "operation" => format!("/api/v1/operations/{}", s.id),
+            "link" => format!(
+                "/api/v1/links/{}",
+                s.within.as_deref().unwrap_or("").split(' ').next().unwrap_or("")
+            ),
             _ => format!("/api/v1/precursors/incidents/{}", s.id),
         };
         let (status, text) = send(&app, &Method::GET, &uri, &tokens[reader]).await;

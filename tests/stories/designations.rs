@@ -8,7 +8,7 @@ use concord_domain::{
     Roles,
 };
 use concord_store::{Actor, Ctx, ProposalInput, StoreError};
-use concord_stories::{ALL_TICKED, Fixture, START, ctx, officer, sample_input, story};
+use concord_stories::{ALL_TICKED, Fixture, START, analyst, ctx, officer, sample_input, story};
 use time::Duration;
 
 fn supervisor(f: &Fixture, authority: &str) -> Ctx {
@@ -216,13 +216,7 @@ story!(one_objection_blocks_and_bad_votes_change_nothing, |f| {
         .expect("config");
     f.clock.advance(Duration::days(2));
 
-    let analyst = ctx(
-        &f.store,
-        "cn-analyst",
-        "cn-police",
-        Roles::of([Role::Analyst]),
-        Classification::Secret,
-    );
+    let analyst = analyst(&f, "cn-police");
     let cases: Vec<(Ctx, Position, &str, &str)> = vec![
         (analyst, Position::Accept, "", "supervisor"),
         (reviewer(&f), Position::Accept, "", "member states"),
@@ -324,13 +318,7 @@ story!(proposals_follow_the_access_model, |f| {
             other => panic!("{field}: {other:?}"),
         }
     }
-    let analyst = ctx(
-        &f.store,
-        "kz-analyst",
-        "kz-police",
-        Roles::of([Role::Analyst]),
-        Classification::Secret,
-    );
+    let analyst = analyst(&f, "kz-police");
     assert!(matches!(
         concord_app::designations::propose(&f.store, &analyst, proposal(Direction::Listing, &secret)).await,
         Err(Refusal::Forbidden(_))
@@ -415,13 +403,7 @@ story!(national_lists_stand_beside_the_common_one, |f| {
         .expect("remove");
     assert_eq!(f.store.national_list(&kz, &"RU".into()).await.expect("list").len(), 1);
     // Only a state's supervisors keep its list.
-    let analyst = ctx(
-        &f.store,
-        "ru-analyst",
-        "ru-police",
-        Roles::of([Role::Analyst]),
-        Classification::Secret,
-    );
+    let analyst = analyst(&f, "ru-police");
     assert!(matches!(
         concord_app::designations::set_national_entry(&f.store, &analyst, &national, Some(START.date()), "").await,
         Err(Refusal::Forbidden(_))

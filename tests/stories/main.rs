@@ -3,6 +3,7 @@
 mod access;
 mod architecture;
 mod audit;
+mod case_links;
 mod console;
 mod consultations;
 mod crawler;

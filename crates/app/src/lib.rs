@@ -15,6 +15,7 @@
 pub mod audit;
 pub mod batches;
 pub mod caller;
+pub mod case_links;
 pub mod consultations;
 pub mod deliveries;
 pub mod designations;

@@ -80,6 +80,7 @@ pub async fn seed(node: &Node) -> Result<()> {
             "Search of a warehouse in Kashgar",
         ),
     ];
+    let mut arrest = None;
     for (target, kind, ask) in kinds {
         let mut input = request(
             node,
@@ -116,6 +117,9 @@ pub async fn seed(node: &Node) -> Result<()> {
             let who = if *requesting { &kz } else { &cn };
             r = mla::step(s, who, &r.id, *step, "", &[], r.version).await?;
         }
+        if kind == RequestKind::Arrest {
+            arrest = Some(r.id.clone());
+        }
         if target == Status::Refused {
             mla::step(
                 s,
@@ -128,6 +132,14 @@ pub async fn seed(node: &Node) -> Result<()> {
             )
             .await?;
         }
+    }
+    // The arrest is asked for in the case of the operation "Spider Web".
+    let spider_web = concord_app::operations::list(s, &kz, 50)
+        .await?
+        .into_iter()
+        .find(|o| o.name == "Spider Web");
+    if let (Some(r), Some(o)) = (arrest, spider_web) {
+        concord_app::case_links::link(s, &kz, &r, &o.id, "Courier A was identified in Spider Web").await?;
     }
     Ok(())
 }

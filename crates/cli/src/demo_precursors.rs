@@ -297,6 +297,7 @@ async fn seed_operations(node: &Node) -> Result<()> {
     .await?;
     let o = ops::report(s, &ru, &o.id, &[seized("cocaine", "3.2")], 5, 4).await?;
     ops::step(s, &kz, &o.id, OpStep::Close, o.version).await?;
+    let mouse_trap = o.id.clone();
     let o = ops::plan(
         s,
         &kz,
@@ -311,5 +312,32 @@ async fn seed_operations(node: &Node) -> Result<()> {
     let o = ops::step(s, &kz, &o.id, OpStep::Start, o.version).await?;
     ops::report(s, &kz, &o.id, &[seized("heroin", "6.4")], 4, 2).await?;
     ops::report(s, &ru, &o.id, &[], 2, 3).await?;
+    link_cases(node, &o.id, &mouse_trap).await
+}
+
+/// Ties the demo's objects of one case together: the controlled delivery
+/// with "Spider Web", whose couriers it follows, and the Shymkent seizure
+/// with "Mouse Trap", which made it.
+async fn link_cases(node: &Node, spider_web: &str, mouse_trap: &str) -> Result<()> {
+    use concord_app::case_links;
+    let kz = ctx(node, "kz.antidrug").await?;
+    let s = &node.store;
+    if let Some(d) = concord_app::deliveries::list(s, &kz, 1).await?.first() {
+        case_links::link(
+            s,
+            &kz,
+            &d.id,
+            spider_web,
+            "The couriers of this consignment are Spider Web's targets",
+        )
+        .await?;
+    }
+    let seizure = pen::incidents(s, &kz, 50)
+        .await?
+        .into_iter()
+        .find(|i| i.place.contains("Shymkent"));
+    if let Some(i) = seizure {
+        case_links::link(s, &kz, &i.id, mouse_trap, "Seized at a Mouse Trap checkpoint").await?;
+    }
     Ok(())
 }

@@ -638,3 +638,20 @@ opstep-close = Close the operation
 mla-overdue = past its deadline
 mla-overdue-long = The deadline passed without an answer.
 mlaaction-flag-overdue = past its deadline without an answer
+
+# Case links
+link-title = Linked cases
+link-back = Back to
+link-add = Link to another case
+link-to = Id of the other case
+link-to-hint = A notification (pen-…), incident (inc-…), controlled delivery (cd-…), joint operation (op-…) or legal-assistance request (mla-…) that you may read.
+link-note = Why they belong together
+link-section = Linked cases
+link-kind = Kind
+link-other = Case
+link-by = Linked by
+casekind-notification = Pre-export notification
+casekind-incident = Incident
+casekind-delivery = Controlled delivery
+casekind-operation = Joint operation
+casekind-legal-request = Legal-assistance request

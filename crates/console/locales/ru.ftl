@@ -642,3 +642,20 @@ opstep-close = Завершить операцию
 mla-overdue = срок истёк
 mla-overdue-long = Срок истёк, ответа нет.
 mlaaction-flag-overdue = срок истёк без ответа
+
+# Case links
+link-title = Связанные дела
+link-back = Назад к
+link-add = Связать с другим делом
+link-to = Идентификатор другого дела
+link-to-hint = Предварительное уведомление (pen-…), инцидент (inc-…), контролируемая поставка (cd-…), совместная операция (op-…) или запрос о правовой помощи (mla-…), доступные вам.
+link-note = Почему они связаны
+link-section = Связанные дела
+link-kind = Вид
+link-other = Дело
+link-by = Кто связал
+casekind-notification = Предварительное уведомление об экспорте
+casekind-incident = Инцидент
+casekind-delivery = Контролируемая поставка
+casekind-operation = Совместная операция
+casekind-legal-request = Запрос о правовой помощи

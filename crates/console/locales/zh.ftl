@@ -626,3 +626,20 @@ opstep-close = 结束行动
 mla-overdue = 已逾期
 mla-overdue-long = 期限已过，尚未答复。
 mlaaction-flag-overdue = 逾期未答复
+
+# Case links
+link-title = 关联案件
+link-back = 返回
+link-add = 关联到另一案件
+link-to = 另一案件的编号
+link-to-hint = 您可阅读的出口前通知（pen-…）、事件（inc-…）、控制下交付（cd-…）、联合行动（op-…）或司法协助请求（mla-…）。
+link-note = 关联理由
+link-section = 关联案件
+link-kind = 类别
+link-other = 案件
+link-by = 关联者
+casekind-notification = 出口前通知
+casekind-incident = 事件
+casekind-delivery = 控制下交付
+casekind-operation = 联合行动
+casekind-legal-request = 司法协助请求

@@ -8,6 +8,7 @@
 
 pub mod access;
 pub mod administration;
+pub mod case_link;
 pub mod clock;
 pub mod consultation;
 pub mod consultation_rules;

@@ -18,6 +18,7 @@
 
 mod audit;
 mod backup;
+mod case_links;
 pub mod codec;
 mod consultations;
 mod deliveries;

@@ -103,6 +103,11 @@ const SQLITE: &[Listed] = &[
         "legal overdue",
         include_str!("../migrations/sqlite/0020_legal_overdue.sql"),
     ),
+    (
+        21,
+        "case links",
+        include_str!("../migrations/sqlite/0021_case_links.sql"),
+    ),
 ];
 const POSTGRES: &[Listed] = &[
     (
@@ -196,6 +201,11 @@ const POSTGRES: &[Listed] = &[
         20,
         "legal overdue",
         include_str!("../migrations/postgres/0020_legal_overdue.sql"),
+    ),
+    (
+        21,
+        "case links",
+        include_str!("../migrations/postgres/0021_case_links.sql"),
     ),
 ];
 

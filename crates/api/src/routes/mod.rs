@@ -7,6 +7,7 @@ mod deliveries;
 pub(crate) mod designations;
 pub(crate) mod exchange;
 mod legal;
+mod links;
 pub(crate) mod messages;
 mod operations;
 mod precursors;
@@ -112,6 +113,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(operations::get_one))
         .routes(routes!(operations::step))
         .routes(routes!(operations::report))
+        .routes(routes!(links::link))
+        .routes(routes!(links::of))
         .routes(routes!(audit::entries))
         .routes(routes!(audit::verify))
         .routes(routes!(health))

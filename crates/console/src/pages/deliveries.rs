@@ -168,6 +168,8 @@ struct DeliveryPage {
     page: Page,
     d: ControlledDelivery,
     steps: Vec<&'static str>,
+    links: Vec<crate::pages::links::LinkRow>,
+    link_from: Option<String>,
 }
 
 impl DeliveryPage {
@@ -192,7 +194,10 @@ pub async fn show(State(s): State<AppState>, c: Console, Path(id): Path<String>)
         .into_iter()
         .map(|st| st.as_str())
         .collect();
+    let (links, link_from) = crate::pages::links::section(&s, &c, &id).await?;
     Ok(render(&DeliveryPage {
+        links,
+        link_from,
         page: c.page_titled(format!("{} · {}", c.tr.t("cd-one"), d.id), "deliveries"),
         d,
         steps,

@@ -244,6 +244,8 @@ struct RequestPage {
     kinds: [&'static str; 6],
     grounds: [&'static str; 8],
     overdue: bool,
+    links: Vec<crate::pages::links::LinkRow>,
+    link_from: Option<String>,
 }
 
 async fn request_page(
@@ -259,7 +261,10 @@ async fn request_page(
         .map_err(|e| c.fail(e))?;
     let editable =
         r.status == concord_domain::workflow::legal_assistance::Status::Drafted && ctx.viewer.authority == r.originator;
+    let (links, link_from) = crate::pages::links::section(s, c, id).await?;
     Ok(RequestPage {
+        links,
+        link_from,
         page: c.page_titled(format!("{} · {}", c.tr.t("mla-one"), r.id), "legal"),
         missing: concord_app::legal::missing(&r),
         steps: concord_app::legal::open_steps(&s.store, &ctx, &r)

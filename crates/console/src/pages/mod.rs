@@ -10,6 +10,7 @@ pub mod designations;
 pub mod files;
 pub mod home;
 pub mod legal;
+pub mod links;
 pub mod login;
 pub mod map;
 pub mod messages;

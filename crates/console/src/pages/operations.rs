@@ -128,6 +128,8 @@ struct OperationPage {
     step: Option<&'static str>,
     /// Whether the reader's state reports now.
     reports: bool,
+    links: Vec<crate::pages::links::LinkRow>,
+    link_from: Option<String>,
 }
 
 impl OperationPage {
@@ -149,7 +151,10 @@ pub async fn show(State(s): State<AppState>, c: Console, Path(id): Path<String>)
         _ => None,
     };
     let reports = o.stage == Stage::Active && state.as_ref().is_some_and(|st| o.participants.contains(st));
+    let (links, link_from) = crate::pages::links::section(&s, &c, &id).await?;
     Ok(render(&OperationPage {
+        links,
+        link_from,
         page: c.page_titled(format!("{} · {}", c.tr.t("op-one"), o.name), "operations"),
         o,
         step,

@@ -266,6 +266,8 @@ struct NotificationPage {
     side: Side,
     /// The steps open to the viewer now.
     steps: Vec<&'static str>,
+    links: Vec<crate::pages::links::LinkRow>,
+    link_from: Option<String>,
 }
 
 impl NotificationPage {
@@ -308,8 +310,11 @@ pub async fn show(State(s): State<AppState>, c: Console, Path(id): Path<String>)
     } else {
         vec![]
     };
+    let (links, link_from) = crate::pages::links::section(&s, &c, &id).await?;
     Ok(render(&NotificationPage {
         page: c.page_titled(format!("{} · {}", c.tr.t("pre-one"), n.id), "precursors"),
+        links,
+        link_from,
         show: Show::new(&s, &c),
         side,
         steps,
@@ -557,13 +562,18 @@ struct IncidentPage {
     page: Page,
     i: Incident,
     show: Show,
+    links: Vec<crate::pages::links::LinkRow>,
+    link_from: Option<String>,
 }
 
 pub async fn incident(State(s): State<AppState>, c: Console, Path(id): Path<String>) -> PageResult {
     let i = concord_app::precursors::incident(&s.store, &c.ctx(), &id)
         .await
         .map_err(|e| c.fail(e))?;
+    let (links, link_from) = crate::pages::links::section(&s, &c, &id).await?;
     Ok(render(&IncidentPage {
+        links,
+        link_from,
         page: c.page_titled(format!("{} · {}", c.tr.t("inc-one"), i.id), "precursors"),
         show: Show::new(&s, &c),
         i,
