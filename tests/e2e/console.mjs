@@ -355,6 +355,34 @@ try {
   await kzp.waitForSelector("[data-test=mla-by-pair]");
   await shot(kzp, "29-legal-statistics");
 
+  // A border-area office asks its partner across the border directly; the
+  // partner, not China's central authority, answers it.
+  const almaty = await session("kz.almaty.prosecutor");
+  await almaty.goto(`${base}/console/legal?lang=en`);
+  await almaty.waitForSelector("#requested_office");
+  await almaty.selectOption("#kind", "evidence-collection");
+  await almaty.selectOption("#requested_state", "CN");
+  await almaty.selectOption("#requested_office", "cn-xinjiang-procuratorate");
+  await almaty.fill("#facts", "Heroin in a truck at Khorgos (browser test)");
+  await almaty.fill("#request", "Statements of the customs officers on shift (browser test)");
+  await almaty.fill("#offence_0", "drug trafficking");
+  await almaty.fill("#requesting_law_0", "Criminal Code, art. 297 (browser test)");
+  await almaty.fill("#requested_law_0", "Criminal Law, art. 347 (browser test)");
+  await almaty.click("[data-test=save-draft]");
+  await almaty.waitForURL(/\/console\/legal\/mla-/);
+  const directRequest = almaty.url();
+  await almaty.waitForSelector("[data-test=mla-channel]");
+  await almaty.click("[data-test=mla-step-send] button");
+  await almaty.waitForSelector("[data-test=mla-status]:has-text('Sent')");
+  await cnp.goto(directRequest);
+  check((await cnp.locator("[data-test=mla-step-receive]").count()) === 0, "China's central authority may answer a direct request");
+  const xinjiang = await session("cn.xinjiang.prosecutor");
+  await xinjiang.goto(`${directRequest}?lang=zh`);
+  check((await xinjiang.textContent("[data-test=mla-channel]")).includes("边境地区"), "the channel is not in Chinese");
+  await xinjiang.click("[data-test=mla-step-receive] button");
+  await xinjiang.waitForSelector("[data-test=mla-status]:has-text('已收到')");
+  await shot(xinjiang, "32-legal-direct-zh");
+
   // Accessibility: axe-core (WCAG 2 A and AA: labels, contrast, landmarks,
   // keyboard) on the main pages, in a context that lets its script in.
   const auditContext = await browser.newContext({ bypassCSP: true, locale: "en-US" });
@@ -400,6 +428,16 @@ try {
   await audit.goto(`${base}/console/legal`);
   const draftPath = await audit.getAttribute("[data-test=legal-requests] tr:has-text('Drafted') a", "href");
   for (const path of [draftPath, new URL(legalRequest).pathname, "/console/legal?lang=zh"]) {
+    await axeAudit(audit, path);
+  }
+  // The draft form of a border-area office, with its partner offices.
+  await audit.context().clearCookies();
+  await audit.goto(`${base}/console/login`);
+  await audit.fill("#username", "kz.almaty.prosecutor");
+  await audit.fill("#password", password);
+  await audit.press("#password", "Enter");
+  await audit.waitForSelector("[data-test=user]");
+  for (const path of ["/console/legal", new URL(directRequest).pathname]) {
     await axeAudit(audit, path);
   }
   await auditContext.close();

@@ -527,6 +527,7 @@ async fn seed_precursors(s: &mut Seeder<'_>) {
             concord_domain::legal::LegalRequestInput {
                 kind: concord_domain::legal::RequestKind::EvidenceCollection,
                 requested_state: StateCode::from("CN"),
+                requested_office: None,
                 facts: format!("Facts {facts}"),
                 request: format!("Ask {ask}"),
                 offences: vec![concord_domain::legal::Offence {

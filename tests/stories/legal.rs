@@ -16,6 +16,7 @@ pub fn request(f: &Fixture) -> LegalRequestInput {
     LegalRequestInput {
         kind: RequestKind::EvidenceCollection,
         requested_state: StateCode::from("CN"),
+        requested_office: None,
         facts: "A courier network moved heroin across the border in 2026 (synthetic).".into(),
         request: "Copies of the statements of account 6222 0000 0000 (synthetic) for 2026.".into(),
         offences: vec![Offence {
@@ -479,4 +480,112 @@ story!(the_api_names_the_bad_field_and_a_refused_request_changes_nothing, |f| {
     );
     let (_, stats) = call(&app, "GET", "/api/v1/legal-requests/statistics", Some(&cn), None).await;
     assert_eq!(stats["answered"], 1, "{stats}");
+});
+
+story!(border_area_offices_ask_each_other_directly_within_their_channel, |f| {
+    let almaty = officer(&f, "kz-almaty-region-prosecutor");
+    let xinjiang = officer(&f, "cn-xinjiang-procuratorate");
+    let kz = officer(&f, "kz-prosecutor");
+    let cn = officer(&f, "cn-prosecutor");
+    let ru = officer(&f, "ru-prosecutor");
+    let direct = || {
+        let mut r = request(&f);
+        r.requested_office = Some("cn-xinjiang-procuratorate".into());
+        r
+    };
+
+    // Outside the channel: the field and why.
+    let mut to_state = direct();
+    to_state.requested_office = None;
+    assert_eq!(
+        invalid_field(mla::draft(&f.store, &almaty, to_state).await),
+        "requested_office"
+    );
+    let mut to_central = direct();
+    to_central.requested_office = Some("cn-prosecutor".into());
+    assert_eq!(
+        invalid_field(mla::draft(&f.store, &almaty, to_central).await),
+        "requested_office"
+    );
+    let mut extradition = direct();
+    extradition.kind = RequestKind::Extradition;
+    assert_eq!(invalid_field(mla::draft(&f.store, &almaty, extradition).await), "kind");
+    let mut elsewhere = direct();
+    elsewhere.requested_state = StateCode::from("RU");
+    assert_eq!(
+        invalid_field(mla::draft(&f.store, &almaty, elsewhere).await),
+        "requested_office"
+    );
+    // A central authority has no direct channel.
+    assert_eq!(
+        invalid_field(mla::draft(&f.store, &kz, direct()).await),
+        "requested_office"
+    );
+
+    // Within it: drafted, sent, and answered by the office asked only.
+    let r = mla::draft(&f.store, &almaty, direct()).await.expect("direct draft");
+    assert_eq!(
+        r.requested_office.as_ref().map(|o| o.as_str()),
+        Some("cn-xinjiang-procuratorate")
+    );
+    let r = mla::step(&f.store, &almaty, &r.id, Step::Send, "", &[], r.version)
+        .await
+        .expect("send");
+    assert!(
+        mla::open_steps(&f.store, &cn, &r).is_empty(),
+        "the central authority is offered a step on a direct request"
+    );
+    assert!(matches!(
+        mla::step(&f.store, &cn, &r.id, Step::Receive, "", &[], r.version).await,
+        Err(Refusal::Forbidden(_))
+    ));
+    let told = f.store.notifications(&xinjiang, 100).await.expect("notices");
+    assert!(
+        told.iter().any(|n| n.subject_id == r.id),
+        "the office asked was not told"
+    );
+    let central_told = f.store.notifications(&cn, 100).await.expect("notices");
+    assert!(
+        !central_told.iter().any(|n| n.subject_id == r.id),
+        "the central authority was told of a direct request"
+    );
+    let r = mla::step(&f.store, &xinjiang, &r.id, Step::Receive, "", &[], r.version)
+        .await
+        .expect("receive");
+    assert_eq!(r.status, Status::Received);
+    let kz_told = f.store.notifications(&almaty, 100).await.expect("notices");
+    assert!(
+        kz_told.iter().any(|n| n.subject_id == r.id),
+        "the asking office was not told"
+    );
+    // The central authorities still read it; a third state does not.
+    mla::get(&f.store, &kz, &r.id).await.expect("kz central reads");
+    mla::get(&f.store, &cn, &r.id).await.expect("cn central reads");
+    assert!(matches!(
+        mla::get(&f.store, &ru, &r.id).await,
+        Err(Refusal::NotFound(_))
+    ));
+
+    // A request to the state is the central authority's to answer, not
+    // the border-area office's.
+    let central = mla::draft(&f.store, &kz, request(&f)).await.expect("central draft");
+    let central = mla::step(&f.store, &kz, &central.id, Step::Send, "", &[], central.version)
+        .await
+        .expect("send");
+    assert!(matches!(
+        mla::step(
+            &f.store,
+            &xinjiang,
+            &central.id,
+            Step::Receive,
+            "",
+            &[],
+            central.version
+        )
+        .await,
+        Err(Refusal::Forbidden(_))
+    ));
+    mla::step(&f.store, &cn, &central.id, Step::Receive, "", &[], central.version)
+        .await
+        .expect("central receives");
 });

@@ -5,8 +5,11 @@
 //! acknowledges, executes (in part or whole) or refuses it on coded
 //! grounds with reasons. Records and messages attached as evidence must be
 //! readable by the requester, and one whose use is intelligence-only needs
-//! its originator's recorded consent. The rules are `concord_domain::legal`
-//! and `concord_domain::workflow::legal_assistance`.
+//! its originator's recorded consent. Where the registry joins two
+//! border-area offices by a direct channel, they exchange requests of the
+//! kinds that allow it without the central authorities; the office asked
+//! answers. The rules are `concord_domain::legal` and
+//! `concord_domain::workflow::legal_assistance`.
 
 use crate::{Refusal, Result};
 use concord_domain::legal::{self as rules, LegalRequest, LegalRequestInput};
@@ -31,16 +34,25 @@ pub fn acting_state(store: &Store, ctx: &Ctx) -> Result<StateCode> {
     }
 }
 
-/// Notices to the central authorities of `state` (or all its users when it
-/// has none).
-fn notices(store: &Store, state: &StateCode, text: &str) -> Vec<(String, String)> {
+/// Notices to the office that acts for `side` on `r`: the requesting
+/// office, or the office asked (a border-area office named on the request,
+/// else the requested state's central authority; all the state's users
+/// when it has none).
+fn notices(store: &Store, r: &LegalRequest, side: Side, text: &str) -> Vec<(String, String)> {
+    if side == Side::Requesting {
+        return vec![(r.originator.to_string(), text.to_owned())];
+    }
+    if let Some(office) = &r.requested_office {
+        return vec![(office.to_string(), text.to_owned())];
+    }
     let snap = store.snapshot();
     let kind = snap.policy.legal_assistance_authority;
+    let state = &r.requested_state;
     let found: Vec<(String, String)> = snap
         .registry
         .authorities
         .values()
-        .filter(|a| a.state.as_ref() == Some(state) && a.kind == kind)
+        .filter(|a| a.state.as_ref() == Some(state) && a.kind == kind && !snap.registry.border_office(&a.id))
         .map(|a| (a.id.to_string(), text.to_owned()))
         .collect();
     if found.is_empty() {
@@ -48,6 +60,17 @@ fn notices(store: &Store, state: &StateCode, text: &str) -> Vec<(String, String)
     } else {
         found
     }
+}
+
+/// The requested state's side acts through the office asked: a request
+/// addressed to a border-area office is that office's to answer, one
+/// addressed to the state its central authority's.
+fn side_of(store: &Store, ctx: &Ctx, r: &LegalRequest, state: &StateCode) -> Side {
+    let side = r.side_of(Some(state));
+    if side == Side::Requested && !rules::answers_for_requested(r, &ctx.viewer.authority, &store.snapshot().registry) {
+        return Side::Outside;
+    }
+    side
 }
 
 /// Every attachment must be one the requester may read; an
@@ -95,7 +118,13 @@ async fn check_evidence(store: &Store, ctx: &Ctx, input: &LegalRequestInput) -> 
 /// Drafts a request; it may be incomplete ([`missing`] says what sending needs).
 pub async fn draft(store: &Store, ctx: &Ctx, input: LegalRequestInput) -> Result<LegalRequest> {
     let requesting = acting_state(store, ctx)?;
-    let handling = rules::check_draft(&input, &requesting, &store.snapshot().registry, store.clock().today())?;
+    let handling = rules::check_draft(
+        &input,
+        &requesting,
+        &ctx.viewer.authority,
+        &store.snapshot().registry,
+        store.clock().today(),
+    )?;
     check_evidence(store, ctx, &input).await?;
     Ok(store.draft_legal_request(ctx, &input, &handling).await?)
 }
@@ -119,7 +148,13 @@ pub async fn revise(
             r.status
         )));
     }
-    let handling = rules::check_draft(&input, &requesting, &store.snapshot().registry, store.clock().today())?;
+    let handling = rules::check_draft(
+        &input,
+        &requesting,
+        &ctx.viewer.authority,
+        &store.snapshot().registry,
+        store.clock().today(),
+    )?;
     check_evidence(store, ctx, &input).await?;
     Ok(store
         .revise_legal_request(ctx, &r, &input, &handling, expected_version)
@@ -157,7 +192,7 @@ pub fn open_steps(store: &Store, ctx: &Ctx, r: &LegalRequest) -> Vec<Step> {
     let Ok(state) = acting_state(store, ctx) else {
         return vec![];
     };
-    let side = r.side_of(Some(&state));
+    let side = side_of(store, ctx, r, &state);
     [
         Step::Send,
         Step::Receive,
@@ -191,11 +226,17 @@ pub async fn step(
         )));
     }
     let state = acting_state(store, ctx)?;
-    let side = r.side_of(Some(&state));
+    let side = side_of(store, ctx, &r, &state);
     if side != machine::side_of(step) {
+        let office = match (&r.requested_office, machine::side_of(step)) {
+            (Some(o), Side::Requested) => format!(" (the office asked, {o})"),
+            (None, Side::Requested) => " (its central authority)".to_owned(),
+            _ => String::new(),
+        };
         return Err(Refusal::Forbidden(format!(
-            "{step} is for the {} state; {state} is on the {side} side",
-            machine::side_of(step)
+            "{step} is for the {} state{office}; {} is on the {side} side",
+            machine::side_of(step),
+            ctx.viewer.authority
         )));
     }
     if matches!(step, Step::Send | Step::Withdraw) && ctx.viewer.authority != r.originator {
@@ -232,17 +273,20 @@ pub async fn step(
     }
     let next = machine::apply(r.status, step, side, &lacking, grounds, reasons)
         .map_err(|e| Refusal::Conflict(e.to_string()))?;
-    let (other, said) = match side {
-        Side::Requesting => (
-            &r.requested_state,
-            format!("request {} ({}) from {}: {step}", r.id, r.kind, r.requesting_state),
+    let told = match side {
+        Side::Requesting => notices(
+            store,
+            &r,
+            Side::Requested,
+            &format!("request {} ({}) from {}: {step}", r.id, r.kind, r.requesting_state),
         ),
-        _ => (
-            &r.requesting_state,
-            format!("request {} ({}) to {}: {next}", r.id, r.kind, r.requested_state),
+        _ => notices(
+            store,
+            &r,
+            Side::Requesting,
+            &format!("request {} ({}) to {}: {next}", r.id, r.kind, r.requested_state),
         ),
     };
-    let told = notices(store, other, &said);
     Ok(store
         .step_legal_request(
             ctx,
@@ -268,8 +312,8 @@ pub async fn flag_overdue(store: &Store) -> Result<usize> {
             "request {} ({}) from {} to {}: past its deadline without an answer",
             r.id, r.kind, r.requesting_state, r.requested_state
         );
-        let mut told = notices(store, &r.requesting_state, &text);
-        told.extend(notices(store, &r.requested_state, &text));
+        let mut told = notices(store, &r, Side::Requesting, &text);
+        told.extend(notices(store, &r, Side::Requested, &text));
         if store.flag_overdue_request(&r, &told).await? {
             flagged += 1;
         }

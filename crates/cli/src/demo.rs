@@ -136,6 +136,20 @@ const USERS: &[(&str, &str, &[Role], Classification, &str)] = &[
         "answers requests to China",
     ),
     (
+        "kz.almaty.prosecutor",
+        "kz-almaty-region-prosecutor",
+        &[Role::Officer, Role::Supervisor],
+        Classification::Confidential,
+        "a border-area office: asks Xinjiang's directly",
+    ),
+    (
+        "cn.xinjiang.prosecutor",
+        "cn-xinjiang-procuratorate",
+        &[Role::Officer, Role::Supervisor],
+        Classification::Confidential,
+        "a border-area office: answers Almaty Region's",
+    ),
+    (
         "by.admin",
         "by-security-service",
         &[Role::Administrator],

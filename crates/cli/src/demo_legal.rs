@@ -15,6 +15,7 @@ fn request(node: &Node, kind: RequestKind, facts: &str, ask: &str) -> LegalReque
     LegalRequestInput {
         kind,
         requested_state: StateCode::from("CN"),
+        requested_office: None,
         facts: format!("{facts} (synthetic)"),
         request: ask.into(),
         offences: vec![Offence {
@@ -133,6 +134,31 @@ pub async fn seed(node: &Node) -> Result<()> {
             .await?;
         }
     }
+    // Across the border at Khorgos, the two border-area offices exchange a
+    // request for evidence directly, and Xinjiang's executes it in part.
+    let almaty = ctx(node, "kz.almaty.prosecutor").await?;
+    let xinjiang = ctx(node, "cn.xinjiang.prosecutor").await?;
+    let mut direct = request(
+        node,
+        RequestKind::EvidenceCollection,
+        "A truck driver carried heroin through the Khorgos crossing in 2026",
+        "Statements of the crossing's customs officers on shift that night",
+    );
+    direct.requested_office = Some("cn-xinjiang-procuratorate".into());
+    let r = mla::draft(s, &almaty, direct).await?;
+    let r = mla::step(s, &almaty, &r.id, Step::Send, "", &[], r.version).await?;
+    let r = mla::step(s, &xinjiang, &r.id, Step::Receive, "", &[], r.version).await?;
+    let r = mla::step(s, &xinjiang, &r.id, Step::Begin, "", &[], r.version).await?;
+    mla::step(
+        s,
+        &xinjiang,
+        &r.id,
+        Step::PartiallyExecute,
+        "Two of the three officers questioned; the third is on leave until next month",
+        &[],
+        r.version,
+    )
+    .await?;
     // The arrest is asked for in the case of the operation "Spider Web".
     let spider_web = concord_app::operations::list(s, &kz, 50)
         .await?

@@ -61,6 +61,15 @@ pub struct MembershipDto {
 pub struct AuthoritiesFile {
     #[serde(default)]
     pub authority: Vec<AuthorityDto>,
+    /// Direct channels for legal assistance between border-area offices.
+    #[serde(default)]
+    pub direct_legal_assistance: Vec<ChannelDto>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelDto {
+    pub between: Spanned<Vec<S>>,
 }
 
 #[derive(Debug, Deserialize)]

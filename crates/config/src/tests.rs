@@ -239,3 +239,69 @@ fn the_precursor_catalogue_is_read_and_checked() {
     let _ = std::fs::remove_dir_all(&dir);
     assert!(loaded.expect("loads").registry.substances.is_empty());
 }
+
+#[test]
+fn a_direct_channel_joins_two_prosecutors_offices_of_different_states_that_keep_a_central_one() {
+    let c = sco().expect("valid");
+    let almaty = concord_domain::AuthorityId::from("kz-almaty-region-prosecutor");
+    assert!(c.registry.border_office(&almaty));
+    assert!(
+        !c.registry
+            .border_office(&concord_domain::AuthorityId::from("kz-prosecutor"))
+    );
+    assert_eq!(
+        c.registry.direct_partners(&almaty),
+        vec![&concord_domain::AuthorityId::from("cn-xinjiang-procuratorate")]
+    );
+    let office = |id: &str, state: &str| {
+        format!("\n[[authority]]\nid = \"{id}\"\nstate = \"{state}\"\nkind = \"prosecutor\"\nname = {{ en = \"X\" }}\n")
+    };
+    let base = format!(
+        "{AUTH_HEAD}{}{}{}{}",
+        office("kz-p", "KZ"),
+        office("kz-b", "KZ"),
+        office("cn-p", "CN"),
+        office("cn-b", "CN")
+    );
+    let channel = |a: &str, b: &str| format!("\n[[direct_legal_assistance]]\nbetween = [\"{a}\", \"{b}\"]\n");
+    let lines = base.lines().count();
+    with("authorities.toml", &format!("{base}{}", channel("kz-b", "cn-b"))).expect("valid channel");
+    check_one(
+        with("authorities.toml", &format!("{base}{}", channel("kz-b", "xx-b"))),
+        "authorities.toml",
+        lines + 3,
+        "direct_legal_assistance[0].between",
+        "no authority xx-b",
+    );
+    check_one(
+        with("authorities.toml", &format!("{base}{}", channel("kz-b", "kz-p"))),
+        "authorities.toml",
+        lines + 3,
+        "direct_legal_assistance[0].between",
+        "of one state",
+    );
+    check_one(
+        with("authorities.toml", &format!("{base}{}", channel("kz-b", "structure"))),
+        "authorities.toml",
+        lines + 3,
+        "direct_legal_assistance[0].between",
+        "not a prosecutor",
+    );
+    check_one(
+        with(
+            "authorities.toml",
+            &format!("{base}{}{}", channel("kz-b", "cn-b"), channel("cn-b", "kz-b")),
+        ),
+        "authorities.toml",
+        lines + 6,
+        "direct_legal_assistance[1].between",
+        "joined twice",
+    );
+    // Both of China's offices in channels: none is left to be its central authority.
+    let e = with(
+        "authorities.toml",
+        &format!("{base}{}{}", channel("kz-b", "cn-b"), channel("kz-p", "cn-p")),
+    )
+    .expect_err("no central authority left");
+    assert!(e.0.iter().any(|e| e.message.contains("no central prosecutor")), "{e:?}");
+}

@@ -208,8 +208,10 @@ pub fn validate(sources: Vec<(&str, &str)>) -> Result<Config, ConfigErrors> {
     if let Some(file) = ctx.parse::<StatesFile>("states.toml") {
         registry.states = states(&mut ctx, file);
     }
-    if let Some(file) = ctx.parse::<AuthoritiesFile>("authorities.toml") {
+    if let Some(mut file) = ctx.parse::<AuthoritiesFile>("authorities.toml") {
+        let channels = std::mem::take(&mut file.direct_legal_assistance);
         registry.authorities = authorities(&mut ctx, file, &registry.states);
+        registry.legal_channels = legal_channels(&mut ctx, channels, &registry.authorities, &policy);
     }
     if let Some(file) = ctx.parse::<BodiesFile>("bodies.toml") {
         registry.bodies = bodies(&mut ctx, file);
@@ -356,6 +358,81 @@ fn authorities(
             "authority",
             format!("exactly one authority of kind \"regional-structure\" is required, found {structures}"),
         );
+    }
+    out
+}
+
+/// Each channel joins two known offices of the legal-assistance kind in
+/// different states, once; a state with a border-area office keeps a
+/// central authority (an office of the kind in no channel).
+fn legal_channels(
+    ctx: &mut Ctx,
+    channels: Vec<crate::dto::ChannelDto>,
+    authorities: &BTreeMap<AuthorityId, Authority>,
+    policy: &Policy,
+) -> Vec<concord_domain::LegalChannel> {
+    let kind = policy.legal_assistance_authority;
+    let mut out: Vec<concord_domain::LegalChannel> = Vec::new();
+    for (i, c) in channels.into_iter().enumerate() {
+        let field = format!("direct_legal_assistance[{i}].between");
+        let at = c.between.span().start;
+        let ids = c.between.into_inner();
+        let [a, b] = ids.as_slice() else {
+            ctx.err(at, field, format!("names exactly two offices, not {}", ids.len()));
+            continue;
+        };
+        let mut ends = Vec::new();
+        for end in [a, b] {
+            let id = AuthorityId::new(end.get_ref().clone());
+            match authorities.get(&id) {
+                None => ctx.err(
+                    end.span().start,
+                    &field,
+                    format!("no authority {id} in authorities.toml"),
+                ),
+                Some(o) if o.kind != kind => ctx.err(
+                    end.span().start,
+                    &field,
+                    format!(
+                        "{id} is a {}, not a {kind} (organization.legal_assistance_authority)",
+                        o.kind
+                    ),
+                ),
+                Some(o) => ends.push(o),
+            }
+        }
+        let [x, y] = ends.as_slice() else { continue };
+        if x.state == y.state {
+            ctx.err(at, field, format!("{} and {} are offices of one state", x.id, y.id));
+            continue;
+        }
+        let pair = concord_domain::LegalChannel {
+            between: [x.id.clone(), y.id.clone()],
+        };
+        if out
+            .iter()
+            .any(|c| c.between.contains(&x.id) && c.between.contains(&y.id))
+        {
+            ctx.err(at, field, format!("{} and {} are joined twice", x.id, y.id));
+            continue;
+        }
+        out.push(pair);
+    }
+    let in_channel = |id: &AuthorityId| out.iter().any(|c| c.between.contains(id));
+    for o in authorities.values().filter(|o| in_channel(&o.id)) {
+        let central = authorities
+            .values()
+            .any(|c| c.state == o.state && c.kind == kind && !in_channel(&c.id));
+        if !central {
+            ctx.err(
+                0,
+                "direct_legal_assistance",
+                format!(
+                    "{} is a border-area office, and its state has no central {kind} beside it",
+                    o.id
+                ),
+            );
+        }
     }
     out
 }

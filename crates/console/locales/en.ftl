@@ -655,3 +655,9 @@ casekind-incident = Incident
 casekind-delivery = Controlled delivery
 casekind-operation = Joint operation
 casekind-legal-request = Legal-assistance request
+
+# Direct legal assistance between border-area offices
+mla-requested-office = Office asked directly
+mla-requested-office-hint = Your office is a border-area office: it asks its partner offices directly, for investigation, evidence and service of documents. Arrest, extradition and proceeds go through the central authority.
+mla-channel = Channel
+mla-channel-direct = Direct, between border-area offices

@@ -659,3 +659,9 @@ casekind-incident = Инцидент
 casekind-delivery = Контролируемая поставка
 casekind-operation = Совместная операция
 casekind-legal-request = Запрос о правовой помощи
+
+# Direct legal assistance between border-area offices
+mla-requested-office = Запрашиваемый орган (напрямую)
+mla-requested-office-hint = Ваш орган — прокуратура приграничного района: она обращается напрямую к партнёрским органам по вопросам расследования, доказательств и вручения документов. Арест, выдача и доходы — через центральный орган.
+mla-channel = Канал
+mla-channel-direct = Напрямую, между приграничными органами

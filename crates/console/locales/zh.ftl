@@ -643,3 +643,9 @@ casekind-incident = 事件
 casekind-delivery = 控制下交付
 casekind-operation = 联合行动
 casekind-legal-request = 司法协助请求
+
+# Direct legal assistance between border-area offices
+mla-requested-office = 直接请求的机关
+mla-requested-office-hint = 贵机关为边境地区检察机关：可就侦查、取证和送达文书直接请求其对口机关。逮捕、引渡和犯罪所得移交须经中央机关。
+mla-channel = 渠道
+mla-channel-direct = 边境地区机关之间直接联系

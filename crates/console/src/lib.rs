@@ -290,6 +290,19 @@ impl Console {
             .collect()
     }
 
+    /// The border-area offices the viewer's office asks directly, `(id,
+    /// name)`; empty for a central authority.
+    pub fn direct_partner_choices(&self, s: &AppState) -> Vec<(String, String)> {
+        let lang = self.tr.lang.code();
+        let snap = s.store.snapshot();
+        snap.registry
+            .direct_partners(&self.caller.viewer.authority)
+            .into_iter()
+            .filter_map(|id| snap.registry.authority(id))
+            .map(|a| (a.id.to_string(), a.name.get(lang).to_owned()))
+            .collect()
+    }
+
     /// Authorities for a select, `(id, name)`, those of `state` only when given.
     pub fn authority_choices(&self, s: &AppState, state: Option<&concord_domain::StateCode>) -> Vec<(String, String)> {
         let lang = self.tr.lang.code();

@@ -3,7 +3,9 @@
 //! the legal text of both states, persons, records and messages attached
 //! as evidence, urgency and deadline. What the requested state needs before
 //! a draft may be sent is [`missing`]; the workflow is
-//! [`crate::workflow::legal_assistance`].
+//! [`crate::workflow::legal_assistance`]. Requests go between the states'
+//! central authorities, or directly between two border-area offices that
+//! the registry joins by a channel, for the kinds [`direct_allowed`].
 
 use crate::rules::Refused;
 use crate::workflow::legal_assistance::{Ground, Side, Status};
@@ -43,6 +45,9 @@ pub struct Offence {
 pub struct LegalRequestInput {
     pub kind: RequestKind,
     pub requested_state: StateCode,
+    /// The border-area office asked directly; `None` for the requested
+    /// state's central authority.
+    pub requested_office: Option<AuthorityId>,
     pub facts: String,
     /// What is asked, clearly: the measures sought.
     pub request: String,
@@ -77,6 +82,8 @@ pub struct LegalRequest {
     pub originator: AuthorityId,
     pub requesting_state: StateCode,
     pub requested_state: StateCode,
+    /// The border-area office asked directly; `None` for the central authority.
+    pub requested_office: Option<AuthorityId>,
     pub kind: RequestKind,
     pub facts: String,
     pub request: String,
@@ -113,6 +120,67 @@ impl LegalRequest {
             Some(s) if *s == self.requesting_state => Side::Requesting,
             Some(s) if *s == self.requested_state => Side::Requested,
             _ => Side::Outside,
+        }
+    }
+}
+
+/// The kinds border-area offices exchange directly: gathering evidence and
+/// serving documents. Coercive measures and proceeds (arrest,
+/// extradition, transfer of proceeds) go between central authorities.
+pub fn direct_allowed(kind: RequestKind) -> bool {
+    matches!(
+        kind,
+        RequestKind::Investigation | RequestKind::EvidenceCollection | RequestKind::ServiceOfDocuments
+    )
+}
+
+/// Whether `office` may act on `r` for the requested state: the office it
+/// was addressed to, or, for one addressed to the state, any office of the
+/// state's central authority (not a border-area office).
+pub fn answers_for_requested(r: &LegalRequest, office: &AuthorityId, registry: &Registry) -> bool {
+    match &r.requested_office {
+        Some(named) => named == office,
+        None => !registry.border_office(office),
+    }
+}
+
+/// Checks the channel of a draft from `office`: a border-area office asks
+/// only its partner offices, and only for [`direct_allowed`] kinds; a
+/// central authority asks a state, or a border-area office never.
+fn check_channel(input: &LegalRequestInput, office: &AuthorityId, registry: &Registry) -> Result<(), Refused> {
+    let partners = registry.direct_partners(office);
+    match &input.requested_office {
+        None if partners.is_empty() => Ok(()),
+        None => Err(Refused::invalid(
+            "requested_office",
+            format!(
+                "{office} is a border-area office: it asks its partner offices directly ({}); requests to a state go through the central authority",
+                partners.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+        )),
+        Some(named) => {
+            if !partners.contains(&named) {
+                return Err(Refused::invalid(
+                    "requested_office",
+                    format!("{office} has no direct channel to {named}: the registry joins it to none such"),
+                ));
+            }
+            if registry.authority(named).and_then(|a| a.state.as_ref()) != Some(&input.requested_state) {
+                return Err(Refused::invalid(
+                    "requested_office",
+                    format!("{named} is not an office of {}", input.requested_state),
+                ));
+            }
+            if !direct_allowed(input.kind) {
+                return Err(Refused::invalid(
+                    "kind",
+                    format!(
+                        "a request for {} goes between central authorities, not directly between border-area offices",
+                        input.kind
+                    ),
+                ));
+            }
+            Ok(())
         }
     }
 }
@@ -165,13 +233,14 @@ fn bounded(field: &str, value: &str) -> Result<(), Refused> {
     Ok(())
 }
 
-/// Checks a draft from `requesting` on `today` (it may be incomplete, not
-/// wrong): a known requested state other than the requester, bounded texts
-/// and lists, a deadline not past. Returns the handling code shared with
-/// the two states.
+/// Checks a draft from `office` of `requesting` on `today` (it may be
+/// incomplete, not wrong): a known requested state other than the
+/// requester, a channel the registry allows, bounded texts and lists, a
+/// deadline not past. Returns the handling code shared with the two states.
 pub fn check_draft(
     input: &LegalRequestInput,
     requesting: &StateCode,
+    office: &AuthorityId,
     registry: &Registry,
     today: Date,
 ) -> Result<HandlingCode, Refused> {
@@ -187,6 +256,7 @@ pub fn check_draft(
             "a request goes to another state, not to the requesting state itself",
         ));
     }
+    check_channel(input, office, registry)?;
     bounded("facts", &input.facts)?;
     bounded("request", &input.request)?;
     for (name, len) in [

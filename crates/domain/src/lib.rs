@@ -45,8 +45,8 @@ pub use record::{
     Record, RecordInput, RecordKind, RecordStatus, RelationKind, Relationship, Script,
 };
 pub use registry::{
-    Authority, AuthorityKind, Body, BodyKind, Instrument, InstrumentKind, MembershipEvent, MembershipStatus, Party,
-    Registry, State,
+    Authority, AuthorityKind, Body, BodyKind, Instrument, InstrumentKind, LegalChannel, MembershipEvent,
+    MembershipStatus, Party, Registry, State,
 };
 pub use unified_list::{ListDifference, ListEntry, NationalEntry, PositionEntry, Proposal, TimelineEntry};
 pub use user::{Role, Roles, User, Viewer};

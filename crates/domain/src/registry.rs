@@ -187,6 +187,14 @@ pub struct Instrument {
     pub parties: Vec<Party>,
 }
 
+/// A channel for direct legal assistance between two border-area offices
+/// of different states, as a bilateral agreement allows; every other
+/// request goes between the states' central authorities.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LegalChannel {
+    pub between: [AuthorityId; 2],
+}
+
 /// The whole registry, indexed for the lookups the access model needs.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Registry {
@@ -202,6 +210,8 @@ pub struct Registry {
     pub instruments: BTreeMap<String, Instrument>,
     /// The controlled precursor chemicals, by id.
     pub substances: BTreeMap<String, crate::precursor::Substance>,
+    /// Direct channels between border-area offices.
+    pub legal_channels: Vec<LegalChannel>,
 }
 
 impl Registry {
@@ -223,6 +233,23 @@ impl Registry {
     /// An authority by id.
     pub fn authority(&self, id: &AuthorityId) -> Option<&Authority> {
         self.authorities.get(id)
+    }
+
+    /// Whether `id` is a border-area office: one end of a direct channel.
+    pub fn border_office(&self, id: &AuthorityId) -> bool {
+        self.legal_channels.iter().any(|c| c.between.contains(id))
+    }
+
+    /// The offices `id` exchanges requests with directly.
+    pub fn direct_partners(&self, id: &AuthorityId) -> Vec<&AuthorityId> {
+        self.legal_channels
+            .iter()
+            .filter_map(|c| match &c.between {
+                [a, b] if a == id => Some(b),
+                [a, b] if b == id => Some(a),
+                _ => None,
+            })
+            .collect()
     }
 }
 

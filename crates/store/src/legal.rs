@@ -90,6 +90,9 @@ fn request_row(row: &AnyRow) -> Result<LegalRequest> {
         originator: AuthorityId::new(row.try_get::<String, _>("originator")?),
         requesting_state: StateCode::new(row.try_get::<String, _>("requesting_state")?),
         requested_state: StateCode::new(row.try_get::<String, _>("requested_state")?),
+        requested_office: row
+            .try_get::<Option<String>, _>("requested_office")?
+            .map(AuthorityId::new),
         kind: parse(T, &row.try_get::<String, _>("kind")?)?,
         facts: row.try_get("facts")?,
         request: row.try_get("request")?,
@@ -151,9 +154,9 @@ impl Store {
         sqlx::query(
             "INSERT INTO legal_requests (id, originator, requesting_state, requested_state, kind, facts, request, \
              offences, persons, records, messages, urgent, deadline, status, grounds, distribution, dissemination, \
-             use_code, classification, sent_at, answered_at, created_at, updated_at, version) \
+             use_code, classification, sent_at, answered_at, created_at, updated_at, version, requested_office) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, '', $15, $16, $17, $18, NULL, NULL, \
-             $19, $19, 1)",
+             $19, $19, 1, $20)",
         )
         .bind(&id)
         .bind(ctx.viewer.authority.as_str())
@@ -174,9 +177,13 @@ impl Store {
         .bind(handling.use_.as_str())
         .bind(handling.classification.rank())
         .bind(&now)
+        .bind(input.requested_office.as_ref().map(|o| o.to_string()))
         .execute(&mut *w.tx)
         .await?;
-        let detail = format!("{} to {}", input.kind, input.requested_state);
+        let detail = match &input.requested_office {
+            Some(office) => format!("{} to {} ({office})", input.kind, input.requested_state),
+            None => format!("{} to {}", input.kind, input.requested_state),
+        };
         self.legal_event_in(&mut w.tx, &id, ctx, "draft", &detail).await?;
         self.append_in(
             &mut w.tx,
@@ -201,8 +208,8 @@ impl Store {
         let done = sqlx::query(
             "UPDATE legal_requests SET requested_state = $1, kind = $2, facts = $3, request = $4, offences = $5, \
              persons = $6, records = $7, messages = $8, urgent = $9, deadline = $10, distribution = $11, \
-             dissemination = $12, use_code = $13, classification = $14, updated_at = $15, version = version + 1 \
-             WHERE id = $16 AND version = $17 AND status = 'drafted'",
+             dissemination = $12, use_code = $13, classification = $14, updated_at = $15, version = version + 1, \
+             requested_office = $16 WHERE id = $17 AND version = $18 AND status = 'drafted'",
         )
         .bind(input.requested_state.as_str())
         .bind(input.kind.as_str())
@@ -219,6 +226,7 @@ impl Store {
         .bind(handling.use_.as_str())
         .bind(handling.classification.rank())
         .bind(&now)
+        .bind(input.requested_office.as_ref().map(|o| o.to_string()))
         .bind(&r.id)
         .bind(expected_version)
         .execute(&mut *w.tx)

@@ -108,6 +108,11 @@ const SQLITE: &[Listed] = &[
         "case links",
         include_str!("../migrations/sqlite/0021_case_links.sql"),
     ),
+    (
+        22,
+        "legal channels",
+        include_str!("../migrations/sqlite/0022_legal_channels.sql"),
+    ),
 ];
 const POSTGRES: &[Listed] = &[
     (
@@ -206,6 +211,11 @@ const POSTGRES: &[Listed] = &[
         21,
         "case links",
         include_str!("../migrations/postgres/0021_case_links.sql"),
+    ),
+    (
+        22,
+        "legal channels",
+        include_str!("../migrations/postgres/0022_legal_channels.sql"),
     ),
 ];
 

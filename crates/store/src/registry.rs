@@ -58,6 +58,7 @@ impl Store {
             "states",
             "organization",
             "precursor_substances",
+            "legal_channels",
         ] {
             exec(tx, format!("DELETE FROM {table}")).await?;
         }
@@ -120,6 +121,13 @@ impl Store {
                 .bind(&a.name.en)
                 .bind(&a.name.ru)
                 .bind(&a.name.zh)
+                .execute(&mut **tx)
+                .await?;
+        }
+        for c in &r.legal_channels {
+            sqlx::query("INSERT INTO legal_channels (office_a, office_b) VALUES ($1, $2)")
+                .bind(c.between[0].as_str())
+                .bind(c.between[1].as_str())
                 .execute(&mut **tx)
                 .await?;
         }
@@ -264,6 +272,17 @@ impl Store {
                     name: names(&row, "name")?,
                 },
             );
+        }
+        for row in sqlx::query("SELECT * FROM legal_channels ORDER BY office_a, office_b")
+            .fetch_all(pool)
+            .await?
+        {
+            registry.legal_channels.push(concord_domain::LegalChannel {
+                between: [
+                    AuthorityId::new(row.try_get::<String, _>("office_a")?),
+                    AuthorityId::new(row.try_get::<String, _>("office_b")?),
+                ],
+            });
         }
         for row in sqlx::query("SELECT * FROM bodies").fetch_all(pool).await? {
             let id: String = row.try_get("id")?;

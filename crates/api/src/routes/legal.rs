@@ -36,6 +36,10 @@ pub struct LegalRequestNew {
     /// extradition or transfer-of-proceeds.
     pub kind: String,
     pub requested_state: String,
+    /// A border-area office of the requested state that the registry joins
+    /// to the caller's by a direct channel; absent for the central authority.
+    #[serde(default)]
+    pub requested_office: Option<String>,
     #[serde(default)]
     pub facts: String,
     /// What is asked, clearly.
@@ -98,6 +102,8 @@ pub struct LegalRequestView {
     pub originator: String,
     pub requesting_state: String,
     pub requested_state: String,
+    /// The border-area office asked directly, if any.
+    pub requested_office: Option<String>,
     pub kind: String,
     pub facts: String,
     pub request: String,
@@ -172,6 +178,11 @@ pub(crate) fn input(req: LegalRequestNew) -> Result<LegalRequestInput, ApiError>
     Ok(LegalRequestInput {
         kind: field("kind", &req.kind)?,
         requested_state: StateCode::from(req.requested_state.trim().to_ascii_uppercase().as_str()),
+        requested_office: req
+            .requested_office
+            .map(|o| o.trim().to_owned())
+            .filter(|o| !o.is_empty())
+            .map(AuthorityId::new),
         facts: req.facts,
         request: req.request,
         offences: req
@@ -203,6 +214,7 @@ fn view(r: &LegalRequest, today: time::Date) -> LegalRequestView {
         originator: r.originator.to_string(),
         requesting_state: r.requesting_state.to_string(),
         requested_state: r.requested_state.to_string(),
+        requested_office: r.requested_office.as_ref().map(|o| o.to_string()),
         kind: r.kind.to_string(),
         facts: r.facts.clone(),
         request: r.request.clone(),

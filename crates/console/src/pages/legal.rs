@@ -41,6 +41,9 @@ pub struct DraftForm {
     kind: String,
     #[serde(default)]
     requested_state: String,
+    /// A border-area partner office, or empty for the central authority.
+    #[serde(default)]
+    requested_office: String,
     #[serde(default)]
     facts: String,
     #[serde(default)]
@@ -109,6 +112,7 @@ impl DraftForm {
         DraftForm {
             kind: r.kind.to_string(),
             requested_state: r.requested_state.to_string(),
+            requested_office: r.requested_office.as_ref().map(|o| o.to_string()).unwrap_or_default(),
             facts: r.facts.clone(),
             request: r.request.clone(),
             offence_0: a.name,
@@ -137,6 +141,9 @@ impl DraftForm {
         Ok(LegalRequestInput {
             kind: concord_app::text::field::<RequestKind>("kind", &self.kind)?,
             requested_state: StateCode::from(self.requested_state.trim()),
+            requested_office: Some(self.requested_office.trim())
+                .filter(|o| !o.is_empty())
+                .map(concord_domain::AuthorityId::from),
             facts: self.facts.clone(),
             request: self.request.clone(),
             offences: self
@@ -182,6 +189,8 @@ struct RequestList {
     form: Option<DraftForm>,
     error: Option<(String, String)>,
     states: Vec<(String, String)>,
+    /// The direct partners of a border-area office.
+    offices: Vec<(String, String)>,
     kinds: [&'static str; 6],
     today: time::Date,
 }
@@ -209,6 +218,7 @@ async fn list_page(
         form,
         error,
         states: c.state_choices(s),
+        offices: c.direct_partner_choices(s),
         kinds: KINDS,
         today: s.store.clock().today(),
     })
@@ -241,9 +251,13 @@ struct RequestPage {
     form: Option<DraftForm>,
     error: Option<(String, String)>,
     states: Vec<(String, String)>,
+    /// The direct partners of a border-area office.
+    offices: Vec<(String, String)>,
     kinds: [&'static str; 6],
     grounds: [&'static str; 8],
     overdue: bool,
+    /// The name of the border-area office asked, in the page's language.
+    office_name: Option<String>,
     links: Vec<crate::pages::links::LinkRow>,
     link_from: Option<String>,
 }
@@ -262,7 +276,15 @@ async fn request_page(
     let editable =
         r.status == concord_domain::workflow::legal_assistance::Status::Drafted && ctx.viewer.authority == r.originator;
     let (links, link_from) = crate::pages::links::section(s, c, id).await?;
+    let office_name = r.requested_office.as_ref().map(|o| {
+        s.store
+            .snapshot()
+            .registry
+            .authority(o)
+            .map_or_else(|| o.to_string(), |a| a.name.get(c.tr.lang.code()).to_owned())
+    });
     Ok(RequestPage {
+        office_name,
         links,
         link_from,
         page: c.page_titled(format!("{} · {}", c.tr.t("mla-one"), r.id), "legal"),
@@ -274,6 +296,7 @@ async fn request_page(
         form: editable.then(|| form.unwrap_or_else(|| DraftForm::of(&r))),
         error,
         states: c.state_choices(s),
+        offices: c.direct_partner_choices(s),
         kinds: KINDS,
         grounds: GROUNDS,
         overdue: r.overdue(s.store.clock().today()),
