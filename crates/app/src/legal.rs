@@ -115,17 +115,29 @@ async fn check_evidence(store: &Store, ctx: &Ctx, input: &LegalRequestInput) -> 
     Ok(())
 }
 
-/// Drafts a request; it may be incomplete ([`missing`] says what sending needs).
-pub async fn draft(store: &Store, ctx: &Ctx, input: LegalRequestInput) -> Result<LegalRequest> {
-    let requesting = acting_state(store, ctx)?;
+/// A draft's content checked for the caller's office (channel, bounds,
+/// evidence); returns the handling code shared with the two states.
+async fn checked(
+    store: &Store,
+    ctx: &Ctx,
+    requesting: &StateCode,
+    input: &LegalRequestInput,
+) -> Result<concord_domain::HandlingCode> {
     let handling = rules::check_draft(
-        &input,
-        &requesting,
+        input,
+        requesting,
         &ctx.viewer.authority,
         &store.snapshot().registry,
         store.clock().today(),
     )?;
-    check_evidence(store, ctx, &input).await?;
+    check_evidence(store, ctx, input).await?;
+    Ok(handling)
+}
+
+/// Drafts a request; it may be incomplete ([`missing`] says what sending needs).
+pub async fn draft(store: &Store, ctx: &Ctx, input: LegalRequestInput) -> Result<LegalRequest> {
+    let requesting = acting_state(store, ctx)?;
+    let handling = checked(store, ctx, &requesting, &input).await?;
     Ok(store.draft_legal_request(ctx, &input, &handling).await?)
 }
 
@@ -148,14 +160,7 @@ pub async fn revise(
             r.status
         )));
     }
-    let handling = rules::check_draft(
-        &input,
-        &requesting,
-        &ctx.viewer.authority,
-        &store.snapshot().registry,
-        store.clock().today(),
-    )?;
-    check_evidence(store, ctx, &input).await?;
+    let handling = checked(store, ctx, &requesting, &input).await?;
     Ok(store
         .revise_legal_request(ctx, &r, &input, &handling, expected_version)
         .await?)
