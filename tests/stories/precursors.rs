@@ -833,6 +833,34 @@ story!(a_csv_batch_is_imported_whole_or_refused_whole_with_its_line, |f| {
             (Some(1_800_000), Some(true))
         ]
     );
+
+    // A batch larger than the store's multi-row chunks: every notification
+    // has its first step, its notices and its audit entry, and the chain
+    // still verifies.
+    let rows: String = (0..1_050).map(|_| good("1")).collect();
+    let (status, done) = post_csv(&app, &kz, format!("{head}{rows}").into_bytes()).await;
+    assert_eq!(status, StatusCode::CREATED, "{done}");
+    let ids: Vec<String> = serde_json::from_value(done["ids"].clone()).expect("ids");
+    assert_eq!(ids.len(), 1_050);
+    for id in [&ids[0], &ids[399], &ids[400], &ids[1_049]] {
+        let n = pen::get(&f.store, &cn_ctx, id).await.expect("cn reads");
+        assert_eq!(n.timeline.len(), 1);
+        assert_eq!(n.timeline[0].action, "notify");
+        let logged = f.store.audit_mentioning(id, 5).await.expect("audit");
+        assert_eq!(logged.len(), 1, "{id}");
+        assert_eq!(logged[0].draft.action, "precursor.notify");
+    }
+    // The newest notices (a page holds fewer than the batch).
+    let told = f.store.notifications(&cn_ctx, 100).await.expect("notices");
+    for id in &ids[1_000..] {
+        assert!(told.iter().any(|t| t.subject_id == *id), "China was not told of {id}");
+    }
+    let last = pen::get(&f.store, &cn_ctx, &ids[1_049]).await.expect("last");
+    assert_eq!(last.assessment.notified_before, 2_700_000 + 1_049 * 1_000);
+    assert!(
+        f.store.verify_audit(&f.key.public()).await.is_ok(),
+        "the chain breaks after a batch"
+    );
 });
 
 story!(a_batch_of_answers_is_written_whole_or_not_at_all, |f| {

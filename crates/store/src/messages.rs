@@ -311,6 +311,35 @@ impl Store {
         Ok(())
     }
 
+    /// Notices about different subjects, `(authority, text, subject)`, in
+    /// multi-row inserts.
+    pub(crate) async fn notify_each_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        notes: &[(&str, &str, &str)],
+        kind: &str,
+    ) -> Result<()> {
+        let at = stamp(self.clock().now());
+        for chunk in notes.chunks(1000) {
+            let sql = format!(
+                "INSERT INTO notifications (id, authority, kind, subject_id, text, created_at) VALUES {}",
+                crate::records::numbered(self.backend(), "(?, ?, ?, ?, ?, ?)", chunk.len())
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (authority, text, subject) in chunk {
+                q = q
+                    .bind(new_id("ntf"))
+                    .bind(*authority)
+                    .bind(kind)
+                    .bind(*subject)
+                    .bind(*text)
+                    .bind(at.clone());
+            }
+            q.execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+
     pub(crate) async fn notify_in(
         &self,
         tx: &mut Transaction<'static, Any>,

@@ -292,107 +292,121 @@ impl Store {
     /// importer's requirement in the same transaction, with its first step,
     /// its notices and its audit entry.
     pub async fn notify_export(&self, ctx: &Ctx, n: &NewNotification<'_>) -> Result<PreExportNotification> {
-        let mut w = self.write().await?;
-        let id = self.notification_in(&mut w.tx, ctx, n, None).await?;
-        w.tx.commit().await?;
-        self.load_notification(&id).await
+        let ids = self.notify_exports(ctx, std::slice::from_ref(n)).await?;
+        let id = ids
+            .first()
+            .ok_or_else(|| StoreError::corrupt(T, "a notification written without an id"))?;
+        self.load_notification(id).await
     }
 
     /// Writes a batch of checked notifications in one transaction: all or
-    /// none. Each is assessed with the batch's earlier ones counted.
-    /// Returns their ids in order.
+    /// none. Each is assessed with the batch's earlier ones counted (what
+    /// each importer was notified is read once, then counted on: the
+    /// transaction writes nothing else). The rows, first steps, notices and
+    /// audit entries go in as multi-row inserts, a few statements for the
+    /// whole batch. Returns the ids in order.
     pub async fn notify_exports(&self, ctx: &Ctx, batch: &[NewNotification<'_>]) -> Result<Vec<String>> {
-        let mut w = self.write().await?;
-        let mut ids = Vec::with_capacity(batch.len());
-        let mut totals = Totals::new();
-        for n in batch {
-            ids.push(self.notification_in(&mut w.tx, ctx, n, Some(&mut totals)).await?);
-        }
-        w.tx.commit().await?;
-        Ok(ids)
-    }
-
-    async fn notification_in(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        ctx: &Ctx,
-        n: &NewNotification<'_>,
-        totals: Option<&mut Totals>,
-    ) -> Result<String> {
-        let NewNotification {
-            input,
-            quantity,
-            handling,
-            deadline,
-            notify,
-        } = *n;
         let exporting = ctx
             .viewer
             .state
             .clone()
             .ok_or_else(|| StoreError::Forbidden("the regional structure exports nothing".into()))?;
-        let id = new_id("pen");
+        let mut w = self.write().await?;
         let now = stamp(self.clock().now());
-        let year = input.planned_export.year();
-        // Within a batch, what each importer was notified is read once and
-        // then counted on: the batch's transaction writes nothing else.
-        let key = (input.importing_state.clone(), input.substance.clone(), year);
-        let (declared, before) = match totals.as_ref().and_then(|t| t.get(&key)) {
-            Some(found) => *found,
-            None => {
-                self.notified_total_in(tx, &input.importing_state, &input.substance, year)
-                    .await?
-            }
-        };
-        if let Some(t) = totals {
-            t.insert(key, (declared, before + quantity));
+        let registry = &self.snapshot().registry;
+        let mut totals = Totals::new();
+        let mut rows = Vec::with_capacity(batch.len());
+        for n in batch {
+            let input = n.input;
+            let year = input.planned_export.year();
+            let key = (input.importing_state.clone(), input.substance.clone(), year);
+            let (declared, before) = match totals.get(&key) {
+                Some(found) => *found,
+                None => {
+                    self.notified_total_in(&mut w.tx, &input.importing_state, &input.substance, year)
+                        .await?
+                }
+            };
+            totals.insert(key, (declared, before + n.quantity));
+            let detail = format!(
+                "{} of {} to {}",
+                concord_domain::precursor::quantity_text(registry, &input.substance, n.quantity),
+                input.substance,
+                input.importing_state
+            );
+            rows.push((new_id("pen"), n, declared, before, detail));
         }
-        sqlx::query(
-            "INSERT INTO pre_export_notifications (id, originator, exporting_state, importing_state, exporter, importer, \
-             consignee, substance, quantity, transit, point_of_entry, planned_export, year, deadline, stage, counts, \
-             distribution, dissemination, use_code, classification, declared, notified_before, overdue_flagged, \
-             created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
-             1, $16, $17, $18, $19, $20, $21, 0, $22, $22, 1)",
-        )
-        .bind(&id)
-        .bind(ctx.viewer.authority.as_str())
-        .bind(exporting.as_str())
-        .bind(input.importing_state.as_str())
-        .bind(input.exporter.trim())
-        .bind(input.importer.trim())
-        .bind(input.consignee.trim())
-        .bind(input.substance.trim())
-        .bind(quantity)
-        .bind(transit_text(&input.transit))
-        .bind(input.point_of_entry.trim())
-        .bind(input.planned_export.to_string())
-        .bind(i64::from(year))
-        .bind(stamp(deadline))
-        .bind(Stage::Notified.as_str())
-        .bind(handling.distribution.to_string())
-        .bind(handling.dissemination.as_str())
-        .bind(handling.use_.as_str())
-        .bind(handling.classification.rank())
-        .bind(declared)
-        .bind(before)
-        .bind(&now)
-        .execute(&mut **tx)
-        .await?;
-        let detail = format!(
-            "{} of {} to {}",
-            concord_domain::precursor::quantity_text(&self.snapshot().registry, &input.substance, quantity),
-            input.substance,
-            input.importing_state
-        );
-        self.event_in(tx, &id, ctx, "notify", &detail).await?;
-        let notes: Vec<(&str, &str)> = notify.iter().map(|(a, t)| (a.as_str(), t.as_str())).collect();
-        self.notify_many_in(tx, &notes, "precursor", &id).await?;
-        self.append_in(
-            tx,
-            self.draft(&ctx.into(), "precursor.notify", format!("{id} {detail}")),
-        )
-        .await?;
-        Ok(id)
+        // 22 parameters a row, 8 a step, 6 a notice: chunks that stay far
+        // below either backend's limit on bound parameters.
+        for chunk in rows.chunks(400) {
+            let sql = format!(
+                "INSERT INTO pre_export_notifications (id, originator, exporting_state, importing_state, exporter, \
+                 importer, consignee, substance, quantity, transit, point_of_entry, planned_export, year, deadline, \
+                 stage, counts, distribution, dissemination, use_code, classification, declared, notified_before, \
+                 overdue_flagged, created_at, updated_at, version) VALUES {}",
+                crate::records::numbered(
+                    self.backend(),
+                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, 0, ?, ?, 1)",
+                    chunk.len()
+                )
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (id, n, declared, before, _) in chunk {
+                let input = n.input;
+                q = q
+                    .bind(id)
+                    .bind(ctx.viewer.authority.as_str())
+                    .bind(exporting.as_str())
+                    .bind(input.importing_state.as_str())
+                    .bind(input.exporter.trim())
+                    .bind(input.importer.trim())
+                    .bind(input.consignee.trim())
+                    .bind(input.substance.trim())
+                    .bind(n.quantity)
+                    .bind(transit_text(&input.transit))
+                    .bind(input.point_of_entry.trim())
+                    .bind(input.planned_export.to_string())
+                    .bind(i64::from(input.planned_export.year()))
+                    .bind(stamp(n.deadline))
+                    .bind(Stage::Notified.as_str())
+                    .bind(n.handling.distribution.to_string())
+                    .bind(n.handling.dissemination.as_str())
+                    .bind(n.handling.use_.as_str())
+                    .bind(n.handling.classification.rank())
+                    .bind(*declared)
+                    .bind(*before)
+                    .bind(&now)
+                    .bind(&now);
+            }
+            q.execute(&mut *w.tx).await?;
+            let sql = format!(
+                "INSERT INTO pre_export_events (notification_id, seq, at, actor, state_code, action, detail) VALUES {}",
+                crate::records::numbered(self.backend(), "(?, 1, ?, ?, ?, 'notify', ?)", chunk.len())
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (id, _, _, _, detail) in chunk {
+                q = q
+                    .bind(id)
+                    .bind(&now)
+                    .bind(ctx.viewer.user.as_str())
+                    .bind(exporting.as_str())
+                    .bind(detail);
+            }
+            q.execute(&mut *w.tx).await?;
+            let notes: Vec<(&str, &str, &str)> = chunk
+                .iter()
+                .flat_map(|(id, n, ..)| n.notify.iter().map(move |(a, t)| (a.as_str(), t.as_str(), id.as_str())))
+                .collect();
+            self.notify_each_in(&mut w.tx, &notes, "precursor").await?;
+        }
+        let actor = ctx.into();
+        let drafts: Vec<_> = rows
+            .iter()
+            .map(|(id, _, _, _, detail)| self.draft(&actor, "precursor.notify", format!("{id} {detail}")))
+            .collect();
+        self.append_many_in(&mut w.tx, &drafts).await?;
+        w.tx.commit().await?;
+        Ok(rows.into_iter().map(|(id, ..)| id).collect())
     }
 
     async fn event_in(
