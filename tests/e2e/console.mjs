@@ -355,6 +355,30 @@ try {
   await kzp.waitForSelector("[data-test=mla-by-pair]");
   await shot(kzp, "29-legal-statistics");
 
+  // Statistics: Kazakhstan reports a figure of its own; a negative count is
+  // refused with what was typed kept; the table shows it beside the
+  // derived counts, in Russian too.
+  await kzp.goto(`${base}/console/statistics?lang=en`);
+  await kzp.waitForSelector("[data-test=stat-table]");
+  const statYear = await kzp.inputValue("#stat-year");
+  await kzp.selectOption("#stat-category", "attacks-prevented");
+  await kzp.fill("#stat-value", "-5");
+  await kzp.fill("#stat-source", "Ministry report (browser test)");
+  kzp.refusalExpected = true;
+  await kzp.click("[data-test=stat-submit]");
+  await kzp.waitForSelector("[data-test=form-error]");
+  kzp.refusalExpected = false;
+  check((await kzp.textContent("[data-test=form-error]")).includes("value"), "the refusal does not name the value");
+  check((await kzp.inputValue("#stat-source")) === "Ministry report (browser test)", "the source was lost on a refusal");
+  await kzp.fill("#stat-value", "7");
+  await kzp.click("[data-test=stat-submit]");
+  await kzp.waitForSelector(`[data-test=stat-row-${statYear}-KZ-attacks-prevented] [data-test=stat-reported]:has-text('7')`);
+  check(Number(await kzp.textContent("[data-test=stat-adopted]")) >= 0, "no transparency figures");
+  await shot(kzp, "33-statistics");
+  await kzp.goto(`${base}/console/statistics?lang=ru`);
+  check((await kzp.textContent("h1")) === "Статистика", "the statistics page is not titled in Russian");
+  check((await kzp.textContent("[data-test=stat-table]")).includes("Предотвращено терактов"), "a category is not in Russian");
+
   // A border-area office asks its partner across the border directly; the
   // partner, not China's central authority, answers it.
   const almaty = await session("kz.almaty.prosecutor");
@@ -437,7 +461,7 @@ try {
   await audit.fill("#password", password);
   await audit.press("#password", "Enter");
   await audit.waitForSelector("[data-test=user]");
-  for (const path of ["/console/legal", new URL(directRequest).pathname]) {
+  for (const path of ["/console/legal", new URL(directRequest).pathname, "/console/statistics", "/console/statistics?lang=zh"]) {
     await axeAudit(audit, path);
   }
   await auditContext.close();

@@ -108,6 +108,8 @@ async fn readable(store: &Store, ctx: &Ctx, s: &Seeded) -> bool {
         "delivery" => store.visible_delivery(ctx, &s.id).await.is_ok(),
         "legal" => store.visible_legal_request(ctx, &s.id).await.is_ok(),
         "operation" => store.visible_operation(ctx, &s.id).await.is_ok(),
+        // A reported figure: where a record shared with all members is.
+        "figure" => store.readable(ctx, s.within.as_deref().unwrap_or("")).await.is_ok(),
         // A case link: where both its ends are, each judged as its own kind.
         "link" => {
             let ends: Vec<&str> = s.within.as_deref().unwrap_or("").split(' ').collect();
@@ -664,6 +666,34 @@ async fn seed_precursors(s: &mut Seeder<'_>) {
             within: Some(format!("{from} {to}")),
         });
     }
+
+    // A reported figure, read as shared with all members: its truth is
+    // that of a record shared with all members, unclassified and approved.
+    let twin = s
+        .record(Distribution::AllMembers, Classification::Unclassified, "approved")
+        .await;
+    let source = s.canary();
+    let cn = officer(s.f, "cn-security-service");
+    concord_app::statistics::report(
+        &s.f.store,
+        &cn,
+        concord_domain::statistics::FigureInput {
+            year: s.f.store.clock().today().year() - 1,
+            category: concord_domain::statistics::Category::AttacksPrevented,
+            substance: None,
+            value: 4,
+            source: format!("Source {source}"),
+        },
+        0,
+    )
+    .await
+    .expect("figure");
+    s.world.seeded.push(Seeded {
+        id: source.clone(),
+        canaries: vec![source],
+        kind: "figure",
+        within: Some(twin),
+    });
 }
 
 /// The second phase: objects no crawler but their originator may see
@@ -1085,7 +1115,7 @@ story!(no_route_shows_any_user_what_it_may_not_see, |f| {
     for s in world.seeded.iter().filter(|s| {
         matches!(
             s.kind,
-            "notification" | "incident" | "delivery" | "legal" | "operation" | "link"
+            "notification" | "incident" | "delivery" | "legal" | "operation" | "link" | "figure"
         )
     }) {
         let mut reader = None;
@@ -1105,6 +1135,7 @@ story!(no_route_shows_any_user_what_it_may_not_see, |f| {
                 "/api/v1/links/{}",
                 s.within.as_deref().unwrap_or("").split(' ').next().unwrap_or("")
             ),
+            "figure" => "/api/v1/statistics/figures".to_owned(),
             _ => format!("/api/v1/precursors/incidents/{}", s.id),
         };
         let (status, text) = send(&app, &Method::GET, &uri, &tokens[reader]).await;

@@ -20,6 +20,7 @@ mod records;
 mod registry;
 mod schema;
 mod screening;
+mod statistics;
 mod taxii;
 mod users;
 mod webhooks;

@@ -29,6 +29,7 @@ pub mod refusal;
 pub mod requests;
 pub mod screening;
 pub mod sessions;
+pub mod statistics;
 pub mod text;
 
 pub mod users;

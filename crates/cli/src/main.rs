@@ -10,6 +10,7 @@ mod demo;
 mod demo_cooperation;
 mod demo_legal;
 mod demo_precursors;
+mod demo_statistics;
 mod evaluate;
 mod exchange;
 mod node;

@@ -421,6 +421,7 @@ pub fn router() -> Router<AppState> {
         .route("/console/precursors/{id}", get(precursors::show))
         .route("/console/precursors/{id}/step", post(precursors::step))
         .route("/console/links/{id}", get(links::show).post(links::add))
+        .route("/console/statistics", get(statistics::show).post(statistics::report))
         .route("/console/queues", get(queues::show))
         .route("/console/map", get(map::show))
         .route("/console/registry", get(admin::registry))

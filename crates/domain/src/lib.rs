@@ -28,6 +28,7 @@ pub mod record_rules;
 pub mod registry;
 pub mod request_rules;
 pub mod rules;
+pub mod statistics;
 pub mod unified_list;
 pub mod user;
 pub mod webhook_rules;

@@ -113,6 +113,11 @@ const SQLITE: &[Listed] = &[
         "legal channels",
         include_str!("../migrations/sqlite/0022_legal_channels.sql"),
     ),
+    (
+        23,
+        "state figures",
+        include_str!("../migrations/sqlite/0023_state_figures.sql"),
+    ),
 ];
 const POSTGRES: &[Listed] = &[
     (
@@ -216,6 +221,11 @@ const POSTGRES: &[Listed] = &[
         22,
         "legal channels",
         include_str!("../migrations/postgres/0022_legal_channels.sql"),
+    ),
+    (
+        23,
+        "state figures",
+        include_str!("../migrations/postgres/0023_state_figures.sql"),
     ),
 ];
 

@@ -15,6 +15,7 @@ pub(crate) mod records;
 mod registry;
 mod requests;
 pub(crate) mod screening;
+mod statistics;
 pub(crate) mod users;
 mod webhooks;
 
@@ -115,6 +116,9 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(operations::report))
         .routes(routes!(links::link))
         .routes(routes!(links::of))
+        .routes(routes!(statistics::report, statistics::figures))
+        .routes(routes!(statistics::table))
+        .routes(routes!(statistics::transparency))
         .routes(routes!(audit::entries))
         .routes(routes!(audit::verify))
         .routes(routes!(health))

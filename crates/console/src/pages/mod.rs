@@ -20,3 +20,4 @@ pub mod queues;
 pub mod record_form;
 pub mod records;
 pub mod screening;
+pub mod statistics;
