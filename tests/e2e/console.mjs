@@ -379,6 +379,11 @@ try {
   check((await kzp.textContent("h1")) === "Статистика", "the statistics page is not titled in Russian");
   check((await kzp.textContent("[data-test=stat-table]")).includes("Предотвращено терактов"), "a category is not in Russian");
 
+  // The registry names who chairs this year, in Chinese.
+  await kzp.goto(`${base}/console/registry?lang=zh`);
+  check((await kzp.locator("[data-test=chairmanship] tr[aria-current=date]").count()) === 1, "no chair for this year");
+  check((await kzp.textContent("[data-test=chairmanship]")).includes("轮值主席国") === false, "the table repeats its heading");
+
   // A border-area office asks its partner across the border directly; the
   // partner, not China's central authority, answers it.
   const almaty = await session("kz.almaty.prosecutor");

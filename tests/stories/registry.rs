@@ -43,3 +43,51 @@ story!(a_configuration_that_orphans_users_is_refused_whole, |f| {
     f.store.reload_registry().await.expect("read back");
     assert_eq!(f.store.snapshot().registry, config.registry, "nothing half-loaded");
 });
+
+story!(the_registry_answers_who_chairs_each_year, |f| {
+    let app = crate::http::app(&f).await;
+    let token = crate::http::login(&app, "ru.officer").await;
+    let (status, body) = crate::http::call(
+        &app,
+        "GET",
+        "/api/v1/registry/chairmanship?from=2016&to=2026",
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(status, axum::http::StatusCode::OK, "{body}");
+    let chairs: Vec<Option<&str>> = body
+        .as_array()
+        .expect("years")
+        .iter()
+        .map(|y| y["chair"].as_str())
+        .collect();
+    assert_eq!(
+        chairs,
+        vec![
+            None,
+            Some("KZ"),
+            Some("CN"),
+            Some("KG"),
+            Some("RU"),
+            Some("TJ"),
+            Some("UZ"),
+            Some("IN"),
+            Some("KZ"),
+            Some("CN"),
+            Some("KG")
+        ]
+    );
+    assert_eq!(body[10]["summit_host"].as_str(), Some("KG"));
+    for bad in ["from=2026&to=2016", "from=1900&to=2100", "year=2020"] {
+        let (status, body) = crate::http::call(
+            &app,
+            "GET",
+            &format!("/api/v1/registry/chairmanship?{bad}"),
+            Some(&token),
+            None,
+        )
+        .await;
+        assert_eq!(status, axum::http::StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {body}");
+    }
+});

@@ -18,6 +18,15 @@ pub struct NamesDto {
 #[serde(deny_unknown_fields)]
 pub struct OrganizationFile {
     pub organization: OrganizationDto,
+    /// The yearly rotation of the chairmanship.
+    pub chairmanship: Option<ChairmanshipDto>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChairmanshipDto {
+    pub order: Spanned<Vec<S>>,
+    pub first_year: Spanned<i64>,
 }
 
 #[derive(Debug, Deserialize)]

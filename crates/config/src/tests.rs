@@ -305,3 +305,44 @@ fn a_direct_channel_joins_two_prosecutors_offices_of_different_states_that_keep_
     .expect_err("no central authority left");
     assert!(e.0.iter().any(|e| e.message.contains("no central prosecutor")), "{e:?}");
 }
+
+#[test]
+fn the_chairmanship_rotates_as_configured_and_a_bad_rotation_is_named() {
+    let c = sco().expect("valid");
+    let chairs: Vec<&str> = (2023..=2026)
+        .filter_map(|y| c.registry.chair(y).map(|s| s.as_str()))
+        .collect();
+    assert_eq!(chairs, ["IN", "KZ", "CN", "KG"]);
+    assert_eq!(c.registry.chair(2016), None);
+    let org = SCO
+        .iter()
+        .find(|(n, _)| *n == "organization.toml")
+        .map(|(_, t)| *t)
+        .expect("org");
+    let head = &org[..org.find("[chairmanship]").expect("section")];
+    let lines = head.lines().count();
+    let text = format!("{head}[chairmanship]\norder = [\"KZ\", \"XX\"]\nfirst_year = 2017\n");
+    check_one(
+        with("organization.toml", &text),
+        "organization.toml",
+        lines + 2,
+        "chairmanship.order[1]",
+        "unknown state",
+    );
+    let text = format!("{head}[chairmanship]\norder = [\"KZ\", \"KZ\"]\nfirst_year = 2017\n");
+    check_one(
+        with("organization.toml", &text),
+        "organization.toml",
+        lines + 2,
+        "chairmanship.order[1]",
+        "twice",
+    );
+    let text = format!("{head}[chairmanship]\norder = [\"KZ\"]\nfirst_year = 17\n");
+    check_one(
+        with("organization.toml", &text),
+        "organization.toml",
+        lines + 3,
+        "chairmanship.first_year",
+        "between",
+    );
+}

@@ -132,7 +132,9 @@ pub fn validate(sources: Vec<(&str, &str)>) -> Result<Config, ConfigErrors> {
     let mut registry = Registry::default();
     let mut policy = Policy::default();
 
-    if let Some(org) = ctx.parse::<OrganizationFile>("organization.toml") {
+    let mut chairmanship = None;
+    if let Some(mut org) = ctx.parse::<OrganizationFile>("organization.toml") {
+        chairmanship = org.chairmanship.take();
         registry.organization = names(org.organization.name.clone());
         if let Some(days) = &org.organization.review_grace_days {
             if !(0..=3650).contains(days.get_ref()) {
@@ -207,6 +209,10 @@ pub fn validate(sources: Vec<(&str, &str)>) -> Result<Config, ConfigErrors> {
     }
     if let Some(file) = ctx.parse::<StatesFile>("states.toml") {
         registry.states = states(&mut ctx, file);
+    }
+    if let Some(c) = chairmanship {
+        ctx.file = "organization.toml";
+        registry.chairmanship = chair_rotation(&mut ctx, c, &registry.states);
     }
     if let Some(mut file) = ctx.parse::<AuthoritiesFile>("authorities.toml") {
         let channels = std::mem::take(&mut file.direct_legal_assistance);
@@ -360,6 +366,45 @@ fn authorities(
         );
     }
     out
+}
+
+/// The rotation names known states, each once, from a plausible year.
+fn chair_rotation(
+    ctx: &mut Ctx,
+    c: crate::dto::ChairmanshipDto,
+    states: &BTreeMap<StateCode, State>,
+) -> Option<concord_domain::Chairmanship> {
+    let year = *c.first_year.get_ref();
+    let year_ok = (1900..=2200).contains(&year);
+    if !year_ok {
+        ctx.err(
+            c.first_year.span().start,
+            "chairmanship.first_year",
+            "must be between 1900 and 2200",
+        );
+    }
+    let at = c.order.span().start;
+    let mut order: Vec<StateCode> = Vec::new();
+    let mut ok = true;
+    for (i, s) in c.order.into_inner().iter().enumerate() {
+        let field = format!("chairmanship.order[{i}]");
+        match known_state(ctx, states, s, &field) {
+            Some(code) if order.contains(&code) => {
+                ctx.err(s.span().start, field, format!("{code} is in the order twice"));
+                ok = false;
+            }
+            Some(code) => order.push(code),
+            None => ok = false,
+        }
+    }
+    if order.is_empty() && ok {
+        ctx.err(at, "chairmanship.order", "names at least one state");
+        ok = false;
+    }
+    (ok && year_ok).then(|| concord_domain::Chairmanship {
+        order,
+        first_year: i32::try_from(year).unwrap_or(1900),
+    })
 }
 
 /// Each channel joins two known offices of the legal-assistance kind in

@@ -700,3 +700,7 @@ statcat-arrests = Arrests
 statcat-banned-members-detained = Members of banned organizations detained
 statcat-weapons-seized = Weapons seized
 statcat-seizures = Seizures
+
+# Chairmanship
+registry-chairmanship = Chairmanship and summits
+registry-chair = Chair and summit host

@@ -704,3 +704,7 @@ statcat-arrests = Задержания
 statcat-banned-members-detained = Задержано членов запрещённых организаций
 statcat-weapons-seized = Изъято оружия
 statcat-seizures = Изъятия
+
+# Chairmanship
+registry-chairmanship = Председательство и саммиты
+registry-chair = Председатель и место саммита

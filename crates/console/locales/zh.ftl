@@ -688,3 +688,7 @@ statcat-arrests = 逮捕
 statcat-banned-members-detained = 抓获的被禁组织成员
 statcat-weapons-seized = 缴获武器
 statcat-seizures = 缴获
+
+# Chairmanship
+registry-chairmanship = 轮值主席国与峰会
+registry-chair = 主席国及峰会东道国

@@ -46,7 +46,7 @@ pub use record::{
     Record, RecordInput, RecordKind, RecordStatus, RelationKind, Relationship, Script,
 };
 pub use registry::{
-    Authority, AuthorityKind, Body, BodyKind, Instrument, InstrumentKind, LegalChannel, MembershipEvent,
+    Authority, AuthorityKind, Body, BodyKind, Chairmanship, Instrument, InstrumentKind, LegalChannel, MembershipEvent,
     MembershipStatus, Party, Registry, State,
 };
 pub use unified_list::{ListDifference, ListEntry, NationalEntry, PositionEntry, Proposal, TimelineEntry};

@@ -195,6 +195,16 @@ pub struct LegalChannel {
     pub between: [AuthorityId; 2],
 }
 
+/// The yearly chairmanship: it passes along `order` from `first_year` (when
+/// the first state in it chaired), one state a year, over the states that
+/// are members on the year's first day; the chair hosts the summit that
+/// ends its year.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Chairmanship {
+    pub order: Vec<StateCode>,
+    pub first_year: i32,
+}
+
 /// The whole registry, indexed for the lookups the access model needs.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Registry {
@@ -212,6 +222,8 @@ pub struct Registry {
     pub substances: BTreeMap<String, crate::precursor::Substance>,
     /// Direct channels between border-area offices.
     pub legal_channels: Vec<LegalChannel>,
+    /// The rotation of the chairmanship, if configured.
+    pub chairmanship: Option<Chairmanship>,
 }
 
 impl Registry {
@@ -233,6 +245,41 @@ impl Registry {
     /// An authority by id.
     pub fn authority(&self, id: &AuthorityId) -> Option<&Authority> {
         self.authorities.get(id)
+    }
+
+    /// The state that chairs in `year` (and hosts that year's summit):
+    /// the rotation counted from its first year, passing over states in
+    /// the order that are not members on the year's first day. `None`
+    /// before the rotation began, without one, or with no member in it.
+    pub fn chair(&self, year: i32) -> Option<&StateCode> {
+        let c = self.chairmanship.as_ref()?;
+        if year < c.first_year || c.order.is_empty() {
+            return None;
+        }
+        let is_member = |s: &StateCode, y: i32| {
+            Date::from_calendar_date(y, time::Month::January, 1)
+                .ok()
+                .and_then(|d| self.status_on(s, d))
+                == Some(MembershipStatus::Member)
+        };
+        // Walk the years from the first, each taking the next member in
+        // the order: a state that could not chair gives its turn to the
+        // next, and the rotation goes on from there.
+        let mut at = 0usize;
+        let mut chair = None;
+        for y in c.first_year..=year {
+            let found = (0..c.order.len())
+                .map(|k| (at + k) % c.order.len())
+                .find(|i| is_member(&c.order[*i], y));
+            match found {
+                Some(i) => {
+                    chair = Some(&c.order[i]);
+                    at = i + 1;
+                }
+                None => chair = None,
+            }
+        }
+        chair
     }
 
     /// Whether `id` is a border-area office: one end of a direct channel.
@@ -278,5 +325,52 @@ mod tests {
         assert_eq!(s.status_on(date!(2015 - 07 - 10)), Some(MembershipStatus::Observer));
         assert_eq!(s.status_on(date!(2024 - 07 - 03)), Some(MembershipStatus::Observer));
         assert_eq!(s.status_on(date!(2024 - 07 - 04)), Some(MembershipStatus::Member));
+    }
+
+    #[test]
+    fn the_chair_rotates_over_the_members_of_each_year() {
+        let mut r = Registry::default();
+        for (code, events) in [
+            ("KZ", vec![(date!(2001 - 06 - 15), MembershipStatus::Member)]),
+            ("CN", vec![(date!(2001 - 06 - 15), MembershipStatus::Member)]),
+            (
+                "IN",
+                vec![
+                    (date!(2005 - 07 - 05), MembershipStatus::Observer),
+                    (date!(2017 - 06 - 09), MembershipStatus::Member),
+                ],
+            ),
+        ] {
+            r.states.insert(
+                StateCode::from(code),
+                State {
+                    code: StateCode::from(code),
+                    name: Names::default(),
+                    membership: events
+                        .into_iter()
+                        .map(|(since, status)| MembershipEvent { since, status })
+                        .collect(),
+                },
+            );
+        }
+        r.chairmanship = Some(Chairmanship {
+            order: ["IN", "KZ", "CN"].into_iter().map(StateCode::from).collect(),
+            first_year: 2016,
+        });
+        let chairs: Vec<Option<&str>> = (2015..=2021).map(|y| r.chair(y).map(|s| s.as_str())).collect();
+        // 2016: India is not yet a member on 1 January, so Kazakhstan takes
+        // the turn; 2018: India is a member and chairs.
+        assert_eq!(
+            chairs,
+            vec![
+                None,
+                Some("KZ"),
+                Some("CN"),
+                Some("IN"),
+                Some("KZ"),
+                Some("CN"),
+                Some("IN")
+            ]
+        );
     }
 }

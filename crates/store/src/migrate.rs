@@ -118,6 +118,11 @@ const SQLITE: &[Listed] = &[
         "state figures",
         include_str!("../migrations/sqlite/0023_state_figures.sql"),
     ),
+    (
+        24,
+        "chairmanship",
+        include_str!("../migrations/sqlite/0024_chairmanship.sql"),
+    ),
 ];
 const POSTGRES: &[Listed] = &[
     (
@@ -226,6 +231,11 @@ const POSTGRES: &[Listed] = &[
         23,
         "state figures",
         include_str!("../migrations/postgres/0023_state_figures.sql"),
+    ),
+    (
+        24,
+        "chairmanship",
+        include_str!("../migrations/postgres/0024_chairmanship.sql"),
     ),
 ];
 

@@ -59,14 +59,15 @@ impl Store {
             "organization",
             "precursor_substances",
             "legal_channels",
+            "chair_rotation",
         ] {
             exec(tx, format!("DELETE FROM {table}")).await?;
         }
         sqlx::query(
             "INSERT INTO organization (id, name_en, name_ru, name_zh, review_grace_days, silence_period_days, \
              consultation_window_hours, consultation_meeting_delay_hours, consultation_proposer, \
-             precursor_authority, precursor_reply_days, legal_assistance_authority) \
-             VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+             precursor_authority, precursor_reply_days, legal_assistance_authority, chair_first_year) \
+             VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(&r.organization.en)
         .bind(&r.organization.ru)
@@ -79,8 +80,16 @@ impl Store {
         .bind(config.policy.precursor_authority.as_str())
         .bind(config.policy.precursor_reply_days)
         .bind(config.policy.legal_assistance_authority.as_str())
+        .bind(r.chairmanship.as_ref().map(|c| i64::from(c.first_year)))
         .execute(&mut **tx)
         .await?;
+        for (i, state) in r.chairmanship.iter().flat_map(|c| c.order.iter()).enumerate() {
+            sqlx::query("INSERT INTO chair_rotation (position, state_code) VALUES ($1, $2)")
+                .bind(i as i64)
+                .bind(state.as_str())
+                .execute(&mut **tx)
+                .await?;
+        }
         for s in r.substances.values() {
             sqlx::query(
                 "INSERT INTO precursor_substances (id, name_en, name_ru, name_zh, cas, convention_table, measure) \
@@ -219,6 +228,18 @@ impl Store {
             policy.precursor_reply_days = row.try_get("precursor_reply_days")?;
             policy.legal_assistance_authority =
                 parse("organization", &row.try_get::<String, _>("legal_assistance_authority")?)?;
+            if let Some(first) = row.try_get::<Option<i64>, _>("chair_first_year")? {
+                let order = sqlx::query("SELECT state_code FROM chair_rotation ORDER BY position")
+                    .fetch_all(pool)
+                    .await?
+                    .iter()
+                    .map(|r| Ok(StateCode::new(r.try_get::<String, _>("state_code")?)))
+                    .collect::<Result<Vec<_>>>()?;
+                registry.chairmanship = Some(concord_domain::Chairmanship {
+                    order,
+                    first_year: i32::try_from(first).map_err(|e| StoreError::corrupt("organization", e))?,
+                });
+            }
         }
         for row in sqlx::query("SELECT * FROM precursor_substances")
             .fetch_all(pool)

@@ -40,6 +40,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(registry::authorities))
         .routes(routes!(registry::bodies))
         .routes(routes!(registry::instruments))
+        .routes(routes!(registry::chairmanship))
         .routes(routes!(users::list, users::create))
         .routes(routes!(users::update))
         .routes(routes!(users::grants))

@@ -106,3 +106,54 @@ pub async fn instruments(State(s): State<AppState>, _: Caller) -> Json<Vec<Instr
             .collect(),
     )
 }
+
+/// Who chairs in a year, and hosts its summit.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ChairView {
+    pub year: i32,
+    /// The chairing state; absent before the rotation began or without one.
+    pub chair: Option<String>,
+    /// The state that hosts the summit ending the year: the chair.
+    pub summit_host: Option<String>,
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ChairQuery {
+    /// First year (default: three years ago).
+    from: Option<i32>,
+    /// Last year (default: three years ahead); at most 100 years at once.
+    to: Option<i32>,
+}
+
+/// The chairmanship year by year, from the configured rotation.
+#[utoipa::path(get, path = "/api/v1/registry/chairmanship", tag = "registry", params(ChairQuery),
+    responses((status = 200, body = [ChairView]), (status = 422, body = ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
+pub async fn chairmanship(
+    State(s): State<AppState>,
+    _: Caller,
+    crate::json::Query(q): crate::json::Query<ChairQuery>,
+) -> Result<Json<Vec<ChairView>>, crate::error::ApiError> {
+    let this = s.store.clock().today().year();
+    let (from, to) = (q.from.unwrap_or(this - 3), q.to.unwrap_or(this + 3));
+    if from > to {
+        return Err(concord_app::Refusal::invalid("from", format!("{from} is after {to}")).into());
+    }
+    if to - from >= 100 {
+        return Err(concord_app::Refusal::invalid("to", "at most 100 years at once").into());
+    }
+    let snap = s.store.snapshot();
+    Ok(Json(
+        (from..=to)
+            .map(|year| {
+                let chair = snap.registry.chair(year).map(|c| c.to_string());
+                ChairView {
+                    year,
+                    summit_host: chair.clone(),
+                    chair,
+                }
+            })
+            .collect(),
+    ))
+}

@@ -37,6 +37,8 @@ struct RegistryPage {
     states: Vec<StateRow>,
     structure: Vec<(String, String, String)>,
     instruments: Vec<InstrumentRow>,
+    /// `(year, chair's name, this year)`.
+    chairs: Vec<(i32, String, bool)>,
 }
 
 pub async fn registry(State(s): State<AppState>, c: Console) -> PageResult {
@@ -75,7 +77,20 @@ pub async fn registry(State(s): State<AppState>, c: Console) -> PageResult {
             articles: i.articles.iter().map(|a| (a.number.clone(), a.title.clone())).collect(),
         })
         .collect();
+    let this = today.year();
+    let chairs = (this - 3..=this + 3)
+        .filter_map(|y| {
+            let chair = snap.registry.chair(y)?;
+            let name = snap
+                .registry
+                .states
+                .get(chair)
+                .map_or(chair.as_str(), |st| st.name.get(lang));
+            Some((y, name.to_owned(), y == this))
+        })
+        .collect();
     Ok(render(&RegistryPage {
+        chairs,
         page: c.page("registry-title", "registry"),
         organization: snap.registry.organization.get(lang).to_owned(),
         states,
