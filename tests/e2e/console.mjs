@@ -379,6 +379,40 @@ try {
   check((await kzp.textContent("h1")) === "Статистика", "the statistics page is not titled in Russian");
   check((await kzp.textContent("[data-test=stat-table]")).includes("Предотвращено терактов"), "a category is not in Russian");
 
+  // Meetings: China schedules an emergency meeting with Russia and records
+  // a decision; an action due before the decision is refused with what was
+  // typed kept; Russia reports its action done; the page reads in Russian.
+  await cn.goto(`${base}/console/meetings?lang=en`);
+  await cn.waitForSelector("[data-test=mtg-overdue]");
+  await cn.selectOption("#mtg-body", "security-council-secretaries");
+  await cn.selectOption("#mtg-kind", "emergency");
+  await cn.fill("#mtg-place", "Beijing (browser test)");
+  await cn.fill("#mtg-participants", "CN, RU");
+  await cn.fill("#mtg-agenda", "An attack on a border post (browser test)");
+  await cn.click("[data-test=schedule]");
+  await cn.waitForURL(/\/console\/meetings\/mtg-/);
+  const meeting = cn.url();
+  await cn.fill("#d-text", "The secretaries agree on joint patrols (browser test)");
+  await cn.selectOption("#state_0", "RU");
+  await cn.fill("#task_0", "Name the liaison officer (browser test)");
+  await cn.fill("#due_0", "2000-01-01");
+  cn.refusalExpected = true;
+  await cn.click("[data-test=decide]");
+  await cn.waitForSelector("[data-test=form-error]");
+  cn.refusalExpected = false;
+  check((await cn.textContent("[data-test=form-error]")).includes("actions[0].due"), "the refusal does not name the due date");
+  check((await cn.inputValue("#task_0")) === "Name the liaison officer (browser test)", "the task was lost on a refusal");
+  await cn.fill("#due_0", "2099-01-01");
+  await cn.click("[data-test=decide]");
+  await cn.waitForSelector("[data-test=decision-1]");
+  await ru.goto(meeting);
+  await ru.fill("#report-1-0", "Colonel A. (browser test)");
+  await ru.click("[data-test=action-done] button");
+  await ru.waitForSelector("[data-test=action-1-0]:has-text('Colonel A.')");
+  await shot(ru, "34-meeting");
+  await ru.goto(`${meeting}?lang=ru`);
+  check((await ru.textContent("main")).includes("Внеочередное"), "the meeting's kind is not in Russian");
+
   // The registry names who chairs this year, in Chinese.
   await kzp.goto(`${base}/console/registry?lang=zh`);
   check((await kzp.locator("[data-test=chairmanship] tr[aria-current=date]").count()) === 1, "no chair for this year");
@@ -466,7 +500,10 @@ try {
   await audit.fill("#password", password);
   await audit.press("#password", "Enter");
   await audit.waitForSelector("[data-test=user]");
-  for (const path of ["/console/legal", new URL(directRequest).pathname, "/console/statistics", "/console/statistics?lang=zh"]) {
+  await audit.goto(`${base}/console/meetings`);
+  const meetingPath = await audit.getAttribute("[data-test=meeting-link] >> nth=0", "href");
+  for (const path of ["/console/legal", new URL(directRequest).pathname, "/console/statistics", "/console/statistics?lang=zh",
+    "/console/meetings", meetingPath]) {
     await axeAudit(audit, path);
   }
   await auditContext.close();

@@ -108,6 +108,7 @@ async fn readable(store: &Store, ctx: &Ctx, s: &Seeded) -> bool {
         "delivery" => store.visible_delivery(ctx, &s.id).await.is_ok(),
         "legal" => store.visible_legal_request(ctx, &s.id).await.is_ok(),
         "operation" => store.visible_operation(ctx, &s.id).await.is_ok(),
+        "meeting" => store.visible_meeting(ctx, &s.id).await.is_ok(),
         // A reported figure: where a record shared with all members is.
         "figure" => store.readable(ctx, s.within.as_deref().unwrap_or("")).await.is_ok(),
         // A case link: where both its ends are, each judged as its own kind.
@@ -667,6 +668,52 @@ async fn seed_precursors(s: &mut Seeder<'_>) {
         });
     }
 
+    // A meeting of Kazakhstan and Kyrgyzstan with a decision.
+    let (place, item, said, task) = (s.canary(), s.canary(), s.canary(), s.canary());
+    let today = s.f.store.clock().today();
+    let m = concord_app::meetings::schedule(
+        &s.f.store,
+        &kz,
+        concord_domain::meeting::MeetingInput {
+            body: "border-services".into(),
+            kind: concord_domain::meeting::MeetingKind::Regular,
+            date: today,
+            place: format!("Place {place}"),
+            chair: StateCode::from("KZ"),
+            participants: vec![StateCode::from("KZ"), StateCode::from("KG")],
+            agenda: vec![format!("Item {item}")],
+            handling: handled(Distribution::OriginatorOnly, Classification::Restricted),
+        },
+    )
+    .await
+    .expect("meeting");
+    let m = concord_app::meetings::decide(
+        &s.f.store,
+        &kz,
+        &m.id,
+        concord_domain::meeting::DecisionInput {
+            number: "1".into(),
+            date: today,
+            text: format!("Decided {said}"),
+            instruments: vec![],
+            actions: vec![concord_domain::meeting::ActionInput {
+                state: StateCode::from("KG"),
+                task: format!("Task {task}"),
+                due: today + time::Duration::days(10),
+            }],
+        },
+        m.version,
+    )
+    .await
+    .expect("decision");
+    s.world.created.push(m.id.clone());
+    s.world.seeded.push(Seeded {
+        id: m.id,
+        canaries: vec![place, item, said, task],
+        kind: "meeting",
+        within: None,
+    });
+
     // A reported figure, read as shared with all members: its truth is
     // that of a record shared with all members, unclassified and approved.
     let twin = s
@@ -1115,7 +1162,7 @@ story!(no_route_shows_any_user_what_it_may_not_see, |f| {
     for s in world.seeded.iter().filter(|s| {
         matches!(
             s.kind,
-            "notification" | "incident" | "delivery" | "legal" | "operation" | "link" | "figure"
+            "notification" | "incident" | "delivery" | "legal" | "operation" | "link" | "figure" | "meeting"
         )
     }) {
         let mut reader = None;
@@ -1136,6 +1183,7 @@ story!(no_route_shows_any_user_what_it_may_not_see, |f| {
                 s.within.as_deref().unwrap_or("").split(' ').next().unwrap_or("")
             ),
             "figure" => "/api/v1/statistics/figures".to_owned(),
+            "meeting" => format!("/api/v1/meetings/{}", s.id),
             _ => format!("/api/v1/precursors/incidents/{}", s.id),
         };
         let (status, text) = send(&app, &Method::GET, &uri, &tokens[reader]).await;

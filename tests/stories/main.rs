@@ -13,6 +13,7 @@ mod exchange;
 mod http;
 mod leaks;
 mod legal;
+mod meetings;
 mod messages;
 mod operations;
 mod precursors;

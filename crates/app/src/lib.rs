@@ -20,6 +20,7 @@ pub mod consultations;
 pub mod deliveries;
 pub mod designations;
 pub mod legal;
+pub mod meetings;
 pub mod messages;
 pub mod operations;
 pub mod passwords;

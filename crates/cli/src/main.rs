@@ -9,6 +9,7 @@ mod cooperation;
 mod demo;
 mod demo_cooperation;
 mod demo_legal;
+mod demo_meetings;
 mod demo_precursors;
 mod demo_statistics;
 mod evaluate;

@@ -704,3 +704,32 @@ statcat-seizures = Seizures
 # Chairmanship
 registry-chairmanship = Chairmanship and summits
 registry-chair = Chair and summit host
+
+# Meetings
+nav-meetings = Meetings
+mtg-title = Meetings
+mtg-one = Meeting
+mtg-date = Date
+mtg-body = Body
+mtg-place = Place
+mtg-chair = Chair
+mtg-decisions = Decisions
+mtg-decision = Decision
+mtg-overdue = Follow-up actions past their due date
+mtg-overdue-one = overdue
+mtg-task = Task
+mtg-due = Due
+mtg-done = Done
+mtg-schedule = Schedule a meeting
+mtg-kind = Kind
+mtg-agenda = Agenda
+mtg-agenda-hint = One item per line.
+mtg-implements = Implements
+mtg-report = What was done
+mtg-mark-done = Report done
+mtg-record = Record a decision
+mtg-number = Number
+mtg-text = Text
+mtg-action = Follow-up action
+mtgkind-regular = Regular
+mtgkind-emergency = Emergency

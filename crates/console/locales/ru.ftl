@@ -708,3 +708,32 @@ statcat-seizures = Изъятия
 # Chairmanship
 registry-chairmanship = Председательство и саммиты
 registry-chair = Председатель и место саммита
+
+# Meetings
+nav-meetings = Заседания
+mtg-title = Заседания
+mtg-one = Заседание
+mtg-date = Дата
+mtg-body = Орган
+mtg-place = Место
+mtg-chair = Председатель
+mtg-decisions = Решения
+mtg-decision = Решение
+mtg-overdue = Просроченные поручения
+mtg-overdue-one = просрочено
+mtg-task = Поручение
+mtg-due = Срок
+mtg-done = Исполнено
+mtg-schedule = Назначить заседание
+mtg-kind = Вид
+mtg-agenda = Повестка дня
+mtg-agenda-hint = Один пункт в строке.
+mtg-implements = Во исполнение
+mtg-report = Что сделано
+mtg-mark-done = Сообщить об исполнении
+mtg-record = Записать решение
+mtg-number = Номер
+mtg-text = Текст
+mtg-action = Поручение
+mtgkind-regular = Очередное
+mtgkind-emergency = Внеочередное

@@ -692,3 +692,32 @@ statcat-seizures = 缴获
 # Chairmanship
 registry-chairmanship = 轮值主席国与峰会
 registry-chair = 主席国及峰会东道国
+
+# Meetings
+nav-meetings = 会议
+mtg-title = 会议
+mtg-one = 会议
+mtg-date = 日期
+mtg-body = 机构
+mtg-place = 地点
+mtg-chair = 主席
+mtg-decisions = 决定
+mtg-decision = 决定
+mtg-overdue = 逾期的后续行动
+mtg-overdue-one = 逾期
+mtg-task = 任务
+mtg-due = 期限
+mtg-done = 完成
+mtg-schedule = 安排会议
+mtg-kind = 类型
+mtg-agenda = 议程
+mtg-agenda-hint = 每行一项。
+mtg-implements = 落实
+mtg-report = 完成情况
+mtg-mark-done = 报告完成
+mtg-record = 记录决定
+mtg-number = 编号
+mtg-text = 文本
+mtg-action = 后续行动
+mtgkind-regular = 例会
+mtgkind-emergency = 紧急会议

@@ -19,6 +19,7 @@ pub mod ids;
 pub mod import;
 pub mod legal;
 pub mod login_policy;
+pub mod meeting;
 pub mod message;
 pub mod message_rules;
 pub mod operation;

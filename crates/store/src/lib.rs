@@ -28,6 +28,7 @@ mod import;
 mod legal;
 mod login_guard;
 mod mailbox;
+mod meetings;
 mod message_codec;
 mod messages;
 mod migrate;

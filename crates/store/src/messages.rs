@@ -756,6 +756,7 @@ impl Store {
             "delivery" => self.visible_delivery(ctx, &n.subject_id).await.map(drop),
             "legal" => self.visible_legal_request(ctx, &n.subject_id).await.map(drop),
             "operation" => self.visible_operation(ctx, &n.subject_id).await.map(drop),
+            "meeting" => self.visible_meeting(ctx, &n.subject_id).await.map(drop),
             _ => Ok(()),
         };
         match found {

@@ -123,6 +123,7 @@ const SQLITE: &[Listed] = &[
         "chairmanship",
         include_str!("../migrations/sqlite/0024_chairmanship.sql"),
     ),
+    (25, "meetings", include_str!("../migrations/sqlite/0025_meetings.sql")),
 ];
 const POSTGRES: &[Listed] = &[
     (
@@ -237,6 +238,7 @@ const POSTGRES: &[Listed] = &[
         "chairmanship",
         include_str!("../migrations/postgres/0024_chairmanship.sql"),
     ),
+    (25, "meetings", include_str!("../migrations/postgres/0025_meetings.sql")),
 ];
 
 /// The migrator for one backend.

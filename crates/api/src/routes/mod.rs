@@ -8,7 +8,8 @@ pub(crate) mod designations;
 pub(crate) mod exchange;
 mod legal;
 mod links;
-pub(crate) mod messages;
+pub(crate) mod meetings;
+mod messages;
 mod operations;
 mod precursors;
 pub(crate) mod records;
@@ -117,6 +118,10 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(operations::report))
         .routes(routes!(links::link))
         .routes(routes!(links::of))
+        .routes(routes!(meetings::schedule, meetings::list))
+        .routes(routes!(meetings::get_one))
+        .routes(routes!(meetings::decide))
+        .routes(routes!(meetings::complete))
         .routes(routes!(statistics::report, statistics::figures))
         .routes(routes!(statistics::table))
         .routes(routes!(statistics::transparency))

@@ -13,6 +13,7 @@ pub mod legal;
 pub mod links;
 pub mod login;
 pub mod map;
+pub mod meetings;
 pub mod messages;
 pub mod operations;
 pub mod precursors;
