@@ -10,7 +10,7 @@ use crate::stamp::stamp;
 use crate::{Ctx, Result, Store, StoreError, new_id};
 use concord_domain::delivery::{ControlledDelivery, DeliveryStep, Leg, PlanInput};
 use concord_domain::workflow::controlled_delivery::{Answer, Change, Outcome, Stage};
-use concord_domain::{Action, AuthorityId, Classification, Compliance, HandlingCode, Protected, StateCode};
+use concord_domain::{Action, AuthorityId, Compliance, HandlingCode, Protected, StateCode};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use std::collections::{BTreeMap, BTreeSet};
@@ -63,13 +63,7 @@ fn delivery_row(row: &AnyRow) -> Result<ControlledDelivery> {
             .map(|o| parse(T, &o))
             .transpose()?,
         outcome_detail: row.try_get("outcome_detail")?,
-        handling: HandlingCode {
-            distribution: parse(T, &row.try_get::<String, _>("distribution")?)?,
-            dissemination: parse(T, &row.try_get::<String, _>("dissemination")?)?,
-            use_: parse(T, &row.try_get::<String, _>("use_code")?)?,
-            classification: Classification::from_rank(row.try_get("classification")?)
-                .ok_or_else(|| StoreError::corrupt(T, "classification out of range"))?,
-        },
+        handling: crate::registry::handling_of(row, T)?,
         timeline: Vec::new(),
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,

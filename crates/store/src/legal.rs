@@ -11,7 +11,7 @@ use crate::stamp::stamp;
 use crate::{Ctx, Result, Store, StoreError, new_id};
 use concord_domain::legal::{LegalRequest, LegalRequestInput, Offence, RequestStep};
 use concord_domain::workflow::legal_assistance::{Ground, Status};
-use concord_domain::{Action, AuthorityId, Classification, Compliance, HandlingCode, Protected, StateCode};
+use concord_domain::{Action, AuthorityId, Compliance, HandlingCode, Protected, StateCode};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use std::collections::BTreeSet;
@@ -111,13 +111,7 @@ fn request_row(row: &AnyRow) -> Result<LegalRequest> {
             .filter(|g| !g.is_empty())
             .map(|g| parse(T, g))
             .collect::<Result<_>>()?,
-        handling: HandlingCode {
-            distribution: parse(T, &row.try_get::<String, _>("distribution")?)?,
-            dissemination: parse(T, &row.try_get::<String, _>("dissemination")?)?,
-            use_: parse(T, &row.try_get::<String, _>("use_code")?)?,
-            classification: Classification::from_rank(row.try_get("classification")?)
-                .ok_or_else(|| StoreError::corrupt(T, "classification out of range"))?,
-        },
+        handling: crate::registry::handling_of(row, T)?,
         sent_at: row.try_get("sent_at")?,
         answered_at: row.try_get("answered_at")?,
         timeline: Vec::new(),

@@ -6,7 +6,7 @@ use crate::registry::{parse, parse_date};
 use crate::stamp::stamp;
 use crate::{Ctx, Result, Store, StoreError, new_id};
 use concord_domain::meeting::{Decision, DecisionInput, FollowUp, Meeting, MeetingInput};
-use concord_domain::{Action, AuthorityId, Classification, Compliance, HandlingCode, Protected, StateCode};
+use concord_domain::{Action, AuthorityId, Compliance, HandlingCode, Protected, StateCode};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use std::collections::BTreeSet;
@@ -52,13 +52,7 @@ fn meeting_row(row: &AnyRow) -> Result<Meeting> {
             .map(str::to_owned)
             .collect(),
         decisions: Vec::new(),
-        handling: HandlingCode {
-            distribution: parse(T, &row.try_get::<String, _>("distribution")?)?,
-            dissemination: parse(T, &row.try_get::<String, _>("dissemination")?)?,
-            use_: parse(T, &row.try_get::<String, _>("use_code")?)?,
-            classification: Classification::from_rank(row.try_get("classification")?)
-                .ok_or_else(|| StoreError::corrupt(T, "classification out of range"))?,
-        },
+        handling: crate::registry::handling_of(row, T)?,
         created_at: row.try_get("created_at")?,
         version: row.try_get("version")?,
     })

@@ -7,7 +7,7 @@ use crate::registry::{parse, parse_date};
 use crate::stamp::stamp;
 use crate::{Ctx, Result, Store, StoreError, new_id};
 use concord_domain::operation::{Operation, OperationInput, Results, Seizure, Stage};
-use concord_domain::{Action, AuthorityId, Classification, Compliance, HandlingCode, Protected, StateCode};
+use concord_domain::{Action, AuthorityId, Compliance, HandlingCode, Protected, StateCode};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use std::collections::BTreeSet;
@@ -45,13 +45,7 @@ fn operation_row(row: &AnyRow) -> Result<Operation> {
         ends: parse_date(T, &row.try_get::<String, _>("ends")?)?,
         stage: parse(T, &row.try_get::<String, _>("stage")?)?,
         results: Vec::new(),
-        handling: HandlingCode {
-            distribution: parse(T, &row.try_get::<String, _>("distribution")?)?,
-            dissemination: parse(T, &row.try_get::<String, _>("dissemination")?)?,
-            use_: parse(T, &row.try_get::<String, _>("use_code")?)?,
-            classification: Classification::from_rank(row.try_get("classification")?)
-                .ok_or_else(|| StoreError::corrupt(T, "classification out of range"))?,
-        },
+        handling: crate::registry::handling_of(row, T)?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
         version: row.try_get("version")?,

@@ -6,7 +6,7 @@
 //! notices and audit entry in the same transaction, and reads back only what
 //! the access decision lets the viewer see.
 
-use crate::registry::{parse, parse_date};
+use crate::registry::{handling_of, parse, parse_date};
 use crate::stamp::stamp;
 use crate::{Ctx, Result, Store, StoreError, new_id};
 use concord_domain::precursor::{
@@ -14,22 +14,12 @@ use concord_domain::precursor::{
     TransitLeg,
 };
 use concord_domain::workflow::pre_export::Stage;
-use concord_domain::{Action, AuthorityId, Classification, Compliance, HandlingCode, Protected, StateCode};
+use concord_domain::{Action, AuthorityId, Compliance, HandlingCode, Protected, StateCode};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use std::collections::BTreeSet;
 
 const T: &str = "pre_export_notifications";
-
-fn handling_of(row: &AnyRow, table: &'static str) -> Result<HandlingCode> {
-    Ok(HandlingCode {
-        distribution: parse(table, &row.try_get::<String, _>("distribution")?)?,
-        dissemination: parse(table, &row.try_get::<String, _>("dissemination")?)?,
-        use_: parse(table, &row.try_get::<String, _>("use_code")?)?,
-        classification: Classification::from_rank(row.try_get("classification")?)
-            .ok_or_else(|| StoreError::corrupt(table, "classification out of range"))?,
-    })
-}
 
 fn transit_text(legs: &[TransitLeg]) -> String {
     legs.iter()

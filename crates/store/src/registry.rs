@@ -26,6 +26,18 @@ where
     text.parse().map_err(|e| StoreError::corrupt(table, e))
 }
 
+/// A row's four handling columns (`distribution`, `dissemination`,
+/// `use_code`, `classification`), as every shared object's table keeps them.
+pub(crate) fn handling_of(row: &AnyRow, table: &'static str) -> Result<concord_domain::HandlingCode> {
+    Ok(concord_domain::HandlingCode {
+        distribution: parse(table, &row.try_get::<String, _>("distribution")?)?,
+        dissemination: parse(table, &row.try_get::<String, _>("dissemination")?)?,
+        use_: parse(table, &row.try_get::<String, _>("use_code")?)?,
+        classification: concord_domain::Classification::from_rank(row.try_get("classification")?)
+            .ok_or_else(|| StoreError::corrupt(table, "classification out of range"))?,
+    })
+}
+
 fn names(row: &AnyRow, prefix: &str) -> Result<Names> {
     Ok(Names {
         en: row.try_get(format!("{prefix}_en").as_str())?,
