@@ -413,6 +413,40 @@ try {
   await ru.goto(`${meeting}?lang=ru`);
   check((await ru.textContent("main")).includes("Внеочередное"), "the meeting's kind is not in Russian");
 
+  // Exercises: Kazakhstan plans one with overlapping phases (refused, the
+  // typed name kept), confirms next year's Peace Mission, and Russia, the
+  // host, records the after-action report; the calendar reads in Chinese.
+  await kz.goto(`${base}/console/exercises?lang=en`);
+  await kz.waitForSelector("[data-test=exercises]");
+  await kz.fill("#ex-name", "Steppe Shield (browser test)");
+  await kz.fill("#ex-participants", "KZ, KG");
+  await kz.fill("#phase_0", "Planning");
+  await kz.fill("#starts_0", "2030-05-01");
+  await kz.fill("#ends_0", "2030-05-03");
+  await kz.fill("#phase_1", "Field");
+  await kz.fill("#starts_1", "2030-05-02");
+  await kz.fill("#ends_1", "2030-05-06");
+  kz.refusalExpected = true;
+  await kz.click("[data-test=plan]");
+  await kz.waitForSelector("[data-test=form-error]");
+  kz.refusalExpected = false;
+  check((await kz.textContent("[data-test=form-error]")).includes("phases[1].starts"), "the overlap is not named");
+  check((await kz.inputValue("#ex-name")) === "Steppe Shield (browser test)", "the name was lost on a refusal");
+  await kz.click("[data-test=exercise-link]:has-text('Peace Mission')");
+  await kz.click("[data-test=ex-confirm] button");
+  await kz.waitForSelector("[data-test=ex-stage]:has-text('Confirmed')");
+  const exercise = kz.url();
+  await ru.goto(`${exercise}?lang=en`);
+  await ru.fill("#ex-report-text", "The town was retaken on the second day (browser test)");
+  await ru.fill("#ex-lessons", "Liaison officers at every command post\nOne radio net for all (browser test)");
+  await ru.click("[data-test=ex-submit-report]");
+  await ru.waitForSelector("[data-test=ex-after-action]");
+  check((await ru.textContent("[data-test=ex-stage]")).includes("Conducted"), "the exercise is not conducted");
+  await shot(ru, "35-exercise");
+  await kz.goto(`${base}/console/exercises?lang=zh`);
+  check((await kz.textContent("[data-test=exercises]")).includes("网络演习"), "the cyber exercise's kind is not in Chinese");
+  await shot(kz, "36-exercises-zh");
+
   // The registry names who chairs this year, in Chinese.
   await kzp.goto(`${base}/console/registry?lang=zh`);
   check((await kzp.locator("[data-test=chairmanship] tr[aria-current=date]").count()) === 1, "no chair for this year");
@@ -503,7 +537,7 @@ try {
   await audit.goto(`${base}/console/meetings`);
   const meetingPath = await audit.getAttribute("[data-test=meeting-link] >> nth=0", "href");
   for (const path of ["/console/legal", new URL(directRequest).pathname, "/console/statistics", "/console/statistics?lang=zh",
-    "/console/meetings", meetingPath]) {
+    "/console/meetings", meetingPath, "/console/exercises"]) {
     await axeAudit(audit, path);
   }
   await auditContext.close();

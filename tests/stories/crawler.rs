@@ -109,6 +109,7 @@ async fn readable(store: &Store, ctx: &Ctx, s: &Seeded) -> bool {
         "legal" => store.visible_legal_request(ctx, &s.id).await.is_ok(),
         "operation" => store.visible_operation(ctx, &s.id).await.is_ok(),
         "meeting" => store.visible_meeting(ctx, &s.id).await.is_ok(),
+        "exercise" => store.visible_exercise(ctx, &s.id).await.is_ok(),
         // A reported figure: where a record shared with all members is.
         "figure" => store.readable(ctx, s.within.as_deref().unwrap_or("")).await.is_ok(),
         // A case link: where both its ends are, each judged as its own kind.
@@ -714,6 +715,37 @@ async fn seed_precursors(s: &mut Seeder<'_>) {
         within: None,
     });
 
+    // An exercise of Kazakhstan and Kyrgyzstan that Uzbekistan observes.
+    let (name, scenario, forces) = (s.canary(), s.canary(), s.canary());
+    let e = concord_app::exercises::plan(
+        &s.f.store,
+        &kz,
+        concord_domain::exercise::ExerciseInput {
+            name: format!("Exercise {name}"),
+            kind: concord_domain::exercise::ExerciseKind::Border,
+            host: StateCode::from("KZ"),
+            participants: vec![StateCode::from("KZ"), StateCode::from("KG")],
+            observers: vec![StateCode::from("UZ")],
+            phases: vec![concord_domain::exercise::Phase {
+                name: "Conduct".into(),
+                starts: today + time::Duration::days(40),
+                ends: today + time::Duration::days(42),
+            }],
+            scenario: format!("Scenario {scenario}"),
+            forces: [(StateCode::from("KG"), format!("Forces {forces}"))].into(),
+            handling: handled(Distribution::OriginatorOnly, Classification::Restricted),
+        },
+    )
+    .await
+    .expect("exercise");
+    s.world.created.push(e.id.clone());
+    s.world.seeded.push(Seeded {
+        id: e.id,
+        canaries: vec![name, scenario, forces],
+        kind: "exercise",
+        within: None,
+    });
+
     // A reported figure, read as shared with all members: its truth is
     // that of a record shared with all members, unclassified and approved.
     let twin = s
@@ -1162,7 +1194,15 @@ story!(no_route_shows_any_user_what_it_may_not_see, |f| {
     for s in world.seeded.iter().filter(|s| {
         matches!(
             s.kind,
-            "notification" | "incident" | "delivery" | "legal" | "operation" | "link" | "figure" | "meeting"
+            "notification"
+                | "incident"
+                | "delivery"
+                | "legal"
+                | "operation"
+                | "link"
+                | "figure"
+                | "meeting"
+                | "exercise"
         )
     }) {
         let mut reader = None;
@@ -1184,6 +1224,7 @@ story!(no_route_shows_any_user_what_it_may_not_see, |f| {
             ),
             "figure" => "/api/v1/statistics/figures".to_owned(),
             "meeting" => format!("/api/v1/meetings/{}", s.id),
+            "exercise" => format!("/api/v1/exercises/{}", s.id),
             _ => format!("/api/v1/precursors/incidents/{}", s.id),
         };
         let (status, text) = send(&app, &Method::GET, &uri, &tokens[reader]).await;

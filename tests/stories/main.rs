@@ -10,6 +10,7 @@ mod crawler;
 mod deliveries;
 mod designations;
 mod exchange;
+mod exercises;
 mod http;
 mod leaks;
 mod legal;

@@ -19,6 +19,7 @@ pub mod case_links;
 pub mod consultations;
 pub mod deliveries;
 pub mod designations;
+pub mod exercises;
 pub mod legal;
 pub mod meetings;
 pub mod messages;

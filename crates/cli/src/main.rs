@@ -8,6 +8,7 @@ mod bench_precursors;
 mod cooperation;
 mod demo;
 mod demo_cooperation;
+mod demo_exercises;
 mod demo_legal;
 mod demo_meetings;
 mod demo_precursors;

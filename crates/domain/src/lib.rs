@@ -14,6 +14,7 @@ pub mod consultation;
 pub mod consultation_rules;
 pub mod delivery;
 pub mod designation_rules;
+pub mod exercise;
 pub mod handling;
 pub mod ids;
 pub mod import;

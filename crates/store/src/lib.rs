@@ -23,6 +23,7 @@ pub mod codec;
 mod consultations;
 mod deliveries;
 mod designations;
+mod exercises;
 mod figures;
 mod import;
 mod legal;

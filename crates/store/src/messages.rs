@@ -757,6 +757,7 @@ impl Store {
             "legal" => self.visible_legal_request(ctx, &n.subject_id).await.map(drop),
             "operation" => self.visible_operation(ctx, &n.subject_id).await.map(drop),
             "meeting" => self.visible_meeting(ctx, &n.subject_id).await.map(drop),
+            "exercise" => self.visible_exercise(ctx, &n.subject_id).await.map(drop),
             _ => Ok(()),
         };
         match found {

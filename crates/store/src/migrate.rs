@@ -124,6 +124,7 @@ const SQLITE: &[Listed] = &[
         include_str!("../migrations/sqlite/0024_chairmanship.sql"),
     ),
     (25, "meetings", include_str!("../migrations/sqlite/0025_meetings.sql")),
+    (26, "exercises", include_str!("../migrations/sqlite/0026_exercises.sql")),
 ];
 const POSTGRES: &[Listed] = &[
     (
@@ -239,6 +240,11 @@ const POSTGRES: &[Listed] = &[
         include_str!("../migrations/postgres/0024_chairmanship.sql"),
     ),
     (25, "meetings", include_str!("../migrations/postgres/0025_meetings.sql")),
+    (
+        26,
+        "exercises",
+        include_str!("../migrations/postgres/0026_exercises.sql"),
+    ),
 ];
 
 /// The migrator for one backend.

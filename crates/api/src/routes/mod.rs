@@ -6,6 +6,7 @@ mod consultations;
 mod deliveries;
 pub(crate) mod designations;
 pub(crate) mod exchange;
+mod exercises;
 mod legal;
 mod links;
 pub(crate) mod meetings;
@@ -122,6 +123,10 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(meetings::get_one))
         .routes(routes!(meetings::decide))
         .routes(routes!(meetings::complete))
+        .routes(routes!(exercises::plan, exercises::list))
+        .routes(routes!(exercises::get_one))
+        .routes(routes!(exercises::confirm))
+        .routes(routes!(exercises::report))
         .routes(routes!(statistics::report, statistics::figures))
         .routes(routes!(statistics::table))
         .routes(routes!(statistics::transparency))

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod consultations;
 pub mod deliveries;
 pub mod designations;
+pub mod exercises;
 pub mod files;
 pub mod home;
 pub mod legal;
