@@ -18,6 +18,7 @@ mod exchange;
 mod node;
 mod precursors;
 mod records;
+mod report;
 mod screening;
 
 use anyhow::{Context, Result, bail};
@@ -216,6 +217,11 @@ enum Command {
     Record {
         #[command(subcommand)]
         command: records::RecordCommand,
+    },
+    /// Reports as a user (the access model applies): the annual report.
+    Report {
+        #[command(subcommand)]
+        command: report::ReportCommand,
     },
     /// Measurements whose figures go into BENCHMARKS.md.
     Bench {
@@ -446,6 +452,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
         Command::Import(args) => return exchange::import(args).await,
         Command::Record { command } => records::run(command).await?,
         Command::Cooperation { command } => cooperation::run(command).await?,
+        Command::Report { command } => report::run(command).await?,
         Command::Precursors { command } => precursors::run(command).await?,
         Command::Export {
             node,

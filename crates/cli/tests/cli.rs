@@ -569,3 +569,75 @@ fn logs_and_error_bodies_carry_no_secrets() {
         assert!(!logs.contains(secret), "the logs carry a secret ({secret}):\n{logs}");
     }
 }
+
+#[test]
+fn the_annual_report_shows_what_its_reader_may_see_as_html_and_pdf() {
+    let dir = tempfile::tempdir().expect("temp");
+    let d = dir.path().to_str().expect("utf-8 path");
+    let demo = concord(&["demo", "--dir", d, "--no-serve", "--persons", "50", "--orgs", "5"]);
+    assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
+    let year = time::OffsetDateTime::now_utc().year().to_string();
+    let report = |user: &str, lang: &str, pdf: bool| {
+        let html = dir.path().join(format!("{user}-{lang}.html"));
+        let pdf_path = dir.path().join(format!("{user}.pdf"));
+        let mut args = vec![
+            "report".to_owned(),
+            "annual".into(),
+            "--data-dir".into(),
+            d.into(),
+            "--user".into(),
+            user.into(),
+            "--year".into(),
+            year.clone(),
+            "--lang".into(),
+            lang.into(),
+            "--out".into(),
+            html.display().to_string(),
+        ];
+        if pdf {
+            args.extend(["--pdf".to_owned(), pdf_path.display().to_string()]);
+        }
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = concord(&refs);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        (std::fs::read_to_string(&html).expect("html"), pdf_path)
+    };
+    let (kz, pdf) = report("kz.prosecutor", "en", true);
+    assert!(kz.contains(&format!("Annual report {year}")), "no title");
+    assert!(kz.contains("As read by: kz.prosecutor"), "the reader is not named");
+    assert!(
+        kz.contains("lists of wanted members"),
+        "the secretaries' decision is missing"
+    );
+    assert!(
+        kz.contains("Members of banned organizations detained") || kz.contains("Arrests"),
+        "no figures"
+    );
+    let bytes = std::fs::read(&pdf).expect("pdf");
+    assert!(bytes.starts_with(b"%PDF") && bytes.len() > 2_000, "not a PDF");
+    // India did not take part in the meeting: its report does not show it.
+    let (india, _) = report("in.officer", "en", false);
+    assert!(
+        !india.contains("lists of wanted members"),
+        "a hidden decision in India's report"
+    );
+    // In Chinese.
+    let (zh, _) = report("kz.prosecutor", "zh", false);
+    assert!(zh.contains("年度报告"), "the report is not in Chinese");
+    let bad = concord(&[
+        "report",
+        "annual",
+        "--data-dir",
+        d,
+        "--user",
+        "kz.prosecutor",
+        "--year",
+        "2025",
+        "--lang",
+        "fr",
+        "--out",
+        "x.html",
+    ]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("expected en, ru or zh"));
+}

@@ -759,3 +759,10 @@ exkind-border = Border
 exstage-planned = Planned
 exstage-confirmed = Confirmed
 exstage-conducted = Conducted
+
+# Annual report
+report-title = Annual report
+report-reader = As read by
+report-generated = generated on
+report-answered = Requests answered
+report-note = Every figure counts only what the reader above may see under the access model; a small count of persons of another state is suppressed.

@@ -763,3 +763,10 @@ exkind-border = Пограничное
 exstage-planned = Запланировано
 exstage-confirmed = Подтверждено
 exstage-conducted = Проведено
+
+# Annual report
+report-title = Ежегодный доклад
+report-reader = В прочтении пользователя
+report-generated = составлен
+report-answered = Запросов с ответом
+report-note = Каждый показатель учитывает только то, что указанному пользователю доступно по модели доступа; малые числа лиц другого государства скрыты.

@@ -747,3 +747,10 @@ exkind-border = 边境演习
 exstage-planned = 已计划
 exstage-confirmed = 已确认
 exstage-conducted = 已举行
+
+# Annual report
+report-title = 年度报告
+report-reader = 阅读者
+report-generated = 生成于
+report-answered = 已答复请求
+report-note = 每项数字仅计入上述阅读者依访问模型可见的内容；他国涉及人员的较小数字不予显示。

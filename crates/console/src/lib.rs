@@ -13,6 +13,7 @@
 pub mod i18n;
 pub mod jobs;
 mod pages;
+pub mod report;
 mod session;
 
 use askama::Template;
