@@ -447,6 +447,31 @@ try {
   check((await kz.textContent("[data-test=exercises]")).includes("网络演习"), "the cyber exercise's kind is not in Chinese");
   await shot(kz, "36-exercises-zh");
 
+  // Programmes: an action due outside the programme's years is refused
+  // with what was typed kept; Kazakhstan reports its progress on the
+  // anti-drug plan; the page reads in Russian.
+  await kz.goto(`${base}/console/programmes?lang=en`);
+  await kz.waitForSelector("[data-test=programmes]");
+  await kz.fill("#prg-name", "Border programme (browser test)");
+  await kz.fill("#title_0", "Joint patrols");
+  await kz.fill("#responsible_0", "KZ");
+  await kz.fill("#indicator_0", "Patrols held");
+  await kz.fill("#deadline_0", "2001-01-01");
+  kz.refusalExpected = true;
+  await kz.click("[data-test=adopt]");
+  await kz.waitForSelector("[data-test=form-error]");
+  kz.refusalExpected = false;
+  check((await kz.textContent("[data-test=form-error]")).includes("actions[0].deadline"), "the deadline is not named");
+  check((await kz.inputValue("#prg-name")) === "Border programme (browser test)", "the name was lost on a refusal");
+  await kz.click("[data-test=programme-link]:has-text('Anti-drug action plan')");
+  await kz.fill("#percent-0", "60");
+  await kz.fill("#note-0", "Eighteen importers (browser test)");
+  await kz.click("[data-test=prg-report-0] button");
+  await kz.waitForSelector("[data-test=prg-action-0]:has-text('KZ: 60 %')");
+  await shot(kz, "37-programme");
+  await kz.goto(`${kz.url()}?lang=ru`);
+  check((await kz.textContent("main")).includes("Ход выполнения по государствам"), "the programme page is not in Russian");
+
   // The registry names who chairs this year, in Chinese.
   await kzp.goto(`${base}/console/registry?lang=zh`);
   check((await kzp.locator("[data-test=chairmanship] tr[aria-current=date]").count()) === 1, "no chair for this year");
@@ -537,7 +562,7 @@ try {
   await audit.goto(`${base}/console/meetings`);
   const meetingPath = await audit.getAttribute("[data-test=meeting-link] >> nth=0", "href");
   for (const path of ["/console/legal", new URL(directRequest).pathname, "/console/statistics", "/console/statistics?lang=zh",
-    "/console/meetings", meetingPath, "/console/exercises"]) {
+    "/console/meetings", meetingPath, "/console/exercises", "/console/programmes"]) {
     await axeAudit(audit, path);
   }
   await auditContext.close();

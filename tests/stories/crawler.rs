@@ -110,6 +110,7 @@ async fn readable(store: &Store, ctx: &Ctx, s: &Seeded) -> bool {
         "operation" => store.visible_operation(ctx, &s.id).await.is_ok(),
         "meeting" => store.visible_meeting(ctx, &s.id).await.is_ok(),
         "exercise" => store.visible_exercise(ctx, &s.id).await.is_ok(),
+        "programme" => store.visible_programme(ctx, &s.id).await.is_ok(),
         // A reported figure: where a record shared with all members is.
         "figure" => store.readable(ctx, s.within.as_deref().unwrap_or("")).await.is_ok(),
         // A case link: where both its ends are, each judged as its own kind.
@@ -746,6 +747,39 @@ async fn seed_precursors(s: &mut Seeder<'_>) {
         within: None,
     });
 
+    // A programme of Kazakhstan and Kyrgyzstan with progress reported.
+    let (name, title, note) = (s.canary(), s.canary(), s.canary());
+    let year = today.year();
+    let p = concord_app::programmes::adopt(
+        &s.f.store,
+        &kz,
+        concord_domain::programme::ProgrammeInput {
+            name: format!("Programme {name}"),
+            first_year: year,
+            last_year: year + 1,
+            participants: vec![StateCode::from("KZ"), StateCode::from("KG")],
+            actions: vec![concord_domain::programme::ActionInput {
+                title: format!("Action {title}"),
+                responsible: vec![StateCode::from("KZ")],
+                indicator: "done".into(),
+                deadline: today,
+            }],
+            handling: handled(Distribution::OriginatorOnly, Classification::Restricted),
+        },
+    )
+    .await
+    .expect("programme");
+    concord_app::programmes::report(&s.f.store, &kz, &p.id, 0, 50, &format!("Note {note}"))
+        .await
+        .expect("progress");
+    s.world.created.push(p.id.clone());
+    s.world.seeded.push(Seeded {
+        id: p.id,
+        canaries: vec![name, title, note],
+        kind: "programme",
+        within: None,
+    });
+
     // A reported figure, read as shared with all members: its truth is
     // that of a record shared with all members, unclassified and approved.
     let twin = s
@@ -1203,6 +1237,7 @@ story!(no_route_shows_any_user_what_it_may_not_see, |f| {
                 | "figure"
                 | "meeting"
                 | "exercise"
+                | "programme"
         )
     }) {
         let mut reader = None;
@@ -1225,6 +1260,7 @@ story!(no_route_shows_any_user_what_it_may_not_see, |f| {
             "figure" => "/api/v1/statistics/figures".to_owned(),
             "meeting" => format!("/api/v1/meetings/{}", s.id),
             "exercise" => format!("/api/v1/exercises/{}", s.id),
+            "programme" => format!("/api/v1/programmes/{}", s.id),
             _ => format!("/api/v1/precursors/incidents/{}", s.id),
         };
         let (status, text) = send(&app, &Method::GET, &uri, &tokens[reader]).await;

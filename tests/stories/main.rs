@@ -18,6 +18,7 @@ mod meetings;
 mod messages;
 mod operations;
 mod precursors;
+mod programmes;
 mod records;
 mod registry;
 mod schema;

@@ -26,6 +26,7 @@ pub mod messages;
 pub mod operations;
 pub mod passwords;
 pub mod precursors;
+pub mod programmes;
 pub mod records;
 pub mod refusal;
 pub mod requests;

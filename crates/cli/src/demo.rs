@@ -244,6 +244,7 @@ pub async fn run(dir: &Path, listen: SocketAddr, no_serve: bool, persons: u64, o
     crate::demo_statistics::seed(&node).await?;
     crate::demo_meetings::seed(&node).await?;
     crate::demo_exercises::seed(&node).await?;
+    crate::demo_programmes::seed(&node).await?;
     seed_synthetic(&node, persons, orgs).await?;
 
     let listener = match tokio::net::TcpListener::bind(listen).await {

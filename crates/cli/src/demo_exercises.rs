@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use time::{Date, Month};
 
 /// A defence ministry's desk acting in the seeding (no login of its own).
-fn desk(state: &str) -> Ctx {
+pub(crate) fn desk(state: &str) -> Ctx {
     Ctx {
         viewer: Viewer {
             user: UserId::from(format!("demo-seed-{}", state.to_lowercase()).as_str()),

@@ -12,6 +12,7 @@ mod demo_exercises;
 mod demo_legal;
 mod demo_meetings;
 mod demo_precursors;
+mod demo_programmes;
 mod demo_statistics;
 mod evaluate;
 mod exchange;

@@ -766,3 +766,18 @@ report-reader = As read by
 report-generated = generated on
 report-answered = Requests answered
 report-note = Every figure counts only what the reader above may see under the access model; a small count of persons of another state is suppressed.
+
+# Programmes
+nav-programmes = Programmes
+prg-title = Cooperation programmes
+prg-one = Programme
+prg-actions = Actions
+prg-action = Action
+prg-overdue = Actions past their deadline
+prg-open-for = Not done by
+prg-deadline = Deadline
+prg-adopt = Adopt a programme
+prg-responsible = Responsible states
+prg-indicator = Indicator
+prg-progress = Progress by state
+prg-report = Report progress

@@ -770,3 +770,18 @@ report-reader = В прочтении пользователя
 report-generated = составлен
 report-answered = Запросов с ответом
 report-note = Каждый показатель учитывает только то, что указанному пользователю доступно по модели доступа; малые числа лиц другого государства скрыты.
+
+# Programmes
+nav-programmes = Программы
+prg-title = Программы сотрудничества
+prg-one = Программа
+prg-actions = Мероприятия
+prg-action = Мероприятие
+prg-overdue = Мероприятия с истёкшим сроком
+prg-open-for = Не выполнено
+prg-deadline = Срок
+prg-adopt = Принять программу
+prg-responsible = Ответственные государства
+prg-indicator = Показатель
+prg-progress = Ход выполнения по государствам
+prg-report = Сообщить о ходе выполнения

@@ -754,3 +754,18 @@ report-reader = 阅读者
 report-generated = 生成于
 report-answered = 已答复请求
 report-note = 每项数字仅计入上述阅读者依访问模型可见的内容；他国涉及人员的较小数字不予显示。
+
+# Programmes
+nav-programmes = 合作纲要
+prg-title = 合作纲要
+prg-one = 纲要
+prg-actions = 措施
+prg-action = 措施
+prg-overdue = 逾期的措施
+prg-open-for = 未完成方
+prg-deadline = 期限
+prg-adopt = 通过纲要
+prg-responsible = 负责国
+prg-indicator = 指标
+prg-progress = 各国进展
+prg-report = 报告进展

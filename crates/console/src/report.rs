@@ -27,6 +27,7 @@ struct AnnualReport {
     transparency: Transparency,
     meetings: Vec<Meeting>,
     exercises: Vec<Exercise>,
+    programmes: Vec<concord_domain::programme::Programme>,
     operations: OperationStatistics,
     legal: concord_app::legal::Statistics,
     generated: String,
@@ -84,6 +85,11 @@ pub async fn annual(store: &Store, ctx: &Ctx, reader: &str, year: i32, lang: Lan
         .into_iter()
         .filter(|e| e.period().is_some_and(|(a, b)| a.year() <= year && b.year() >= year))
         .collect();
+    let programmes = concord_app::programmes::list(store, ctx, 1000)
+        .await?
+        .into_iter()
+        .filter(|p| (p.first_year..=p.last_year).contains(&year))
+        .collect();
     let operations = concord_app::operations::statistics(store, ctx).await?;
     let legal = concord_app::legal::statistics(store, ctx).await?;
     let report = AnnualReport {
@@ -100,6 +106,7 @@ pub async fn annual(store: &Store, ctx: &Ctx, reader: &str, year: i32, lang: Lan
         transparency: concord_app::statistics::transparency(store, ctx).await?,
         meetings,
         exercises,
+        programmes,
         operations,
         legal,
         generated: store.clock().today().to_string(),

@@ -25,6 +25,7 @@ pub mod message;
 pub mod message_rules;
 pub mod operation;
 pub mod precursor;
+pub mod programme;
 pub mod record;
 pub mod record_rules;
 pub mod registry;

@@ -35,6 +35,7 @@ mod messages;
 mod migrate;
 mod operations;
 mod precursors;
+mod programmes;
 mod records;
 mod registry;
 mod relations;

@@ -758,6 +758,7 @@ impl Store {
             "operation" => self.visible_operation(ctx, &n.subject_id).await.map(drop),
             "meeting" => self.visible_meeting(ctx, &n.subject_id).await.map(drop),
             "exercise" => self.visible_exercise(ctx, &n.subject_id).await.map(drop),
+            "programme" => self.visible_programme(ctx, &n.subject_id).await.map(drop),
             _ => Ok(()),
         };
         match found {

@@ -125,6 +125,11 @@ const SQLITE: &[Listed] = &[
     ),
     (25, "meetings", include_str!("../migrations/sqlite/0025_meetings.sql")),
     (26, "exercises", include_str!("../migrations/sqlite/0026_exercises.sql")),
+    (
+        27,
+        "programmes",
+        include_str!("../migrations/sqlite/0027_programmes.sql"),
+    ),
 ];
 const POSTGRES: &[Listed] = &[
     (
@@ -244,6 +249,11 @@ const POSTGRES: &[Listed] = &[
         26,
         "exercises",
         include_str!("../migrations/postgres/0026_exercises.sql"),
+    ),
+    (
+        27,
+        "programmes",
+        include_str!("../migrations/postgres/0027_programmes.sql"),
     ),
 ];
 

@@ -13,6 +13,7 @@ pub(crate) mod meetings;
 mod messages;
 mod operations;
 mod precursors;
+mod programmes;
 pub(crate) mod records;
 mod registry;
 mod requests;
@@ -127,6 +128,9 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(exercises::get_one))
         .routes(routes!(exercises::confirm))
         .routes(routes!(exercises::report))
+        .routes(routes!(programmes::adopt, programmes::list))
+        .routes(routes!(programmes::get_one))
+        .routes(routes!(programmes::progress))
         .routes(routes!(statistics::report, statistics::figures))
         .routes(routes!(statistics::table))
         .routes(routes!(statistics::transparency))

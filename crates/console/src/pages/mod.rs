@@ -18,6 +18,7 @@ pub mod meetings;
 pub mod messages;
 pub mod operations;
 pub mod precursors;
+pub mod programmes;
 pub mod queues;
 pub mod record_form;
 pub mod records;
