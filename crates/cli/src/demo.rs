@@ -261,14 +261,17 @@ pub async fn run(dir: &Path, listen: SocketAddr, no_serve: bool, persons: u64, o
     println!("  API:       http://{addr}/api/v1   (OpenAPI: http://{addr}/openapi.json)");
     println!("  Password:  {DEMO_PASSWORD}   (for every demo login)");
     println!();
+    // Columns as wide as their longest entry, so that every row lines up.
+    let login_w = USERS.iter().map(|u| u.0.len()).max().unwrap_or(5);
+    let authority_w = USERS.iter().map(|u| u.1.len()).max().unwrap_or(9);
     println!(
-        "  {:<20} {:<22} {:<26} {:<13} ",
+        "  {:<login_w$} {:<authority_w$} {:<26} {:<13} ",
         "login", "authority", "roles", "clearance"
     );
     for (username, authority, roles, clearance, what) in USERS {
         let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
         println!(
-            "  {:<20} {:<22} {:<26} {:<13} {}",
+            "  {:<login_w$} {:<authority_w$} {:<26} {:<13} {}",
             username,
             authority,
             roles.join(","),
