@@ -41,10 +41,10 @@ story!(
             .expect("report");
         assert_eq!((r.value, r.version, r.state.as_str()), (120, 1, "KZ"));
         // The same cell again as new, or at a stale version: a conflict.
-        assert!(matches!(
-            stats::report(&f.store, &kz, figure(last, Category::Arrests, 121), 0).await,
-            Err(Refusal::Conflict(_))
-        ));
+        match stats::report(&f.store, &kz, figure(last, Category::Arrests, 121), 0).await {
+            Err(Refusal::Conflict(m)) => assert!(m.contains("reported already"), "{m}"),
+            other => panic!("a second report of a cell: {other:?}"),
+        }
         let r = stats::report(&f.store, &kz, figure(last, Category::Arrests, 125), 1)
             .await
             .expect("correct");

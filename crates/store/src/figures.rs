@@ -80,8 +80,8 @@ impl Store {
             .await?
         };
         if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict(format!(
-                "{state}'s {} figure for {}{} changed since version {expected_version}: reload it",
+            let cell = format!(
+                "{state}'s {} figure for {}{}",
                 f.category,
                 f.year,
                 if substance.is_empty() {
@@ -89,7 +89,12 @@ impl Store {
                 } else {
                     format!(" ({substance})")
                 }
-            )));
+            );
+            return Err(StoreError::Conflict(if expected_version == 0 {
+                format!("{cell} is reported already: correct it at the version read")
+            } else {
+                format!("{cell} changed since version {expected_version}, or was never reported: reload it")
+            }));
         }
         self.append_in(
             &mut w.tx,
