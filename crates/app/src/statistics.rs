@@ -13,7 +13,7 @@ use concord_domain::statistics::{self as rules, Category, Figure, FigureInput};
 use concord_domain::workflow::designation::{Direction, Stage as DesignationStage};
 use concord_domain::{Action, Compliance, HandlingCode, Protected, RecordStatus, Role, StateCode};
 use concord_store::{Ctx, RecordQuery, Store};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// The state a caller reports for: a supervisor of one of its authorities.
 pub fn reporting_state(ctx: &Ctx) -> Result<StateCode> {
@@ -39,15 +39,7 @@ pub async fn report(store: &Store, ctx: &Ctx, input: FigureInput, expected_versi
 /// A reported figure seen by the access model: its state's authority's,
 /// shared with all members, unclassified.
 fn protected(f: &Figure) -> Protected {
-    Protected {
-        originator: f.authority.clone(),
-        originator_state: Some(f.state.clone()),
-        handling: HandlingCode::open(),
-        compliance: Compliance::Approved,
-        review_date: None,
-        consented: BTreeSet::new(),
-        archived: false,
-    }
+    concord_store::workflow_protected(&f.authority, Some(&f.state), &HandlingCode::open())
 }
 
 /// The years a table may span at once.

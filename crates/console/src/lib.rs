@@ -327,6 +327,14 @@ pub fn split_ids(list: &str) -> Vec<String> {
         .collect()
 }
 
+/// State codes typed in a form field, as [`split_ids`] splits them, upper-cased.
+pub fn split_states(list: &str) -> Vec<concord_domain::StateCode> {
+    split_ids(list)
+        .iter()
+        .map(|s| concord_domain::StateCode::from(s.to_ascii_uppercase().as_str()))
+        .collect()
+}
+
 /// See other: where a form's action leads.
 pub fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()

@@ -10,25 +10,17 @@ use crate::stamp::stamp;
 use crate::{Ctx, Result, Store, StoreError, new_id};
 use concord_domain::delivery::{ControlledDelivery, DeliveryStep, Leg, PlanInput};
 use concord_domain::workflow::controlled_delivery::{Answer, Change, Outcome, Stage};
-use concord_domain::{Action, AuthorityId, Compliance, HandlingCode, Protected, StateCode};
+use concord_domain::{Action, AuthorityId, HandlingCode, Protected, StateCode};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 const T: &str = "controlled_deliveries";
 
 /// The access model's view of a delivery: the lead authority's, shared
 /// with the route's states.
 pub fn delivery_protected(d: &ControlledDelivery) -> Protected {
-    Protected {
-        originator: d.originator.clone(),
-        originator_state: Some(d.lead.clone()),
-        handling: d.handling.clone(),
-        compliance: Compliance::Approved,
-        review_date: None,
-        consented: BTreeSet::new(),
-        archived: false,
-    }
+    crate::shared::workflow_protected(&d.originator, Some(&d.lead), &d.handling)
 }
 
 /// A step to write on a delivery: the workflow's change, the trail entry,
@@ -222,11 +214,11 @@ impl Store {
 
     /// A delivery `ctx` may read; one it may not is not found.
     pub async fn visible_delivery(&self, ctx: &Ctx, id: &str) -> Result<ControlledDelivery> {
-        match self.load_delivery(id).await {
-            Ok(d) if self.may_read_delivery(ctx, &d) => Ok(d),
-            Ok(_) | Err(StoreError::NotFound(_)) => Err(StoreError::NotFound(format!("controlled delivery {id}"))),
-            Err(e) => Err(e),
-        }
+        crate::shared::readable_or_not_found(
+            self.load_delivery(id).await,
+            |x| self.may_read_delivery(ctx, x),
+            format!("controlled delivery {id}"),
+        )
     }
 
     /// The newest deliveries `ctx` may read, with their routes.

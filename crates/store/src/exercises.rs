@@ -7,25 +7,17 @@ use crate::registry::{handling_of, parse, parse_date};
 use crate::stamp::stamp;
 use crate::{Ctx, Result, Store, StoreError, new_id};
 use concord_domain::exercise::{Exercise, ExerciseInput, Phase, Stage};
-use concord_domain::{Action, AuthorityId, Compliance, HandlingCode, Protected, StateCode};
+use concord_domain::{Action, AuthorityId, HandlingCode, Protected, StateCode};
 use sqlx::Row;
 use sqlx::any::AnyRow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 const T: &str = "exercises";
 
 /// The access model's view of an exercise: the initiator's, shared with
 /// participants and observers.
 pub fn exercise_protected(e: &Exercise) -> Protected {
-    Protected {
-        originator: e.originator.clone(),
-        originator_state: Some(e.initiator.clone()),
-        handling: e.handling.clone(),
-        compliance: Compliance::Approved,
-        review_date: None,
-        consented: BTreeSet::new(),
-        archived: false,
-    }
+    crate::shared::workflow_protected(&e.originator, Some(&e.initiator), &e.handling)
 }
 
 fn codes(text: &str) -> Vec<StateCode> {
@@ -207,11 +199,11 @@ impl Store {
 
     /// An exercise `ctx` may read; one it may not is not found.
     pub async fn visible_exercise(&self, ctx: &Ctx, id: &str) -> Result<Exercise> {
-        match self.load_exercise(id).await {
-            Ok(e) if self.may_read_exercise(ctx, &e) => Ok(e),
-            Ok(_) | Err(StoreError::NotFound(_)) => Err(StoreError::NotFound(format!("exercise {id}"))),
-            Err(e) => Err(e),
-        }
+        crate::shared::readable_or_not_found(
+            self.load_exercise(id).await,
+            |x| self.may_read_exercise(ctx, x),
+            format!("exercise {id}"),
+        )
     }
 
     /// The exercises `ctx` may read, by first day, latest first.

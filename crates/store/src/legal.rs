@@ -11,25 +11,16 @@ use crate::stamp::stamp;
 use crate::{Ctx, Result, Store, StoreError, new_id};
 use concord_domain::legal::{LegalRequest, LegalRequestInput, Offence, RequestStep};
 use concord_domain::workflow::legal_assistance::{Ground, Status};
-use concord_domain::{Action, AuthorityId, Compliance, HandlingCode, Protected, StateCode};
+use concord_domain::{Action, AuthorityId, HandlingCode, Protected, StateCode};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
-use std::collections::BTreeSet;
 
 const T: &str = "legal_requests";
 
 /// The access model's view of a request: the requesting office's, shared
 /// with the two states.
 pub fn legal_request_protected(r: &LegalRequest) -> Protected {
-    Protected {
-        originator: r.originator.clone(),
-        originator_state: Some(r.requesting_state.clone()),
-        handling: r.handling.clone(),
-        compliance: Compliance::Approved,
-        review_date: None,
-        consented: BTreeSet::new(),
-        archived: false,
-    }
+    crate::shared::workflow_protected(&r.originator, Some(&r.requesting_state), &r.handling)
 }
 
 /// A step to write on a request.

@@ -41,6 +41,7 @@ mod registry;
 mod relations;
 mod requests;
 mod screening;
+mod shared;
 mod sql;
 mod stamp;
 mod taxii;
@@ -79,6 +80,7 @@ pub use precursors::{NewNotification, NotificationWrite, incident_protected, not
 pub use records::{RecordQuery, ReviewItem, Version};
 pub use relations::Link;
 pub use requests::{ANSWER_DAYS, RequestKind, RequestStatus, SubjectRequest};
+pub use shared::workflow_protected;
 pub use stamp::stamp;
 pub use taxii::{Collection, MAX_TAXII_PAGE, ObjectPage, ObjectQuery, TaxiiObject, VersionMatch};
 pub use users::{NewUser, Session, UserGrant, UserUpdate};

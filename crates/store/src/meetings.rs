@@ -6,25 +6,16 @@ use crate::registry::{parse, parse_date};
 use crate::stamp::stamp;
 use crate::{Ctx, Result, Store, StoreError, new_id};
 use concord_domain::meeting::{Decision, DecisionInput, FollowUp, Meeting, MeetingInput};
-use concord_domain::{Action, AuthorityId, Compliance, HandlingCode, Protected, StateCode};
+use concord_domain::{Action, AuthorityId, HandlingCode, Protected, StateCode};
 use sqlx::Row;
 use sqlx::any::AnyRow;
-use std::collections::BTreeSet;
 
 const T: &str = "meetings";
 
 /// The access model's view of a meeting: its originator's, shared with
 /// the participants.
 pub fn meeting_protected(m: &Meeting) -> Protected {
-    Protected {
-        originator: m.originator.clone(),
-        originator_state: m.originator_state.clone(),
-        handling: m.handling.clone(),
-        compliance: Compliance::Approved,
-        review_date: None,
-        consented: BTreeSet::new(),
-        archived: false,
-    }
+    crate::shared::workflow_protected(&m.originator, m.originator_state.as_ref(), &m.handling)
 }
 
 fn meeting_row(row: &AnyRow) -> Result<Meeting> {
@@ -169,11 +160,11 @@ impl Store {
 
     /// A meeting `ctx` may read; one it may not is not found.
     pub async fn visible_meeting(&self, ctx: &Ctx, id: &str) -> Result<Meeting> {
-        match self.load_meeting(id).await {
-            Ok(m) if self.may_read_meeting(ctx, &m) => Ok(m),
-            Ok(_) | Err(StoreError::NotFound(_)) => Err(StoreError::NotFound(format!("meeting {id}"))),
-            Err(e) => Err(e),
-        }
+        crate::shared::readable_or_not_found(
+            self.load_meeting(id).await,
+            |x| self.may_read_meeting(ctx, x),
+            format!("meeting {id}"),
+        )
     }
 
     /// The meetings `ctx` may read, latest first.

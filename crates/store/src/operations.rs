@@ -7,25 +7,16 @@ use crate::registry::{parse, parse_date};
 use crate::stamp::stamp;
 use crate::{Ctx, Result, Store, StoreError, new_id};
 use concord_domain::operation::{Operation, OperationInput, Results, Seizure, Stage};
-use concord_domain::{Action, AuthorityId, Compliance, HandlingCode, Protected, StateCode};
+use concord_domain::{Action, AuthorityId, HandlingCode, Protected, StateCode};
 use sqlx::Row;
 use sqlx::any::AnyRow;
-use std::collections::BTreeSet;
 
 const T: &str = "joint_operations";
 
 /// The access model's view of an operation: the lead authority's, shared
 /// with the participants.
 pub fn operation_protected(o: &Operation) -> Protected {
-    Protected {
-        originator: o.originator.clone(),
-        originator_state: Some(o.lead.clone()),
-        handling: o.handling.clone(),
-        compliance: Compliance::Approved,
-        review_date: None,
-        consented: BTreeSet::new(),
-        archived: false,
-    }
+    crate::shared::workflow_protected(&o.originator, Some(&o.lead), &o.handling)
 }
 
 fn operation_row(row: &AnyRow) -> Result<Operation> {
@@ -161,11 +152,11 @@ impl Store {
 
     /// An operation `ctx` may read; one it may not is not found.
     pub async fn visible_operation(&self, ctx: &Ctx, id: &str) -> Result<Operation> {
-        match self.load_operation(id).await {
-            Ok(o) if self.may_read_operation(ctx, &o) => Ok(o),
-            Ok(_) | Err(StoreError::NotFound(_)) => Err(StoreError::NotFound(format!("operation {id}"))),
-            Err(e) => Err(e),
-        }
+        crate::shared::readable_or_not_found(
+            self.load_operation(id).await,
+            |x| self.may_read_operation(ctx, x),
+            format!("operation {id}"),
+        )
     }
 
     /// The operations `ctx` may read, newest first.

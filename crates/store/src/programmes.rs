@@ -6,10 +6,9 @@ use crate::registry::{handling_of, parse_date};
 use crate::stamp::stamp;
 use crate::{Ctx, Result, Store, StoreError, new_id};
 use concord_domain::programme::{Programme, ProgrammeAction, ProgrammeInput, Progress};
-use concord_domain::{Action, AuthorityId, Compliance, HandlingCode, Protected, StateCode};
+use concord_domain::{Action, AuthorityId, HandlingCode, Protected, StateCode};
 use sqlx::Row;
 use sqlx::any::AnyRow;
-use std::collections::BTreeSet;
 
 const T: &str = "programmes";
 
@@ -20,15 +19,7 @@ fn codes(text: &str) -> Vec<StateCode> {
 /// The access model's view of a programme: its originator's, shared with
 /// the participants.
 pub fn programme_protected(p: &Programme) -> Protected {
-    Protected {
-        originator: p.originator.clone(),
-        originator_state: p.originator_state.clone(),
-        handling: p.handling.clone(),
-        compliance: Compliance::Approved,
-        review_date: None,
-        consented: BTreeSet::new(),
-        archived: false,
-    }
+    crate::shared::workflow_protected(&p.originator, p.originator_state.as_ref(), &p.handling)
 }
 
 fn programme_row(row: &AnyRow) -> Result<Programme> {
@@ -167,11 +158,11 @@ impl Store {
 
     /// A programme `ctx` may read; one it may not is not found.
     pub async fn visible_programme(&self, ctx: &Ctx, id: &str) -> Result<Programme> {
-        match self.load_programme(id).await {
-            Ok(p) if self.may_read_programme(ctx, &p) => Ok(p),
-            Ok(_) | Err(StoreError::NotFound(_)) => Err(StoreError::NotFound(format!("programme {id}"))),
-            Err(e) => Err(e),
-        }
+        crate::shared::readable_or_not_found(
+            self.load_programme(id).await,
+            |x| self.may_read_programme(ctx, x),
+            format!("programme {id}"),
+        )
     }
 
     /// The programmes `ctx` may read, latest first.

@@ -12,13 +12,6 @@ use concord_domain::exercise::{Exercise, ExerciseInput, Phase};
 use concord_domain::{Distribution, HandlingCode, StateCode};
 use serde::Deserialize;
 
-fn states_of(text: &str) -> Vec<StateCode> {
-    crate::split_ids(text)
-        .iter()
-        .map(|s| StateCode::from(s.to_ascii_uppercase().as_str()))
-        .collect()
-}
-
 #[derive(Deserialize, Default)]
 pub struct PlanForm {
     #[serde(default)]
@@ -95,8 +88,8 @@ impl PlanForm {
             name: self.name.clone(),
             kind: concord_app::text::field("kind", &self.kind)?,
             host: StateCode::from(self.host.trim().to_ascii_uppercase().as_str()),
-            participants: states_of(&self.participants),
-            observers: states_of(&self.observers),
+            participants: crate::split_states(&self.participants),
+            observers: crate::split_states(&self.observers),
             phases,
             scenario: self.scenario.clone(),
             forces,

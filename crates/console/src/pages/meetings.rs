@@ -13,13 +13,6 @@ use concord_domain::meeting::{ActionInput, DecisionInput, FollowUp, Meeting, Mee
 use concord_domain::{Distribution, HandlingCode, StateCode};
 use serde::Deserialize;
 
-fn states_of(text: &str) -> Vec<StateCode> {
-    crate::split_ids(text)
-        .iter()
-        .map(|s| StateCode::from(s.to_ascii_uppercase().as_str()))
-        .collect()
-}
-
 #[derive(Deserialize, Default)]
 pub struct ScheduleForm {
     #[serde(default)]
@@ -51,7 +44,7 @@ impl ScheduleForm {
             date: concord_app::text::date("date", &self.date)?,
             place: self.place.clone(),
             chair: StateCode::from(self.chair.trim().to_ascii_uppercase().as_str()),
-            participants: states_of(&self.participants),
+            participants: crate::split_states(&self.participants),
             agenda: self
                 .agenda
                 .lines()

@@ -11,7 +11,7 @@ use concord_app::Refusal;
 use concord_app::operations::Statistics;
 use concord_domain::operation::{Operation, OperationInput, SeizureText, Stage, Step};
 use concord_domain::precursor::{Measure, format_quantity};
-use concord_domain::{Distribution, HandlingCode, StateCode};
+use concord_domain::{Distribution, HandlingCode};
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
@@ -35,10 +35,7 @@ impl PlanForm {
         Ok(OperationInput {
             name: self.name.clone(),
             description: self.description.clone(),
-            participants: crate::split_ids(&self.participants)
-                .iter()
-                .map(|s| StateCode::from(s.to_ascii_uppercase().as_str()))
-                .collect(),
+            participants: crate::split_states(&self.participants),
             starts: concord_app::text::date("starts", &self.starts)?,
             ends: concord_app::text::date("ends", &self.ends)?,
             handling: HandlingCode {

@@ -12,13 +12,6 @@ use concord_domain::programme::{ActionInput, Programme, ProgrammeAction, Program
 use concord_domain::{Distribution, HandlingCode, StateCode};
 use serde::Deserialize;
 
-fn states_of(text: &str) -> Vec<StateCode> {
-    crate::split_ids(text)
-        .iter()
-        .map(|s| StateCode::from(s.to_ascii_uppercase().as_str()))
-        .collect()
-}
-
 #[derive(Deserialize, Default)]
 pub struct AdoptForm {
     #[serde(default)]
@@ -85,7 +78,7 @@ impl AdoptForm {
             }
             actions.push(ActionInput {
                 title: title.to_owned(),
-                responsible: states_of(responsible),
+                responsible: crate::split_states(responsible),
                 indicator: indicator.to_owned(),
                 deadline: concord_app::text::date(&format!("actions[{i}].deadline"), deadline)?,
             });
@@ -94,7 +87,7 @@ impl AdoptForm {
             name: self.name.clone(),
             first_year: year("first_year", &self.first_year)?,
             last_year: year("last_year", &self.last_year)?,
-            participants: states_of(&self.participants),
+            participants: crate::split_states(&self.participants),
             actions,
             handling: HandlingCode {
                 distribution: Distribution::OriginatorOnly,
